@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds into build/ (executables in build/bin/). Extra arguments go to cmake.
+# CI=true turns warnings into errors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra=()
+[[ "${CI:-}" == "true" ]] && extra+=(-DSDCB_WARNINGS_AS_ERRORS=ON)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "${extra[@]}" "$@" >/dev/null
+cmake --build build -j"$(nproc)"
