@@ -1,0 +1,1 @@
+#include <common/hash.hpp>
