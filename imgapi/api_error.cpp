@@ -1,0 +1,1 @@
+#include <imgapi/api_error.hpp>

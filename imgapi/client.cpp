@@ -1,0 +1,1 @@
+#include <imgapi/client.hpp>

@@ -1,0 +1,2 @@
+#pragma once
+// IMGAPI client (filled in next commit).
