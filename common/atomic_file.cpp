@@ -1,1 +1,148 @@
 #include <common/atomic_file.hpp>
+
+#include <common/error.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace common {
+
+namespace {
+
+// Distinguishes temp files of several AtomicFiles for one path in one process.
+std::atomic<unsigned long> g_temp_counter{0};
+
+Error write_error(const std::string& path, int err) {
+  if (err == ENOSPC
+#ifdef EDQUOT
+      || err == EDQUOT
+#endif
+  ) {
+    return Error(ExitCode::no_space,
+                 "writing " + path + ": no space left on device; free space and re-run");
+  }
+  return Error(ExitCode::io, "writing " + path + ": " + std::strerror(err));
+}
+
+std::string parent_dir(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+// The rename is only durable once the directory entry is on disk. Some platforms and
+// file systems refuse fsync on a directory (EINVAL, EBADF for O_RDONLY dirs on a few
+// systems); the data itself is already synced, so those are not errors.
+void fsync_dir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // a directory we cannot open: nothing more we can do
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != EBADF && errno != ENOTSUP) {
+    const int err = errno;
+    ::close(fd);
+    throw Error(ExitCode::io, "syncing directory " + dir + ": " + std::strerror(err));
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(std::string path, unsigned mode) : m_path(std::move(path)) {
+  m_temp_path = m_path + ".tmp." + std::to_string(::getpid()) + "." +
+                std::to_string(g_temp_counter.fetch_add(1));
+  // O_EXCL: never reuse (and truncate) a file somebody else is writing. The mode is
+  // filtered by the umask, as for any file the process creates.
+  m_fd = ::open(m_temp_path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+                static_cast<mode_t>(mode));
+  if (m_fd < 0) {
+    const int err = errno;
+    if (err == ENOSPC) throw write_error(m_path, err);
+    throw Error(ExitCode::io, "creating " + m_path + " (temp file " + m_temp_path + "): " +
+                                  std::strerror(err));
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (m_fd >= 0) ::close(m_fd);
+  if (!m_committed) ::unlink(m_temp_path.c_str());
+}
+
+void AtomicFile::write(const void* data, std::size_t size) {
+  if (m_fd < 0) {
+    throw Error(ExitCode::internal, "AtomicFile::write on " + m_path + " after commit()");
+  }
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(m_fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw write_error(m_path, errno);
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void AtomicFile::commit() {
+  if (m_fd < 0) {
+    throw Error(ExitCode::internal, "AtomicFile::commit on " + m_path + " called twice");
+  }
+  if (::fsync(m_fd) != 0) {
+    const int err = errno;
+    ::close(m_fd);
+    m_fd = -1;
+    throw write_error(m_path, err);
+  }
+  // close() can report a deferred write error (NFS); do not rename a file that failed.
+  const int rc = ::close(m_fd);
+  m_fd = -1;
+  if (rc != 0 && errno != EINTR) throw write_error(m_path, errno);
+  if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
+    throw Error(ExitCode::io, "renaming " + m_temp_path + " to " + m_path + ": " +
+                                  std::strerror(errno));
+  }
+  m_committed = true;
+  fsync_dir(parent_dir(m_path));
+}
+
+void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+  AtomicFile file(path, mode);
+  file.write(content);
+  file.commit();
+}
+
+std::string read_small_file(const std::string& path, std::size_t max_size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    throw Error(err == ENOENT ? ExitCode::not_found : ExitCode::io,
+                "reading " + path + ": " + std::strerror(err));
+  }
+  std::string out;
+  char buf[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    // Checked while reading, so a huge (or endless, e.g. a FIFO) file never fills memory.
+    if (out.size() + static_cast<std::size_t>(n) > max_size) {
+      ::close(fd);
+      throw Error(ExitCode::bad_data, "reading " + path + ": file is larger than " +
+                                          std::to_string(max_size) + " bytes");
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace common

@@ -4,10 +4,21 @@
 // stdout. One process-wide logger, configured once by the front end.
 //
 // Bunyan record: {"name","hostname","pid","level","msg","time","v":0, ...fields}
-// with levels trace=10 debug=20 info=30 warn=40 error=50 fatal=60.
+// with levels trace=10 debug=20 info=30 warn=40 error=50 fatal=60; "time" is ISO-8601 UTC
+// with milliseconds (2026-11-25T12:00:00.123Z). Fields are merged into the record, but
+// never replace the core keys above. Each record is one write() to a file opened with
+// O_APPEND, so lines from several processes do not interleave.
+//
+// Human lines on stderr (for records at or above stderr_level), one per record:
+//   info            "<msg>"                  (plain status text for the operator)
+//   warn and above  "<name>: warning: <msg>", "<name>: error: <msg>", "<name>: fatal: <msg>"
+//   trace, debug    "<name>: debug: <msg>",  "<name>: trace: <msg>"
+// If the log file cannot be opened, logging goes on to stderr only, after one warning.
+// All functions are thread-safe; until configure() runs, records go to stderr only.
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 
 namespace common::log {
@@ -21,7 +32,15 @@ struct Config {
   Level stderr_level = Level::warn;    // human lines at or above this level
 };
 
+// (Re)configures the process-wide logger; closes a previously opened file.
 void configure(const Config& config);
+
+// The word used for a level in human lines: "trace", "debug", "info", "warning", ...
+const char* level_word(Level level);
+
+// Called (under the logger's lock) right before a human line goes to stderr. The
+// progress display installs one to clear its half-drawn line; empty removes it.
+void set_stderr_hook(std::function<void()> hook);
 
 // Writes one record; fields are merged into the JSON record (never into stderr text).
 void write(Level level, const std::string& msg, const nlohmann::json& fields = nlohmann::json::object());
