@@ -1,7 +1,9 @@
 #pragma once
 // HTTP client on libcurl. One HttpClient per thread (a curl easy handle is reused for
-// keep-alive). Proxies come from the usual environment variables (http_proxy,
-// https_proxy, no_proxy; libcurl reads them). Bodies stream: downloads go to a Sink,
+// keep-alive). Proxies come from the usual environment variables, read by libcurl:
+// http_proxy (lower-case only: curl ignores HTTP_PROXY, a CGI safety rule), https_proxy
+// or HTTPS_PROXY, all_proxy, and no_proxy / NO_PROXY. Only http:// and https:// URLs are
+// accepted; redirects are not followed. Bodies stream: downloads go to a Sink,
 // uploads come from a Source with a known Content-Length; only small bodies (JSON,
 // error replies) are held in memory, and those are capped.
 //
@@ -9,7 +11,10 @@
 // backoff, but only while no byte of a streamed response body has reached the sink and
 // (for uploads) only when the request can be rewound. A failure after that throws
 // common::Error(network) and the caller decides (IMGAPI files restart from zero, since
-// IMGAPI has no Range support).
+// IMGAPI has no Range support). Each retry is logged with common::log::warn. Timeouts:
+// connect_timeout_ms to connect, read_timeout_s without a single byte moving.
+// Exceptions thrown by a Sink, Source or ProgressFn abort the transfer and reach the
+// caller unchanged, without a retry.
 
 #include <cstddef>
 #include <cstdint>
