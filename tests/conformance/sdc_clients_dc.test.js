@@ -19,7 +19,8 @@ sdc_clients();
 manifests.imgmanifest();
 env.binary('sdcadm-bundle');
 
-const k_owner = '930896af-bf8c-48d4-885c-6573a94b1853';
+// Not the server's default admin uuid (930896af-...), so the owner filter tells them apart.
+const k_owner = '5c1f5a7e-6d2b-4c1e-9a0f-3b2c1d0e9f87';
 const k_missing_uuid = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 const k_uuid_re = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
