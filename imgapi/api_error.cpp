@@ -1,5 +1,7 @@
 #include <imgapi/api_error.hpp>
 
+#include <imgapi/client_detail.hpp>
+
 #include <cstddef>
 
 namespace imgapi {
@@ -32,13 +34,11 @@ std::string foreign_text(std::string_view body) {
 std::string describe_field_errors(const common::Json& errors) {
   std::string out;
   for (const auto& e : errors) {
-    if (!e.is_object()) continue;
-    const auto field = e.find("field");
-    const auto code = e.find("code");
-    if (field == e.end() || !field->is_string()) continue;
+    const auto field = detail::string_member(e, "field");
+    if (!field) continue;
     out += out.empty() ? " (" : ", ";
-    out += field->get<std::string>();
-    if (code != e.end() && code->is_string()) out += ": " + code->get<std::string>();
+    out += *field;
+    if (const auto code = detail::string_member(e, "code")) out += ": " + *code;
   }
   return out.empty() ? out : out + ")";
 }
@@ -55,16 +55,15 @@ ApiError ApiError::parse(long status, std::string_view body) {
     error.message = foreign_text(body);
     return error;
   }
-  const auto code = json.is_object() ? json.find("code") : json.end();
-  if (!json.is_object() || code == json.end() || !code->is_string()) {
+  const auto code = detail::string_member(json, "code");
+  if (!code) {
     error.message = foreign_text(body);
     return error;
   }
-  error.code = code->get<std::string>();
-  const auto message = json.find("message");
-  if (message != json.end() && message->is_string()) error.message = message->get<std::string>();
-  const auto errors = json.find("errors");
-  if (errors != json.end() && errors->is_array()) error.errors = *errors;
+  error.code = *code;
+  error.message = detail::string_member(json, "message").value_or("");
+  const common::Json* errors = detail::member(json, "errors");
+  if (errors != nullptr && errors->is_array()) error.errors = *errors;
   return error;
 }
 

@@ -26,18 +26,6 @@ constexpr int k_max_json_depth = 64;
 
 }  // namespace
 
-namespace detail {
-
-void require_uuid(const std::string& uuid) {
-  if (!manifest::is_uuid(uuid)) {
-    throw Error(ExitCode::usage, "\"" + uuid +
-                                     "\" is not an image UUID (lower-case hex, 8-4-4-4-12)");
-  }
-}
-
-bool is_success(long status) { return status >= 200 && status < 300; }
-
-}  // namespace detail
 
 Client::Client(const std::string& base_url, ClientOptions options)
     : m_options(std::move(options)), m_http(m_options.http) {
@@ -112,8 +100,7 @@ std::optional<std::string> Client::write_channel() const {
 
 Json Client::ping() {
   Json reply = request_json("GET", "/ping");
-  const auto pong = reply.is_object() ? reply.find("ping") : reply.end();
-  if (!reply.is_object() || pong == reply.end() || *pong != "pong") {
+  if (detail::string_member(reply, "ping") != "pong") {
     throw Error(ExitCode::bad_data, "IMGAPI GET /ping: reply is not {\"ping\": \"pong\", ...}; " +
                                         m_root + " does not look like an IMGAPI");
   }
@@ -132,19 +119,16 @@ std::optional<std::vector<Channel>> Client::list_channels() {
   }
   std::vector<Channel> channels;
   for (const auto& item : reply) {
-    const auto name = item.is_object() ? item.find("name") : item.end();
-    if (!item.is_object() || name == item.end() || !name->is_string()) {
+    const auto name = detail::string_member(item, "name");
+    if (!name) {
       throw Error(ExitCode::bad_data, "IMGAPI GET /channels: entry without a string \"name\": " +
                                           common::dump_json(item, -1).substr(0, 200));
     }
     Channel channel;
-    channel.name = name->get<std::string>();
-    const auto description = item.find("description");
-    if (description != item.end() && description->is_string()) {
-      channel.description = description->get<std::string>();
-    }
-    const auto is_default = item.find("default");
-    channel.is_default = is_default != item.end() && *is_default == true;
+    channel.name = *name;
+    channel.description = detail::string_member(item, "description").value_or("");
+    const Json* is_default = detail::member(item, "default");
+    channel.is_default = is_default != nullptr && *is_default == true;
     channels.push_back(std::move(channel));
   }
   return channels;

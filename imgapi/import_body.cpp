@@ -5,6 +5,8 @@
 // needs trimming before it can be imported; this does exactly that and reports what went.
 #include <imgapi/client.hpp>
 
+#include <imgapi/client_detail.hpp>
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -44,8 +46,7 @@ bool keep_key(std::string_view key, bool is_zvol, bool is_v2) {
 
 common::Json import_body(const common::Json& manifest, std::vector<std::string>* dropped) {
   if (!manifest.is_object()) return manifest;
-  const auto type = manifest.find("type");
-  const bool is_zvol = type != manifest.end() && *type == "zvol";
+  const bool is_zvol = detail::string_member(manifest, "type") == "zvol";
   const bool is_v2 = manifest.contains("v");
   common::Json body = common::Json::object();
   for (const auto& item : manifest.items()) {
