@@ -1,0 +1,125 @@
+#include <tools/sample_catalog/writer.hpp>
+
+#include <tools/sample_catalog/catalog_json.hpp>
+#include <tools/sample_catalog/image_files.hpp>
+
+#include <common/error.hpp>
+
+#include <filesystem>
+#include <system_error>
+#include <unistd.h>
+
+namespace sample_catalog {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+common::Error fs_error(const std::string& doing, const std::error_code& ec) {
+  return common::Error(common::ExitCode::io, doing + ": " + ec.message());
+}
+
+std::string without_trailing_slashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+enum class Target { missing, empty_dir, full_dir };
+
+Target inspect_target(const std::string& dir) {
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) throw fs_error("checking " + dir, ec);
+  if (!fs::exists(st)) return Target::missing;
+  if (!fs::is_directory(st)) {
+    throw common::Error(common::ExitCode::conflict,
+                        "output " + dir + " exists and is not a directory; choose another -o");
+  }
+  const bool empty = fs::is_empty(dir, ec);
+  if (ec) throw fs_error("reading " + dir, ec);
+  return empty ? Target::empty_dir : Target::full_dir;
+}
+
+void write_json_file(const std::string& path, const common::Json& j) {
+  const std::string text = common::dump_json(j) + "\n";
+  FileSink file(path);
+  file.write(text.data(), text.size());
+  file.commit();
+}
+
+WriteSummary write_contents(const CatalogPlan& plan, const std::string& dir) {
+  std::vector<FileDigest> files;
+  files.reserve(plan.images.size());
+  WriteSummary summary;
+  for (const PlannedImage& image : plan.images) {
+    const std::string base = dir + "/" + image.uuid;
+    try {
+      files.push_back(write_image_file(image, plan.seed, base + ".imgfile"));
+      write_json_file(base + ".imgmanifest", image_manifest(image, files.back()));
+    } catch (const common::Error& e) {
+      throw e.with_context("writing image " + image.name + "@" + image.version);
+    }
+    summary.total_bytes += files.back().size;
+  }
+  summary.images = files.size();
+  write_json_file(dir + "/channels.json", channels_json());
+  write_json_file(dir + "/catalog.json", catalog_summary(plan, files));
+  return summary;
+}
+
+// Swaps the finished temp directory in: the old catalog (if any) is moved aside first
+// and only removed once the new one is in place.
+void move_into_place(const std::string& temp, const std::string& dir, Target target) {
+  std::error_code ec;
+  if (target == Target::empty_dir) {
+    fs::remove(dir, ec);
+    if (ec) throw fs_error("replacing empty directory " + dir, ec);
+  }
+  const std::string old = dir + ".old." + std::to_string(::getpid());
+  if (target == Target::full_dir) {
+    fs::rename(dir, old, ec);
+    if (ec) throw fs_error("moving the old catalog " + dir + " aside", ec);
+  }
+  fs::rename(temp, dir, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (target == Target::full_dir) fs::rename(old, dir, ignored);
+    throw fs_error("renaming " + temp + " to " + dir, ec);
+  }
+  if (target == Target::full_dir) {
+    fs::remove_all(old, ec);
+    if (ec) throw fs_error("removing the old catalog " + old, ec);
+  }
+}
+
+}  // namespace
+
+WriteSummary write_catalog(const CatalogPlan& plan, const std::string& dir_arg,
+                           ExistingDir existing) {
+  const std::string dir = without_trailing_slashes(dir_arg);
+  const Target target = inspect_target(dir);
+  if (target == Target::full_dir && existing == ExistingDir::refuse) {
+    throw common::Error(common::ExitCode::conflict,
+                        "output directory " + dir +
+                            " exists and is not empty; pass --force to replace it");
+  }
+  const std::string temp = dir + ".tmp." + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove_all(temp, ec);
+  const fs::path parent = fs::path(dir).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  if (ec) throw fs_error("creating " + parent.string(), ec);
+  fs::create_directory(temp, ec);
+  if (ec) throw fs_error("creating " + temp, ec);
+  try {
+    const WriteSummary summary = write_contents(plan, temp);
+    move_into_place(temp, dir, target);
+    return summary;
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(temp, ignored);
+    throw;
+  }
+}
+
+}  // namespace sample_catalog
