@@ -47,21 +47,32 @@ std::uint64_t parse_size(const std::string& text) {
   return number << shift;
 }
 
+std::uint64_t parse_seed(const std::string& text) {
+  const bool digits = !text.empty() && text.size() <= 20 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits && (text.size() < 20 || text <= "18446744073709551615")) return std::stoull(text);
+  throw common::Error(common::ExitCode::usage,
+                      "invalid seed \"" + text + "\": expected a whole number from 0 to 2^64-1");
+}
+
 bool parse_options(int argc, char** argv, Options& options, int& exit_code) {
   CLI::App app{"Writes a sample Triton updates-server catalog directory: every core service "
                "image, agents, agentsshar, gz-tools, platform and sdcadm, with channels and "
                "origin chains. Deterministic: the same --seed and --scale give the same bytes.",
                "sample-catalog"};
   std::string scale_text = "8M";
+  std::string seed_text = std::to_string(options.seed);
   app.add_option("-o,--output", options.out_dir, "catalog directory to write")->required();
   app.add_option("--scale", scale_text, "approximate total size of the image files (K/M/G)")
       ->capture_default_str();
-  app.add_option("--seed", options.seed, "seed for uuids and file contents")->capture_default_str();
+  app.add_option("--seed", seed_text, "seed for uuids and file contents (0 to 2^64-1)")
+      ->capture_default_str();
   app.add_flag("--force", options.force, "replace DIR if it exists and is not empty");
   app.add_flag("-q,--quiet", options.quiet, "no summary line on stderr");
   try {
     app.parse(argc, argv);
     options.scale = parse_size(scale_text);
+    options.seed = parse_seed(seed_text);
   } catch (const CLI::CallForHelp& e) {
     exit_code = app.exit(e);
     return false;

@@ -18,6 +18,9 @@ struct Options {
 // (also KiB/MiB/GiB/TiB, case-insensitive). Throws common::Error(usage) otherwise.
 std::uint64_t parse_size(const std::string& text);
 
+// "42" -> 42: digits only, at most 2^64-1. Throws common::Error(usage) otherwise.
+std::uint64_t parse_seed(const std::string& text);
+
 // Parses argv. Returns false when the program should exit right away with `exit_code`
 // (--help: 0; a bad command line: 2, after printing the problem to stderr).
 bool parse_options(int argc, char** argv, Options& options, int& exit_code);
