@@ -2,9 +2,9 @@
 // the updates server (local DB) answers everything. Paging follows sdc-clients'
 // listImages: the first request has no limit, later ones marker=<last uuid>&limit=1000,
 // stopping at a short or empty page. The marker is inclusive (published_at >= marker's)
-// and images sharing a published_at may come twice, so images are de-duplicated by uuid
-// and a page that brings nothing new also stops the loop (a server ignoring marker would
-// otherwise be asked forever). The server's sort+limit is never trusted for "latest"
+// and images sharing a published_at come again, so images are de-duplicated by uuid; a
+// full page with nothing new (ties filling a page, or a server ignoring marker) is asked
+// again with a doubled limit. The server's sort+limit is never trusted for "latest"
 // (with the local DB, sort=published_at.desc&limit=1 gives the *oldest*).
 #include <imgapi/client.hpp>
 
@@ -25,6 +25,9 @@ using common::Json;
 using manifest::ImageManifest;
 
 namespace {
+
+// How far a page may grow to get past images sharing one published_at.
+constexpr std::size_t k_max_limit_growth = 64;
 
 Query list_query(const ListFilter& filter, const std::optional<std::string>& channel) {
   Query query;
@@ -118,10 +121,17 @@ std::vector<ImageManifest> Client::list_images(const ListFilter& filter) {
     const std::size_t page_limit = limit ? *limit : m_options.list_page_size;
     if (page_size < page_limit || page_size == 0) break;
     if (fresh == 0) {
-      common::log::warn("IMGAPI GET " + path + ": a full page brought no new image; stopping "
-                        "(the server ignores \"marker\", or more than " +
-                        std::to_string(page_limit) + " images share one published_at)");
-      break;
+      // A full page of images already seen: more than page_limit images share the
+      // marker's published_at (the marker has no tie-breaker), or the server ignores
+      // marker. A larger page gets past the ties; a server ignoring limit too answers a
+      // short page and the loop ends.
+      if (page_limit >= m_options.list_page_size * k_max_limit_growth) {
+        common::log::warn("IMGAPI GET " + path + ": paging makes no progress; the image list "
+                          "may be incomplete");
+        break;
+      }
+      limit = page_limit * 2;
+      continue;
     }
     marker = last_uuid;
     limit = m_options.list_page_size;
