@@ -63,6 +63,13 @@ Json parse_json(std::string_view text, const std::string& what, int max_depth,
                                         " bytes, more than the limit of " +
                                         std::to_string(max_bytes));
   }
+  // nlohmann's lexer takes a NUL byte for the end of input and would ignore whatever
+  // follows it; JSON never contains a raw NUL (not even inside strings), so refuse it.
+  const std::size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    throw Error(ExitCode::bad_data,
+                what + ": invalid JSON: NUL byte at byte " + std::to_string(nul));
+  }
   std::size_t at = 0;
   if (json_nesting_depth(text, max_depth, &at) > max_depth) {
     throw Error(ExitCode::bad_data, what + ": invalid JSON: nested deeper than " +
