@@ -55,7 +55,8 @@ void plan_stamped_tool(std::uint64_t seed, ArtifactKind kind, const std::string&
                        const std::string& pkg_version, const std::vector<int>& slots,
                        std::vector<PlannedImage>& out) {
   for (const int id : slots) {
-    const Build b = make_build(slot(id), name, artifact_jitter(kind == ArtifactKind::agentsshar ? 200 : 201));
+    const int jitter = artifact_jitter(kind == ArtifactKind::agentsshar ? 200 : 201);
+    const Build b = make_build(slot(id), name, jitter);
     PlannedImage img = new_image(seed, kind, name, pkg_version + "-" + b.eng_stamp(), b);
     img.buildstamp_tag = b.eng_stamp();
     if (kind == ArtifactKind::agentsshar) {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 
 namespace sample_catalog {
 
@@ -141,8 +140,9 @@ common::Json catalog_summary(const CatalogPlan& plan, const std::vector<FileDige
   j["seed"] = plan.seed;
   j["scale"] = plan.scale;
   j["images"] = plan.images.size();
-  j["total_bytes"] = std::accumulate(files.begin(), files.end(), std::uint64_t{0},
-                                     [](std::uint64_t sum, const FileDigest& f) { return sum + f.size; });
+  std::uint64_t total = 0;
+  for (const FileDigest& f : files) total += f.size;
+  j["total_bytes"] = total;
   j["services"] = service_map(service_table());
   j["extra_services"] = service_map(extra_zone_services());
   j["artifacts"] = artifacts;

@@ -12,7 +12,7 @@
 //   7    master            38   dev
 //   8    release-20250116  35   staging, release            a hotfix on an older release branch
 //   9    TRITON-2468       41   experimental                feature branch => experimental
-//  10    master            33   dev                         used by sdcadm only (same-semver rebuild)
+//  10    master            33   dev                         sdcadm only: same-semver rebuild
 //
 // Rules made testable:
 //  - "newest" = greatest published_at, never the version string: master builds

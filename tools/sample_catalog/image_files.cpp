@@ -56,7 +56,8 @@ std::string shar_header(const PlannedImage& image) {
          "# this one carries random bytes of the same entropy, which the shell never reads.\n"
          "#\n"
          "if [[ \"${AGENTSSHAR_UNPACK_ONLY:-}\" == \"true\" ]]; then exit 0; fi\n"
-         "echo \"" + image.name + " " + image.version + ": sample catalog image, nothing to install\"\n"
+         "echo \"" + image.name + " " + image.version +
+         ": sample catalog image, nothing to install\"\n"
          "exit 0\n";
 }
 
@@ -146,7 +147,8 @@ const char* file_compression(ArtifactKind kind) {
   return kind == ArtifactKind::agentsshar || kind == ArtifactKind::sdcadm ? "none" : "gzip";
 }
 
-FileDigest write_image_file(const PlannedImage& image, std::uint64_t seed, const std::string& path) {
+FileDigest write_image_file(const PlannedImage& image, std::uint64_t seed,
+                            const std::string& path) {
   Prng prng(stream_seed(seed, image.uuid, "file"));
   switch (image.kind) {
     case ArtifactKind::base:

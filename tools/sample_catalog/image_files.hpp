@@ -20,7 +20,8 @@ namespace sample_catalog {
 
 // Writes `image`'s file at `path` (atomically) and returns its size and SHA-1. The bytes
 // depend only on `seed` and the plan entry.
-FileDigest write_image_file(const PlannedImage& image, std::uint64_t seed, const std::string& path);
+FileDigest write_image_file(const PlannedImage& image, std::uint64_t seed,
+                            const std::string& path);
 
 // The manifest's files[0].compression for a kind: "gzip" or "none".
 const char* file_compression(ArtifactKind kind);

@@ -33,8 +33,8 @@ int suffix_shift(const std::string& suffix) {
 
 std::uint64_t parse_size(const std::string& text) {
   const auto bad = [&text](const std::string& why) {
-    return common::Error(common::ExitCode::usage,
-                         "invalid size \"" + text + "\": " + why + " (examples: 4096, 512K, 64M, 2G)");
+    return common::Error(common::ExitCode::usage, "invalid size \"" + text + "\": " + why +
+                                                      " (examples: 4096, 512K, 64M, 2G)");
   };
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;

@@ -112,7 +112,8 @@ void StringSink::write(const void* data, std::size_t size) {
 }
 
 void write_random(ByteSink& sink, Prng& prng, std::uint64_t size, common::Hasher* hasher) {
-  std::vector<std::uint8_t> block(static_cast<std::size_t>(std::min<std::uint64_t>(size, k_block_size)));
+  std::vector<std::uint8_t> block(
+      static_cast<std::size_t>(std::min<std::uint64_t>(size, k_block_size)));
   while (size > 0) {
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(size, block.size()));
     prng.fill(block.data(), n);

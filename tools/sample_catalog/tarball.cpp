@@ -142,8 +142,8 @@ void Tarball::add_file_from_disk(const std::string& path, const std::string& sou
       const ssize_t n = ::read(fd, block.data(), block.size());
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        throw common::Error(common::ExitCode::io, "reading " + source + ": " +
-                                                      (n < 0 ? std::strerror(errno) : "file shrank"));
+        const std::string why = n < 0 ? std::strerror(errno) : "file shrank";
+        throw common::Error(common::ExitCode::io, "reading " + source + ": " + why);
       }
       write_data(block.data(), static_cast<std::size_t>(std::min<off_t>(n, left)), path);
       left -= n;

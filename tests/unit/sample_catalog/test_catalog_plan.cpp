@@ -190,7 +190,9 @@ TEST_CASE("plan: sizes follow --scale with a 1 KiB floor", "[sample_catalog]") {
     CHECK(total <= scale);
     CHECK(zone > total * 8 / 10);
   }
-  for (const PlannedImage& img : plan_catalog(1, 0).images) CHECK(img.payload_bytes == k_min_payload);
+  for (const PlannedImage& img : plan_catalog(1, 0).images) {
+    CHECK(img.payload_bytes == k_min_payload);
+  }
 }
 
 TEST_CASE("every planned manifest is valid for a private IMGAPI with channels",

@@ -45,8 +45,8 @@ TEST_CASE("Prng: the stream is frozen (catalog bytes must not change between bui
           "[sample_catalog]") {
   // If this fails, every generated catalog changed: only accept it on purpose.
   const auto block = bytes_of(1, 1 << 16);
-  CHECK(common::hex_digest(common::HashAlgorithm::sha1,
-                           std::string(reinterpret_cast<const char*>(block.data()), block.size())) ==
+  const std::string text(reinterpret_cast<const char*>(block.data()), block.size());
+  CHECK(common::hex_digest(common::HashAlgorithm::sha1, text) ==
         "87511f498c38c1b31bcddecea88fa91c7252c2fb");
 }
 

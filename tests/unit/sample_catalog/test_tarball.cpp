@@ -39,7 +39,9 @@ std::map<std::string, Member> read_back(const std::string& bytes, bool raw = fal
              archive_entry_uname(e) ? archive_entry_uname(e) : "", archive_entry_filetype(e)};
     char buf[65536];
     la_ssize_t n;
-    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) m.content.append(buf, static_cast<std::size_t>(n));
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) {
+      m.content.append(buf, static_cast<std::size_t>(n));
+    }
     REQUIRE(n == 0);
     out[archive_entry_pathname(e)] = m;
   }
