@@ -14,6 +14,10 @@
 //     node's answer depends on its ICU/ada build (some pass, some throw).
 //  4. A "__proto__" key inside "requirements" changes the copy's prototype in the JS
 //     (so it goes unreported); we report it as an unsupported requirement.
+//  5. Bounded output: a "requirements" string or array with more than 100 elements gives
+//     100 unsupported-key errors ("0".."99") plus one (requirements, Invalid) summary
+//     instead of one error per element; and each (field, code) pair keeps at most 10
+//     messages (the set of pairs is unchanged by that).
 #include <manifest/validate.hpp>
 
 #include <manifest/validate_rules.hpp>

@@ -17,6 +17,8 @@ constexpr std::array<const char*, 8> k_known = {"networks",     "brand",        
                                                 "min_ram",      "max_ram",      "min_platform",
                                                 "max_platform", "bootrom"};
 
+constexpr std::size_t k_max_index_keys = 100;
+
 enum class PlatformCheck { valid, invalid, throws };
 
 double number_at(const std::u16string& s, std::size_t pos, std::size_t len) {
@@ -157,11 +159,18 @@ void requirements(Context& c) {
     }
     return;
   }
-  // Object.keys() of an array or string: one key per element / UTF-16 code unit.
+  // Object.keys() of an array or string: one key per element / UTF-16 code unit. The JS
+  // reports every one; past k_max_index_keys we summarize (a 16 MiB string would
+  // otherwise give 16 million errors).
   std::size_t count = 0;
   if (x->is_array()) count = x->size();
   if (x->is_string()) count = js::utf16_length(x->get_ref<const std::string&>());
-  for (std::size_t i = 0; i < count; ++i) unknown_key(c, std::to_string(i));
+  for (std::size_t i = 0; i < count && i < k_max_index_keys; ++i) unknown_key(c, std::to_string(i));
+  if (count > k_max_index_keys) {
+    c.invalid("requirements", "invalid image \"requirements\" (not an object; " +
+                                  std::to_string(count - k_max_index_keys) +
+                                  " more unsupported keys not listed)");
+  }
 }
 
 }  // namespace manifest::rules

@@ -4,6 +4,7 @@
 
 #include <manifest/validate.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,13 +28,21 @@ class Context {
   // count as not true (the "activated" rule reports them).
   bool activated() const;
 
+  // Record an error. A hostile manifest can make the same (field, code) fail millions of
+  // times (e.g. a huge "users" array); only the first k_max_repeats messages of each pair
+  // are kept, which leaves the set of (field, code) pairs unchanged.
   void missing(const std::string& field, const std::string& message = "");
   void invalid(const std::string& field, const std::string& message);
 
+  static constexpr int k_max_repeats = 10;
+
  private:
+  void add(const std::string& field, const char* code, const std::string& message);
+
   const Json& m_manifest;
   const ValidateOptions& m_options;
   std::vector<FieldError>& m_errors;
+  std::map<std::string, int> m_repeats;  // "field|code" -> errors seen
 };
 
 using Rule = void (*)(Context&);

@@ -136,12 +136,15 @@ bool Context::activated() const {
 }
 
 void Context::missing(const std::string& field, const std::string& message) {
-  m_errors.push_back({field, "MissingParameter",
-                      message.empty() ? "\"" + field + "\" is required" : message});
+  add(field, "MissingParameter", message.empty() ? "\"" + field + "\" is required" : message);
 }
 
 void Context::invalid(const std::string& field, const std::string& message) {
-  m_errors.push_back({field, "Invalid", message});
+  add(field, "Invalid", message);
+}
+
+void Context::add(const std::string& field, const char* code, const std::string& message) {
+  if (++m_repeats[field + "|" + code] <= k_max_repeats) m_errors.push_back({field, code, message});
 }
 
 std::optional<bool> bool_from_string(const Json& v) {

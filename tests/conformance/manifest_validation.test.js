@@ -193,3 +193,64 @@ test('manifest validation agrees with imgmanifest 3.2.1', function () {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 });
+
+test('manifest-check command line: exit codes, stdin, --serialize', function () {
+    const exe = manifestCheckPath();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdcb-manifest-check-'));
+    const run = function (args, input) {
+        return childProcess.spawnSync(exe, args, { encoding: 'utf8', input: input });
+    };
+    try {
+        const valid = { v: 2, uuid: '1f9b7958-289e-4ea3-8f88-5486a40d6823', name: 'foo',
+            version: '1.2.3', type: 'zone-dataset', os: 'smartos', zz: 1 };
+        const good = path.join(dir, 'good.json');
+        fs.writeFileSync(good, JSON.stringify(Object.assign({}, valid, { zz: undefined })));
+        let r = run([ '--profile', 'minimal', good ]);
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.deepStrictEqual(JSON.parse(r.stdout), { file: good, valid: true, errors: [] });
+
+        r = run([ '--profile', 'minimal', '-' ], JSON.stringify(valid));
+        assert.strictEqual(r.status, 9);
+        assert.deepStrictEqual(JSON.parse(r.stdout).errors.map(function (e) {
+            return [ e.field, e.code ];
+        }), [ [ 'zz', 'Invalid' ] ]);
+
+        const bad = path.join(dir, 'bad.json');
+        fs.writeFileSync(bad, '{"v": 2,');
+        r = run([ good, bad ]);
+        assert.strictEqual(r.status, 9);
+        const lines = r.stdout.trim().split('\n').map(JSON.parse);
+        assert.strictEqual(lines.length, 2);
+        assert.match(lines[1].errors[0].message, /bad\.json: invalid JSON: .* at byte/);
+
+        const deep = path.join(dir, 'deep.json');
+        fs.writeFileSync(deep, new Array(10001).join('['));
+        r = run([ deep ]);
+        assert.strictEqual(r.status, 9);
+        assert.match(r.stdout, /nested deeper than 64 levels/);
+
+        r = run([ path.join(dir, 'missing.json'), good ]);
+        assert.strictEqual(r.status, 10, 'a missing file is exit 10 (not_found)');
+        assert.match(r.stderr, /cannot open .*missing\.json/);
+
+        r = run([ '--profile', 'nope', good ]);
+        assert.strictEqual(r.status, 2, 'bad profile is a usage error');
+        r = run([]);
+        assert.strictEqual(r.status, 2, 'no file is a usage error');
+
+        // --serialize: IMGAPI key order, unknown keys last, every field kept.
+        const shuffled = { zz: 1, os: 'smartos', type: 'zone-dataset', version: '1.2.3',
+            files: [ { compression: 'gzip', size: 5, sha1: 'abc' } ], name: 'foo',
+            uuid: valid.uuid, v: 2, tags: { a: true } };
+        r = run([ '--serialize', '-' ], JSON.stringify(shuffled));
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^\{\n {2}"v": 2,\n {2}"uuid"/);
+        const out = JSON.parse(r.stdout);
+        assert.deepStrictEqual(Object.keys(out), [ 'v', 'uuid', 'name', 'version', 'type',
+            'os', 'files', 'tags', 'zz' ]);
+        assert.deepStrictEqual(Object.keys(out.files[0]), [ 'sha1', 'size', 'compression' ]);
+        assert.deepStrictEqual(out, shuffled);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});

@@ -240,3 +240,24 @@ TEST_CASE("channels", "[validate][rules]") {
   CHECK(pairs(with(minimal_base(), "channels", R"(["dev"])"), Profile::minimal, true) ==
         Pairs{"channels|Invalid"});
 }
+
+TEST_CASE("hostile sizes give bounded error lists", "[validate][rules]") {
+  // One error per character in the JS; we list 100 and summarize the rest.
+  const Json long_string = with(dc_base(), "requirements", quoted(repeat("x", 5000)));
+  const auto errors = manifest::validate(long_string, manifest::ValidateOptions{});
+  CHECK(errors.size() == 101);
+  const Pairs p = pairs(long_string);
+  CHECK(p.count("0|Invalid") == 1);
+  CHECK(p.count("99|Invalid") == 1);
+  CHECK(p.count("100|Invalid") == 0);
+  CHECK(p.count("requirements|Invalid") == 1);
+  CHECK(errors.back().message.find("4900 more") != std::string::npos);
+  CHECK(pairs(with(dc_base(), "requirements", "[" + repeat("1,", 99) + "1]")).size() == 100);
+  // The same (field, code) failing 100000 times keeps 10 messages.
+  Json many_users = dc_base();
+  many_users["users"] = Json::array();
+  for (int i = 0; i < 100000; ++i) many_users["users"].push_back(i);
+  const auto user_errors = manifest::validate(many_users, manifest::ValidateOptions{});
+  CHECK(user_errors.size() == 10);
+  CHECK(pairs(many_users) == Pairs{"users|Invalid"});
+}
