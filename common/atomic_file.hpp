@@ -12,7 +12,8 @@ namespace common {
 
 class AtomicFile {
  public:
-  // Opens the temp file (mode 0644 unless given); throws common::Error(io / no_space).
+  // Opens the temp file (mode 0644 unless given, filtered by the process umask as for
+  // any new file); throws common::Error(io / no_space).
   explicit AtomicFile(std::string path, unsigned mode = 0644);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
@@ -36,6 +37,7 @@ class AtomicFile {
 void write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
 
 // Reads a whole (small) file; refuses files larger than max_size with Error(bad_data).
+// A missing file is Error(not_found), other failures Error(io).
 std::string read_small_file(const std::string& path, std::size_t max_size = 64 << 20);
 
 }  // namespace common

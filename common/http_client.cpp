@@ -205,7 +205,10 @@ struct HttpClient::Impl {
   CURL* curl = nullptr;
   char errbuf[CURL_ERROR_SIZE] = {};
 
-  void setup(const HttpOptions& options, const HttpRequest& req, Transfer& t, Slist& headers);
+  // One attempt: sets the options, performs, rethrows what a callback threw.
+  CURLcode perform(const HttpOptions& options, const HttpRequest& req, Transfer& t);
+  void setup(const HttpOptions& options, const HttpRequest& req, Transfer& t);
+  void set_method_and_body(const HttpRequest& req, Transfer& t, Slist& headers);
   std::string error_text(CURLcode code) const {
     return errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(code));
   }
@@ -213,8 +216,7 @@ struct HttpClient::Impl {
 
 // Sets every option for one attempt on a freshly reset handle (the reset keeps the
 // connection cache, so keep-alive still works).
-void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req, Transfer& t,
-                             Slist& headers) {
+void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req, Transfer& t) {
   curl_easy_reset(curl);
   errbuf[0] = '\0';
   setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -238,7 +240,9 @@ void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req,
     setopt(curl, CURLOPT_XFERINFOFUNCTION, &xferinfo_cb);
     setopt(curl, CURLOPT_XFERINFODATA, &t);
   }
+}
 
+void HttpClient::Impl::set_method_and_body(const HttpRequest& req, Transfer& t, Slist& headers) {
   if (req.upload) {
     // Streamed body: PUT unless told otherwise; Expect: 100-continue stays on for
     // large bodies so a refusal comes before gigabytes are sent.
@@ -251,7 +255,7 @@ void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req,
     setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     setopt(curl, CURLOPT_POSTFIELDS, req.body.c_str());
     if (req.method != "POST") setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-    headers.append("Expect:");  // small bodies: do not wait for a 100 Continue
+    headers.append("Expect:");  // bodies in memory are small: do not wait for 100 Continue
   } else if (req.method == "HEAD") {
     setopt(curl, CURLOPT_NOBODY, 1L);
   } else {
@@ -261,6 +265,67 @@ void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req,
   for (const auto& [name, value] : req.headers) headers.append(name + ": " + value);
   if (headers.get()) setopt(curl, CURLOPT_HTTPHEADER, headers.get());
 }
+
+CURLcode HttpClient::Impl::perform(const HttpOptions& options, const HttpRequest& req,
+                                   Transfer& t) {
+  Slist headers;  // must outlive curl_easy_perform
+  setup(options, req, t);
+  set_method_and_body(req, t, headers);
+  const CURLcode rc = curl_easy_perform(curl);
+  if (t.error) std::rethrow_exception(t.error);
+  if (t.body_too_large) {
+    throw Error(ExitCode::bad_data, req.method + " " + req.url + ": reply larger than " +
+                                        std::to_string(options.max_memory_body) + " bytes");
+  }
+  if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.response.status);
+  return rc;
+}
+
+namespace {
+
+// Throws for a failed attempt that must not (or can no longer) be retried.
+void throw_unless_retryable(const std::string& what, CURLcode rc, const std::string& reason,
+                            const Transfer& t, int attempt, bool may_retry) {
+  if (t.sink_bytes > 0) {
+    // The sink has part of the body; only the caller can start over.
+    const auto length = t.response.header("content-length");
+    throw Error(ExitCode::network, what + ": connection closed after " +
+                                       std::to_string(t.sink_bytes) + " of " +
+                                       (length ? *length : std::string("unknown")) +
+                                       " bytes (" + reason + ")");
+  }
+  if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
+    throw Error(ExitCode::config, what + ": " + reason + "; check the URL");
+  }
+  if (!is_retryable(rc) || !may_retry) {
+    const std::string tries = std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts");
+    throw Error(ExitCode::network, what + ": " + reason + " after " + tries +
+                                       "; check that the server is up and reachable");
+  }
+}
+
+void wait_before_retry(const HttpOptions& options, const HttpRequest& request,
+                       const std::string& reason, int attempt) {
+  const long delay = backoff_ms(options, attempt);
+  log::warn(request.method + " " + request.url + ": " + reason + "; retrying in " +
+                std::to_string(delay) + " ms (attempt " + std::to_string(attempt + 1) + " of " +
+                std::to_string(options.max_attempts) + ")",
+            {{"url", request.url}, {"method", request.method}, {"attempt", attempt + 1},
+             {"delay_ms", delay}, {"reason", reason}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+}
+
+// Curl's last progress call can come before the final bytes; make "done" reach the end.
+void report_final_progress(const HttpRequest& request, const Transfer& t,
+                           std::uint64_t progress_last) {
+  if (!request.progress || t.response.status < 200 || t.response.status >= 300) return;
+  const std::uint64_t done = request.upload ? request.upload_size
+                             : t.sink        ? t.sink_bytes
+                                             : t.response.body.size();
+  if (done > progress_last) request.progress(done, done);
+}
+
+}  // namespace
 
 HttpClient::HttpClient(HttpOptions options)
     : m_options(std::move(options)), m_impl(std::make_unique<Impl>()) {
@@ -279,7 +344,7 @@ HttpResponse HttpClient::download(const HttpRequest& request, const Sink& sink) 
   const std::string what = request.method + " " + request.url;
   const bool can_repeat = !request.upload || static_cast<bool>(request.rewind);
   const int max_attempts = std::max(1, m_options.max_attempts);
-  std::uint64_t progress_last = 0;
+  std::uint64_t progress_last = 0;  // shared by all attempts: progress never goes back
 
   for (int attempt = 1;; ++attempt) {
     if (attempt > 1 && request.upload) request.rewind();
@@ -289,52 +354,21 @@ HttpResponse HttpClient::download(const HttpRequest& request, const Sink& sink) 
     t.sink = sink ? &sink : nullptr;
     t.max_memory = m_options.max_memory_body;
     t.progress_last = &progress_last;
-    Slist headers;
-    m_impl->setup(m_options, request, t, headers);
+    const CURLcode rc = m_impl->perform(m_options, request, t);
 
-    const CURLcode rc = curl_easy_perform(m_impl->curl);
-    if (t.error) std::rethrow_exception(t.error);
-    if (t.body_too_large) {
-      throw Error(ExitCode::bad_data, what + ": reply larger than " +
-                                          std::to_string(m_options.max_memory_body) + " bytes");
-    }
     const bool may_retry = attempt < max_attempts && can_repeat && t.sink_bytes == 0;
     std::string reason;
     if (rc == CURLE_OK) {
-      curl_easy_getinfo(m_impl->curl, CURLINFO_RESPONSE_CODE, &t.response.status);
       if (t.response.status < 500 || !may_retry) {
-        if (request.progress && t.response.status >= 200 && t.response.status < 300) {
-          const std::uint64_t done = request.upload ? request.upload_size
-                                     : t.sink ? t.sink_bytes : t.response.body.size();
-          if (done > progress_last) request.progress(done, done);
-        }
+        report_final_progress(request, t, progress_last);
         return std::move(t.response);
       }
       reason = "server answered " + std::to_string(t.response.status);
     } else {
       reason = m_impl->error_text(rc);
-      if (t.sink_bytes > 0) {
-        const auto length = t.response.header("content-length");
-        throw Error(ExitCode::network, what + ": connection closed after " +
-                                           std::to_string(t.sink_bytes) + " of " +
-                                           (length ? *length : std::string("unknown")) +
-                                           " bytes (" + reason + ")");
-      }
-      if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
-        throw Error(ExitCode::config, what + ": " + reason + "; check the URL");
-      }
-      if (!is_retryable(rc) || !may_retry) {
-        const std::string tries = std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts");
-        throw Error(ExitCode::network, what + ": " + reason + " after " + tries +
-                                           "; check that the server is up and reachable");
-      }
+      throw_unless_retryable(what, rc, reason, t, attempt, may_retry);
     }
-    const long delay = backoff_ms(m_options, attempt);
-    log::warn(what + ": " + reason + "; retrying in " + std::to_string(delay) + " ms (attempt " +
-                  std::to_string(attempt + 1) + " of " + std::to_string(max_attempts) + ")",
-              {{"url", request.url}, {"method", request.method}, {"attempt", attempt + 1},
-               {"delay_ms", delay}, {"reason", reason}});
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    wait_before_retry(m_options, request, reason, attempt);
   }
 }
 
