@@ -1,0 +1,117 @@
+#pragma once
+// manifest::BundleIndex: the model of a bundle's index, bundle.json (docs/bundle-format.md
+// §3). The index is the signed root of a bundle: it lists every member with its size and
+// chunk hashes and says which members are which images. parse() treats the bytes as hostile
+// and refuses anything a reader could be tricked by (unsafe names, duplicates, sizes that do
+// not match the chunk hashes, artifacts pointing outside the member list); serialize()
+// is deterministic so equal inputs give equal bytes.
+
+#include <common/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace manifest {
+
+// The value of "format" and the one format_version this program reads and writes.
+inline constexpr const char* k_bundle_format = "sdcadm-bundle";
+inline constexpr int k_bundle_format_version = 1;
+// Limits on the index itself (spec §3).
+inline constexpr std::size_t k_bundle_index_max_bytes = 16u << 20;
+inline constexpr int k_bundle_index_max_depth = 32;
+// chunk_size must lie in [1 MiB, 1 GiB]; 64 MiB is the default.
+inline constexpr std::uint64_t k_min_chunk_size = 1ull << 20;
+inline constexpr std::uint64_t k_max_chunk_size = 1ull << 30;
+inline constexpr std::uint64_t k_default_chunk_size = 64ull << 20;
+// The largest member an index may declare: 64 GiB. IMGAPI's own limit on an image file is
+// 20 GiB, so this leaves room while keeping sizes and chunk lists bounded.
+inline constexpr std::uint64_t k_max_member_size = 64ull << 30;
+// ustar's name field: member names are at most 100 bytes (no pax headers, spec §2).
+inline constexpr std::size_t k_max_member_name = 100;
+
+// One tar member other than bundle.json and bundle.sig: its name, content size and one
+// lower-case hex SHA-256 per chunk_size piece of its content (none for an empty member).
+struct BundleMember {
+  std::string name;
+  std::uint64_t size = 0;
+  std::vector<std::string> sha256;  // chunk hashes (hex)
+};
+
+// One thing the bundle delivers (spec §3 "artifacts"). `manifest_member` and `file_member`
+// are the JSON keys "manifest" and "file" and name members of the index. For the image
+// roles (every known role but "installer") uuid, published_at and manifest are required;
+// for "installer" and for roles this version does not know they are optional ("" = absent).
+// `stage_as` ("" = absent) is an absolute path on the headnode. `services` is used by
+// service-image artifacts only.
+struct BundleArtifact {
+  std::string role;
+  std::vector<std::string> services;
+  std::string uuid, name, version, published_at, manifest_member, file_member, stage_as;
+  bool pinned = false;
+  common::Json unknown;  // keys of this artifact this version does not know (object or null)
+};
+
+struct BundleIndex {
+  int format_version = 1;
+  std::string bundle_id, created, channel, expires, min_installer_version;
+  std::int64_t sequence = 0;
+  std::uint64_t chunk_size = 64u << 20;
+  struct Source { std::string url, channel; } source;
+  struct Builder { std::string name, version; } builder;
+  struct Trim { std::string inventory_sha256, datacenter; };
+  std::optional<Trim> trim;
+  std::vector<BundleArtifact> artifacts;
+  std::vector<BundleMember> members;
+  common::Json unknown;  // keys this version does not know, kept for round trips (object or null)
+
+  // Parses and checks the schema (bounded: 16 MiB, depth 32; member names safe, unique; sizes
+  // and chunk counts consistent with chunk_size; artifacts point at listed members). Throws
+  // common::Error with
+  //   bundle_too_large    the text exceeds 16 MiB, or a member declares more than 64 GiB;
+  //   bundle_unsupported  format_version > 1 ("... newer than this program understands ...");
+  //   bundle_unsafe       a member name fails is_safe_member_name;
+  //   bundle_closed_world a duplicate member, a listed bundle.json/bundle.sig, or an
+  //                       artifact naming a member the index does not list;
+  //   bundle_corrupt      anything else: bad JSON, too deep, wrong type, bad hash hex, chunk
+  //                       count mismatch, bad uuid/timestamp, chunk_size out of range.
+  // Messages name the field ("bundle index: members[3].sha256[1]: ...").
+  // Roles outside the known set are kept (spec §8); see known_role().
+  static BundleIndex parse(std::string_view bytes);
+
+  // Deterministic 2-space JSON, keys in the spec's order, unknown keys after the known ones
+  // in the order they were read; ends with a newline. parse(serialize()) == *this.
+  std::string serialize() const;
+
+  // The member called `name`, or nullptr.
+  const BundleMember* find_member(std::string_view name) const;
+  // Sum of the sizes of all members.
+  std::uint64_t payload_size() const;
+};
+
+// True if `name` can be a member name: relative, '/'-separated components none of which is
+// empty, "." or ".."; no NUL, backslash or other control byte; at most 100 bytes.
+bool is_safe_member_name(std::string_view name);
+
+// The number of chunk_size pieces of a member of `size` bytes: 0 for an empty member,
+// ceil(size / chunk_size) otherwise. chunk_size must be > 0.
+std::size_t chunk_count(std::uint64_t size, std::uint64_t chunk_size);
+
+// True for the roles format v1 defines: service-image, origin, agent, agentsshar, gz-tools,
+// platform, sdcadm, installer.
+bool known_role(std::string_view role);
+
+// The bundle_id for a member list: a version-4-shaped, lower-case UUID made from the first
+// 16 bytes of SHA-256 over the canonical member list, where each member in index order
+// contributes  name NUL decimal-size NUL sha256[0] ',' sha256[1] ... '\n'.
+// (NUL cannot occur in a safe name, so the encoding is unambiguous.)
+std::string bundle_id_for(const std::vector<BundleMember>& members);
+
+// True if `s` is an RFC 3339 UTC timestamp of the exact form YYYY-MM-DDTHH:MM:SSZ with a
+// valid calendar date and time.
+bool is_rfc3339_seconds(std::string_view s);
+
+}  // namespace manifest
