@@ -45,8 +45,9 @@ class Client {
   // GET /images with every page, each image once (by uuid), sorted by published_at
   // (ascending, stable). Without filter.limit it pages like sdc-clients: first request
   // without limit, then marker=<last uuid>&limit=list_page_size until a short or empty
-  // page or a page with no new image. name/version filters are applied again locally
-  // (TOOLS-745). The server's sort+limit is never relied on: use latest_image() to pick.
+  // page; a full page with no new image (ties on published_at) is asked again with a
+  // doubled limit. name/version filters are applied again locally (TOOLS-745). The
+  // server's sort+limit is never relied on: use latest_image() to pick the newest.
   std::vector<manifest::ImageManifest> list_images(const ListFilter& filter = {});
 
   // GET /images/UUID (channel overrides the client's). Throws Error(not_found) on 404 and

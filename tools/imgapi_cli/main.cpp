@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   CLI::App app{"imgapi-cli: talk to an IMGAPI (updates server or DC)", "imgapi-cli"};
   app.set_version_flag("--version", std::string("imgapi-cli ") + SDCB_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options also after the command: "list name=x -j"
   Globals g;
   bool verbose = false;
   bool no_progress = false;
