@@ -75,15 +75,12 @@ fault_suite('cut=65536 on file downloads', 'cut=65536,path=/images/*/file', (ctx
 });
 
 fault_suite('status=503,nth=1: the first request fails', 'status=503,nth=1', (ctx) => {
-    it('sdc-clients returns the 503 at once; it retries only connection errors', async () => {
-        const started = Date.now();
+    it('sdc-clients returns the 503 to the caller; it retries only connection errors', async () => {
+        // The fault fires on the first request only, so a client-side retry would have
+        // succeeded: getting the 503 back proves restify-clients did not retry it.
         const [err] = await call(ctx.client, 'getImage', ctx.image.manifest.uuid);
-        const elapsed = Date.now() - started;
         // restify HttpErrors keep the "Error" suffix in the body code (imgapi.md §2.3).
         assert_rest_error(err, {status: 503, code: 'ServiceUnavailableError'});
-        // restify-clients' backoff waits >= 1000 ms before a retry; an answer well under that
-        // shows the 503 reached the caller without one.
-        assert.ok(elapsed < 900, `no retry delay expected, took ${elapsed} ms`);
     });
 
     it('the next request (the caller\'s own retry) succeeds', async () => {
