@@ -221,7 +221,11 @@ void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req,
   errbuf[0] = '\0';
   setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
   setopt(curl, CURLOPT_URL, req.url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85: the string form replaced the bit mask
   setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
   setopt(curl, CURLOPT_NOSIGNAL, 1L);
   setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);

@@ -83,6 +83,31 @@ TEST_CASE("a download streams several MiB into the sink in chunks", "[http]") {
   CHECK(requests == 1);
 }
 
+TEST_CASE("a 5xx before the body is retried for downloads too", "[http]") {
+  test_support::LogCapture log;
+  const std::string data = pattern_bytes(300 * 1024);
+  std::atomic<int> requests{0};
+  TestServer server([&](httplib::Server& s) {
+    s.Get("/file", [&](const httplib::Request&, httplib::Response& res) {
+      if (++requests == 1) {
+        res.status = 502;
+        res.set_content("<html>bad gateway</html>", "text/html");
+        return;
+      }
+      res.set_content(data, "application/octet-stream");
+    });
+  });
+  HttpClient client(fast_options());
+  HttpRequest req;
+  req.url = server.url("/file");
+  std::string got;
+  const auto res = client.download(req, [&](const char* p, std::size_t n) { got.append(p, n); });
+  CHECK(res.status == 200);
+  CHECK(res.header("content-type") == std::optional<std::string>("application/octet-stream"));
+  CHECK(got == data);  // the 502 page never reached the sink
+  CHECK(requests == 2);
+}
+
 TEST_CASE("a body cut after the sink saw data is Error(network), not retried", "[http]") {
   test_support::LogCapture log;
   const std::string data = pattern_bytes(1 * k_mib);
