@@ -79,8 +79,8 @@ constexpr std::size_t k_signature_frame_size =
 // Index and chunks.
 constexpr std::size_t k_max_index_size = 16u << 20;
 constexpr std::uint64_t k_default_chunk_size = 64u << 20;
-constexpr std::uint64_t k_min_chunk_size = 4096;           // small values are for tests
-constexpr std::uint64_t k_max_chunk_size = 1024u << 20;
+constexpr std::uint64_t k_min_chunk_size = 1u << 20;        // = manifest::k_min_chunk_size
+constexpr std::uint64_t k_max_chunk_size = 1u << 30;        // = manifest::k_max_chunk_size
 
 // Split volumes: every part must fit a FAT32 file (at most 4 GiB - 1 bytes).
 constexpr std::uint64_t k_max_part_size = (std::uint64_t{4} << 30) - 1;
