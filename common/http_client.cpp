@@ -17,6 +17,8 @@ namespace common {
 
 namespace {
 
+constexpr std::size_t k_max_header_bytes = 256 * 1024;
+
 void global_init_once() {
   static std::once_flag flag;
   std::call_once(flag, [] {
@@ -93,6 +95,7 @@ struct Transfer {
   const Sink* sink = nullptr;
   std::size_t max_memory = 0;
   HttpResponse response;
+  std::size_t header_bytes = 0;     // all header lines so far, capped (hostile servers)
   std::uint64_t sink_bytes = 0;     // body bytes handed to the sink
   std::uint64_t upload_sent = 0;    // bytes taken from request->upload
   std::uint64_t* progress_last = nullptr;  // largest "done" reported, across attempts
@@ -110,6 +113,12 @@ size_t header_cb(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::string line(data, size * count);
   try {
+    t->header_bytes += line.size();
+    if (t->header_bytes > k_max_header_bytes) {
+      throw Error(ExitCode::bad_data, t->request->method + " " + t->request->url +
+                                          ": reply headers larger than " +
+                                          std::to_string(k_max_header_bytes) + " bytes");
+    }
     if (line.rfind("HTTP/", 0) == 0) {
       t->response.headers.clear();  // a new response starts (after 100 Continue, ...)
     } else if (const auto colon = line.find(':'); colon != std::string::npos) {

@@ -5,7 +5,8 @@
 // or HTTPS_PROXY, all_proxy, and no_proxy / NO_PROXY. Only http:// and https:// URLs are
 // accepted; redirects are not followed. Bodies stream: downloads go to a Sink,
 // uploads come from a Source with a known Content-Length; only small bodies (JSON,
-// error replies) are held in memory, and those are capped.
+// error replies) are held in memory, and those are capped (as are response headers,
+// at 256 KiB in all; both overruns throw Error(bad_data)).
 //
 // Retries: connection errors, timeouts and 5xx replies are retried with exponential
 // backoff, but only while no byte of a streamed response body has reached the sink and

@@ -264,6 +264,22 @@ TEST_CASE("bodies over max_memory_body are refused with Error(bad_data)", "[http
   CHECK(client.send(get(server.url("/small"))).body == "s");
 }
 
+TEST_CASE("a flood of response headers is refused with Error(bad_data)", "[http]") {
+  TestServer server([](httplib::Server& s) {
+    s.Get("/headers", [](const httplib::Request&, httplib::Response& res) {
+      for (int i = 0; i < 400; ++i) {
+        res.set_header("X-Pad-" + std::to_string(i), std::string(1000, 'h'));
+      }
+      res.set_content("x", "text/plain");
+    });
+  });
+  HttpClient client(fast_options());
+  std::string message;
+  HttpRequest req = get(server.url("/headers"));
+  CHECK(error_code([&] { client.send(req); }, &message) == ExitCode::bad_data);
+  CHECK(message.find("reply headers larger than 262144 bytes") != std::string::npos);
+}
+
 TEST_CASE("bad URLs are configuration errors", "[http]") {
   HttpClient client(fast_options());
   CHECK(error_code([&] { client.send(get("not a url")); }) == ExitCode::config);
