@@ -13,9 +13,9 @@ namespace {
 
 // Fields Image.create copies when present (!== undefined) and always removes from the
 // body; description/homepage/eula/icon are copied only when truthy.
-const std::array<const char*, 12> k_copied_if_defined = {
+const std::array<const char*, 13> k_copied_if_defined = {
     "error", "requirements", "users", "traits", "tags", "billing_tags", "generate_passwords",
-    "inherited_directories", "origin", "acl", "owner", "v"};
+    "inherited_directories", "origin", "acl", "owner", "v", "channels"};
 const std::array<const char*, 4> k_copied_if_truthy = {"description", "homepage", "eula", "icon"};
 
 // The keys validateAndNormalize hands to imgmanifest (urn is not among them).
