@@ -21,7 +21,8 @@
 //                    u32 member index (0 bundle.json, 1 bundle.sig, k+2 members[k]) |
 //                    u32 chunk number within that member
 //     footer (the file's last 16 bytes): u32 count | u32 version (1) | "SDCSEEK1"
-//     with count * 24 + 20 == length.
+//     with length == count * 24 + 16 (the entries and the footer; docs/bundle-format.md
+//     §4 says "+ 20", which does not match the fields it lists).
 //
 // The seek table is not signed; it only says where to look. Everything it leads to is
 // checked against the signed index.

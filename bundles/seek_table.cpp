@@ -94,9 +94,11 @@ std::string encode_seek_table(const std::vector<SeekEntry>& entries) {
   }
   const auto count = static_cast<std::uint32_t>(entries.size());
   std::string out;
-  out.reserve(format::k_skippable_header_size + count * format::k_seek_entry_size + 20);
+  out.reserve(format::k_skippable_header_size + count * format::k_seek_entry_size +
+              format::k_seek_footer_size);
   le::put_u32(out, format::k_seek_table_magic);
-  le::put_u32(out, count * static_cast<std::uint32_t>(format::k_seek_entry_size) + 20);
+  le::put_u32(out, count * static_cast<std::uint32_t>(format::k_seek_entry_size) +
+                      static_cast<std::uint32_t>(format::k_seek_footer_size));
   for (const auto& e : entries) {
     le::put_u64(out, e.compressed_size);
     le::put_u64(out, e.decompressed_size);
@@ -110,7 +112,7 @@ std::string encode_seek_table(const std::vector<SeekEntry>& entries) {
 }
 
 std::uint64_t seek_table_size_from_footer(std::string_view footer, std::uint64_t file_size) {
-  const std::uint64_t min_size = format::k_skippable_header_size + 20;
+  const std::uint64_t min_size = format::k_skippable_header_size + format::k_seek_footer_size;
   if (footer.size() != format::k_seek_footer_size || file_size < min_size) {
     throw Error(ExitCode::bundle_truncated,
                 "the file is " + std::to_string(file_size) +
@@ -162,7 +164,7 @@ SeekTable decode_seek_table(std::string_view frame, std::uint64_t file_size) {
   SeekTable table;
   table.table_size = size;
   table.data_size = file_size - size;
-  const std::size_t count = (size - format::k_skippable_header_size - 20) /
+  const std::size_t count = (size - format::k_skippable_header_size - format::k_seek_footer_size) /
                             format::k_seek_entry_size;
   if (count < 3) {
     throw corrupt("the table lists " + std::to_string(count) +
