@@ -23,6 +23,8 @@ if(SDCB_WARNINGS_AS_ERRORS)
   target_compile_options(sdcb_settings INTERFACE -Werror)
 endif()
 if(SDCB_SANITIZE)
+  # GCC 12 warns falsely (-Wmaybe-uninitialized) inside <regex> under the sanitizers.
+  target_compile_options(sdcb_settings INTERFACE -Wno-maybe-uninitialized)
   target_compile_options(sdcb_settings INTERFACE -fsanitize=address,undefined
                          -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(sdcb_settings INTERFACE -fsanitize=address,undefined)
