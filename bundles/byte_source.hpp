@@ -1,7 +1,6 @@
 #pragma once
-// Where bundle bytes come from: a file, standard input or a pipe, the concatenation of
-// split parts (NAME.sdc.001, .002, ... checked against NAME.sdc.parts.json), or memory
-// (tests, fuzzing). The streaming reader pulls bytes in order with read(); the seekable
+// Where bundle bytes come from: a file, standard input or a pipe, memory (tests,
+// fuzzing), or the concatenation of split parts (part_source.hpp). The streaming reader pulls bytes in order with read(); the seekable
 // reader and parallel verify use read_at(), which is thread-safe and leaves read()'s
 // position alone. Nothing here interprets the bytes.
 
@@ -33,6 +32,11 @@ class ByteSource {
   virtual const std::string& name() const = 0;
 };
 
+// pread() on `fd`, retrying on EINTR and short reads: returns fewer than `size` bytes only
+// at end of file. Throws Error(io) naming `name` ("reading NAME: ...").
+std::size_t pread_all(int fd, std::uint64_t offset, char* buf, std::size_t size,
+                      const std::string& name);
+
 // Reads exactly `size` bytes at `offset`; a short read is Error(bundle_truncated)
 // naming `what` ("the seek table") and the offset.
 void read_exact_at(const ByteSource& source, std::uint64_t offset, char* buf, std::size_t size,
@@ -53,36 +57,5 @@ std::unique_ptr<ByteSource> memory_source(std::string bytes, std::string name = 
 // one frame of a bundle by itself.
 std::unique_ptr<ByteSource> range_source(const ByteSource& base, std::uint64_t offset,
                                          std::uint64_t length);
-
-// How much of a split bundle to check before its parts are joined.
-enum class PartCheck {
-  hashes,      // every part's size and SHA-256 (reads every byte once)
-  sizes_only,  // sizes only: for `inspect`, which must stay fast; the index is still bound
-               // to the part list by bundle_json_sha256 in the seekable reader
-};
-
-// The bundle described by NAME.sdc.parts.json: parts are files in the same directory.
-// Before anything is joined each part is checked, in part-list order, and the first bad
-// one is named: missing => Error(bundle_truncated), wrong size => Error(bundle_truncated)
-// (short) or Error(bundle_corrupt) (long), SHA-256 mismatch => Error(bundle_hash). A part
-// name with a '/' or "..", or sizes that do not add up to bundle_size, => Error(bundle_corrupt).
-// `threads` parts are hashed at the same time (0 = one per core).
-std::unique_ptr<ByteSource> open_parts_source(const std::string& parts_json_path,
-                                              PartCheck check = PartCheck::hashes,
-                                              unsigned threads = 0);
-
-// What the part list promised about the joined bundle (for the readers' cross-checks).
-struct PartListFacts {
-  std::string bundle_id;
-  std::string bundle_json_sha256;
-  std::uint64_t bundle_size = 0;
-};
-// The facts of the part list behind a source made by open_parts_source, else nullopt.
-std::optional<PartListFacts> part_list_facts(const ByteSource& source);
-
-// "-" => stdin; "*.parts.json" => parts; an existing file => that file; "NAME.sdc" that
-// does not exist but has "NAME.sdc.parts.json" next to it => its parts.
-std::unique_ptr<ByteSource> open_bundle_source(const std::string& path,
-                                               PartCheck check = PartCheck::hashes);
 
 }  // namespace bundles

@@ -32,7 +32,6 @@ struct SeekableReader::State {
   template <typename Read>
   void read_head_frame(std::size_t i, std::uint64_t max_content, const char* label, Read read);
   void check_table_against_index();
-  void check_part_list() const;
   void build_targets();
 };
 
@@ -112,19 +111,6 @@ void SeekableReader::State::check_table_against_index() {
   }
 }
 
-// A part list names the index it was cut from; parts of another bundle are refused.
-void SeekableReader::State::check_part_list() const {
-  const auto facts = part_list_facts(*source);
-  if (!facts) return;
-  const std::string sha = common::hex_digest(common::HashAlgorithm::sha256, index_bytes);
-  if (sha != facts->bundle_json_sha256 || facts->bundle_id != index.bundle_id) {
-    throw Error(ExitCode::bundle_corrupt,
-                source->name() + ": the part list was written for another bundle (its "
-                                 "bundle_json_sha256 or bundle_id differs from the index in the "
-                                 "parts); get the part list that belongs to these parts");
-  }
-}
-
 void SeekableReader::State::build_targets() {
   targets.reserve(plan.size());
   for (const FramePlan& p : plan) {
@@ -172,7 +158,7 @@ SeekableReader SeekableReader::open(std::unique_ptr<ByteSource> source, ReaderLi
   } catch (const Error& err) {
     throw err.with_context(s->source->name());
   }
-  s->check_part_list();
+  check_part_list(*s->source, s->index_bytes, s->index.bundle_id);
   s->check_table_against_index();
   s->read_head_frame(1, format::k_signature_frame_content, "bundle.sig",
                      [&](FrameReader& r) { s->signature_slot = read_signature_frame(r); });

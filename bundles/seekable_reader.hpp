@@ -8,7 +8,7 @@
 // frame is read, never to an accepted wrong byte. verify() then checks every data frame
 // on all cores; extract_member() reads one member, verified.
 
-#include <bundles/byte_source.hpp>
+#include <bundles/part_source.hpp>
 #include <bundles/frame_check.hpp>
 #include <bundles/layout.hpp>
 #include <bundles/seek_table.hpp>

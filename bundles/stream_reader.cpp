@@ -94,6 +94,7 @@ void StreamReader::read_head() {
   } catch (const Error& err) {
     throw err.with_context(m_source->name());
   }
+  check_part_list(*m_source, m_index_bytes, m_index->bundle_id);
   std::vector<std::uint64_t> sizes;
   for (const auto& m : m_index->members) {
     m_names.push_back(m.name);
@@ -230,6 +231,7 @@ void StreamReader::read_members(MemberHandler& handler) {
   for (std::size_t k = 0; k < m_index->members.size(); ++k) read_member(k, handler, next_plan);
   read_tail();
   m_state = State::done;
+  if (m_progress) m_progress(m_frames.offset());
 }
 
 }  // namespace bundles

@@ -13,7 +13,7 @@
 // reader requires the end of the archive, exactly the seek table that describes the frames
 // read, and the end of the input. Errors are common::Error with the bundle_* exit codes.
 
-#include <bundles/byte_source.hpp>
+#include <bundles/part_source.hpp>
 #include <bundles/frame_check.hpp>
 #include <bundles/frame_reader.hpp>
 #include <bundles/layout.hpp>
