@@ -1,0 +1,16 @@
+#pragma once
+// Command-line front end of sdcadm-bundle.
+
+#include <CLI/CLI.hpp>
+
+namespace builder {
+
+// Parses argv, runs the chosen subcommand and returns the process exit code
+// (see common/exit_code.hpp). Never throws.
+int run(int argc, char** argv);
+
+// Each subcommand registers its options and handler on the app (one cmd_*.cpp each).
+// The handler throws common::Error on failure.
+void register_serve(CLI::App& app);
+
+}  // namespace builder
