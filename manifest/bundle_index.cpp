@@ -12,7 +12,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
+#include <cstdint>
 #include <unordered_set>
 
 namespace manifest {
@@ -112,7 +112,9 @@ BundleMember read_member(const Reader& r, const Json& m, const std::string& path
                                       "(IMGAPI's largest image file is 20 GiB)");
   }
   const std::size_t expected = chunk_count(out.size, chunk_size);
-  const Json* hashes = r.array(m, "sha256", path, expected + 1);
+  // No limit beyond the 16 MiB text: the count must equal `expected` exactly, and a wrong
+  // count is a corrupt index, whichever way it is wrong.
+  const Json* hashes = r.array(m, "sha256", path, SIZE_MAX);
   if (hashes->size() != expected) {
     r.fail(path + ".sha256", std::to_string(hashes->size()) + " chunk hashes, expected " +
                                  std::to_string(expected) + " for " + std::to_string(out.size) +

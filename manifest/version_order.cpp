@@ -53,9 +53,13 @@ bool all_digits(std::string_view s) {
 
 // A semver numeric part: digits, no leading zero, fits 64 bits.
 std::optional<std::uint64_t> parse_number(std::string_view s) {
-  if (!all_digits(s) || (s.size() > 1 && s[0] == '0') || s.size() > 19) return std::nullopt;
+  if (!all_digits(s) || (s.size() > 1 && s[0] == '0')) return std::nullopt;
   std::uint64_t value = 0;
-  for (char c : s) value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  for (char c : s) {
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;  // would overflow
+    value = value * 10 + digit;
+  }
   return value;
 }
 
