@@ -105,6 +105,8 @@ bool FrameReader::fill(std::size_t wanted) {
   return m_end >= wanted;
 }
 
+bool FrameReader::at_end() { return !fill(1); }
+
 std::optional<FrameHeader> FrameReader::next(std::uint64_t max_content, const std::string& label) {
   if (m_in_frame) {
     throw Error(ExitCode::internal, "FrameReader::next before the previous frame was read");

@@ -53,6 +53,9 @@ class FrameReader {
   // must have been read to its end (read() returned 0, or read_skippable()).
   std::optional<FrameHeader> next(std::uint64_t max_content, const std::string& label);
 
+  // True when the input has no byte left (between frames).
+  bool at_end();
+
   // Up to `size` decompressed bytes of the current zstd frame. Returns 0 once all the
   // declared content was read AND the frame's end was checked (checksum, no extra output).
   // Errors: Error(bundle_truncated) when input ends inside the frame, Error(bundle_corrupt)

@@ -70,7 +70,7 @@ void SeekableReader::State::read_head_frame(std::size_t i, std::uint64_t max_con
     const auto h = reader.next(max_content, label);
     if (!h || h->kind != FrameHeader::Kind::zstd) throw bad_extent("is not a zstd frame at");
     read(reader);
-    if (reader.next(std::numeric_limits<std::uint64_t>::max(), "after the frame")) {
+    if (!reader.at_end()) {
       throw bad_extent("is shorter than");
     }
   } catch (const Error& err) {

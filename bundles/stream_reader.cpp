@@ -131,14 +131,16 @@ FrameHeader StreamReader::start_frame(const FrameTarget& target) {
                     ") should start; the copy is incomplete: copy it again and check its size");
   }
   if (h->kind == FrameHeader::Kind::skippable) {
-    const bool first = target.plan.chunk == 0;
-    throw Error(first ? ExitCode::bundle_closed_world : ExitCode::bundle_corrupt,
-                m_source->name() + ": a skippable frame (the seek table?) stands at byte " +
+    // The seek table where a member should start: the bundle ends early, without it.
+    const bool missing = target.plan.chunk == 0 && h->magic == format::k_seek_table_magic;
+    throw Error(missing ? ExitCode::bundle_closed_world : ExitCode::bundle_corrupt,
+                m_source->name() + ": a skippable frame stands at byte " +
                     std::to_string(h->offset) + " where frame " + std::to_string(h->number) +
                     " (" + label + ") belongs" +
-                    (first ? "; member \"" + std::string(target.name) + "\" is missing. The "
-                             "bundle does not match its index: refusing it"
-                           : "; the bundle is damaged: get a good copy"));
+                    (missing ? "; member \"" + std::string(target.name) + "\" is missing. The "
+                               "bundle does not match its index: refusing it"
+                             : "; bundles have no skippable frame but the final seek table: "
+                               "refusing it"));
   }
   return *h;
 }
@@ -213,10 +215,9 @@ void StreamReader::read_tail() {
                 m_source->name() + ": the seek table does not describe the frames of the "
                                    "bundle; the bundle is damaged: get a good copy");
   }
-  const auto after = m_frames.next(std::numeric_limits<std::uint64_t>::max(), "after the seek table");
-  if (after) {
+  if (!m_frames.at_end()) {
     throw Error(ExitCode::bundle_corrupt,
-                m_source->name() + ": extra data at byte " + std::to_string(after->offset) +
+                m_source->name() + ": extra data at byte " + std::to_string(m_frames.offset()) +
                     " after the seek table; refusing the bundle");
   }
 }

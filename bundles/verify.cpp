@@ -123,7 +123,7 @@ void verify_frame(FrameReader& reader, const ByteSource& source, const SeekEntry
       throw extent_error(source, entry, number,
                          "lacks the end of the archive after the last member");
     }
-    if (reader.next(std::numeric_limits<std::uint64_t>::max(), "after the frame")) {
+    if (!reader.at_end()) {
       throw extent_error(source, entry, number, "is followed by stray bytes before the next one");
     }
   } catch (const Error& err) {

@@ -101,6 +101,7 @@ struct ForgeFrame {
   std::uint32_t chunk = 0;
   std::string content;
   std::string raw;
+  std::optional<std::uint64_t> table_size;  // decompressed size the seek table claims
 };
 
 // A ustar header made by hand (so tests can write what no tar tool would).
@@ -132,6 +133,48 @@ inline std::string zstd_frame(const std::string& content, int level = 1) {
   const std::size_t n = ZSTD_compress(out.data(), out.size(), content.data(), content.size(), level);
   REQUIRE_FALSE(ZSTD_isError(n));
   out.resize(n);
+  return out;
+}
+
+inline void put_le(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+
+// A zstd frame written by hand: a header declaring `declared` bytes (none: no content
+// size) with a window of 2^window_log, then raw blocks holding `content`.
+inline std::string hand_frame(const std::string& content, std::optional<std::uint64_t> declared,
+                              unsigned window_log = 20) {
+  std::string out;
+  put_le(out, 0xFD2FB528u, 4);
+  out.push_back(static_cast<char>(declared ? 0xC0 : 0x00));  // FCS 8 bytes or none
+  out.push_back(static_cast<char>((window_log - 10) << 3));
+  if (declared) put_le(out, *declared, 8);
+  std::size_t at = 0;
+  do {
+    const std::size_t n = std::min<std::size_t>(content.size() - at, 128u << 10);
+    const bool last = at + n == content.size();
+    put_le(out, (last ? 1u : 0u) | (n << 3), 3);  // raw block
+    out.append(content, at, n);
+    at += n;
+  } while (at < content.size());
+  return out;
+}
+
+// A frame declaring `declared` bytes whose RLE blocks produce `produced` zero bytes:
+// 1 GiB of zeros in 32 KiB (a zstd bomb).
+inline std::string zero_bomb(std::uint64_t declared, std::uint64_t produced) {
+  std::string out;
+  put_le(out, 0xFD2FB528u, 4);
+  out.push_back(static_cast<char>(0xC0));
+  out.push_back(static_cast<char>((20 - 10) << 3));
+  put_le(out, declared, 8);
+  for (std::uint64_t at = 0; at < produced;) {
+    const std::uint64_t n = std::min<std::uint64_t>(produced - at, 128u << 10);
+    const bool last = at + n == produced;
+    put_le(out, (last ? 1u : 0u) | (1u << 1) | (n << 3), 3);  // RLE block
+    out.push_back('\0');
+    at += n;
+  }
   return out;
 }
 
@@ -169,7 +212,9 @@ inline std::string forge(const std::vector<ForgeFrame>& frames) {
     const std::string bytes = f.raw.empty() ? zstd_frame(f.content) : f.raw;
     bundles::SeekEntry e;
     e.compressed_size = bytes.size();
-    e.decompressed_size = f.raw.empty() ? f.content.size() : ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+    e.decompressed_size = f.table_size   ? *f.table_size
+                          : f.raw.empty() ? f.content.size()
+                                          : ZSTD_getFrameContentSize(bytes.data(), bytes.size());
     e.member = f.member;
     e.chunk = f.chunk;
     entries.push_back(e);
