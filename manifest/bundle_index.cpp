@@ -124,7 +124,9 @@ BundleMember read_member(const Reader& r, const Json& m, const std::string& path
   for (std::size_t i = 0; i < hashes->size(); ++i) {
     const std::string p = fields::index(path + ".sha256", i);
     std::string h = r.expect_string((*hashes)[i], p);
-    if (!fields::is_lower_hex(h, 64)) r.fail(p, fields::quote(h) + " is not 64 lower-case hex digits");
+    if (!fields::is_lower_hex(h, 64)) {
+      r.fail(p, fields::quote(h) + " is not 64 lower-case hex digits");
+    }
     out.sha256.push_back(std::move(h));
   }
   return out;
@@ -346,7 +348,8 @@ std::uint64_t BundleIndex::payload_size() const {
 }
 
 bool is_safe_member_name(std::string_view name) {
-  return !name.empty() && name.size() <= k_max_member_name && name[0] != '/' && components_safe(name);
+  return !name.empty() && name.size() <= k_max_member_name && name[0] != '/' &&
+         components_safe(name);
 }
 
 std::size_t chunk_count(std::uint64_t size, std::uint64_t chunk_size) {

@@ -213,7 +213,8 @@ std::string render_text(const Changelog& changelog, const std::vector<std::strin
     if (!out.empty()) out += '\n';
     const std::size_t n = a.entries.size();
     out += printable(a.name) + ": " + (a.from ? printable(a.from->version) : "(new)") + " -> " +
-           printable(a.to.version) + " (" + std::to_string(n) + (n == 1 ? " image)\n" : " images)\n");
+           printable(a.to.version) + " (" + std::to_string(n) +
+           (n == 1 ? " image)\n" : " images)\n");
     for (const auto& e : a.entries) {
       out += "  " + printable(e.published_at.substr(0, 10)) + "  " + printable(e.version) + "  " +
              (e.git_sha.empty() ? std::string("-") : printable(e.git_sha));

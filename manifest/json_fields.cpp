@@ -3,12 +3,57 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_set>
+#include <vector>
 
 namespace manifest::fields {
 
 using common::Error;
 using common::ExitCode;
 using common::Json;
+
+namespace {
+
+// A SAX pass that builds nothing and records the first key seen twice in one object.
+class DuplicateKeyFinder : public nlohmann::json_sax<Json> {
+ public:
+  bool found = false;
+  std::string duplicate;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    m_keys.emplace_back();
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (!m_keys.back().insert(k).second) {
+      found = true;
+      duplicate = k;
+      return false;  // stop: one is enough
+    }
+    return true;
+  }
+  bool end_object() override {
+    m_keys.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;  // cannot happen: parse_json accepted the text
+  }
+
+ private:
+  std::vector<std::unordered_set<std::string>> m_keys;
+};
+
+}  // namespace
 
 void Reader::fail(const std::string& path, const std::string& message) const {
   fail(m_code, path, message);
@@ -28,6 +73,11 @@ Json Reader::parse_object(std::string_view bytes, int max_depth, std::size_t max
     throw Error(m_code, e.what());
   }
   if (!j.is_object()) fail("", "expected a JSON object at the top level");
+  DuplicateKeyFinder finder;
+  Json::sax_parse(bytes.begin(), bytes.end(), &finder);
+  if (finder.found) {
+    fail("", "key " + quote(finder.duplicate) + " appears twice in one object");
+  }
   return j;
 }
 

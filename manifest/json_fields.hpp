@@ -32,7 +32,9 @@ class Reader {
                          const std::string& message) const;
 
   // common::parse_json with the given bounds; its bad_data refusal is rethrown with this
-  // reader's code. Then checks the value is an object.
+  // reader's code. Then checks the value is an object and that no object in the text has a
+  // key twice: parsers disagree on which duplicate wins, so a signed text with duplicates
+  // could mean one thing to us and another to a different reader.
   common::Json parse_object(std::string_view bytes, int max_depth, std::size_t max_bytes) const;
 
   // obj[key] checked for type; "missing" when absent. For Presence::optional an absent key

@@ -69,7 +69,8 @@ std::optional<std::vector<std::string>> parse_identifiers(std::string_view s) {
   std::size_t start = 0;
   while (true) {
     const std::size_t dot = s.find('.', start);
-    const std::string_view part = s.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    const std::size_t length = dot == std::string_view::npos ? dot : dot - start;
+    const std::string_view part = s.substr(start, length);
     if (part.empty() || !std::all_of(part.begin(), part.end(), is_ident_char)) {
       return std::nullopt;
     }

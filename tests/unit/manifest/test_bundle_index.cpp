@@ -210,6 +210,18 @@ TEST_CASE("format and version refusals") {
         ExitCode::bundle_corrupt);
   CHECK(code_after([](Json& x) { x.erase("format"); }) == ExitCode::bundle_corrupt);
   CHECK(refusal("[]").first == ExitCode::bundle_corrupt);
+  // Duplicate keys: parsers disagree on which one wins, so a signed index must not have any.
+  std::string dup = text(valid_index());
+  dup.insert(1, "\"members\": [],");
+  const auto [dup_code, dup_message] = refusal(dup);
+  CHECK(dup_code == ExitCode::bundle_corrupt);
+  CHECK_THAT(dup_message, Catch::Contains("\"members\" appears twice"));
+  std::string nested = text(valid_index());
+  nested.insert(nested.find("\"name\": \"sdcadm-bundle\""), "\"name\": \"x\", ");
+  CHECK(refusal(nested).first == ExitCode::bundle_corrupt);
+  std::string empty_key = text(valid_index());
+  empty_key.insert(1, "\"\": 1, \"\": 2,");
+  CHECK(refusal(empty_key).first == ExitCode::bundle_corrupt);
   CHECK(refusal("").first == ExitCode::bundle_corrupt);
 }
 

@@ -226,6 +226,9 @@ TEST_CASE("hostile inventory texts are refused as bad data") {
     CHECK_THAT(e.what(), Catch::Contains("nested deeper than 16"));
   }
   CHECK_THROWS_AS(Inventory::parse(std::string(17u << 20, ' ')), Error);
+  std::string dup = good;
+  dup.insert(1, "\"datacenter\": \"other\",");
+  CHECK_THROWS_WITH(Inventory::parse(dup), Catch::Contains("\"datacenter\" appears twice"));
   // 100001 images: over the per-array limit.
   Json many = small_inventory();
   many["images"] = Json::array();

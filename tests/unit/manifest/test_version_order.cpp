@@ -88,8 +88,8 @@ TEST_CASE("parse_semver accepts semver 2.0.0 and keeps its parts") {
 TEST_CASE("parse_semver refuses what semver 2.0.0 does not allow") {
   for (const char* bad : {"", "1", "1.2", "1.2.3.4", "v1.2.3", "01.2.3", "1.02.3", "1.2.03",
                           "1.2.3-", "1.2.3+", "1.2.3-01", "1.2.3-a..b", "1.2.3-a_b", " 1.2.3",
-                          "1.2.3 ", "1.2.-3", "99999999999999999999.0.0", "18446744073709551616.0.0",
-                          "1.2.3+a+b"}) {
+                          "1.2.3 ", "1.2.-3", "99999999999999999999.0.0",
+                          "18446744073709551616.0.0", "1.2.3+a+b"}) {
     INFO(bad);
     CHECK_FALSE(parse_semver(bad).has_value());
   }
