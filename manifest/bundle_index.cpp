@@ -224,8 +224,8 @@ void read_header(const Reader& r, const Json& j, BundleIndex& out) {
   out.builder.version = nonempty(r, *builder, "version", "builder");
   const Json* source = r.object(j, "source", "");
   out.source.url = nonempty(r, *source, "url", "source");
-  out.source.channel = r.string(*source, "channel", "source");
-  out.channel = r.string(j, "channel", "");
+  out.source.channel = nonempty(r, *source, "channel", "source");
+  out.channel = nonempty(r, j, "channel", "");
   out.sequence = r.int64(j, "sequence", "");
   if (out.sequence < 0) r.fail("sequence", "must not be negative");
   out.expires = timestamp(r, j, "expires");

@@ -236,6 +236,8 @@ TEST_CASE("wrong types and bad values in the header are corrupt") {
       {"builder name empty", [](Json& j) { j["builder"]["name"] = ""; }},
       {"source missing", [](Json& j) { j.erase("source"); }},
       {"channel null", [](Json& j) { j["channel"] = nullptr; }},
+      {"channel empty", [](Json& j) { j["channel"] = ""; }},
+      {"source channel empty", [](Json& j) { j["source"]["channel"] = ""; }},
       {"sequence negative", [](Json& j) { j["sequence"] = -1; }},
       {"sequence string", [](Json& j) { j["sequence"] = "1"; }},
       {"min_installer_version", [](Json& j) { j["min_installer_version"] = "0.1"; }},
