@@ -71,13 +71,16 @@ struct BundleIndex {
   // Parses and checks the schema (bounded: 16 MiB, depth 32; member names safe, unique; sizes
   // and chunk counts consistent with chunk_size; artifacts point at listed members). Throws
   // common::Error with
-  //   bundle_too_large    the text exceeds 16 MiB, or a member declares more than 64 GiB;
+  //   bundle_too_large    the text exceeds 16 MiB, a member declares more than 64 GiB, or
+  //                       more than 100000 members or artifacts;
   //   bundle_unsupported  format_version > 1 ("... newer than this program understands ...");
-  //   bundle_unsafe       a member name fails is_safe_member_name;
+  //   bundle_unsafe       a member name fails is_safe_member_name, or a stage_as is not a
+  //                       normalized absolute path;
   //   bundle_closed_world a duplicate member, a listed bundle.json/bundle.sig, or an
   //                       artifact naming a member the index does not list;
-  //   bundle_corrupt      anything else: bad JSON, too deep, wrong type, bad hash hex, chunk
-  //                       count mismatch, bad uuid/timestamp, chunk_size out of range.
+  //   bundle_corrupt      anything else: bad JSON, too deep, a key twice in one object, wrong
+  //                       type, bad hash hex, chunk count mismatch, bad uuid/timestamp,
+  //                       chunk_size out of range, empty members.
   // Messages name the field ("bundle index: members[3].sha256[1]: ...").
   // Roles outside the known set are kept (spec §8); see known_role().
   static BundleIndex parse(std::string_view bytes);

@@ -90,8 +90,8 @@ struct Inventory {
   std::string source_sha256;
 
   // Parses and checks an inventory (bounded: 16 MiB, depth 16, 100000 items per array).
-  // Throws common::Error(bad_data) with the field path; schema_version > 1 is refused with
-  // a message asking for a newer sdcadm-bundle.
+  // Throws common::Error(bad_data) with the field path (also for a key twice in one object);
+  // schema_version > 1 is refused with a message asking for a newer sdcadm-bundle.
   static Inventory parse(std::string_view bytes);
 
   // Deterministic 2-space JSON (key order as in docs/inventory.md), newline-terminated.

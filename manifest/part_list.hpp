@@ -40,7 +40,8 @@ struct PartList {
   //   bundle_unsupported  format_version > 1;
   //   bundle_unsafe       a part name that is not bundle_name + ".NNN" in sequence;
   //   bundle_too_large    text over 1 MiB, more than 999 parts, a part of 4 GiB or more;
-  //   bundle_corrupt      anything else (bad JSON, types, hex, sizes not summing up).
+  //   bundle_corrupt      anything else (bad JSON, a key twice, types, hex, a part other than
+  //                       the last not of the first part's size, sizes not summing up).
   static PartList parse(std::string_view bytes, std::string_view bundle_name);
 
   // Deterministic 2-space JSON in the spec's key order, newline-terminated.
