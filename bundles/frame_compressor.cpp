@@ -74,6 +74,12 @@ std::uint64_t FrameCompressor::end() {
                                         std::to_string(m_fed) + " bytes, announced " +
                                         std::to_string(m_expected));
   }
+  // Flush first: zstd's multithreaded mode marks the job that is still unsubmitted at
+  // ZSTD_e_end as the frame's last block, and whether the final full job was already
+  // submitted depends on how busy the workers were. After a flush every job is
+  // submitted as "not last", and ZSTD_e_end always adds the same empty last block, so
+  // the bytes do not depend on timing.
+  drive({}, ZSTD_e_flush);
   drive({}, ZSTD_e_end);
   m_open = false;
   m_sink = nullptr;
@@ -91,7 +97,7 @@ void FrameCompressor::drive(std::string_view data, int directive) {
       m_sink(m_out.get(), out.pos);
       m_written += out.pos;
     }
-    const bool done = directive == ZSTD_e_end ? remaining == 0 : in.pos == in.size;
+    const bool done = directive == ZSTD_e_continue ? in.pos == in.size : remaining == 0;
     if (done) return;
   }
 }
