@@ -41,7 +41,7 @@ class FrameCompressor {
   std::uint64_t end();
 
   // zstd's input job size (bytes), fixed so that output is the same for any thread count.
-  static constexpr std::size_t k_job_size = 2u << 20;
+  static constexpr std::size_t k_job_size = 1u << 20;
 
  private:
   void drive(std::string_view data, int directive);

@@ -3,7 +3,7 @@
 #include <bundles/format.hpp>
 #include <bundles/frame_compressor.hpp>
 #include <bundles/layout.hpp>
-#include <bundles/member_source.hpp>
+#include <bundles/content_reader.hpp>
 #include <bundles/seek_table.hpp>
 #include <bundles/tar_header.hpp>
 #include <common/atomic_file.hpp>
@@ -70,7 +70,6 @@ class BundleWriter {
         m_options(options),
         m_file(path),
         m_compressor(options.level, options.threads ? options.threads : default_threads()),
-        m_buffer(std::make_unique<char[]>(k_slice)),
         m_total(index.payload_size()) {}
 
   void index_frame(const FramePlan& frame, std::string_view index_bytes) {
@@ -85,24 +84,20 @@ class BundleWriter {
     record(frame, bytes.size());
   }
 
-  // Frames [first, last) of plan, all belonging to members[k].
-  void member_frames(const FramePlan* first, const FramePlan* last, std::size_t k,
-                     const MemberInput& input) {
-    const manifest::BundleMember& member = m_index.members[k];
-    MemberSource source(member.name, input.path, input.bytes, member.size);
-    for (const FramePlan* frame = first; frame != last; ++frame) {
-      if (frame->header) start(*frame, {member.name, member.size, input.mode});
-      else start(*frame, {});
-      const std::string hash = stream_chunk(source, frame->data_size);
-      if (frame->data_size > 0 && hash != member.sha256.at(frame->chunk)) {
-        throw Error(ExitCode::bundle_hash,
-                    source.changed_message("chunk " + std::to_string(frame->chunk) +
-                                           " has SHA-256 " + hash + ", not " +
-                                           member.sha256.at(frame->chunk)));
+  // One frame of members[k]: its header if first, content from `content`, padding.
+  void member_frame(const FramePlan& frame, const manifest::BundleMember& member,
+                    unsigned mode, ContentReader& content) {
+    start(frame, {member.name, member.size, mode});
+    if (frame.data_size > 0) {
+      for (;;) {
+        const ContentReader::Piece piece = content.next();
+        if (piece.chunk_end) break;  // the helper checked the chunk's hash
+        m_compressor.feed(piece.data);
+        m_stats.content_bytes += piece.data.size();
+        if (m_options.progress) m_options.progress(m_stats.content_bytes, m_total);
       }
-      finish(*frame);
     }
-    source.check_at_end();
+    finish(frame);
   }
 
   WriteStats commit() {
@@ -115,7 +110,7 @@ class BundleWriter {
   }
 
  private:
-  // Starts the frame and writes the tar header when `header` has a name.
+  // Starts the frame and writes the tar header if the frame begins the member.
   void start(const FramePlan& frame, const TarMember& header) {
     m_compressor.begin(frame.content_size(), [this](const char* data, std::size_t size) {
       m_file.write(data, size);
@@ -125,21 +120,6 @@ class BundleWriter {
       h.mtime = m_options.mtime;
       m_compressor.feed(make_tar_header(h));
     }
-  }
-
-  // Feeds `size` content bytes from `source`; returns their SHA-256.
-  std::string stream_chunk(MemberSource& source, std::uint64_t size) {
-    common::Hasher hasher(common::HashAlgorithm::sha256);
-    while (size > 0) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(size, k_slice));
-      source.read(m_buffer.get(), n);
-      hasher.update(m_buffer.get(), n);
-      m_compressor.feed({m_buffer.get(), n});
-      size -= n;
-      m_stats.content_bytes += n;
-      if (m_options.progress) m_options.progress(m_stats.content_bytes, m_total);
-    }
-    return hasher.finish_hex();
   }
 
   void finish(const FramePlan& frame) {
@@ -163,7 +143,6 @@ class BundleWriter {
   const WriterOptions& m_options;
   common::AtomicFile m_file;
   FrameCompressor m_compressor;
-  std::unique_ptr<char[]> m_buffer;
   std::uint64_t m_total;
   std::vector<SeekEntry> m_entries;
   WriteStats m_stats;
@@ -185,17 +164,21 @@ WriteStats write_bundle(const std::string& path, std::string_view index_bytes,
   const auto plan = plan_frames(index_bytes.size(), sizes, index.chunk_size);
   make_tar_header({format::k_index_name, 0, 0644, options.mtime});  // checks mtime early
 
+  std::vector<ContentJob> jobs;
+  for (std::size_t k = 0; k < index.members.size(); ++k) {
+    const auto& m = index.members[k];
+    jobs.push_back({m.name, matched[k]->path, matched[k]->bytes, m.size, index.chunk_size,
+                    &m.sha256});
+  }
   BundleWriter writer(path, index, options);
+  ContentReader content(jobs);  // after the writer: stopped before the temp file goes
   writer.index_frame(plan[0], index_bytes);
   writer.signature_frame(plan[1]);
-  const FramePlan* first = plan.data() + 2;
-  const FramePlan* const end = plan.data() + plan.size();
-  for (std::size_t k = 0; k < index.members.size(); ++k) {
-    const FramePlan* last = first;
-    while (last != end && last->member == first->member) ++last;
-    writer.member_frames(first, last, k, *matched[k]);
-    first = last;
+  for (std::size_t i = 2; i < plan.size(); ++i) {
+    const std::size_t k = plan[i].member - format::k_first_listed_member;
+    writer.member_frame(plan[i], index.members[k], matched[k]->mode, content);
   }
+  content.finish();
   return writer.commit();
 }
 
