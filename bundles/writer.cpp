@@ -1,9 +1,9 @@
 #include <bundles/writer.hpp>
 
+#include <bundles/content_reader.hpp>
 #include <bundles/format.hpp>
 #include <bundles/frame_compressor.hpp>
 #include <bundles/layout.hpp>
-#include <bundles/content_reader.hpp>
 #include <bundles/seek_table.hpp>
 #include <bundles/tar_header.hpp>
 #include <common/atomic_file.hpp>
@@ -27,8 +27,7 @@ namespace {
 using common::Error;
 using common::ExitCode;
 
-// Content is read, hashed and fed to zstd in slices of this size: enough to keep the
-// compression workers busy, small enough that memory does not follow chunk_size.
+// chunk_hashes reads in blocks of this size: memory does not follow chunk_size.
 constexpr std::size_t k_slice = 1u << 20;
 
 const std::string& zeros() {
@@ -66,8 +65,7 @@ class BundleWriter {
  public:
   BundleWriter(const std::string& path, const manifest::BundleIndex& index,
                const WriterOptions& options)
-      : m_index(index),
-        m_options(options),
+      : m_options(options),
         m_file(path),
         m_compressor(options.level, options.threads ? options.threads : default_threads()),
         m_total(index.payload_size()) {}
@@ -139,7 +137,6 @@ class BundleWriter {
     m_stats.file_bytes += compressed;
   }
 
-  const manifest::BundleIndex& m_index;
   const WriterOptions& m_options;
   common::AtomicFile m_file;
   FrameCompressor m_compressor;
@@ -157,12 +154,14 @@ WriteStats write_bundle(const std::string& path, std::string_view index_bytes,
   const auto index = manifest::BundleIndex::parse(index_bytes);
   const auto matched = match_inputs(index, inputs);
   std::vector<std::uint64_t> sizes;
-  for (const auto& member : index.members) {
-    if (member.size > k_tar_max_size) make_tar_header({member.name, member.size, 0644, 0});
-    sizes.push_back(member.size);
+  for (std::size_t k = 0; k < index.members.size(); ++k) {
+    const auto& m = index.members[k];
+    // Every header once before anything is written: a size, mode or time stamp that
+    // ustar cannot hold fails here, not after gigabytes.
+    make_tar_header({m.name, m.size, matched[k]->mode, options.mtime});
+    sizes.push_back(m.size);
   }
   const auto plan = plan_frames(index_bytes.size(), sizes, index.chunk_size);
-  make_tar_header({format::k_index_name, 0, 0644, options.mtime});  // checks mtime early
 
   std::vector<ContentJob> jobs;
   for (std::size_t k = 0; k < index.members.size(); ++k) {

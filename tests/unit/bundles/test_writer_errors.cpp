@@ -133,6 +133,28 @@ TEST_CASE("the index bytes are checked with the reader's rules", "[writer]") {
   CHECK(outputs(dir).empty());
 }
 
+TEST_CASE("members ustar cannot describe are refused before anything is written", "[writer]") {
+  TempDir dir;
+  auto fx = make_fixture(dir, two_members());
+  // The index allows members up to 64 GiB; ustar's size field stops at 8 GiB - 1.
+  auto big = fx.index;
+  big.members[1].size = 9ull << 30;
+  big.members[1].sha256.assign(9 * 1024, std::string(64, 'a'));
+  big.bundle_id = manifest::bundle_id_for(big.members);
+  const std::string msg = message_of(
+      [&] { bundles::write_bundle(dir.file("b.sdc"), big.serialize(), fx.inputs, options()); });
+  CHECK(msg.find("8 GiB") != std::string::npos);
+  CHECK(code_of([&] {
+          bundles::write_bundle(dir.file("b.sdc"), big.serialize(), fx.inputs, options());
+        }) == ExitCode::bundle_too_large);
+  auto bad_mode = fx.inputs;
+  bad_mode[0].mode = 0100644;  // a file type, not permission bits
+  CHECK(code_of([&] {
+          bundles::write_bundle(dir.file("b.sdc"), fx.index_bytes, bad_mode, options());
+        }) == ExitCode::usage);
+  CHECK(outputs(dir).empty());
+}
+
 TEST_CASE("a failed write removes the temp file and keeps an older bundle", "[writer]") {
   TempDir dir;
   const auto fx = make_fixture(dir, two_members());
