@@ -1,0 +1,287 @@
+#include <builder/pack.hpp>
+
+#include <builder/service_map.hpp>
+#include <bundles/layout.hpp>
+#include <common/error.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <set>
+#include <tuple>
+
+namespace builder {
+
+using common::Error;
+using common::ExitCode;
+
+namespace {
+
+constexpr std::int64_t k_day = 86400;
+constexpr std::int64_t k_max_expires_days = 3650;
+const std::string k_changelog_member = "changelog.json";
+
+std::tm utc(std::int64_t epoch) {
+  if (epoch < 0 || epoch > 253402300799) {  // 9999-12-31T23:59:59Z
+    throw Error(ExitCode::usage, "time " + std::to_string(epoch) +
+                                     " is outside 1970..9999 (check SOURCE_DATE_EPOCH)");
+  }
+  const std::time_t t = static_cast<std::time_t>(epoch);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm;
+}
+
+enum class TimeFormat { rfc3339, compact };
+
+std::string format_utc(std::int64_t epoch, TimeFormat format) {
+  const std::tm tm = utc(epoch);
+  char buf[32];
+  if (format == TimeFormat::rfc3339) std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  else std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+// A version that can be part of a file name on the headnode.
+void require_file_name_part(const ResolvedArtifact& artifact, const std::string& version) {
+  const bool ok = !version.empty() && version != "." && version != ".." &&
+                  std::all_of(version.begin(), version.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+                           c == '_' || c == '+';
+                  });
+  if (!ok) {
+    throw Error(ExitCode::bad_data, "image " + artifact.image.uuid() + " (" + artifact.role +
+                                        "): version \"" + version +
+                                        "\" cannot name a staged file; report it to the "
+                                        "publisher of the image");
+  }
+}
+
+// True when `s` ends in "-YYYYMMDDTHHMMSSZ" (what install-platform.sh needs).
+bool ends_with_stamp(const std::string& s) {
+  if (s.size() < 17 || s[s.size() - 17] != '-') return false;
+  const std::string stamp = s.substr(s.size() - 16);
+  for (std::size_t i = 0; i < 16; ++i) {
+    const char c = stamp[i];
+    if (i == 8 ? c != 'T' : i == 15 ? c != 'Z' : !std::isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+manifest::ImageFile file_of(const ResolvedArtifact& artifact) {
+  auto file = artifact.image.file();
+  if (!file) {
+    throw Error(ExitCode::bad_data, "image " + artifact.image.uuid() + " (" +
+                                        artifact.image.name() + "@" + artifact.image.version() +
+                                        ") has no file; it cannot be bundled");
+  }
+  return *file;
+}
+
+// Members in bundle order: changelog.json, then per uuid the manifest and the file.
+struct MemberDraft {
+  std::string uuid;
+  int kind = 0;  // 0 manifest, 1 file
+  bundles::MemberInput input;
+  std::uint64_t size = 0;
+  std::vector<std::string> sha256;
+};
+
+std::vector<MemberDraft> draft_members(const Resolution& resolution,
+                                       const std::map<std::string, CachedFile>& files,
+                                       std::uint64_t chunk_size,
+                                       std::vector<manifest::BundleArtifact>& artifacts) {
+  std::vector<MemberDraft> drafts;
+  std::map<std::pair<std::string, std::uint64_t>, std::string> file_member;  // (sha1,size)
+  std::set<std::string> seen;
+  for (const auto& resolved : resolution.artifacts) {
+    const std::string uuid = resolved.image.uuid();
+    if (!seen.insert(uuid).second) continue;  // each image once
+    const manifest::ImageFile file = file_of(resolved);
+    manifest::BundleArtifact a;
+    a.role = resolved.role;
+    a.services = resolved.services;
+    a.uuid = uuid;
+    a.name = resolved.image.name();
+    a.version = resolved.image.version();
+    a.published_at = resolved.image.published_at();
+    a.manifest_member = "images/" + uuid + ".imgmanifest";
+    a.stage_as = stage_path(resolved);
+    a.pinned = resolved.pinned;
+
+    MemberDraft manifest_draft{uuid, 0, {a.manifest_member, "", resolved.image.dump(), 0644}, 0, {}};
+    manifest_draft.size = manifest_draft.input.bytes.size();
+    manifest_draft.sha256 = bundles::chunk_hashes_of(manifest_draft.input.bytes, chunk_size);
+    drafts.push_back(std::move(manifest_draft));
+
+    const auto key = std::make_pair(file.sha1, file.size);
+    const auto found = file_member.find(key);
+    if (found != file_member.end()) {
+      a.file_member = found->second;  // identical file: stored once
+    } else {
+      const auto cached = files.find(file.sha1);
+      if (cached == files.end() || cached->second.size != file.size) {
+        throw Error(ExitCode::internal, "pack: no cached file for image " + uuid);
+      }
+      a.file_member = "images/" + uuid + ".imgfile";
+      file_member.emplace(key, a.file_member);
+      drafts.push_back({uuid, 1, {a.file_member, cached->second.path, "", 0644},
+                        file.size, cached->second.sha256});
+    }
+    artifacts.push_back(std::move(a));
+  }
+  std::stable_sort(drafts.begin(), drafts.end(), [](const MemberDraft& x, const MemberDraft& y) {
+    return std::tie(x.uuid, x.kind) < std::tie(y.uuid, y.kind);
+  });
+  return drafts;
+}
+
+void fill_facts(manifest::BundleIndex& index, const Resolution& resolution,
+                const PackOptions& options) {
+  if (options.expires_in_days < 1 || options.expires_in_days > k_max_expires_days) {
+    throw Error(ExitCode::usage, "--expires-in " + std::to_string(options.expires_in_days) +
+                                     ": give a number of days from 1 to " +
+                                     std::to_string(k_max_expires_days));
+  }
+  index.created = rfc3339_utc(options.created);
+  index.expires = rfc3339_utc(options.created + options.expires_in_days * k_day);
+  index.builder = {"sdcadm-bundle", SDCB_VERSION};
+  index.source = {resolution.source_url, resolution.channel};
+  index.channel = resolution.channel;
+  index.sequence = options.sequence.value_or(options.created);
+  index.min_installer_version = options.min_installer_version;
+  index.chunk_size = options.chunk_size;
+  if (options.inventory) {
+    index.trim = manifest::BundleIndex::Trim{options.inventory->digest(),
+                                             options.inventory->datacenter};
+  }
+}
+
+}  // namespace
+
+std::string rfc3339_utc(std::int64_t epoch) { return format_utc(epoch, TimeFormat::rfc3339); }
+std::string compact_utc(std::int64_t epoch) { return format_utc(epoch, TimeFormat::compact); }
+
+std::string stage_path(const ResolvedArtifact& artifact) {
+  const std::string version = artifact.image.version();
+  if (artifact.role == "agentsshar") {
+    require_file_name_part(artifact, version);
+    return "/usbkey/extra/agents/agents-" + version + ".sh";
+  }
+  if (artifact.role == "gz-tools") {
+    require_file_name_part(artifact, version);
+    return "/usbkey/extra/gz-tools-" + version + ".tgz";
+  }
+  if (artifact.role == "platform") {
+    // install-platform.sh takes the platform version from the file name, which must end
+    // in -YYYYMMDDTHHMMSSZ.tgz; platform versions are <branch>-<stamp> already.
+    require_file_name_part(artifact, version);
+    std::string name = version;
+    if (!ends_with_stamp(name)) {
+      const std::string stamp = platform_stamp(artifact.image);
+      if (stamp.empty()) {
+        throw Error(ExitCode::bad_data, "platform image " + artifact.image.uuid() +
+                                            ": neither its version \"" + version +
+                                            "\" nor tags.buildstamp has a build time stamp; "
+                                            "install-platform.sh could not install it");
+      }
+      name += "-" + stamp;
+    }
+    return "/usbkey/extra/platforms/platform-" + name + ".tgz";
+  }
+  return "/usbkey/images/" + artifact.image.uuid() + ".imgfile";
+}
+
+std::vector<FetchItem> fetch_items(const Resolution& resolution) {
+  std::vector<FetchItem> items;
+  for (const auto& artifact : resolution.artifacts) {
+    items.push_back({artifact.image.uuid(),
+                     artifact.image.name() + "@" + artifact.image.version(), file_of(artifact)});
+  }
+  return items;
+}
+
+PackPlan plan_pack(const Resolution& resolution, const std::map<std::string, CachedFile>& files,
+                   const PackOptions& options) {
+  if (resolution.artifacts.empty()) {
+    throw Error(ExitCode::not_found,
+                "nothing to bundle: no image is left after resolving" +
+                    std::string(resolution.trimmed.empty()
+                                    ? ""
+                                    : " and trimming (the DC has everything it needs: " +
+                                          std::to_string(resolution.trimmed.size()) +
+                                          " left out)") +
+                    "; name services explicitly, or build without --inventory");
+  }
+  PackPlan plan;
+  manifest::BundleIndex& index = plan.index;
+  fill_facts(index, resolution, options);
+
+  const std::string changelog = resolution.changelog.serialize();
+  index.members.push_back(
+      {k_changelog_member, changelog.size(), bundles::chunk_hashes_of(changelog, options.chunk_size)});
+  plan.inputs.push_back({k_changelog_member, "", changelog, 0644});
+  for (auto& draft : draft_members(resolution, files, options.chunk_size, index.artifacts)) {
+    index.members.push_back({draft.input.name, draft.size, std::move(draft.sha256)});
+    plan.inputs.push_back(std::move(draft.input));
+  }
+  index.bundle_id = manifest::bundle_id_for(index.members);
+  plan.index_bytes = index.serialize();
+  // The writer parses these bytes with the reader's rules; doing it here too names a
+  // bad index before any byte is written (and before anything is downloaded, for -n).
+  plan.index = manifest::BundleIndex::parse(plan.index_bytes);
+  return plan;
+}
+
+PackPlan plan_pack_estimate(const Resolution& resolution, const PackOptions& options) {
+  std::map<std::string, CachedFile> files;
+  for (const auto& item : fetch_items(resolution)) {
+    const std::string placeholder(64, '0');
+    files[item.file.sha1] = CachedFile{
+        "", item.file.size,
+        std::vector<std::string>(manifest::chunk_count(item.file.size, options.chunk_size),
+                                 placeholder)};
+  }
+  return plan_pack(resolution, files, options);
+}
+
+std::uint64_t estimated_bundle_size(const PackPlan& plan) {
+  std::vector<std::uint64_t> sizes;
+  for (const auto& member : plan.index.members) sizes.push_back(member.size);
+  const auto frames = bundles::plan_frames(plan.index_bytes.size(), sizes, plan.index.chunk_size);
+  constexpr std::uint64_t k_frame_overhead = 18 + 4;  // largest frame header + checksum
+  constexpr std::uint64_t k_block = 128u << 10;       // zstd's block: 3-byte header each
+  std::uint64_t total = 8 + 24 * frames.size() + 16;  // the seek table
+  for (const auto& frame : frames) {
+    const std::uint64_t content = frame.content_size();
+    total += content + k_frame_overhead + 3 * ((content + k_block - 1) / k_block);
+  }
+  return total;
+}
+
+PackResult write_pack(const PackPlan& plan, const std::string& path, std::int64_t mtime,
+                      const WritePackOptions& options) {
+  bundles::WriterOptions writer;
+  writer.level = options.level;
+  writer.threads = options.threads;
+  writer.mtime = mtime;
+  writer.progress = options.progress;
+  PackResult result;
+  result.path = path;
+  try {
+    result.stats = bundles::write_bundle(path, plan.index_bytes, plan.inputs, writer);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::bundle_hash) throw;
+    throw Error(e.code(), std::string(e.what()) +
+                              " (the download cache may be damaged: rerun with --verify-cache)");
+  }
+  if (options.split_size > 0) {
+    result.split = bundles::split_bundle(path, options.split_size, bundles::KeepOriginal::no);
+    result.path = result.split->list_path;
+  }
+  return result;
+}
+
+}  // namespace builder
