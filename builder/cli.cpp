@@ -15,6 +15,10 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-bundle COMMAND --help' for details.");
 
+  register_build(app);
+  register_inspect(app);
+  register_changelog(app);
+  register_verify(app);
   register_serve(app);
 
   try {

@@ -12,5 +12,9 @@ int run(int argc, char** argv);
 // Each subcommand registers its options and handler on the app (one cmd_*.cpp each).
 // The handler throws common::Error on failure.
 void register_serve(CLI::App& app);
+void register_build(CLI::App& app);
+void register_inspect(CLI::App& app);
+void register_changelog(CLI::App& app);
+void register_verify(CLI::App& app);
 
 }  // namespace builder

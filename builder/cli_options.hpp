@@ -1,0 +1,51 @@
+#pragma once
+// Small pieces the sdcadm-bundle subcommands share: sizes on the command line, the build
+// time (SOURCE_DATE_EPOCH), the progress flags, output helpers and free-space checks.
+
+#include <common/json.hpp>
+#include <common/progress.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace builder {
+
+// A whole number of bytes with an optional binary suffix K, M, G or T (also KiB, MiB, ...;
+// case-insensitive): "4000M", "1G", "65536". Throws Error(usage) naming `option` for
+// anything else ("3.5G"), 0, or an overflow.
+std::uint64_t parse_size(const std::string& text, const std::string& option);
+
+// SOURCE_DATE_EPOCH when set (a decimal count of seconds; anything else is Error(usage)),
+// else the current time.
+std::int64_t build_time();
+
+// --progress / --no-progress, shared by the commands that show progress.
+struct ProgressFlags {
+  bool on = false;
+  bool off = false;
+  // never with --json or --no-progress, always with --progress, else auto (a TTY).
+  common::ProgressMode mode(bool json) const;
+};
+void add_progress_flags(CLI::App& cmd, ProgressFlags& flags);
+
+// Writes JSON to stdout (2-space, newline-terminated): the machine output of -j.
+void print_json(const common::Json& j);
+
+// Free bytes for an unprivileged user on the file system holding `path` (or its nearest
+// existing ancestor), and that file system's id; nullopt-like (UINT64_MAX) when unknown.
+struct FreeSpace {
+  std::uint64_t bytes = UINT64_MAX;
+  std::uint64_t device = 0;
+};
+FreeSpace free_space(const std::string& path);
+
+// A bundle argument as the readers take it: "NAME.sdc.001" (the first part of a split
+// bundle) becomes "NAME.sdc.parts.json" when that exists; anything else is unchanged.
+std::string bundle_argument(const std::string& path);
+
+// The directory part of `path` ("." for a bare name).
+std::string dir_of(const std::string& path);
+
+}  // namespace builder

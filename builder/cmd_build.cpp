@@ -1,0 +1,314 @@
+// `sdcadm-bundle build`: resolve what to ship (builder/resolve), fetch the files into the
+// cache (builder/fetch), write the bundle (builder/pack). -n stops after the plan. This file
+// turns the command line into those calls, checks free space, draws the progress bars,
+// handles Ctrl-C (a first one stops cleanly, exit 12, nothing half-written; a second one
+// kills), and prints the plan or the summary (builder/build_report).
+//
+// DESIGN.md fixes -j as --json (sdcadm's convention), so parallel downloads are
+// --concurrency N, not the "-j N" of make.
+
+#include <builder/build_report.hpp>
+#include <builder/cli.hpp>
+#include <builder/cli_options.hpp>
+
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+#include <common/log.hpp>
+#include <imgapi/client.hpp>
+#include <manifest/inventory.hpp>
+
+#include <cctype>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+namespace builder {
+namespace {
+
+using common::Error;
+using common::ExitCode;
+
+struct BuildArgs {
+  std::string source, channel, inventory, since, output, cache_dir, split_size, chunk_size;
+  std::vector<std::string> services;
+  bool all = false, dry_run = false, json = false, yes = false, verify_cache = false;
+  bool no_agentsshar = false, no_agent_images = false;
+  unsigned concurrency = 4;
+  int level = 3;
+  std::int64_t expires_in = k_default_expires_in_days;
+  std::int64_t sequence = 0;  // 0 = the build time
+  ProgressFlags progress;
+};
+
+volatile std::sig_atomic_t g_stop = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  if (g_stop) {  // second signal: stop now
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+  g_stop = 1;
+}
+
+// SIGINT/SIGTERM set g_stop while a build runs; the fetch and the writer poll it.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &m_old_int);
+    sigaction(SIGTERM, &sa, &m_old_term);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &m_old_int, nullptr);
+    sigaction(SIGTERM, &m_old_term, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  static void check() {
+    if (g_stop) throw Error(ExitCode::interrupted, "stopped by a signal; nothing half-written was kept");
+  }
+
+ private:
+  struct sigaction m_old_int {};
+  struct sigaction m_old_term {};
+};
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string default_output(const std::string& channel, std::int64_t created) {
+  std::string safe;
+  for (char c : channel) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+  return "sdc-" + safe + "-" + compact_utc(created) + ".sdc";
+}
+
+ResolveRequest make_request(const BuildArgs& args, const manifest::Inventory* inventory) {
+  if (args.services.empty() && !args.all) {
+    throw Error(ExitCode::usage, "build: say what to bundle: SERVICE... (e.g. imgapi "
+                                 "sapi@<uuid>) or --all");
+  }
+  ResolveRequest request;
+  if (!args.channel.empty()) request.channel = args.channel;
+  for (const auto& s : args.services) request.selections.push_back(parse_selection(s));
+  request.all = args.all;
+  request.inventory = inventory;
+  if (!args.since.empty()) request.since = args.since;
+  request.include_agentsshar = !args.no_agentsshar;
+  request.include_agent_images = !args.no_agent_images;
+  return request;
+}
+
+// The output (or its parts list) must not exist unless -y.
+void check_output(const BuildArgs& args, const std::string& output) {
+  for (const std::string& path : {output, output + ".parts.json"}) {
+    if (exists(path) && !args.yes) {
+      throw Error(ExitCode::conflict, path + " already exists; choose another name with -o, "
+                                             "or pass -y to replace it");
+    }
+  }
+}
+
+// "" when the downloads and the bundle fit, else why not.
+std::string space_problem(const std::string& cache_root, std::uint64_t download_bytes,
+                          const std::string& output, std::uint64_t bundle_bytes, bool split) {
+  const FreeSpace cache = free_space(cache_root);
+  const FreeSpace out = free_space(dir_of(output));
+  // Splitting copies the bundle into parts before the single file is removed.
+  const std::uint64_t out_need = bundle_bytes * (split ? 2 : 1);
+  const bool same = cache.device == out.device && cache.bytes != UINT64_MAX;
+  std::string problem;
+  if (same && download_bytes + out_need > cache.bytes) {
+    problem = "need " + common::format_bytes(download_bytes + out_need) + " in " + cache_root +
+              " and " + dir_of(output) + " (one file system), " +
+              common::format_bytes(cache.bytes) + " free";
+  } else if (!same && cache.bytes != UINT64_MAX && download_bytes > cache.bytes) {
+    problem = "need " + common::format_bytes(download_bytes) + " for downloads in " + cache_root +
+              ", " + common::format_bytes(cache.bytes) + " free";
+  } else if (!same && out.bytes != UINT64_MAX && out_need > out.bytes) {
+    problem = "need " + common::format_bytes(out_need) + " for the bundle in " + dir_of(output) +
+              ", " + common::format_bytes(out.bytes) + " free";
+  }
+  if (!problem.empty()) {
+    problem += "; free space, or put the cache (--cache-dir) or the bundle (-o) elsewhere";
+  }
+  return problem;
+}
+
+std::uint64_t bytes_to_download(const std::vector<FetchPlanEntry>& files) {
+  std::uint64_t total = 0;
+  for (const auto& f : files) total += f.state == CacheState::miss ? f.item.file.size : 0;
+  return total;
+}
+
+class BuildRun {
+ public:
+  explicit BuildRun(const BuildArgs& args) : m_args(args) {}
+
+  void run() {
+    const std::int64_t created = build_time();
+    load_options(created);
+    imgapi::ClientOptions client_options;
+    client_options.http.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
+    imgapi::Client updates(m_args.source, client_options);
+    status("resolving on " + m_args.source +
+           (m_args.channel.empty() ? "" : " (channel " + m_args.channel + ")"));
+    m_resolution = resolve(updates, make_request(m_args, m_inventory ? &*m_inventory : nullptr));
+    const std::string output =
+        m_args.output.empty() ? default_output(m_resolution.channel, created) : m_args.output;
+    const Cache cache(m_args.cache_dir.empty() ? Cache::default_root() : m_args.cache_dir);
+    const auto items = fetch_items(m_resolution);
+    BuildPlanReport plan{&m_resolution, plan_fetch(cache, items, m_pack.chunk_size), output,
+                         cache.root(), 0, m_write.split_size, ""};
+    plan.estimated_size = estimated_bundle_size(plan_pack_estimate(m_resolution, m_pack));
+    plan.space_problem = space_problem(cache.root(), bytes_to_download(plan.files), output,
+                                       plan.estimated_size, m_write.split_size > 0);
+    if (m_args.dry_run) {
+      if (m_args.json) print_json(plan_json(plan));
+      else std::cout << plan_text(plan) << std::flush;
+      return;
+    }
+    check_output(m_args, output);
+    if (!plan.space_problem.empty()) throw Error(ExitCode::no_space, "not enough space: " + plan.space_problem);
+    build(cache, items, plan, output);
+  }
+
+ private:
+  void load_options(std::int64_t created) {
+    m_pack.created = created;
+    if (m_args.sequence > 0) m_pack.sequence = m_args.sequence;
+    m_pack.expires_in_days = m_args.expires_in;
+    if (!m_args.chunk_size.empty()) m_pack.chunk_size = parse_size(m_args.chunk_size, "--chunk-size");
+    if (!m_args.split_size.empty()) m_write.split_size = parse_size(m_args.split_size, "--split-size");
+    if (m_write.split_size > manifest::k_max_part_size) {
+      throw Error(ExitCode::usage, "--split-size " + m_args.split_size +
+                                       ": parts must be below 4 GiB to fit FAT32 sticks; "
+                                       "use e.g. --split-size 4000M");
+    }
+    if (m_pack.chunk_size < manifest::k_min_chunk_size || m_pack.chunk_size > manifest::k_max_chunk_size) {
+      throw Error(ExitCode::usage, "--chunk-size " + m_args.chunk_size + ": give 1M to 1G");
+    }
+    m_write.level = m_args.level;
+    if (!m_args.inventory.empty()) {
+      m_inventory = manifest::Inventory::parse(
+          common::read_small_file(m_args.inventory, manifest::k_inventory_max_bytes + 1));
+      m_pack.inventory = &*m_inventory;
+    }
+    // Checks the expiry (and the build time) before anything is downloaded.
+    rfc3339_utc(created + m_args.expires_in * 86400);
+  }
+
+  void build(const Cache& cache, const std::vector<FetchItem>& items,
+             const BuildPlanReport& plan, const std::string& output) {
+    const auto start = std::chrono::steady_clock::now();
+    StopSignals signals;
+    const common::ProgressMode mode = m_args.progress.mode(m_args.json);
+    FetchOptions fetch_options;
+    fetch_options.source_url = m_args.source;
+    fetch_options.concurrency = m_args.concurrency;
+    fetch_options.chunk_size = m_pack.chunk_size;
+    fetch_options.check = m_args.verify_cache ? CacheCheck::rehash : CacheCheck::cheap;
+    fetch_options.cancelled = [] { return g_stop != 0; };
+    fetch_options.client.http.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
+    const std::uint64_t download = bytes_to_download(plan.files);
+    std::optional<common::Progress> bar;
+    if (download > 0) {
+      bar.emplace("download", download, mode);
+      fetch_options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
+    }
+    const FetchResult fetched = fetch(cache, items, fetch_options);
+    if (bar) bar->finish();
+    StopSignals::check();
+
+    const PackPlan pack = plan_pack(m_resolution, fetched.by_sha1, m_pack);
+    bar.emplace("write " + output, pack.index.payload_size(), mode);
+    m_write.progress = [&bar](std::uint64_t done, std::uint64_t) {
+      StopSignals::check();
+      bar->update(done);
+    };
+    const PackResult result = write_pack(pack, output, m_pack.created, m_write);
+    bar->finish();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const BuildSummary summary{&m_resolution, &pack, &result, &fetched, elapsed};
+    if (m_args.json) print_json(summary_json(summary));
+    else std::cout << summary_text(summary) << std::flush;
+  }
+
+  void status(const std::string& line) const {
+    if (!m_args.json) std::cerr << line << std::endl;
+  }
+
+  const BuildArgs& m_args;
+  PackOptions m_pack;
+  WritePackOptions m_write;
+  std::optional<manifest::Inventory> m_inventory;
+  Resolution m_resolution;
+};
+
+}  // namespace
+
+void register_build(CLI::App& app) {
+  auto args = std::make_shared<BuildArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "build", "Resolve the latest images on an updates server, download and verify them, and "
+               "write one bundle (NAME.sdc) for an air-gapped DC");
+  cmd->add_option("SERVICE", args->services,
+                  "What to bundle: SERVICE, SERVICE@UUID or SERVICE@VERSION (a SAPI service, an "
+                  "agent, agentsshar, gz-tools, platform or sdcadm)");
+  cmd->add_flag("--all", args->all, "Everything: every core service and agent, agentsshar, "
+                                    "gz-tools, platform and sdcadm (SERVICE@PIN entries pin)");
+  cmd->add_option("-S,--source", args->source, "Updates server URL (an IMGAPI with channels)")
+      ->required();
+  cmd->add_option("-C,--channel", args->channel, "Channel to resolve in (default: the server's)");
+  cmd->add_option("--inventory", args->inventory,
+                  "DC inventory (sdcadm-install inventory -o DC.json): bundle only what that DC "
+                  "lacks; its digest is recorded in the index");
+  cmd->add_option("--since", args->since, "Changelogs start after this VERSION or DATE");
+  cmd->add_option("-o,--output", args->output,
+                  "Bundle file (default: sdc-<channel>-<YYYYMMDDTHHMMSSZ>.sdc here)");
+  cmd->add_option("--cache-dir", args->cache_dir,
+                  "Download cache (default: $XDG_CACHE_HOME/sdcadm-bundle or "
+                  "~/.cache/sdcadm-bundle); files are reused by SHA-1 across builds");
+  cmd->add_flag("--verify-cache", args->verify_cache,
+                "Re-hash cached files instead of trusting their size and recorded hashes");
+  cmd->add_option("--split-size", args->split_size,
+                  "Cut the bundle into NAME.sdc.001, ... of SIZE bytes (K/M/G suffixes; below "
+                  "4 GiB for FAT32, e.g. 4000M) plus NAME.sdc.parts.json");
+  cmd->add_flag("-n,--dry-run", args->dry_run, "Show what would be fetched, from where, what is "
+                                               "cached, and the bundle size; write nothing");
+  cmd->add_flag("-j,--json", args->json, "Machine-readable output (JSON) on stdout");
+  cmd->add_flag("-y,--yes", args->yes, "Replace an existing output file");
+  cmd->add_option("--concurrency", args->concurrency,
+                  "Parallel downloads (-j is --json, as in sdcadm)")
+      ->check(CLI::Range(1, 64))->capture_default_str();
+  cmd->add_option("--level", args->level, "zstd compression level")
+      ->check(CLI::Range(1, 19))->capture_default_str();
+  cmd->add_option("--expires-in", args->expires_in, "Days until the bundle expires")
+      ->check(CLI::Range(1, 3650))->capture_default_str();
+  cmd->add_option("--sequence", args->sequence,
+                  "Anti-rollback sequence number (default: the build time in seconds)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--chunk-size", args->chunk_size,
+                  "Bytes per hashed chunk and zstd frame (1M..1G; default 64M)");
+  cmd->add_flag("--no-agentsshar", args->no_agentsshar, "With --all: leave out the agentsshar");
+  cmd->add_flag("--no-agent-images", args->no_agent_images,
+                "With --all: leave out the individual agent images");
+  add_progress_flags(*cmd, args->progress);
+  cmd->footer("The build time is SOURCE_DATE_EPOCH when set: the same inputs then give a "
+              "byte-identical bundle. Exit codes: 2 usage, 6 network, 7 server error, 8 bad "
+              "download, 10 not found, 11 output exists, 12 interrupted, 50 unknown channel; "
+              "see docs/exit-codes.md and docs/release-engineer-guide.md.");
+  cmd->callback([args] { BuildRun(*args).run(); });
+}
+
+}  // namespace builder

@@ -1,0 +1,170 @@
+// `sdcadm-bundle inspect BUNDLE`: what a bundle holds, from its index and changelog only.
+// Goes through the seek table (bundles::SeekableReader): reads the footer, the table,
+// frames 0 and 1 and the changelog's frames, never the payload, so it takes milliseconds
+// on a bundle of any size. Split bundles are opened by their parts list with sizes checked
+// only (verify hashes them). Nothing here says the payload is good: that is `verify`.
+
+#include <builder/cli.hpp>
+#include <builder/build_report.hpp>
+#include <builder/cli_options.hpp>
+
+#include <bundles/seekable_reader.hpp>
+#include <common/error.hpp>
+#include <common/progress.hpp>
+#include <manifest/changelog.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+namespace builder {
+namespace {
+
+struct InspectArgs {
+  std::string bundle;
+  bool json = false;
+};
+
+const std::vector<std::string> k_role_order = {"service-image", "origin", "agent", "agentsshar",
+                                               "gz-tools", "platform", "sdcadm", "installer"};
+
+// The signature slot's signature count; nullopt when the slot is not the expected JSON.
+std::optional<std::size_t> signature_count(const std::string& slot) {
+  try {
+    const common::Json j = common::parse_json(slot, "signature slot", 8, 1u << 16);
+    if (j.is_object() && j.contains("signatures") && j["signatures"].is_array()) {
+      return j["signatures"].size();
+    }
+  } catch (const common::Error&) {
+  }
+  return std::nullopt;
+}
+
+std::optional<manifest::Changelog> read_changelog(const bundles::SeekableReader& reader) {
+  if (!reader.index().find_member("changelog.json")) return std::nullopt;
+  return manifest::Changelog::parse(
+      reader.read_member("changelog.json", manifest::k_changelog_max_bytes));
+}
+
+std::uint64_t file_size_of(const manifest::BundleIndex& index, const manifest::BundleArtifact& a) {
+  const manifest::BundleMember* m = a.file_member.empty() ? nullptr : index.find_member(a.file_member);
+  return m ? m->size : 0;
+}
+
+common::Json inspect_json(const InspectArgs& args, const bundles::SeekableReader& reader,
+                          const std::optional<manifest::Changelog>& changelog) {
+  common::Json out = {{"bundle", args.bundle},
+                      {"file_size", reader.file_size()},
+                      {"payload_size", reader.index().payload_size()},
+                      {"index", common::parse_json(reader.index_bytes(), "bundle index")}};
+  const auto signatures = signature_count(reader.signature_slot());
+  out["signatures"] = signatures ? common::Json(*signatures) : common::Json(nullptr);
+  common::Json summary = common::Json::array();
+  if (changelog) {
+    for (const auto& a : changelog->artifacts) {
+      common::Json j = {{"name", a.name}, {"to", a.to.version}, {"entries", a.entries.size()}};
+      j["from"] = a.from ? common::Json(a.from->version) : common::Json(nullptr);
+      summary.push_back(std::move(j));
+    }
+  }
+  out["changelog"] = std::move(summary);
+  return out;
+}
+
+void artifacts_text(std::ostringstream& out, const manifest::BundleIndex& index) {
+  std::vector<std::string> roles = k_role_order;
+  for (const auto& a : index.artifacts) {
+    if (std::find(roles.begin(), roles.end(), a.role) == roles.end()) roles.push_back(a.role);
+  }
+  for (const auto& role : roles) {
+    std::vector<const manifest::BundleArtifact*> of_role;
+    for (const auto& a : index.artifacts) if (a.role == role) of_role.push_back(&a);
+    if (of_role.empty()) continue;
+    out << "\n" << role << " (" << of_role.size() << "):\n";
+    for (const auto* a : of_role) {
+      std::string extra;
+      if (!a->services.empty() && !(a->services.size() == 1 && a->services[0] == a->name)) {
+        for (const auto& s : a->services) extra += (extra.empty() ? "  services " : ",") + s;
+      }
+      if (a->pinned) extra += "  pinned";
+      if (!a->file_member.empty() && a->file_member != "images/" + a->uuid + ".imgfile") {
+        extra += "  file shared with " + a->file_member;
+      }
+      char line[256];
+      std::snprintf(line, sizeof line, "  %-22s %-44s %-36s %10s", a->name.c_str(),
+                    a->version.c_str(), a->uuid.c_str(),
+                    common::format_bytes(file_size_of(index, *a)).c_str());
+      out << line << extra << "\n";
+    }
+  }
+}
+
+std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader& reader,
+                         const std::optional<manifest::Changelog>& changelog) {
+  const manifest::BundleIndex& index = reader.index();
+  std::ostringstream out;
+  out << "bundle:     " << args.bundle << " (" << common::format_bytes(reader.file_size())
+      << ", payload " << common::format_bytes(index.payload_size()) << " in "
+      << index.members.size() << " members)\n"
+      << "bundle id:  " << index.bundle_id << "\n"
+      << "format:     sdcadm-bundle v" << index.format_version << ", chunk size "
+      << common::format_bytes(index.chunk_size) << "\n"
+      << "built:      " << index.created << " by " << index.builder.name << " "
+      << index.builder.version << "\n"
+      << "source:     " << index.source.url << " (channel " << index.source.channel << ")\n"
+      << "channel:    " << index.channel << ", sequence " << index.sequence << ", expires "
+      << index.expires << ", needs sdcadm-install >= " << index.min_installer_version << "\n"
+      << "trim basis: "
+      << (index.trim ? "inventory of " + index.trim->datacenter + " (sha256 " +
+                           index.trim->inventory_sha256 + ")"
+                     : std::string("none (a full bundle)"))
+      << "\n";
+  const auto signatures = signature_count(reader.signature_slot());
+  out << "signatures: "
+      << (signatures ? std::to_string(*signatures) + " (not checked by inspect)"
+                     : std::string("slot unreadable"))
+      << "\n"
+      << "artifacts:  " << index.artifacts.size() << " (" << count_by_role(index.artifacts)
+      << ")\n";
+  artifacts_text(out, index);
+  if (changelog && !changelog->artifacts.empty()) {
+    out << "\nchangelog (images since the DC's version or --since):\n";
+    for (const auto& a : changelog->artifacts) {
+      out << "  " << a.name << ": " << (a.from ? a.from->version : "(new)") << " -> "
+          << a.to.version << " (" << a.entries.size()
+          << (a.entries.size() == 1 ? " image" : " images") << ")\n";
+    }
+  }
+  return out.str();
+}
+
+void run_inspect(const InspectArgs& args) {
+  const auto reader = bundles::SeekableReader::open(bundle_argument(args.bundle), bundles::PartCheck::sizes_only);
+  const auto changelog = read_changelog(reader);
+  if (args.json) print_json(inspect_json(args, reader, changelog));
+  else std::cout << inspect_text(args, reader, changelog) << std::flush;
+}
+
+}  // namespace
+
+void register_inspect(CLI::App& app) {
+  auto args = std::make_shared<InspectArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "inspect", "Show a bundle's index: artifacts by role, sizes, build facts, trim basis and "
+                 "a changelog summary (reads the index only: fast on any size)");
+  cmd->add_option("BUNDLE", args->bundle, "NAME.sdc, or NAME.sdc.parts.json of a split bundle")
+      ->required();
+  cmd->add_flag("-j,--json", args->json,
+                "JSON on stdout: the index as stored, file size, signature count, changelog "
+                "summary");
+  cmd->footer("inspect does not check the payload; use 'sdcadm-bundle verify'. Exit codes: "
+              "10 no such file, 20-26 a damaged or unsupported bundle (docs/exit-codes.md).");
+  cmd->callback([args] { run_inspect(*args); });
+}
+
+}  // namespace builder
