@@ -71,7 +71,10 @@ int run_write(const WriteArgs& args) {
   std::map<std::string, unsigned> modes;
   for (const auto& m : args.modes) {
     const auto [name, octal] = split_pair(m);
-    modes[name] = static_cast<unsigned>(std::stoul(octal, nullptr, 8));
+    std::size_t used = 0;
+    const unsigned long mode = std::stoul(octal, &used, 8);
+    if (used != octal.size()) throw std::invalid_argument(octal);
+    modes[name] = static_cast<unsigned>(mode);
   }
   manifest::BundleIndex index;
   index.created = rfc3339(args.mtime);
@@ -128,7 +131,8 @@ int main(int argc, char** argv) {
   write->add_option("--level", w.level, "zstd level");
   write->add_option("--threads", w.threads, "compression threads (0 = default)");
   write->add_option("--mtime", w.mtime, "tar mtime (SOURCE_DATE_EPOCH)");
-  write->add_option("--mode", w.modes, "NAME=OCTAL tar mode of a member");
+  write->add_option("--mode", w.modes, "NAME=OCTAL tar mode of a member (repeatable)")
+      ->allow_extra_args(false);
   write->add_option("members", w.members, "NAME=PATH")->required();
   std::string bundle, json;
   std::uint64_t size = 0;
@@ -152,5 +156,8 @@ int main(int argc, char** argv) {
   } catch (const common::Error& e) {
     std::cerr << "make-test-bundle: error: " << e.what() << "\n";
     return common::to_int(e.code());
+  } catch (const std::logic_error& e) {  // std::stoul on a bad --mode
+    std::cerr << "make-test-bundle: error: bad number: " << e.what() << "\n";
+    return common::to_int(common::ExitCode::usage);
   }
 }
