@@ -28,8 +28,6 @@ constexpr std::size_t k_typeflag = 156;
 constexpr Field k_linkname{157, 100};
 constexpr Field k_magic{257, 6};
 constexpr Field k_version{263, 2};
-constexpr Field k_devmajor{329, 8};
-constexpr Field k_devminor{337, 8};
 constexpr Field k_prefix{345, 155};
 constexpr std::size_t k_block = 512;
 
