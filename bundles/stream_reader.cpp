@@ -68,6 +68,12 @@ void StreamReader::read_head() {
   }
   if (m_state != State::start) return;
   m_state = State::failed;  // until the head is read completely
+  read_index();
+  read_signature_slot();
+  m_state = State::head_read;
+}
+
+void StreamReader::read_index() {
   const auto h0 = m_frames.next(k_index_frame_max, std::string(format::k_index_name));
   if (!h0) {
     throw Error(ExitCode::bundle_truncated,
@@ -102,7 +108,9 @@ void StreamReader::read_head() {
   }
   m_plan = plan_frames(m_index_bytes.size(), sizes, m_index->chunk_size);
   record_frame(*h0, m_plan[0]);
+}
 
+void StreamReader::read_signature_slot() {
   const auto h1 = m_frames.next(format::k_signature_frame_content,
                                 std::string(format::k_signature_name));
   if (!h1) {
@@ -117,7 +125,6 @@ void StreamReader::read_head() {
   }
   m_signature_slot = read_signature_frame(m_frames);
   record_frame(*h1, m_plan[1]);
-  m_state = State::head_read;
 }
 
 // Starts the next frame, which must be a data frame of the member `target` names.

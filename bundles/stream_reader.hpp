@@ -78,6 +78,8 @@ class StreamReader {
 
  private:
   void read_head();
+  void read_index();
+  void read_signature_slot();
   void read_member(std::size_t k, MemberHandler& handler, std::size_t& next_plan);
   FrameHeader start_frame(const FrameTarget& target);
   void record_frame(const FrameHeader& header, const FramePlan& plan);
