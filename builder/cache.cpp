@@ -1,10 +1,12 @@
 #include <builder/cache.hpp>
 
+#include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/log.hpp>
 #include <manifest/bundle_index.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -85,7 +87,7 @@ bool is_sha256_hex(const std::string& s) {
          });
 }
 
-// The pid in a temp file name "<name>.tmp.<pid>.<n>" (common::AtomicFile), or 0.
+// The pid in a temp file name "<name>.tmp.<pid>.<n>" (CacheTempFile), or 0.
 long temp_owner(const std::string& name) {
   const auto at = name.rfind(".tmp.");
   if (at == std::string::npos) return 0;
@@ -98,6 +100,63 @@ long temp_owner(const std::string& name) {
 }
 
 }  // namespace
+
+// --- CacheTempFile -------------------------------------------------------------------
+
+class CacheTempFile {
+ public:
+  explicit CacheTempFile(std::string path) : m_path(std::move(path)) {
+    static std::atomic<unsigned long> counter{0};
+    m_temp = m_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+    m_fd = ::open(m_temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+    if (m_fd < 0) throw failure("creating", errno);
+  }
+  ~CacheTempFile() {
+    if (m_fd >= 0) ::close(m_fd);
+    if (!m_committed) ::unlink(m_temp.c_str());
+  }
+  CacheTempFile(const CacheTempFile&) = delete;
+  CacheTempFile& operator=(const CacheTempFile&) = delete;
+
+  void write(const char* data, std::size_t size) {
+    while (size > 0) {
+      const ssize_t n = ::write(m_fd, data, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw failure("writing", errno);
+      data += n;
+      size -= static_cast<std::size_t>(n);
+    }
+  }
+
+  void commit() {
+    const int fd = m_fd;
+    m_fd = -1;
+    if (::close(fd) != 0) throw failure("writing", errno);
+    if (::rename(m_temp.c_str(), m_path.c_str()) != 0) throw failure("renaming", errno);
+    m_committed = true;
+  }
+
+ private:
+  Error failure(const char* doing, int err) const {
+    if (err == ENOSPC) {
+      return Error(ExitCode::no_space, std::string(doing) + " " + m_temp +
+                                           ": no space left on device; free space or choose "
+                                           "another --cache-dir");
+    }
+    return Error(ExitCode::io, std::string(doing) + " " + m_temp + ": " + std::strerror(err));
+  }
+
+  std::string m_path;
+  std::string m_temp;
+  int m_fd = -1;
+  bool m_committed = false;
+};
+
+void write_whole(const std::string& path, const std::string& text) {
+  CacheTempFile file(path);
+  file.write(text.data(), text.size());
+  file.commit();
+}
 
 bool is_sha1_hex(const std::string& s) {
   return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -199,7 +258,7 @@ void Cache::write_sidecar(const manifest::ImageFile& file, std::uint64_t chunk_s
                           const std::vector<std::string>& sha256) const {
   std::string text = sidecar_header(file, chunk_size);
   for (const auto& h : sha256) text += h + "\n";
-  common::write_file_atomic(sidecar_path(file.sha1, chunk_size), text);
+  write_whole(sidecar_path(file.sha1, chunk_size), text);
 }
 
 CacheState Cache::probe(const manifest::ImageFile& file, std::uint64_t chunk_size) const {
@@ -270,7 +329,7 @@ CacheWriter::CacheWriter(const Cache& cache, manifest::ImageFile file, std::uint
     : m_cache(cache), m_file(std::move(file)), m_chunk_size(chunk_size),
       m_path(cache.file_path(m_file.sha1)) {
   make_dirs(parent_of(m_path));
-  m_out.emplace(m_path);
+  m_out = std::make_unique<CacheTempFile>(m_path);
   m_hasher.emplace(m_chunk_size);
 }
 
@@ -284,7 +343,7 @@ void CacheWriter::write(const char* data, std::size_t size) {
 
 void CacheWriter::restart() {
   m_out.reset();  // removes the temp file
-  m_out.emplace(m_path);
+  m_out = std::make_unique<CacheTempFile>(m_path);
   m_hasher.emplace(m_chunk_size);
   m_bytes = 0;
 }

@@ -73,7 +73,10 @@ class StopSignals {
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
   static void check() {
-    if (g_stop) throw Error(ExitCode::interrupted, "stopped by a signal; nothing half-written was kept");
+    if (g_stop) {
+      throw Error(ExitCode::interrupted, "stopped by a signal; nothing half-written was kept "
+                                         "(finished downloads stay in the cache for the next run)");
+    }
   }
 
  private:
@@ -225,7 +228,13 @@ class BuildRun {
       bar.emplace("download", download, mode);
       fetch_options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
     }
-    const FetchResult fetched = fetch(cache, items, fetch_options);
+    FetchResult fetched;
+    try {
+      fetched = fetch(cache, items, fetch_options);
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::interrupted && g_stop) StopSignals::check();
+      throw;
+    }
     if (bar) bar->finish();
     StopSignals::check();
 
