@@ -2,13 +2,8 @@
 
 #include <bundles/format.hpp>
 #include <bundles/le_bytes.hpp>
+#include <bundles/positional_file.hpp>
 #include <common/error.hpp>
-
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace bundles {
 
@@ -59,24 +54,6 @@ void check_sizes(const SeekEntry& e, std::size_t i) {
                   "/" + std::to_string(e.decompressed_size) + ", expected " +
                   std::to_string(format::k_signature_frame_size) + "/" +
                   std::to_string(format::k_signature_frame_content));
-  }
-}
-
-void read_exact_at(int fd, char* buf, std::size_t size, std::uint64_t offset,
-                   const std::string& what) {
-  while (size > 0) {
-    const ssize_t n = ::pread(fd, buf, size, static_cast<off_t>(offset));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(ExitCode::io, "reading " + what + ": " + std::strerror(errno));
-    }
-    if (n == 0) {
-      throw Error(ExitCode::bundle_truncated,
-                  "reading " + what + ": the file ended early (did it shrink while read?)");
-    }
-    buf += n;
-    size -= static_cast<std::size_t>(n);
-    offset += static_cast<std::uint64_t>(n);
   }
 }
 
@@ -219,26 +196,8 @@ SeekTable read_seek_table(int fd, std::uint64_t file_size, const std::string& wh
 }
 
 SeekTable read_seek_table(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    throw Error(err == ENOENT ? ExitCode::not_found : ExitCode::io,
-                "opening " + path + ": " + std::strerror(err));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(err));
-  }
-  try {
-    auto table = read_seek_table(fd, static_cast<std::uint64_t>(st.st_size), path);
-    ::close(fd);
-    return table;
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
+  const PositionalFile file(path);
+  return read_seek_table(file.fd(), file.size(), path);
 }
 
 void check_frame_sizes(const SeekTable& table, const std::vector<SeekEntry>& expected) {

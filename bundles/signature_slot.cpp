@@ -2,15 +2,11 @@
 
 #include <bundles/format.hpp>
 #include <bundles/le_bytes.hpp>
+#include <bundles/positional_file.hpp>
 #include <bundles/seek_table.hpp>
 #include <bundles/tar_header.hpp>
 #include <common/error.hpp>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace bundles {
 
@@ -36,53 +32,13 @@ std::string make_prefix() {
   return out;
 }
 
-// Owns a file descriptor for the functions below.
-class Fd {
- public:
-  Fd(const std::string& path, int flags) : m_fd(::open(path.c_str(), flags | O_CLOEXEC)) {
-    if (m_fd < 0) {
-      const int err = errno;
-      throw Error(err == ENOENT ? ExitCode::not_found : ExitCode::io,
-                  "opening " + path + ": " + std::strerror(err));
-    }
-  }
-  ~Fd() { ::close(m_fd); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-
- private:
-  int m_fd;
-};
-
-std::uint64_t file_size(int fd, const std::string& path) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(errno));
-  }
-  return static_cast<std::uint64_t>(st.st_size);
-}
-
-void pread_exact(int fd, char* buf, std::size_t size, std::uint64_t offset,
-                 const std::string& path) {
-  while (size > 0) {
-    const ssize_t n = ::pread(fd, buf, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(errno));
-    if (n == 0) throw Error(ExitCode::bundle_truncated, "reading " + path + ": file ends early");
-    buf += n;
-    size -= static_cast<std::size_t>(n);
-    offset += static_cast<std::uint64_t>(n);
-  }
-}
-
 // Offset of the slot's JSON in the file, after checking that frame 1 is a signature
 // slot: the frame prefix every slot has, and a tar header for bundle.sig of 65536 bytes.
-std::uint64_t locate_slot(int fd, const std::string& path) {
-  const SeekTable table = read_seek_table(fd, file_size(fd, path), path);
+std::uint64_t locate_slot(const PositionalFile& file) {
+  const SeekTable table = read_seek_table(file.fd(), file.size(), file.path());
   const SeekEntry& frame = table.entries[format::k_member_index_sig];
   std::string head(signature_frame_prefix().size() + format::k_tar_block, '\0');
-  pread_exact(fd, head.data(), head.size(), frame.offset, path);
+  file.read_at(head.data(), head.size(), frame.offset);
   const std::string_view view(head);
   const std::string_view tar = view.substr(signature_frame_prefix().size());
   const std::string_view name = tar.substr(0, format::k_signature_name.size() + 1);
@@ -90,7 +46,7 @@ std::uint64_t locate_slot(int fd, const std::string& path) {
       name != std::string(format::k_signature_name) + '\0' ||
       tar_header_size(tar) != static_cast<std::int64_t>(format::k_signature_slot_size)) {
     throw Error(ExitCode::bundle_corrupt,
-                path + ": frame 1 is not a signature slot (expected a raw zstd frame holding "
+                file.path() + ": frame 1 is not a signature slot (expected a raw zstd frame holding "
                        "bundle.sig); the bundle is damaged or not an sdcadm bundle");
   }
   return frame.offset + head.size();
@@ -125,10 +81,10 @@ std::string signature_slot_frame(std::string_view json, std::int64_t mtime) {
 }
 
 std::string read_signature_slot(const std::string& path) {
-  const Fd fd(path, O_RDONLY);
-  const std::uint64_t at = locate_slot(fd.get(), path);
+  const PositionalFile file(path);
+  const std::uint64_t at = locate_slot(file);
   std::string json(format::k_signature_slot_size, '\0');
-  pread_exact(fd.get(), json.data(), json.size(), at, path);
+  file.read_at(json.data(), json.size(), at);
   const auto end = json.find_last_not_of(' ');
   json.resize(end == std::string::npos ? 0 : end + 1);
   return json;
@@ -136,23 +92,10 @@ std::string read_signature_slot(const std::string& path) {
 
 void rewrite_signature_slot(const std::string& path, std::string_view json) {
   const std::string padded = pad_signature_json(json);
-  const Fd fd(path, O_RDWR);
-  const std::uint64_t at = locate_slot(fd.get(), path);
-  std::size_t done = 0;
-  while (done < padded.size()) {
-    const ssize_t n = ::pwrite(fd.get(), padded.data() + done, padded.size() - done,
-                               static_cast<off_t>(at + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      throw Error(err == ENOSPC ? ExitCode::no_space : ExitCode::io,
-                  "writing the signature slot of " + path + ": " + std::strerror(err));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd.get()) != 0) {
-    throw Error(ExitCode::io, "syncing " + path + ": " + std::strerror(errno));
-  }
+  PositionalFile file(path, Access::read_write);
+  const std::uint64_t at = locate_slot(file);
+  file.write_at(padded.data(), padded.size(), at);
+  file.sync();
 }
 
 }  // namespace bundles

@@ -1,6 +1,7 @@
 #include <bundles/split.hpp>
 
 #include <bundles/format.hpp>
+#include <bundles/positional_file.hpp>
 #include <bundles/seek_table.hpp>
 #include <bundles/tar_header.hpp>
 #include <common/atomic_file.hpp>
@@ -14,7 +15,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,37 +28,6 @@ using common::ExitCode;
 
 constexpr std::size_t k_block = 1u << 20;
 
-class Fd {
- public:
-  explicit Fd(const std::string& path) : m_fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (m_fd < 0) {
-      const int err = errno;
-      throw Error(err == ENOENT ? ExitCode::not_found : ExitCode::io,
-                  "opening " + path + ": " + std::strerror(err));
-    }
-  }
-  ~Fd() { ::close(m_fd); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-
- private:
-  int m_fd;
-};
-
-void pread_exact(int fd, char* buf, std::size_t size, std::uint64_t offset,
-                 const std::string& path) {
-  while (size > 0) {
-    const ssize_t n = ::pread(fd, buf, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(errno));
-    if (n == 0) throw Error(ExitCode::bundle_truncated, "reading " + path + ": file ends early");
-    buf += n;
-    size -= static_cast<std::size_t>(n);
-    offset += static_cast<std::uint64_t>(n);
-  }
-}
-
 void check_part_size(std::uint64_t part_size) {
   if (part_size == 0) throw Error(ExitCode::usage, "split size must be at least 1 byte");
   if (part_size > format::k_max_part_size) {
@@ -71,7 +40,8 @@ void check_part_size(std::uint64_t part_size) {
 }
 
 // The exact bytes of bundle.json, from frame 0 (bounded by the index size limit).
-std::string read_index_bytes(int fd, const SeekTable& table, const std::string& path) {
+std::string read_index_bytes(const PositionalFile& file, const SeekTable& table) {
+  const std::string& path = file.path();
   const SeekEntry& frame = table.entries[format::k_member_index_json];
   const std::uint64_t max_content = format::k_tar_block + format::k_max_index_size +
                                     format::k_tar_block;
@@ -80,7 +50,7 @@ std::string read_index_bytes(int fd, const SeekTable& table, const std::string& 
     throw Error(ExitCode::bundle_too_large, path + ": the index frame is larger than 16 MiB");
   }
   std::string compressed(frame.compressed_size, '\0');
-  pread_exact(fd, compressed.data(), compressed.size(), frame.offset, path);
+  file.read_at(compressed.data(), compressed.size(), frame.offset);
   std::string content(frame.decompressed_size, '\0');
   const std::size_t n = ZSTD_decompress(content.data(), content.size(), compressed.data(),
                                         compressed.size());
@@ -97,13 +67,13 @@ std::string read_index_bytes(int fd, const SeekTable& table, const std::string& 
 }
 
 // Copies [offset, offset + size) of the bundle into a new part; returns its SHA-256.
-std::string write_part(int fd, const std::string& bundle, std::uint64_t offset,
-                       std::uint64_t size, const std::string& part_path, char* buffer) {
+std::string write_part(const PositionalFile& bundle, std::uint64_t offset, std::uint64_t size,
+                       const std::string& part_path, char* buffer) {
   common::AtomicFile out(part_path);
   common::Hasher hasher(common::HashAlgorithm::sha256);
   while (size > 0) {
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(size, k_block));
-    pread_exact(fd, buffer, n, offset, bundle);
+    bundle.read_at(buffer, n, offset);
     hasher.update(buffer, n);
     out.write(buffer, n);
     offset += n;
@@ -127,14 +97,10 @@ bool exists(const std::string& path) {
 
 SplitResult split_bundle(const std::string& path, std::uint64_t part_size, KeepOriginal keep) {
   check_part_size(part_size);
-  const Fd fd(path);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
-    throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(errno));
-  }
-  const auto bundle_size = static_cast<std::uint64_t>(st.st_size);
-  const SeekTable table = read_seek_table(fd.get(), bundle_size, path);
-  const std::string index_bytes = read_index_bytes(fd.get(), table, path);
+  const PositionalFile bundle(path);
+  const std::uint64_t bundle_size = bundle.size();
+  const SeekTable table = read_seek_table(bundle.fd(), bundle_size, path);
+  const std::string index_bytes = read_index_bytes(bundle, table);
   const auto index = manifest::BundleIndex::parse(index_bytes);
   const std::uint64_t count = (bundle_size + part_size - 1) / part_size;
   if (count > manifest::k_max_parts) {
@@ -163,7 +129,7 @@ SplitResult split_bundle(const std::string& path, std::uint64_t part_size, KeepO
       part.name = manifest::part_name(name, i + 1);
       part.size = std::min(part_size, bundle_size - i * part_size);
       const std::string part_path = dir + part.name;
-      part.sha256 = write_part(fd.get(), path, i * part_size, part.size, part_path, buffer.get());
+      part.sha256 = write_part(bundle, i * part_size, part.size, part_path, buffer.get());
       result.part_paths.push_back(part_path);
       result.list.parts.push_back(part);
     }
