@@ -164,7 +164,9 @@ common::Json summary_json(const BuildSummary& s) {
       {"cached", {{"files", s.fetched->cached}, {"bytes", s.fetched->cached_bytes}}},
       {"trimmed", notes_json(s.resolution->trimmed)},
       {"skipped", notes_json(s.resolution->skipped)},
-      {"elapsed_seconds", s.elapsed_seconds}};
+      {"elapsed_seconds", s.elapsed_seconds},
+      {"seconds", {{"resolve", s.resolve_seconds}, {"fetch", s.fetch_seconds},
+                   {"write", s.write_seconds}}}};
   if (s.result->split) {
     common::Json parts = common::Json::array();
     for (const auto& p : s.result->split->part_paths) parts.push_back(p);
@@ -199,8 +201,9 @@ std::string summary_text(const BuildSummary& s) {
   for (const auto& note : s.resolution->skipped) {
     out << "  skipped " << note.what << ": " << note.reason << "\n";
   }
-  char elapsed[32];
-  std::snprintf(elapsed, sizeof elapsed, "%.1fs", s.elapsed_seconds);
+  char elapsed[128];
+  std::snprintf(elapsed, sizeof elapsed, "%.1fs (resolve %.1fs, download %.1fs, write %.1fs)",
+                s.elapsed_seconds, s.resolve_seconds, s.fetch_seconds, s.write_seconds);
   out << "  elapsed " << elapsed << "\n";
   return out.str();
 }

@@ -29,7 +29,10 @@ struct BuildSummary {
   const PackPlan* pack = nullptr;
   const PackResult* result = nullptr;
   const FetchResult* fetched = nullptr;
-  double elapsed_seconds = 0;
+  double elapsed_seconds = 0;   // the whole command
+  double resolve_seconds = 0;   // asking the updates server what to ship
+  double fetch_seconds = 0;     // downloads (and cache checks)
+  double write_seconds = 0;     // writing (and splitting) the bundle
 };
 
 common::Json plan_json(const BuildPlanReport& plan);

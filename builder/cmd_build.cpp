@@ -158,6 +158,7 @@ class BuildRun {
   explicit BuildRun(const BuildArgs& args) : m_args(args) {}
 
   void run() {
+    m_start = Clock::now();
     const std::int64_t created = build_time();
     load_options(created);
     imgapi::ClientOptions client_options;
@@ -166,6 +167,7 @@ class BuildRun {
     status("resolving on " + m_args.source +
            (m_args.channel.empty() ? "" : " (channel " + m_args.channel + ")"));
     m_resolution = resolve(updates, make_request(m_args, m_inventory ? &*m_inventory : nullptr));
+    m_resolved = Clock::now();
     const std::string output =
         m_args.output.empty() ? default_output(m_resolution.channel, created) : m_args.output;
     const Cache cache(m_args.cache_dir.empty() ? Cache::default_root() : m_args.cache_dir);
@@ -212,7 +214,6 @@ class BuildRun {
 
   void build(const Cache& cache, const std::vector<FetchItem>& items,
              const BuildPlanReport& plan, const std::string& output) {
-    const auto start = std::chrono::steady_clock::now();
     StopSignals signals;
     const common::ProgressMode mode = m_args.progress.mode(m_args.json);
     FetchOptions fetch_options;
@@ -237,6 +238,7 @@ class BuildRun {
     }
     if (bar) bar->finish();
     StopSignals::check();
+    const auto fetched_at = Clock::now();
 
     const PackPlan pack = plan_pack(m_resolution, fetched.by_sha1, m_pack);
     bar.emplace("write " + output, pack.index.payload_size(), mode);
@@ -246,9 +248,11 @@ class BuildRun {
     };
     const PackResult result = write_pack(pack, output, m_pack.created, m_write);
     bar->finish();
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const BuildSummary summary{&m_resolution, &pack, &result, &fetched, elapsed};
+    const auto end = Clock::now();
+    BuildSummary summary{&m_resolution, &pack, &result, &fetched, seconds(m_start, end)};
+    summary.resolve_seconds = seconds(m_start, m_resolved);
+    summary.fetch_seconds = seconds(m_resolved, fetched_at);
+    summary.write_seconds = seconds(fetched_at, end);
     if (m_args.json) print_json(summary_json(summary));
     else std::cout << summary_text(summary) << std::flush;
   }
@@ -257,7 +261,13 @@ class BuildRun {
     if (!m_args.json) std::cerr << line << std::endl;
   }
 
+  using Clock = std::chrono::steady_clock;
+  static double seconds(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+  }
+
   const BuildArgs& m_args;
+  Clock::time_point m_start, m_resolved;
   PackOptions m_pack;
   WritePackOptions m_write;
   std::optional<manifest::Inventory> m_inventory;
