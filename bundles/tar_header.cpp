@@ -22,9 +22,14 @@ struct EntryFree {
   void operator()(archive_entry* e) const { archive_entry_free(e); }
 };
 
-// libarchive's client write callback: collects what the ustar writer emits.
+// libarchive's client write callback: keeps the header and refuses everything after it.
+// The content is written by the bundle writer, not libarchive; when the archive is freed,
+// libarchive "finishes" the entry by writing `size` zero bytes, and refusing them right
+// away makes that cost nothing (and still lets libarchive release everything it holds).
 la_ssize_t collect(archive*, void* client, const void* data, std::size_t size) {
-  static_cast<std::string*>(client)->append(static_cast<const char*>(data), size);
+  auto* out = static_cast<std::string*>(client);
+  if (out->size() >= format::k_tar_block) return -1;
+  out->append(static_cast<const char*>(data), size);
   return static_cast<la_ssize_t>(size);
 }
 
@@ -82,9 +87,6 @@ std::string make_tar_header(const TarMember& m) {
   archive_entry_copy_gname(entry.get(), "root");
   archive_entry_set_mtime(entry.get(), static_cast<time_t>(m.mtime), 0);
   fail_unless_ok(a.get(), archive_write_header(a.get(), entry.get()), "header");
-  // The content is written by the bundle writer, not libarchive: mark the archive failed
-  // so that freeing it does not "finish" the entry with `size` zero bytes.
-  archive_write_fail(a.get());
   if (out.size() != format::k_tar_block) {
     throw Error(ExitCode::internal, "libarchive wrote a " + std::to_string(out.size()) +
                                         "-byte header, expected 512");
