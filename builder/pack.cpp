@@ -89,49 +89,59 @@ struct MemberDraft {
   std::vector<std::string> sha256;
 };
 
+// The index entry of one artifact, without its file member (decided by the caller).
+manifest::BundleArtifact artifact_entry(const ResolvedArtifact& resolved) {
+  manifest::BundleArtifact a;
+  a.role = resolved.role;
+  a.services = resolved.services;
+  a.uuid = resolved.image.uuid();
+  a.name = resolved.image.name();
+  a.version = resolved.image.version();
+  a.published_at = resolved.image.published_at();
+  a.manifest_member = "images/" + a.uuid + ".imgmanifest";
+  a.stage_as = stage_path(resolved);
+  a.pinned = resolved.pinned;
+  return a;
+}
+
+// The manifest member: the manifest as the updates server serves it.
+MemberDraft manifest_draft(const ResolvedArtifact& resolved, const std::string& name,
+                           std::uint64_t chunk_size) {
+  MemberDraft draft{resolved.image.uuid(), 0, {name, "", resolved.image.dump(), 0644}, 0, {}};
+  draft.size = draft.input.bytes.size();
+  draft.sha256 = bundles::chunk_hashes_of(draft.input.bytes, chunk_size);
+  return draft;
+}
+
 std::vector<MemberDraft> draft_members(const Resolution& resolution,
                                        const std::map<std::string, CachedFile>& files,
                                        std::uint64_t chunk_size,
                                        std::vector<manifest::BundleArtifact>& artifacts) {
   std::vector<MemberDraft> drafts;
-  std::map<std::pair<std::string, std::uint64_t>, std::string> file_member;  // (sha1,size)
+  std::map<std::pair<std::string, std::uint64_t>, std::string> file_member;  // (sha1, size)
   std::set<std::string> seen;
   for (const auto& resolved : resolution.artifacts) {
-    const std::string uuid = resolved.image.uuid();
-    if (!seen.insert(uuid).second) continue;  // each image once
+    manifest::BundleArtifact a = artifact_entry(resolved);
+    if (!seen.insert(a.uuid).second) continue;  // each image once
+    drafts.push_back(manifest_draft(resolved, a.manifest_member, chunk_size));
     const manifest::ImageFile file = file_of(resolved);
-    manifest::BundleArtifact a;
-    a.role = resolved.role;
-    a.services = resolved.services;
-    a.uuid = uuid;
-    a.name = resolved.image.name();
-    a.version = resolved.image.version();
-    a.published_at = resolved.image.published_at();
-    a.manifest_member = "images/" + uuid + ".imgmanifest";
-    a.stage_as = stage_path(resolved);
-    a.pinned = resolved.pinned;
-
-    MemberDraft manifest_draft{uuid, 0, {a.manifest_member, "", resolved.image.dump(), 0644}, 0, {}};
-    manifest_draft.size = manifest_draft.input.bytes.size();
-    manifest_draft.sha256 = bundles::chunk_hashes_of(manifest_draft.input.bytes, chunk_size);
-    drafts.push_back(std::move(manifest_draft));
-
     const auto key = std::make_pair(file.sha1, file.size);
-    const auto found = file_member.find(key);
-    if (found != file_member.end()) {
+    if (const auto found = file_member.find(key); found != file_member.end()) {
       a.file_member = found->second;  // identical file: stored once
     } else {
       const auto cached = files.find(file.sha1);
       if (cached == files.end() || cached->second.size != file.size) {
-        throw Error(ExitCode::internal, "pack: no cached file for image " + uuid);
+        throw Error(ExitCode::internal, "pack: no cached file for image " + a.uuid);
       }
-      a.file_member = "images/" + uuid + ".imgfile";
+      a.file_member = "images/" + a.uuid + ".imgfile";
       file_member.emplace(key, a.file_member);
-      drafts.push_back({uuid, 1, {a.file_member, cached->second.path, "", 0644},
+      drafts.push_back({a.uuid, 1, {a.file_member, cached->second.path, "", 0644},
                         file.size, cached->second.sha256});
     }
     artifacts.push_back(std::move(a));
   }
+  // Bundle order: per uuid, the manifest before its file (a streaming reader knows the
+  // manifest when the file arrives).
   std::stable_sort(drafts.begin(), drafts.end(), [](const MemberDraft& x, const MemberDraft& y) {
     return std::tie(x.uuid, x.kind) < std::tie(y.uuid, y.kind);
   });

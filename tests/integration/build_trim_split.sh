@@ -91,3 +91,35 @@ expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir cache -o one.sdc --spl
 check_eq "$(ls one.sdc.0* | wc -l)" 1 "one part when the bundle is smaller than the split size"
 cmp one.sdc.001 whole.sdc || fail "a single part is the bundle"
 pass "odd split sizes and the 4 GiB - 1 maximum"
+
+# --- identical files are stored once -------------------------------------------------------
+# A new imgapi image whose file is byte-for-byte the newest sapi's: one file member for both.
+cp -r catalog twins
+node -e '
+  const fs = require("fs");
+  const dir = process.argv[1];
+  const sapi = JSON.parse(fs.readFileSync(dir + "/catalog.json", "utf8")).artifacts.sapi
+    .filter(a => a.channels.includes("dev")).pop();
+  const m = JSON.parse(fs.readFileSync(dir + "/" + sapi.uuid + ".imgmanifest", "utf8"));
+  m.uuid = "99999999-0000-4000-8000-000000000001";
+  m.name = "imgapi";
+  m.version = "master-20991231T000000Z-gdeadbee";
+  m.published_at = "2099-12-31T00:00:00.000Z";
+  m.channels = ["dev"];
+  fs.writeFileSync(dir + "/" + m.uuid + ".imgmanifest", JSON.stringify(m, null, 2));
+  fs.copyFileSync(dir + "/" + sapi.uuid + ".imgfile", dir + "/" + m.uuid + ".imgfile");' twins
+start_server twins "$TEST_DIR/twins"
+expect_exit 0 "$BIN" build -S "$twins_URL" sapi imgapi --cache-dir cache -o twins.sdc -j
+check_eq "$(jsonf last.out 'b.downloaded.files + b.cached.files')" \
+  "$(($(jsonf last.out 'b.artifacts') - 1))" "the shared file is fetched once"
+expect_exit 0 "$BIN" inspect -j twins.sdc
+cp last.out twins.json
+check_eq "$(jsonf twins.json 'new Set(b.index.artifacts.filter(a => a.name === "imgapi" || a.name === "sapi").map(a => a.file)).size')" 1 "imgapi and sapi name one file member"
+check_eq "$(jsonf twins.json 'b.index.members.filter(m => m.name.endsWith(".imgfile")).length')" \
+  "$(($(jsonf twins.json 'b.index.artifacts.length') - 1))" "one .imgfile member fewer than artifacts"
+check_eq "$(jsonf twins.json 'b.index.artifacts.find(a => a.name === "imgapi").stage_as')" \
+  /usbkey/images/99999999-0000-4000-8000-000000000001.imgfile "stage_as keeps the image's own uuid"
+expect_exit 0 "$BIN" verify twins.sdc
+expect_exit 0 "$BIN" inspect twins.sdc
+expect_in last.out "file shared with images/" "inspect shows the shared file"
+pass "identical files are downloaded and stored once"
