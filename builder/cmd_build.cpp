@@ -204,8 +204,13 @@ class BuildRun {
     }
     m_write.level = m_args.level;
     if (!m_args.inventory.empty()) {
-      m_inventory = manifest::Inventory::parse(
-          common::read_small_file(m_args.inventory, manifest::k_inventory_max_bytes + 1));
+      try {
+        m_inventory = manifest::Inventory::parse(
+            common::read_small_file(m_args.inventory, manifest::k_inventory_max_bytes + 1));
+      } catch (const Error& e) {
+        throw e.with_context("--inventory " + m_args.inventory +
+                             " (write it on the DC's headnode with sdcadm-install inventory)");
+      }
       m_pack.inventory = &*m_inventory;
     }
     // Checks the expiry (and the build time) before anything is downloaded.
@@ -287,38 +292,50 @@ void register_build(CLI::App& app) {
   cmd->add_flag("--all", args->all, "Everything: every core service and agent, agentsshar, "
                                     "gz-tools, platform and sdcadm (SERVICE@PIN entries pin)");
   cmd->add_option("-S,--source", args->source, "Updates server URL (an IMGAPI with channels)")
+      ->type_name("URL")
       ->required();
-  cmd->add_option("-C,--channel", args->channel, "Channel to resolve in (default: the server's)");
+  cmd->add_option("-C,--channel", args->channel, "Channel to resolve in (default: the server's)")
+      ->type_name("CHANNEL");
   cmd->add_option("--inventory", args->inventory,
                   "DC inventory (sdcadm-install inventory -o DC.json): bundle only what that DC "
-                  "lacks; its digest is recorded in the index");
-  cmd->add_option("--since", args->since, "Changelogs start after this VERSION or DATE");
+                  "lacks; its digest is recorded in the index")
+      ->type_name("DC.json");
+  cmd->add_option("--since", args->since, "Changelogs start after this VERSION or DATE")
+      ->type_name("VERSION|DATE");
   cmd->add_option("-o,--output", args->output,
-                  "Bundle file (default: sdc-<channel>-<YYYYMMDDTHHMMSSZ>.sdc here)");
+                  "Bundle file (default: sdc-<channel>-<YYYYMMDDTHHMMSSZ>.sdc here)")
+      ->type_name("OUT.sdc");
   cmd->add_option("--cache-dir", args->cache_dir,
                   "Download cache (default: $XDG_CACHE_HOME/sdcadm-bundle or "
-                  "~/.cache/sdcadm-bundle); files are reused by SHA-1 across builds");
+                  "~/.cache/sdcadm-bundle); files are reused by SHA-1 across builds")
+      ->type_name("DIR");
   cmd->add_flag("--verify-cache", args->verify_cache,
                 "Re-hash cached files instead of trusting their size and recorded hashes");
   cmd->add_option("--split-size", args->split_size,
                   "Cut the bundle into NAME.sdc.001, ... of SIZE bytes (K/M/G suffixes; below "
-                  "4 GiB for FAT32, e.g. 4000M) plus NAME.sdc.parts.json");
+                  "4 GiB for FAT32, e.g. 4000M) plus NAME.sdc.parts.json")
+      ->type_name("SIZE");
   cmd->add_flag("-n,--dry-run", args->dry_run, "Show what would be fetched, from where, what is "
                                                "cached, and the bundle size; write nothing");
   cmd->add_flag("-j,--json", args->json, "Machine-readable output (JSON) on stdout");
   cmd->add_flag("-y,--yes", args->yes, "Replace an existing output file");
   cmd->add_option("--concurrency", args->concurrency,
                   "Parallel downloads (-j is --json, as in sdcadm)")
+      ->type_name("N")
       ->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--level", args->level, "zstd compression level")
+      ->type_name("L")
       ->check(CLI::Range(1, 19))->capture_default_str();
   cmd->add_option("--expires-in", args->expires_in, "Days until the bundle expires")
+      ->type_name("DAYS")
       ->check(CLI::Range(1, 3650))->capture_default_str();
   cmd->add_option("--sequence", args->sequence,
                   "Anti-rollback sequence number (default: the build time in seconds)")
+      ->type_name("N")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--chunk-size", args->chunk_size,
-                  "Bytes per hashed chunk and zstd frame (1M..1G; default 64M)");
+                  "Bytes per hashed chunk and zstd frame (1M..1G; default 64M)")
+      ->type_name("SIZE");
   cmd->add_flag("--no-agentsshar", args->no_agentsshar, "With --all: leave out the agentsshar");
   cmd->add_flag("--no-agent-images", args->no_agent_images,
                 "With --all: leave out the individual agent images");
