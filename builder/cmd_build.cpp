@@ -231,7 +231,10 @@ class BuildRun {
     const std::uint64_t download = bytes_to_download(plan.files);
     std::optional<common::Progress> bar;
     if (download > 0) {
-      bar.emplace("download", download, mode);
+      std::size_t files = 0;
+      for (const auto& f : plan.files) files += f.state == CacheState::miss ? 1 : 0;
+      bar.emplace("download " + std::to_string(files) + (files == 1 ? " file" : " files"),
+                  download, mode);
       fetch_options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
     }
     FetchResult fetched;
