@@ -138,8 +138,14 @@ void Server::Impl::setup() {
     if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
     if (res.status == 404) res.status = 405;  // only methods without any route get here
     RequestContext ctx = context(req, res, nullptr);
-    std::string message = res.status == 405 ? req.method + " is not allowed"
-                                            : "the request could not be read";
+    std::string message;
+    switch (res.status) {
+      case 405: message = req.method + " is not allowed"; break;
+      case 413: message = "the request body is too large"; break;
+      case 414: message = "the request URI is longer than 8192 bytes"; break;
+      case 416: message = "the Range header is malformed (this server ignores ranges)"; break;
+      default: message = "the request could not be parsed as HTTP/1.1"; break;
+    }
     send_error(ctx, res.status, http_error(res.status, message).body());
     add_common_headers(ctx, state.server_name, state.host_name);
     return httplib::Server::HandlerResponse::Handled;

@@ -209,6 +209,27 @@ check_error 404 ResourceNotFound "/images/..%2F..%2Fevil?action=import does not 
 check_eq "$(ls "$DATA" | tr '\n' ' ')" "files manifests " "data dir layout"
 pass "path tricks get 404 and write nothing"
 
+# --- Garbage on the wire never stops the server --------------------------------------------------
+port=${URL##*:}
+for _ in $(seq 1 20); do
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  head -c 300 /dev/urandom >&3 || true
+  exec 3>&-
+done
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'PUT /images/%s/file?compression=gzip HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n' "$CHILD" >&3
+exec 3>&-
+req PUT "/images/$CHILD/file?compression=gzip" -H 'Content-Length: abc' --data-binary 'x'
+[[ "$STATUS" =~ ^4 ]] || fail "bad Content-Length: HTTP $STATUS"
+req GET "/images/$CHILD/file" -H 'Range: bytes=zz'
+check_status 416 "malformed Range (httplib)"
+check_eq "$(json b.code)" RequestedRangeNotSatisfiableError "malformed Range code"
+req GET /ping
+check_status 200 "alive after garbage"
+req GET "/images/$CHILD"
+check_eq "$(json 'JSON.stringify(b.files.map(f => f.sha1))')" "[\"$(sha1_of "$SRC/$CHILD.imgfile")\"]" "file unchanged by garbage"
+pass "garbage requests"
+
 # --- Delete -----------------------------------------------------------------------------------
 req DELETE "/images/$ORIGIN"
 check_error 422 ImageHasDependentImages "image \"$ORIGIN\" has 1 dependent incremental image(s): $CHILD" "delete an origin"
