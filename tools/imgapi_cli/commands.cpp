@@ -1,6 +1,8 @@
 // imgapi-cli subcommands other than list (list_command.cpp).
 #include "commands.hpp"
 
+#include "interrupt.hpp"
+
 #include <imgapi/file_source.hpp>
 
 #include <common/atomic_file.hpp>
@@ -18,18 +20,22 @@ using common::ExitCode;
 
 namespace {
 
-// A progress display fed by the client's ProgressFn; silent with --json.
+// A progress display fed by the client's ProgressFn (silent with --json), which also
+// stops the transfer cleanly on Ctrl-C (see interrupt.hpp).
 class ProgressBinding {
  public:
   ProgressBinding(const Globals& g, const std::string& label, std::uint64_t total)
-      : m_progress(label, total,
-                   g.json ? common::ProgressMode::never : g.progress) {}
+      : m_progress(label, total, g.json ? common::ProgressMode::never : g.progress) {}
   common::ProgressFn fn() {
-    return [this](std::uint64_t done, std::uint64_t) { m_progress.update(done); };
+    return [this](std::uint64_t done, std::uint64_t) {
+      throw_if_interrupted();
+      m_progress.update(done);
+    };
   }
   void finish() { m_progress.finish(); }
 
  private:
+  InterruptGuard m_guard;
   common::Progress m_progress;
 };
 

@@ -8,6 +8,7 @@
 //
 // Errors print "imgapi-cli: error: <message>" and exit with the code of docs/exit-codes.md.
 #include "commands.hpp"
+#include "interrupt.hpp"
 
 #include <common/error.hpp>
 #include <common/log.hpp>
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
     common::log::configure({"imgapi-cli", "", common::log::Level::debug,
                             verbose ? common::log::Level::debug : common::log::Level::info});
     if (no_progress) g.progress = common::ProgressMode::never;
+    imgapi_cli::install_interrupt_handler();
     action();
   } catch (const CLI::ParseError& e) {
     rc = app.exit(e) == 0 ? 0 : common::to_int(common::ExitCode::usage);
