@@ -131,8 +131,10 @@ void register_serve(CLI::App& app) {
                "(private mode, like the updates server), or a writable DC-mode IMGAPI");
   cmd->add_option("DIR", args->dir,
                   "Catalog directory: <uuid>.imgmanifest + <uuid>.imgfile pairs and an "
-                  "optional channels.json (private mode)");
+                  "optional channels.json (private mode)")
+      ->type_name("DIR");
   cmd->add_option("--listen", args->listen, "Address to listen on, HOST:PORT (port 0 = any free port)")
+      ->type_name("HOST:PORT")
       ->required();
   cmd->add_option("--mode", args->mode,
                   "private: read-only mirror of DIR with channels; dc: writable DC IMGAPI "
@@ -140,24 +142,30 @@ void register_serve(CLI::App& app) {
       ->check(CLI::IsMember({"private", "dc"}))
       ->capture_default_str();
   cmd->add_option("--data", args->data_dir,
-                  "DC mode: data directory (created if missing; state survives restarts)");
+                  "DC mode: data directory (created if missing; state survives restarts)")
+      ->type_name("DIR");
   cmd->add_option("--port-file", args->port_file,
-                  "Write the bound port to this file (atomically) once listening");
+                  "Write the bound port to this file (atomically) once listening")
+      ->type_name("FILE");
   cmd->add_option("--admin-uuid", args->admin_uuid,
                   "DC mode: owner given to imported images whose owner is all zeros")
+      ->type_name("UUID")
       ->capture_default_str();
   cmd->add_option("--fault", args->faults,
                   "TEST ONLY: inject a fault, repeatable. SPEC = one of status=NNN, "
                   "latency=MS, cut=BYTES, corrupt=OFFSET, plus filters method=M, path=GLOB, "
                   "nth=N, count=K (e.g. status=503,nth=3 or cut=65536,path=/images/*/file). "
                   "See docs/imgapi-server.md")
+      ->type_name("SPEC")
       ->allow_extra_args(false)
       ->take_all();
   cmd->add_option("--log-file", args->log_file,
-                  "Append one bunyan JSON line per request (and server events) to FILE");
+                  "Append one bunyan JSON line per request (and server events) to FILE")
+      ->type_name("FILE");
   cmd->footer(
       "Stops cleanly (exit 0) on SIGINT or SIGTERM. Exit codes: 2 bad usage, 3 bad "
-      "configuration (missing directory, address in use), 9 invalid catalog data.");
+      "configuration (missing directory, address in use), 9 invalid catalog or data "
+      "directory content. See docs/imgapi-server.md.");
   cmd->callback([args] { run_serve(*args); });
 }
 

@@ -9,6 +9,7 @@
 #include <common/log.hpp>
 
 #include <array>
+#include <cmath>
 #include <exception>
 
 namespace imgapi::server {
@@ -127,6 +128,40 @@ UploadResult receive_body(RequestContext& ctx, DcStore::Upload& upload, common::
   return r;
 }
 
+// AddImageFile's checks once the body is in, in IMGAPI's order; the file's description.
+StoredFile checked_upload(const RequestContext& ctx, const UploadResult& r,
+                          const std::optional<std::uint64_t>& length, common::Hasher& sha1,
+                          common::Hasher& md5) {
+  if (r.write_error) std::rethrow_exception(r.write_error);
+  if (r.too_large) {
+    throw upload_error(std::string("image file size exceeds the maximum allowed size, ") +
+                       k_max_size_text);
+  }
+  if (!r.complete) {
+    throw download_error(length ? "\"Content-Length\" header, " + std::to_string(*length) +
+                                      ", does not match uploaded size, " + std::to_string(r.size)
+                                : "the upload ended early (connection closed after " +
+                                      std::to_string(r.size) + " bytes)");
+  }
+  if (r.size == 0) throw download_error("image file size is 0 bytes, empty files are not allowed");
+  if (length && r.size != *length) {
+    throw download_error("\"Content-Length\" header, " + std::to_string(*length) +
+                         ", does not match uploaded size, " + std::to_string(r.size));
+  }
+  StoredFile file;
+  file.sha1 = sha1.finish_hex();
+  const std::string* wanted = ctx.query_param("sha1");
+  if (wanted != nullptr && !wanted->empty() && *wanted != file.sha1) {
+    throw download_error("\"sha1\" hash, " + *wanted +
+                         ", does not match the uploaded file sha1 hash, " + file.sha1);
+  }
+  file.size = r.size;
+  file.compression = *ctx.query_param("compression");
+  if (const std::string* guid = ctx.query_param("dataset_guid")) file.dataset_guid = *guid;
+  file.content_md5 = md5.finish_base64();
+  return file;
+}
+
 }  // namespace
 
 void handle_get_file(ServerState& state, RequestContext& ctx, const std::string& uuid) {
@@ -180,33 +215,7 @@ void handle_add_file(ServerState& state, RequestContext& ctx, const std::string&
     send_cut(ctx);
     return;
   }
-  if (r.write_error) std::rethrow_exception(r.write_error);
-  if (r.too_large) {
-    throw upload_error(std::string("image file size exceeds the maximum allowed size, ") +
-                       k_max_size_text);
-  }
-  if (!r.complete) {
-    throw download_error(length ? "\"Content-Length\" header, " + std::to_string(*length) +
-                                      ", does not match uploaded size, " + std::to_string(r.size)
-                                : "the upload ended early (connection closed after " +
-                                      std::to_string(r.size) + " bytes)");
-  }
-  if (r.size == 0) throw download_error("image file size is 0 bytes, empty files are not allowed");
-  if (length && r.size != *length) {
-    throw download_error("\"Content-Length\" header, " + std::to_string(*length) +
-                         ", does not match uploaded size, " + std::to_string(r.size));
-  }
-  StoredFile file;
-  file.sha1 = sha1.finish_hex();
-  const std::string* wanted = ctx.query_param("sha1");
-  if (wanted != nullptr && !wanted->empty() && *wanted != file.sha1) {
-    throw download_error("\"sha1\" hash, " + *wanted +
-                         ", does not match the uploaded file sha1 hash, " + file.sha1);
-  }
-  file.size = r.size;
-  file.compression = *ctx.query_param("compression");
-  if (const std::string* guid = ctx.query_param("dataset_guid")) file.dataset_guid = *guid;
-  file.content_md5 = md5.finish_base64();
+  StoredFile file = checked_upload(ctx, r, length, sha1, md5);
   RecordPtr updated = state.dc->finish_upload(*upload, std::move(file));
   send_object(ctx, serialize(*updated, serialize_options(ctx)));
 }

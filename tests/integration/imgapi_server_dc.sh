@@ -209,6 +209,26 @@ check_error 404 ResourceNotFound "/images/..%2F..%2Fevil?action=import does not 
 check_eq "$(ls "$DATA" | tr '\n' ' ')" "files manifests " "data dir layout"
 pass "path tricks get 404 and write nothing"
 
+# --- CreateImage and endpoints this server does not offer -------------------------------------------
+json_post /images "{\"v\": 2, \"owner\": \"$ADMIN\", \"name\": \"custom\", \"version\": \"1\", \"type\": \"other\", \"os\": \"other\"}"
+check_status 200 CreateImage
+created=$(json b.uuid)
+[[ "$created" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] || fail "created uuid: $created"
+check_eq "$(json 'b.state + " " + b.published_at')" "unactivated undefined" "created image"
+json_post /images "{\"v\": 2, \"owner\": \"$ADMIN\", \"name\": \"custom\", \"state\": \"active\"}"
+check_error 422 ValidationFailed 'invalid image data: "state"' "CreateImage with state"
+json_post /images "{\"v\": 2, \"owner\": \"$UNSET\", \"name\": \"custom\", \"version\": \"1\", \"type\": \"other\", \"os\": \"other\"}"
+check_error 422 OwnerDoesNotExist "owner \"$UNSET\" does not exist" "CreateImage owner check"
+req DELETE "/images/$created"
+check_status 204 "delete created image"
+json_post "/images/$OTHER?action=import&source=https://updates.tritondatacenter.com" '{}'
+check_error 501 NotAvailable "" "import from a source"
+req PUT "/images/$CHILD/icon" --data-binary 'x'
+check_error 501 NotAvailable "image icons are not supported by this server" "AddImageIcon"
+req GET "/images/$CHILD/jobs"
+check_error 501 NotAvailable "" "ListImageJobs"
+pass "CreateImage; unsupported endpoints are 501"
+
 # --- Garbage on the wire never stops the server --------------------------------------------------
 port=${URL##*:}
 for _ in $(seq 1 20); do
