@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The demo: the whole foundation on one machine, end to end.
+# The demo, end to end on one machine (everything on 127.0.0.1, cleaned up at the end):
 #  1. generate the sample Triton catalog (every core service, agents, platform, sdcadm ...)
-#  2. serve it as an updates server (private mode, channels dev/staging/release ...)
-#  3. list and download through our IMGAPI client, with checksum verification
-#  4. start a DC-mode IMGAPI and import a service image with its whole origin chain,
-#     oldest first, the way the installer will
-# Everything runs on 127.0.0.1 and is cleaned up at the end.
+#  2. serve it as an updates server (channels experimental, dev, staging, release, support)
+#  3. look at it through our IMGAPI client
+#  4. build a bundle of the release channel: resolve, download (verified), pack
+#  5. inspect, changelog and verify the bundle; stock tar and zstd read it too
+#  6. import one service image with its whole origin chain into a DC-mode IMGAPI, oldest first,
+#     the way the installer (issue 5, not built yet) will
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -22,40 +23,49 @@ cleanup() {
 trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-serve() {  # serve NAME ARGS...: start a server, echo its URL
+serve() {  # serve NAME ARGS...: start a server in the background, set $url to its URL
   local name=$1; shift
   "$bin/sdcadm-bundle" serve "$@" --listen 127.0.0.1:0 --port-file "$work/$name.port" \
-    2>"$work/$name.log" &
+    >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do [[ -s "$work/$name.port" ]] && break; sleep 0.05; done
   [[ -s "$work/$name.port" ]] || { cat "$work/$name.log" >&2; exit 1; }
-  echo "http://127.0.0.1:$(cat "$work/$name.port")"
+  url="http://127.0.0.1:$(cat "$work/$name.port")"
 }
 
-step "1. sample Triton catalog (64 MiB, seed 1)"
-"$bin/sample-catalog" -o "$work/catalog" --scale 64M --seed 1
-ls "$work/catalog" | head -4; echo "... $(ls "$work/catalog"/*.imgmanifest | wc -l) images"
+step "1. sample Triton catalog (256 MiB, seed 1)"
+"$bin/sample-catalog" -o "$work/catalog" --scale 256M --seed 1
 
 step "2. updates server over the catalog"
-updates=$(serve updates "$work/catalog")
+serve updates "$work/catalog"; updates=$url
 echo "updates server: $updates"
 "$bin/imgapi-cli" -S "$updates" ping
 "$bin/imgapi-cli" -S "$updates" channels
 
-step "3. what the release channel offers for a few services (client, Accept-Version ~2, paged)"
-for name in imgapi sdc-postgres manta-nameservice mantav2-nameservice cn-agent platform sdcadm; do
+step "3. what the release channel has for a few services (client: Accept-Version ~2, every page)"
+for name in imgapi mantav2-nameservice manta-nameservice sdcadm; do
   "$bin/imgapi-cli" -S "$updates" -C release list name="$name"
 done
 
+step "4. build a bundle of everything on the release channel"
+export SOURCE_DATE_EPOCH=1767225600   # 2026-01-01: the same inputs give the same bytes
+"$bin/sdcadm-bundle" build -S "$updates" -C release --all --cache-dir "$work/cache" -n
+"$bin/sdcadm-bundle" build -S "$updates" -C release --all --cache-dir "$work/cache" \
+  -o "$work/release.sdc"
+
+step "5. inspect, changelog, verify; stock tools read the same file"
+"$bin/sdcadm-bundle" inspect "$work/release.sdc"
+"$bin/sdcadm-bundle" changelog "$work/release.sdc" imgapi binder
+"$bin/sdcadm-bundle" verify "$work/release.sdc"
+zstd -q -t "$work/release.sdc" && echo "zstd -t: ok"
+echo "tar --zstd -tf lists $(tar --zstd -tf "$work/release.sdc" | wc -l) members, first:"
+tar --zstd -tf "$work/release.sdc" | sed -n 1,3p
+
+step "6. a DC-mode IMGAPI: import the newest imgapi image with its origin chain, oldest first"
 newest=$("$bin/imgapi-cli" -S "$updates" -C release list name=imgapi -j |
   node -e 'const a=JSON.parse(require("fs").readFileSync(0));
            a.sort((x,y)=>x.published_at<y.published_at?-1:1); console.log(a[a.length-1].uuid)')
-step "4. download the newest imgapi image (size, SHA-1 and Content-MD5 checked)"
-"$bin/imgapi-cli" -S "$updates" -C '*' get-file "$newest" -o "$work/imgapi.imgfile"
-ls -l "$work/imgapi.imgfile"
-
-step "5. a DC-mode IMGAPI: import the image with its origin chain, oldest first"
-dc=$(serve dc --mode dc --data "$work/dc-data")
+serve dc --mode dc --data "$work/dc-data"; dc=$url
 echo "DC IMGAPI: $dc"
 chain=()
 u=$newest
@@ -65,9 +75,9 @@ while [[ -n "$u" ]]; do
       "$work/catalog/$u.imgmanifest")
 done
 for u in "${chain[@]}"; do
-  "$bin/imgapi-cli" -S "$dc" import -m "$work/catalog/$u.imgmanifest" -f "$work/catalog/$u.imgfile" \
-    --skip-owner-check
+  "$bin/imgapi-cli" -S "$dc" import -m "$work/catalog/$u.imgmanifest" \
+    -f "$work/catalog/$u.imgfile" --skip-owner-check
 done
 "$bin/imgapi-cli" -S "$dc" list state=all
 
-step "done: the client and both server modes work end to end"
+step "done: catalog, updates server, client, bundle build/inspect/verify and DC import all work"
