@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unistd.h>
 
 namespace builder {
 namespace {
@@ -48,6 +49,10 @@ class Discard : public bundles::MemberHandler {
 };
 
 VerifyOutcome verify_stream(const VerifyArgs& args) {
+  if (::isatty(STDIN_FILENO)) {
+    throw Error(common::ExitCode::usage, "verify -: standard input is a terminal; pipe a bundle "
+                                         "in (curl ... | sdcadm-bundle verify -) or name a file");
+  }
   bundles::StreamReader reader(bundles::open_stdin_source());
   common::Progress bar("verify standard input", 0, args.progress.mode(args.json));
   reader.on_progress([&bar](std::uint64_t done) { bar.update(done); });
