@@ -1,8 +1,9 @@
-// `sdcadm-bundle serve`: runs the IMGAPI server (imgapi/server) on a catalog directory
-// (private mode, read-only with channels) or a data directory (DC mode, writable).
+// `sdcadm-bundle serve`: runs the IMGAPI server (imgapi/server) on a catalog directory or a
+// bundle (private mode, read-only with channels) or a data directory (DC mode, writable).
 // This file only turns the command line into imgapi::server::Options, handles signals,
 // the port file and the one "listening on" line; the server lives in the library.
 
+#include <builder/bundle_store.hpp>
 #include <builder/cli.hpp>
 
 #include <common/atomic_file.hpp>
@@ -13,6 +14,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <iostream>
@@ -35,6 +37,19 @@ struct ServeArgs {
   std::string log_file;
 };
 
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A bundle is a file (NAME.sdc or NAME.sdc.parts.json), or NAME.sdc whose parts lie
+// beside it; a catalog is a directory. A missing path named like a bundle is a bundle, so
+// the error says "no such bundle" rather than "no such catalog directory".
+bool is_bundle_path(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return !S_ISDIR(st.st_mode);
+  return ends_with(path, ".sdc") || ends_with(path, ".parts.json");
+}
+
 imgapi::server::Options to_options(const ServeArgs& args) {
   imgapi::server::Options options;
   if (args.mode == "dc") {
@@ -52,13 +67,20 @@ imgapi::server::Options to_options(const ServeArgs& args) {
   } else {
     if (args.dir.empty()) {
       throw common::Error(common::ExitCode::usage,
-                          "serve needs a catalog DIR (private mode), or --mode dc --data DIR");
+                          "serve needs a catalog DIR or a BUNDLE (private mode), or --mode dc "
+                          "--data DIR");
     }
     if (!args.data_dir.empty()) {
       throw common::Error(common::ExitCode::usage,
                           "--data is only for --mode dc; private mode serves DIR read-only");
     }
-    options.catalog_dir = args.dir;
+    if (is_bundle_path(args.dir)) {
+      auto store = std::make_shared<BundleStore>(args.dir);
+      options.source = imgapi::server::PrivateSource{store, store->channels(),
+                                                     store->description()};
+    } else {
+      options.catalog_dir = args.dir;
+    }
   }
   options.admin_uuid = args.admin_uuid;
   for (const std::string& spec : args.faults) {
@@ -127,12 +149,15 @@ void run_serve(const ServeArgs& args) {
 void register_serve(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "serve", "Serve images over the IMGAPI protocol: a catalog DIR read-only with channels "
-               "(private mode, like the updates server), or a writable DC-mode IMGAPI");
-  cmd->add_option("DIR", args->dir,
-                  "Catalog directory: <uuid>.imgmanifest + <uuid>.imgfile pairs and an "
-                  "optional channels.json (private mode)")
-      ->type_name("DIR");
+      "serve", "Serve images over the IMGAPI protocol: a catalog DIR or a BUNDLE read-only "
+               "with channels (private mode, like the updates server: point sdcadm's "
+               "updatesServerUrl at it), or a writable DC-mode IMGAPI");
+  cmd->add_option("DIR|BUNDLE", args->dir,
+                  "Private mode: a catalog directory (<uuid>.imgmanifest + <uuid>.imgfile "
+                  "pairs and an optional channels.json), or a bundle (NAME.sdc, or "
+                  "NAME.sdc.parts.json for split parts) whose images are served with their "
+                  "channels, the bundle's channel being the default")
+      ->type_name("DIR|BUNDLE");
   cmd->add_option("--listen", args->listen, "Address to listen on, HOST:PORT (port 0 = any free port)")
       ->type_name("HOST:PORT")
       ->required();
@@ -165,7 +190,9 @@ void register_serve(CLI::App& app) {
   cmd->footer(
       "Stops cleanly (exit 0) on SIGINT or SIGTERM. Exit codes: 2 bad usage, 3 bad "
       "configuration (missing directory, address in use), 9 invalid catalog or data "
-      "directory content. See docs/imgapi-server.md.");
+      "directory content, 20-26 a damaged bundle. Files served from a bundle are checked "
+      "frame by frame while they are sent; a damaged one cuts the download. See "
+      "docs/imgapi-server.md.");
   cmd->callback([args] { run_serve(*args); });
 }
 

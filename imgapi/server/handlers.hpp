@@ -19,9 +19,10 @@ inline constexpr const char* k_imgapi_version = "4.13.1";
 
 struct ServerState {
   Mode mode = Mode::private_;
-  std::unique_ptr<ImageStore> store;
-  CatalogStore* catalog = nullptr;  // private mode
-  DcStore* dc = nullptr;            // dc mode
+  std::shared_ptr<ImageStore> store;
+  const Channels* channels = nullptr;  // private mode: the channels of the source
+  std::shared_ptr<const Channels> channels_owner;
+  DcStore* dc = nullptr;               // dc mode
   std::string admin_uuid;
   std::unique_ptr<FaultInjector> faults;  // test-only; never null
   std::string server_name;

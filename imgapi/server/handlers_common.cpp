@@ -25,8 +25,8 @@ void strict_auth(const ServerState& state, const RequestContext& ctx) {
 
 std::optional<std::string> request_channel(const ServerState& state, const RequestContext& ctx,
                                            bool allow_star) {
-  if (state.catalog == nullptr) return std::nullopt;
-  return state.catalog->channels().resolve(ctx.query_param("channel"), allow_star);
+  if (state.channels == nullptr) return std::nullopt;
+  return state.channels->resolve(ctx.query_param("channel"), allow_star);
 }
 
 RecordPtr get_image(ServerState& state, RequestContext& ctx, const std::string& uuid,

@@ -18,7 +18,7 @@ void handle_ping(ServerState& state, RequestContext& ctx) {
 
 void handle_list_channels(ServerState& state, RequestContext& ctx) {
   passive_auth(state, ctx);
-  send_json(ctx, 200, state.catalog->channels().json());
+  send_json(ctx, 200, state.channels->json());
 }
 
 void handle_list_images(ServerState& state, RequestContext& ctx) {

@@ -94,17 +94,25 @@ Server::Impl::Impl(Options options) {
   state.server_name = std::string("IMGAPI/") + k_imgapi_version + " (sdcadm-bundle " +
                       SDCB_VERSION + ")";
   state.host_name = host_name();
-  if (options.mode == Mode::private_) {
-    auto catalog = std::make_unique<CatalogStore>(options.catalog_dir);
-    state.catalog = catalog.get();
-    summary = "mode private, " + std::to_string(catalog->all().size()) + " images, channels " +
-              catalog->channels().summary();
+  if (options.mode == Mode::private_ && options.source) {
+    state.store = options.source->store;
+    state.channels_owner = options.source->channels;
+    summary = "mode private, " + options.source->description;
+  } else if (options.mode == Mode::private_) {
+    auto catalog = std::make_shared<CatalogStore>(options.catalog_dir);
+    state.channels_owner = std::shared_ptr<const Channels>(catalog, &catalog->channels());
+    summary = "mode private";
     state.store = std::move(catalog);
   } else {
-    auto dc = std::make_unique<DcStore>(options.data_dir);
+    auto dc = std::make_shared<DcStore>(options.data_dir);
     state.dc = dc.get();
     summary = "mode dc, " + std::to_string(dc->all().size()) + " images, data " + options.data_dir;
     state.store = std::move(dc);
+  }
+  if (state.channels_owner) {
+    state.channels = state.channels_owner.get();
+    summary += ", " + std::to_string(state.store->all().size()) + " images, channels " +
+               state.channels->summary();
   }
   if (!state.faults->empty()) summary += ", TEST FAULTS ON";
   setup();

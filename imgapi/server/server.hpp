@@ -9,9 +9,12 @@
 // Construction loads and validates everything and throws common::Error when the catalog
 // or data directory is unusable; afterwards no request can stop the server.
 
+#include <imgapi/server/channels.hpp>
 #include <imgapi/server/fault.hpp>
+#include <imgapi/server/image_store.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +26,18 @@ enum class Mode { private_, dc };
 // --admin-uuid gives another (a real DC uses its UFDS admin user's uuid).
 inline constexpr const char* k_default_admin_uuid = "930896af-bf8c-48d4-885c-6573a94b1853";
 
+// A read-only image source for private mode other than a catalog directory (e.g. a
+// bundle, builder/bundle_store.hpp), with its channels and a few words for summary().
+struct PrivateSource {
+  std::shared_ptr<ImageStore> store;
+  std::shared_ptr<const Channels> channels;
+  std::string description;  // "bundle NAME.sdc"
+};
+
 struct Options {
   Mode mode = Mode::private_;
   std::string catalog_dir;  // private mode: the catalog directory
+  std::optional<PrivateSource> source;  // private mode: served instead of catalog_dir
   std::string data_dir;     // dc mode: the data directory (created if missing)
   std::string admin_uuid = k_default_admin_uuid;
   std::vector<FaultSpec> faults;  // test-only
