@@ -80,6 +80,19 @@ void run_stream(const std::string& path) {
         seconds, reader.index().payload_size());
 }
 
+// One line per frame: file offset, compressed size, member name (tests use it to damage
+// a chosen member's bytes).
+void run_frames(const std::string& path) {
+  auto reader = bundles::SeekableReader::open(path);
+  const auto& members = reader.index().members;
+  for (const bundles::SeekEntry& e : reader.seek_table().entries) {
+    std::string name = e.member == 0   ? "bundle.json"
+                       : e.member == 1 ? "bundle.sig"
+                                       : members.at(e.member - 2).name;
+    std::cout << e.offset << " " << e.compressed_size << " " << name << "\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,11 +109,14 @@ int main(int argc, char** argv) {
   verify->add_flag("--sizes-only", sizes_only, "check split parts by size only");
   auto* stream = app.add_subcommand("stream", "one streaming pass");
   stream->add_option("bundle", path)->required();
+  auto* frames = app.add_subcommand("frames", "list frames: offset, compressed size, member");
+  frames->add_option("bundle", path)->required();
   CLI11_PARSE(app, argc, argv);
   try {
     if (*index) run_index(path);
     if (*verify) run_verify(path, threads, sizes_only);
     if (*stream) run_stream(path);
+    if (*frames) run_frames(path);
   } catch (const common::Error& e) {
     std::cerr << "read-test-bundle: error: " << e.what() << "\n";
     return common::to_int(e.code());
