@@ -5,7 +5,8 @@
 #  3. look at it through our IMGAPI client
 #  4. build a bundle of the release channel: resolve, download (verified), pack
 #  5. inspect, changelog and verify the bundle; stock tar and zstd read it too
-#  6. import one service image with its whole origin chain into a DC-mode IMGAPI, oldest first,
+#  6. serve the bundle itself as a read-only updates-server mirror
+#  7. import one service image with its whole origin chain into a DC-mode IMGAPI, oldest first,
 #     the way the installer (issue 5, not built yet) will
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,7 +62,12 @@ zstd -q -t "$work/release.sdc" && echo "zstd -t: ok"
 echo "tar --zstd -tf lists $(tar --zstd -tf "$work/release.sdc" | wc -l) members, first:"
 tar --zstd -tf "$work/release.sdc" | sed -n 1,3p
 
-step "6. a DC-mode IMGAPI: import the newest imgapi image with its origin chain, oldest first"
+step "6. the bundle as an updates-server mirror (what stock sdcadm's updatesServerUrl could use)"
+serve mirror "$work/release.sdc"; mirror=$url
+"$bin/imgapi-cli" -S "$mirror" channels
+"$bin/imgapi-cli" -S "$mirror" list name=imgapi
+
+step "7. a DC-mode IMGAPI: import the newest imgapi image with its origin chain, oldest first"
 newest=$("$bin/imgapi-cli" -S "$updates" -C release list name=imgapi -j |
   node -e 'const a=JSON.parse(require("fs").readFileSync(0));
            a.sort((x,y)=>x.published_at<y.published_at?-1:1); console.log(a[a.length-1].uuid)')
@@ -80,4 +86,4 @@ for u in "${chain[@]}"; do
 done
 "$bin/imgapi-cli" -S "$dc" list state=all
 
-step "done: catalog, updates server, client, bundle build/inspect/verify and DC import all work"
+step "done: catalog, updates server, client, bundle build/inspect/verify/serve and DC import all work"
