@@ -58,9 +58,24 @@ Totals totals_of(const std::vector<FetchPlanEntry>& files) {
   return t;
 }
 
-std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
+// Rows of cells as text: each column as wide as its widest cell plus two spaces (versions
+// such as release-20250101-20250101T000000Z-g1a2b3c4 vary a lot in length); the last
+// column is not padded, so no line ends in blanks.
+std::string table_text(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      out += row[i];
+      if (i + 1 < row.size()) out.append(widths[i] - row[i].size() + 2, ' ');
+    }
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -120,16 +135,15 @@ std::string plan_text(const BuildPlanReport& plan) {
       << "source:  " << r.source_url << " (channel " << r.channel << ")\n"
       << "output:  " << plan.output << "\n"
       << "cache:   " << plan.cache_root << "\n\n";
-  out << pad("ROLE", 14) << pad("NAME", 22) << pad("VERSION", 44) << pad("UUID", 38)
-      << pad("SIZE", 11) << "FILE\n";
+  std::vector<std::vector<std::string>> rows{{"ROLE", "NAME", "VERSION", "UUID", "SIZE", "FILE"}};
   for (const auto& a : r.artifacts) {
     const auto file = a.image.file();
-    out << pad(a.role, 14) << pad(a.image.name(), 22) << pad(a.image.version(), 44)
-        << pad(a.image.uuid(), 38) << pad(file ? common::format_bytes(file->size) : "-", 11)
-        << (file ? state_word(states.at(file->sha1)) : "-") << (a.pinned ? " (pinned)" : "")
-        << "\n";
+    rows.push_back({a.role, a.image.name(), a.image.version(), a.image.uuid(),
+                    file ? common::format_bytes(file->size) : "-",
+                    std::string(file ? state_word(states.at(file->sha1)) : "-") +
+                        (a.pinned ? " (pinned)" : "")});
   }
-  out << "\n";
+  out << table_text(rows) << "\n";
   notes_text(out, "trimmed", r.trimmed);
   notes_text(out, "skipped", r.skipped);
   const Totals t = totals_of(plan.files);

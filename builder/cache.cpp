@@ -292,16 +292,28 @@ std::optional<CachedFile> Cache::find(const manifest::ImageFile& file, std::uint
   return CachedFile{path, file.size, digests.sha256};
 }
 
-void Cache::remove(const std::string& sha1) const {
-  const std::string path = file_path(sha1);
+void Cache::remove(const std::string& sha1) const { remove_cached_file(file_path(sha1)); }
+
+bool remove_cached_file(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string sha1 = slash == std::string::npos ? "" : path.substr(slash + 1);
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+  // <root>/files/<sha1[0:2]>/<sha1>: anything else is not ours to delete.
+  if (!is_sha1_hex(sha1) || dir.size() < 9 ||
+      dir.compare(dir.size() - 9, 9, "/files/" + sha1.substr(0, 2)) != 0) {
+    return false;
+  }
   ::unlink(path.c_str());
   std::error_code ec;
-  for (fs::directory_iterator it(parent_of(path), ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
+    // Sidecars of this file, but not the temp files of a build writing one right now.
     if (name.rfind(sha1 + ".chunks-", 0) == 0 && temp_owner(name) == 0) {
-      fs::remove(it->path(), ec);
+      std::error_code ignored;
+      fs::remove(it->path(), ignored);
     }
   }
+  return true;
 }
 
 std::size_t Cache::remove_stale_temps() const {

@@ -146,4 +146,10 @@ class CacheWriter {
 // True when `s` is 40 lower-case hex digits.
 bool is_sha1_hex(const std::string& s);
 
+// Removes the cache entry whose file is at `path` (a CachedFile::path,
+// "<root>/files/<sha1[0:2]>/<sha1>") and its sidecars, for callers that hold a CachedFile
+// but no Cache (the packer, when the file turns out damaged). Returns false, removing
+// nothing, when `path` is not named like a cache entry; missing files are fine.
+bool remove_cached_file(const std::string& path);
+
 }  // namespace builder

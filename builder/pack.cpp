@@ -169,6 +169,25 @@ void fill_facts(manifest::BundleIndex& index, const Resolution& resolution,
   }
 }
 
+// The writer names a cached file whose bytes no longer match the index as "cached file
+// PATH (member NAME)" (bundles/writer.hpp). Left in the cache, the entry would pass the
+// cheap check again and fail every later build, so it goes: the next build downloads it.
+Error drop_damaged_input(const PackPlan& plan, const Error& error) {
+  const std::string message = error.what();
+  for (const auto& input : plan.inputs) {
+    if (input.path.empty() ||
+        message.find("cached file " + input.path + " (member " + input.name + ")") ==
+            std::string::npos) {
+      continue;
+    }
+    if (remove_cached_file(input.path)) {
+      return Error(error.code(), message + "; removed it from the cache; run the build again");
+    }
+  }
+  return Error(error.code(),
+               message + " (the download cache may be damaged: rerun with --verify-cache)");
+}
+
 }  // namespace
 
 std::string rfc3339_utc(std::int64_t epoch) { return format_utc(epoch, TimeFormat::rfc3339); }
@@ -284,8 +303,7 @@ PackResult write_pack(const PackPlan& plan, const std::string& path, std::int64_
     result.stats = bundles::write_bundle(path, plan.index_bytes, plan.inputs, writer);
   } catch (const Error& e) {
     if (e.code() != ExitCode::bundle_hash) throw;
-    throw Error(e.code(), std::string(e.what()) +
-                              " (the download cache may be damaged: rerun with --verify-cache)");
+    throw drop_damaged_input(plan, e);
   }
   if (options.split_size > 0) {
     result.split = bundles::split_bundle(path, options.split_size, bundles::KeepOriginal::no);

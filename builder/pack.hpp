@@ -87,9 +87,10 @@ struct PackResult {
 };
 
 // Writes the bundle to `path` atomically, then splits it when asked (the parts replace the
-// single file). Throws the writer's and the splitter's common::Error; a member whose
-// cached file changed since it was hashed is Error(bundle_hash) with a hint to rerun with
-// --verify-cache.
+// single file). Throws the writer's and the splitter's common::Error. A member whose
+// cached file changed since it was hashed (damaged on disk) is Error(bundle_hash): that
+// file and its sidecars are removed from the cache first, so the next build downloads it
+// again, and the message says so ("removed it from the cache; run the build again").
 PackResult write_pack(const PackPlan& plan, const std::string& path, std::int64_t mtime,
                       const WritePackOptions& options);
 

@@ -61,8 +61,7 @@ std::string MemberSource::changed_message(const std::string& detail) const {
     return "member " + m_name + ": content does not match the index (" + detail + ")";
   }
   return "cached file " + m_path + " (member " + m_name + ") changed since it was hashed: " +
-         detail + ", the index says " + std::to_string(m_expected) +
-         " bytes; remove it from the cache and build again";
+         detail + " (the index says " + std::to_string(m_expected) + " bytes)";
 }
 
 void MemberSource::read(char* buf, std::size_t size) {

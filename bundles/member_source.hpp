@@ -27,7 +27,8 @@ class MemberSource {
   // Throws Error(bundle_hash) unless the file ends exactly at the expected size.
   void check_at_end();
 
-  // The error for content that is not what the index says.
+  // The error for content that is not what the index says; for a file it starts
+  // "cached file PATH (member NAME) changed since it was hashed" (see writer.hpp).
   std::string changed_message(const std::string& detail) const;
 
  private:

@@ -50,7 +50,8 @@ struct WriteStats {
 //   the index's own parse errors (bundle_corrupt, bundle_unsafe, ...), internal for inputs
 //   that do not match the member list, not_found / io for unreadable inputs,
 //   bundle_hash when a member's content differs from the index (changed file: its size or
-//   a chunk's SHA-256), bundle_too_large for a member above ustar's 8 GiB - 1,
+//   a chunk's SHA-256; the message names a file input "cached file PATH (member NAME)",
+//   which builder::write_pack relies on), bundle_too_large for a member above ustar's 8 GiB - 1,
 //   no_space / io when writing fails. Nothing is left at `path` (or beside it) on error.
 WriteStats write_bundle(const std::string& path, std::string_view index_bytes,
                         const std::vector<MemberInput>& inputs, const WriterOptions& options);

@@ -2,7 +2,8 @@
 # The download cache: a build killed with SIGKILL mid-download resumes without fetching
 # finished files again (server log + the summary's downloaded/cached counts), its partial
 # files are cleaned up; damaged entries are caught (wrong size: re-downloaded; same size,
-# wrong bytes: the packer refuses, --verify-cache re-downloads); a lost sidecar is rebuilt;
+# wrong bytes: the packer refuses and drops the entry, the next build or --verify-cache
+# re-downloads it); a lost sidecar is rebuilt;
 # Ctrl-C (SIGINT) stops cleanly with exit 12 and leaves no bundle.
 source "$SDCB_SOURCE/tests/lib/harness.sh"
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
@@ -51,16 +52,23 @@ pass "kill -9 mid-download: rerun fetched $((56 - done_before)) missing files, r
 expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o good.sdc
 victim=$(find cache -type f -regex '.*/files/../[0-9a-f]*' -size +10k | sort | head -1)
 [[ -n "$victim" ]] || fail "no cached file to damage"
-# Same size, one byte flipped: cheap checks trust it, the packer's chunk check does not.
+# Same size, one byte flipped: cheap checks trust it, the packer's chunk check does not,
+# and drops the entry so that the next build downloads it again instead of failing too.
 printf '\xff' | dd of="$victim" bs=1 seek=100 conv=notrunc status=none
 expect_exit 26 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o bad.sdc
-expect_in last.err "--verify-cache" "hint to verify the cache"
+expect_in last.err "removed it from the cache; run the build again" "damaged entry dropped"
 [[ ! -e bad.sdc ]] || fail "bundle written from a damaged cache"
+[[ ! -e "$victim" && -z "$(ls "$victim".chunks-* 2>/dev/null)" ]] || fail "damaged entry left in the cache"
 requests_before=$(file_requests up.log)
-expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o fixed.sdc --verify-cache -j
-check_eq "$(jsonf last.out 'b.downloaded.files')" 1 "--verify-cache re-downloads the damaged file"
+expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o fixed.sdc -j
+check_eq "$(jsonf last.out 'b.downloaded.files')" 1 "the next build re-downloads the damaged file"
 check_eq "$(( $(file_requests up.log) - requests_before ))" 1 "one request for the damaged file"
-cmp good.sdc fixed.sdc || fail "bundle after --verify-cache differs"
+cmp good.sdc fixed.sdc || fail "bundle after a dropped entry differs"
+# --verify-cache finds the same damage before packing and downloads the file at once.
+printf '\xff' | dd of="$victim" bs=1 seek=100 conv=notrunc status=none
+expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o verified.sdc --verify-cache -j
+check_eq "$(jsonf last.out 'b.downloaded.files')" 1 "--verify-cache re-downloads the damaged file"
+cmp good.sdc verified.sdc || fail "bundle after --verify-cache differs"
 # Wrong size: noticed without --verify-cache, and fetched again.
 truncate -s 5 "$victim"
 expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o resized.sdc -j

@@ -1,6 +1,6 @@
 # Helpers for tests/integration/build_*.sh and inspect_verify*.sh (sourced after
-# tests/lib/harness.sh): a sample catalog served as the updates server, and JSON reading
-# with node (installed by the project's setup, as for the other integration tests).
+# tests/lib/harness.sh, which has check_eq and jsonf): a sample catalog served as the
+# updates server, and what a bundle, a server log and a cache hold.
 
 BIN="$SDCB_BIN/sdcadm-bundle"
 export SOURCE_DATE_EPOCH=1764072000   # 2025-11-25T12:00:00Z: reproducible bundles
@@ -9,19 +9,6 @@ export SOURCE_DATE_EPOCH=1764072000   # 2025-11-25T12:00:00Z: reproducible bundl
 # describes).
 make_catalog() {
   "$SDCB_BIN/sample-catalog" -o "$1" --scale "${2:-8M}" -q || fail "sample-catalog $1"
-}
-
-# jsonf FILE EXPR: a JavaScript expression over the JSON in FILE (`b`); strings print raw.
-jsonf() {
-  node -e '
-    const fs = require("fs");
-    const b = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-    const v = new Function("b", "return (" + process.argv[2] + ")")(b);
-    process.stdout.write(typeof v === "string" ? v : v === undefined ? "undefined" : JSON.stringify(v));' "$1" "$2"
-}
-
-check_eq() {
-  [[ "$1" == "$2" ]] || fail "$3: got '$1', expected '$2'"
 }
 
 # index_members BUNDLE: every tar entry the index implies, in order, one per line.

@@ -13,41 +13,16 @@ cli="$SDCB_BIN/imgapi-cli"
 cat_dir="$TEST_DIR/catalog"
 mkdir -p "$cat_dir" "$TEST_DIR/out"
 
-# make_image UUID NAME VERSION PUBLISHED_AT CHANNELS_JSON SIZE: one catalog pair.
-make_image() {
-  local uuid=$1 name=$2 version=$3 published=$4 channels=$5 size=$6
-  head -c "$size" /dev/urandom >"$cat_dir/$uuid.imgfile"
-  local sha1
-  sha1=$(sha1sum "$cat_dir/$uuid.imgfile" | cut -d' ' -f1)
-  cat >"$cat_dir/$uuid.imgmanifest" <<EOF
-{
-  "v": 2,
-  "uuid": "$uuid",
-  "owner": "00000000-0000-0000-0000-000000000000",
-  "name": "$name",
-  "version": "$version",
-  "state": "active",
-  "disabled": false,
-  "public": false,
-  "published_at": "$published",
-  "type": "zone-dataset",
-  "os": "smartos",
-  "files": [{"sha1": "$sha1", "size": $size, "compression": "gzip"}],
-  "description": "integration test image",
-  "icon": true,
-  "tags": {"smartdc_service": true},
-  "channels": $channels
-}
-EOF
-}
+# The manifests carry a description and "icon": true on purpose: the client must pass
+# fields it does not interpret through untouched.
+client_fields='"description": "integration test image", "icon": true,'
 
 A=11111111-1111-4111-8111-111111111111   # dev + release
 B=22222222-2222-4222-8222-222222222222   # dev
 C=33333333-3333-4333-8333-333333333333   # experimental
-make_image "$A" imgapi master-20250101T000000Z-g1a2b3c4 2025-01-01T00:00:00.000Z '["dev", "release"]' 300000
-make_image "$B" imgapi master-20250102T000000Z-g2b3c4d5 2025-01-02T00:00:00.000Z '["dev"]' 200000
-make_image "$C" vmapi  master-20250103T000000Z-g3c4d5e6 2025-01-03T00:00:00.000Z '["experimental"]' 100000
-sha1_of() { sha1sum "$1" | cut -d' ' -f1; }
+make_image "$cat_dir" "$A" imgapi master-20250101T000000Z-g1a2b3c4 2025-01-01T00:00:00.000Z '["dev", "release"]' 300000 "" "$client_fields"
+make_image "$cat_dir" "$B" imgapi master-20250102T000000Z-g2b3c4d5 2025-01-02T00:00:00.000Z '["dev"]' 200000 "" "$client_fields"
+make_image "$cat_dir" "$C" vmapi  master-20250103T000000Z-g3c4d5e6 2025-01-03T00:00:00.000Z '["experimental"]' 100000 "" "$client_fields"
 json_uuids() { node -e 'for (const m of JSON.parse(require("fs").readFileSync(0))) console.log(m.uuid)'; }
 
 # ---- private mode (updates server) ---------------------------------------------------
@@ -162,10 +137,9 @@ pass "Ctrl-C during a download: exit 12, nothing left"
 size=${IMGAPI_CLIENT_RSS_SIZE:-128M}
 big_dir="$TEST_DIR/big"
 mkdir -p "$big_dir"
-cat_dir=$big_dir
 BIG=44444444-4444-4444-8444-444444444444
 bytes=$(numfmt --from=iec "$size")
-make_image "$BIG" bigimage 1.0.0 2025-02-01T00:00:00.000Z '["dev"]' "$bytes"
+make_image "$big_dir" "$BIG" bigimage 1.0.0 2025-02-01T00:00:00.000Z '["dev"]' "$bytes" "" "$client_fields"
 start_server big "$big_dir"
 "$cli" -S "$big_URL" get-file "$BIG" -o "$TEST_DIR/out/big" --no-progress --report-rss 2>"$TEST_DIR/rss.err"
 cmp -s "$TEST_DIR/out/big" "$big_dir/$BIG.imgfile" || fail "big get-file"

@@ -60,3 +60,55 @@ expect_exit() {
     fail "expected exit $want, got $got: $*"
   fi
 }
+
+# check_eq GOT WANT WHAT: fails the test unless GOT is WANT.
+check_eq() {
+  [[ "$1" == "$2" ]] || fail "$3: got '$1', expected '$2'"
+}
+
+sha1_of() { sha1sum "$1" | cut -d' ' -f1; }
+
+# jsonf FILE EXPR: a JavaScript expression over the JSON in FILE (`b`); strings print raw,
+# other values as JSON (node is installed by the project's setup).
+jsonf() {
+  node -e '
+    const fs = require("fs");
+    const b = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const v = new Function("b", "return (" + process.argv[2] + ")")(b);
+    process.stdout.write(typeof v === "string" ? v : v === undefined ? "undefined" : JSON.stringify(v));' "$1" "$2"
+}
+
+# make_image DIR UUID NAME VERSION PUBLISHED_AT CHANNELS_JSON SIZE [ORIGIN] [EXTRA_FIELDS]:
+# one catalog pair as `sdcadm-bundle serve DIR` reads it: DIR/UUID.imgfile with SIZE random
+# bytes and DIR/UUID.imgmanifest, the manifest in API form as an updates server has it.
+# ORIGIN ("" = none) sets "origin"; EXTRA_FIELDS is JSON members ending in a comma, added
+# before "tags" (e.g. '"description": "x", "icon": true,').
+make_image() {
+  local dir=$1 uuid=$2 name=$3 version=$4 published=$5 channels=$6 size=$7 origin=${8:-}
+  local extra=${9:-}
+  head -c "$size" /dev/urandom >"$dir/$uuid.imgfile"
+  local sha1
+  sha1=$(sha1_of "$dir/$uuid.imgfile")
+  local origin_field=""
+  [[ -z "$origin" ]] || origin_field="\"origin\": \"$origin\","
+  cat >"$dir/$uuid.imgmanifest" <<EOM
+{
+  "v": 2,
+  "uuid": "$uuid",
+  "owner": "00000000-0000-0000-0000-000000000000",
+  "name": "$name",
+  "version": "$version",
+  "state": "active",
+  "disabled": false,
+  "public": false,
+  "published_at": "$published",
+  "type": "zone-dataset",
+  "os": "smartos",
+  "files": [{"sha1": "$sha1", "size": $size, "compression": "gzip"}],
+  $origin_field
+  $extra
+  "tags": {"smartdc_service": true},
+  "channels": $channels
+}
+EOM
+}

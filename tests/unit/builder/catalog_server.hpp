@@ -8,6 +8,7 @@
 #include <common/error.hpp>
 #include <common/hash.hpp>
 #include <common/json.hpp>
+#include <tests/unit/support/scratch_dir.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -27,26 +28,7 @@
 
 namespace builder_test {
 
-// A fresh directory under $TMPDIR (or /tmp), removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base && *base ? base : "/tmp") + "/sdcb-builder-XXXXXX";
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    m_path = templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
+using TempDir = sdcb_test::ScratchDir;  // tests/unit/support/scratch_dir.hpp
 
 inline std::string bin_dir() {
   const char* bin = std::getenv("SDCB_BIN");

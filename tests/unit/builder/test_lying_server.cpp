@@ -1,17 +1,14 @@
 // Servers the real one cannot imitate: a DC IMGAPI without /channels, a manifest for
 // another uuid, a channel that vanishes between GET /channels and ListImages. A small
 // in-process cpp-httplib server plays them.
+#include "artifact_support.hpp"
 #include "catalog_server.hpp"
 
 #include <builder/resolve.hpp>
 
 #include <imgapi/client.hpp>
 
-#include <httplib.h>
-
-#include <atomic>
-#include <functional>
-#include <thread>
+#include <tests/unit/imgapi/fake_server.hpp>
 
 using builder_test::error_of;
 using common::ExitCode;
@@ -19,46 +16,16 @@ using common::Json;
 
 namespace {
 
-class Fake {
- public:
-  explicit Fake(const std::function<void(httplib::Server&)>& routes) {
-    routes(m_server);
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    REQUIRE(m_port > 0);
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~Fake() {
-    m_server.stop();
-    m_thread.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-
- private:
-  httplib::Server m_server;
-  std::thread m_thread;
-  int m_port = 0;
-};
+using Fake = imgapi_test::FakeServer;  // tests/unit/imgapi/fake_server.hpp
 
 const std::string k_img = "11111111-0000-4000-8000-000000000001";
 const std::string k_origin = "22222222-0000-4000-8000-000000000002";
 const std::string k_liar = "33333333-0000-4000-8000-000000000003";
 
 Json manifest_json(const std::string& uuid, const std::string& name, const std::string& origin) {
-  Json m = {{"v", 2},
-            {"uuid", uuid},
-            {"owner", "00000000-0000-0000-0000-000000000000"},
-            {"name", name},
-            {"version", "master-20250101T000000Z-g1234567"},
-            {"state", "active"},
-            {"disabled", false},
-            {"public", false},
-            {"published_at", "2025-01-01T00:00:00.000Z"},
-            {"type", "zone-dataset"},
-            {"os", "smartos"},
-            {"files", Json::array({{{"sha1", std::string(40, 'a')}, {"size", 1},
-                                    {"compression", "none"}}})},
-            {"channels", Json::array({"dev"})}};
+  Json m = artifact_test::manifest_json(uuid, name, "master-20250101T000000Z-g1234567",
+                                        {std::string(40, 'a'), 1, "none"});
+  m["channels"] = Json::array({"dev"});
   if (!origin.empty()) m["origin"] = origin;
   return m;
 }

@@ -2,6 +2,8 @@
 // Small fixtures for the common/ unit tests: a scratch directory and a capture of
 // file descriptor 2 (the log writes human lines straight to stderr).
 
+#include <tests/unit/support/scratch_dir.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
@@ -14,27 +16,8 @@
 
 namespace test_support {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its content at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base && *base ? base : "/tmp") + "/sdcb-unit-XXXXXX";
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    m_path = templ;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return m_path; }
-  std::string file(const std::string& name) const { return m_path + "/" + name; }
-
- private:
-  std::string m_path;
-};
+// The shared scratch directory (tests/unit/support/scratch_dir.hpp).
+using TempDir = sdcb_test::ScratchDir;
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -2,10 +2,10 @@
 #include "fake_server.hpp"
 
 #include <common/error.hpp>
+#include <tests/unit/support/scratch_dir.hpp>
 
 #include <atomic>
 #include <cstdlib>
-#include <dirent.h>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -46,27 +46,6 @@ common::Error error_of(F&& f) {
   FAIL("no common::Error thrown");
   return common::Error(ExitCode::ok, "");
 }
-
-// A scratch directory removed with its content.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/unit_imgapi.XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> out;
-    DIR* dir = ::opendir(path.c_str());
-    while (dirent* e = ::readdir(dir)) {
-      const std::string name = e->d_name;
-      if (name != "." && name != "..") out.push_back(name);
-    }
-    ::closedir(dir);
-    return out;
-  }
-};
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -246,14 +225,14 @@ TEST_CASE("get_image_file_to_path writes only verified files", "[imgapi][file]")
     });
   });
   imgapi::Client client(server.url(), imgapi_test::fast_options());
-  TempDir dir;
-  const std::string out = dir.path + "/image.zfs.gz";
+  sdcb_test::ScratchDir dir;
+  const std::string out = dir.file("image.zfs.gz");
   client.get_image_file_to_path(k_uuid, expected_file(), out);
   CHECK(read_file(out) == k_body);
   CHECK(dir.entries() == std::vector<std::string>{"image.zfs.gz"});
 
   corrupt = true;
-  const std::string bad_out = dir.path + "/bad.zfs.gz";
+  const std::string bad_out = dir.file("bad.zfs.gz");
   CHECK(error_of([&] { client.get_image_file_to_path(k_uuid, expected_file(), bad_out); }).code() ==
         ExitCode::integrity);
   CHECK(dir.entries() == std::vector<std::string>{"image.zfs.gz"});  // no bad file, no temp file

@@ -3,6 +3,7 @@
 // small file writers, and records built in code.
 
 #include <imgapi/server/image_record.hpp>
+#include <tests/unit/support/scratch_dir.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -15,26 +16,7 @@
 
 namespace server_test {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = std::filesystem::temp_directory_path().string() + "/sdcb-srv-XXXXXX";
-    char* made = ::mkdtemp(tmpl.data());
-    REQUIRE(made != nullptr);
-    m_path = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return m_path; }
-  std::string operator/(const std::string& name) const { return m_path + "/" + name; }
-
- private:
-  std::string m_path;
-};
+using TempDir = sdcb_test::ScratchDir;  // tests/unit/support/scratch_dir.hpp
 
 inline void write_file(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

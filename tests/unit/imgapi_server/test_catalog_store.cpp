@@ -34,8 +34,8 @@ common::Json manifest_for(const std::string& uuid, const std::string& bytes,
 
 void add_image(const TempDir& dir, const std::string& uuid, const std::string& bytes,
                const common::Json& manifest) {
-  write_file(dir / (uuid + ".imgmanifest"), common::dump_json(manifest));
-  write_file(dir / (uuid + ".imgfile"), bytes);
+  write_file(dir.file(uuid + ".imgmanifest"), common::dump_json(manifest));
+  write_file(dir.file(uuid + ".imgfile"), bytes);
 }
 
 std::string load_error(const std::string& dir, common::ExitCode code = common::ExitCode::bad_data) {
@@ -79,7 +79,7 @@ TEST_CASE("catalog: Content-MD5 is computed once and checks the sha1", "[catalog
     return h.finish();
   }());
   CHECK(store.content_md5(*r) == md5);
-  write_file(dir / (uuid_n(1) + ".imgfile"), "PAYLOAD");  // same size, other bytes
+  write_file(dir.file(uuid_n(1) + ".imgfile"), "PAYLOAD");  // same size, other bytes
   CHECK(store.content_md5(*r) == md5);                     // cached
 
   CatalogStore fresh(dir.path());
@@ -90,17 +90,17 @@ TEST_CASE("catalog: Content-MD5 is computed once and checks the sha1", "[catalog
     CHECK(e.status() == 500);
     CHECK_THAT(e.what(), Catch::Contains("does not match its manifest's sha1"));
   }
-  write_file(dir / (uuid_n(1) + ".imgfile"), "short");
+  write_file(dir.file(uuid_n(1) + ".imgfile"), "short");
   CHECK_THROWS_AS(fresh.open_file(*fresh.find(uuid_n(1))), RestError);
 }
 
 TEST_CASE("catalog: every problem refuses the catalog, naming the file", "[catalog]") {
   TempDir dir;
   add_image(dir, uuid_n(1), "payload", manifest_for(uuid_n(1), "payload"));
-  write_file(dir / (uuid_n(1) + ".imgfile"), "pay");
+  write_file(dir.file(uuid_n(1) + ".imgfile"), "pay");
   CHECK_THAT(load_error(dir.path()), Catch::Contains(uuid_n(1) + ".imgfile has 3 bytes"));
 
-  std::filesystem::remove(dir / (uuid_n(1) + ".imgfile"));
+  std::filesystem::remove(dir.file(uuid_n(1) + ".imgfile"));
   CHECK_THAT(load_error(dir.path()), Catch::Contains("is missing"));
 
   add_image(dir, uuid_n(1), "payload", manifest_for(uuid_n(1), "payload", {"nightly"}));
@@ -117,22 +117,22 @@ TEST_CASE("catalog: every problem refuses the catalog, naming the file", "[catal
   CHECK_THAT(e, Catch::Contains(uuid_n(1) + ".imgmanifest") && Catch::Contains("name") &&
                     Catch::Contains("public"));
 
-  write_file(dir / (uuid_n(1) + ".imgmanifest"), "{\"v\": 2,");
+  write_file(dir.file(uuid_n(1) + ".imgmanifest"), "{\"v\": 2,");
   CHECK_THAT(load_error(dir.path()), Catch::Contains("invalid JSON"));
 
   add_image(dir, uuid_n(1), "payload", manifest_for(uuid_n(1), "payload"));
-  write_file(dir / "channels.json", "[{\"name\": \"dev\"}]");
+  write_file(dir.file("channels.json"), "[{\"name\": \"dev\"}]");
   CHECK_THAT(load_error(dir.path()), Catch::Contains("channels.json"));
-  write_file(dir / "channels.json", R"([{"name": "only", "description": "x", "default": true}])");
+  write_file(dir.file("channels.json"), R"([{"name": "only", "description": "x", "default": true}])");
   CHECK_THAT(load_error(dir.path()), Catch::Contains("unknown channel \"dev\""));
-  std::filesystem::remove(dir / "channels.json");
+  std::filesystem::remove(dir.file("channels.json"));
 
-  write_file(dir / "ABCDEF.imgmanifest", "{}");
+  write_file(dir.file("ABCDEF.imgmanifest"), "{}");
   CHECK_THAT(load_error(dir.path()), Catch::Contains("ABCDEF.imgmanifest"));
-  std::filesystem::remove(dir / "ABCDEF.imgmanifest");
+  std::filesystem::remove(dir.file("ABCDEF.imgmanifest"));
 
   CHECK_NOTHROW(CatalogStore(dir.path()));
-  CHECK_THAT(load_error(dir / "nope", common::ExitCode::config), Catch::Contains("does not exist"));
+  CHECK_THAT(load_error(dir.file("nope"), common::ExitCode::config), Catch::Contains("does not exist"));
 }
 
 TEST_CASE("catalog: records from API manifests", "[catalog]") {

@@ -40,13 +40,6 @@ RecordPtr upload(DcStore& store, const std::string& uuid, const std::string& byt
   return store.finish_upload(*up, f);
 }
 
-std::vector<std::string> names_in(const std::string& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 int status_of(const std::function<void()>& f) {
   try {
     f();
@@ -60,7 +53,7 @@ int status_of(const std::function<void()>& f) {
 
 TEST_CASE("DC store: import, upload, activate survive a reload", "[dc_store]") {
   TempDir dir;
-  std::string data = dir / "data";
+  std::string data = dir.file("data");
   {
     DcStore store(data);
     store.insert(imported(uuid_n(1)));
@@ -105,8 +98,8 @@ TEST_CASE("DC store: conflicts and state rules", "[dc_store]") {
   store.remove(uuid_n(2));
   store.remove(uuid_n(1));
   CHECK(store.all().empty());
-  CHECK(names_in(dir / "manifests").empty());
-  CHECK(names_in(dir / "files").empty());
+  CHECK(sdcb_test::dir_entries(dir.file("manifests")).empty());
+  CHECK(sdcb_test::dir_entries(dir.file("files")).empty());
 }
 
 TEST_CASE("DC store: an abandoned upload leaves no file", "[dc_store]") {
@@ -117,9 +110,9 @@ TEST_CASE("DC store: an abandoned upload leaves no file", "[dc_store]") {
     std::unique_ptr<DcStore::Upload> up = store.begin_upload(uuid_n(1));
     std::string half(300000, 'x');
     up->write(half.data(), half.size());
-    CHECK(names_in(dir / "files").size() == 1);  // the temp file
+    CHECK(sdcb_test::dir_entries(dir.file("files")).size() == 1);  // the temp file
   }
-  CHECK(names_in(dir / "files").empty());
+  CHECK(sdcb_test::dir_entries(dir.file("files")).empty());
   CHECK_FALSE(store.find(uuid_n(1))->file);
 }
 
@@ -129,19 +122,19 @@ TEST_CASE("DC store: loading removes leftovers and refuses damage", "[dc_store]"
     DcStore store(dir.path());
     store.insert(imported(uuid_n(1)));
   }
-  write_file(dir / "files" + "/" + uuid_n(1) + ".file.tmp.123.0", "partial");
-  write_file(dir / "files" + "/" + uuid_n(2) + ".file", "orphan");
-  write_file(dir / "manifests" + "/" + uuid_n(3) + ".json.tmp.9.9", "{");
-  write_file(dir / "manifests" + "/README", "not a record");
+  write_file(dir.file("files") + "/" + uuid_n(1) + ".file.tmp.123.0", "partial");
+  write_file(dir.file("files") + "/" + uuid_n(2) + ".file", "orphan");
+  write_file(dir.file("manifests") + "/" + uuid_n(3) + ".json.tmp.9.9", "{");
+  write_file(dir.file("manifests") + "/README", "not a record");
   {
     DcStore store(dir.path());
     CHECK(store.all().size() == 1);
   }
-  CHECK(names_in(dir / "files").empty());
-  CHECK(names_in(dir / "manifests") ==
+  CHECK(sdcb_test::dir_entries(dir.file("files")).empty());
+  CHECK(sdcb_test::dir_entries(dir.file("manifests")) ==
         std::vector<std::string>{uuid_n(1) + ".json", "README"});
 
-  write_file(dir / "manifests" + "/" + uuid_n(4) + ".json", "{\"uuid\": 1}");
+  write_file(dir.file("manifests") + "/" + uuid_n(4) + ".json", "{\"uuid\": 1}");
   try {
     DcStore store(dir.path());
     FAIL("damaged record accepted");
@@ -149,12 +142,12 @@ TEST_CASE("DC store: loading removes leftovers and refuses damage", "[dc_store]"
     CHECK(e.code() == common::ExitCode::bad_data);
     CHECK_THAT(e.what(), Catch::Contains(uuid_n(4) + ".json"));
   }
-  std::filesystem::remove(dir / "manifests" + "/" + uuid_n(4) + ".json");
+  std::filesystem::remove(dir.file("manifests") + "/" + uuid_n(4) + ".json");
 
   common::Json j = record_to_json(imported(uuid_n(5)));
   j["file"] = {{"sha1", std::string(40, 'a')}, {"size", 3}, {"compression", "none"},
                {"contentMD5", "x"}, {"mtime", "2025-01-01T00:00:00.000Z"}};
-  write_file(dir / "manifests" + "/" + uuid_n(5) + ".json", common::dump_json(j));
+  write_file(dir.file("manifests") + "/" + uuid_n(5) + ".json", common::dump_json(j));
   CHECK_THROWS_WITH(DcStore(dir.path()), Catch::Contains("is missing or not 3 bytes"));
 }
 
@@ -171,9 +164,9 @@ TEST_CASE("DC store: records round-trip through JSON", "[dc_store]") {
 
 TEST_CASE("DC store: an unusable data directory is a config error", "[dc_store]") {
   TempDir dir;
-  write_file(dir / "file", "x");
+  write_file(dir.file("file"), "x");
   try {
-    DcStore store(dir / "file");
+    DcStore store(dir.file("file"));
     FAIL("a file accepted as data directory");
   } catch (const common::Error& e) {
     CHECK(e.code() == common::ExitCode::config);
