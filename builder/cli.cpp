@@ -9,7 +9,7 @@
 namespace builder {
 
 int run(int argc, char** argv) {
-  CLI::App app{"sdcadm-bundle: build, inspect and serve offline update bundles for Triton DataCenter",
+  CLI::App app{"sdcadm-bundle: build, sign, inspect and serve offline update bundles for Triton DataCenter",
                "sdcadm-bundle"};
   app.set_version_flag("--version", std::string("sdcadm-bundle ") + SDCB_VERSION);
   app.require_subcommand(1);
@@ -19,6 +19,9 @@ int run(int argc, char** argv) {
   register_inspect(app);
   register_changelog(app);
   register_verify(app);
+  register_sign(app);
+  register_key(app);
+  register_trust(app);
   register_serve(app);
 
   try {

@@ -16,5 +16,8 @@ void register_build(CLI::App& app);
 void register_inspect(CLI::App& app);
 void register_changelog(CLI::App& app);
 void register_verify(CLI::App& app);
+void register_key(CLI::App& app);
+void register_trust(CLI::App& app);
+void register_sign(CLI::App& app);
 
 }  // namespace builder

@@ -4,10 +4,15 @@
 // handles Ctrl-C (a first one stops cleanly, exit 12, nothing half-written; a second one
 // kills), and prints the plan or the summary (builder/build_report).
 //
+// --key/--root sign the bundle as it is written: the signatures cover the index, which is
+// known before the first byte, so they go straight into the slot and a failed signing (a
+// bad key file, a slot overflow) is caught before anything is downloaded or written.
+//
 // DESIGN.md fixes -j as --json (sdcadm's convention), so parallel downloads are
 // --concurrency N, not the "-j N" of make.
 
 #include <builder/build_report.hpp>
+#include <builder/bundle_signatures.hpp>
 #include <builder/cli.hpp>
 #include <builder/cli_options.hpp>
 
@@ -35,7 +40,7 @@ using common::ExitCode;
 
 struct BuildArgs {
   std::string source, channel, inventory, since, output, cache_dir, split_size, chunk_size;
-  std::vector<std::string> services;
+  std::vector<std::string> services, keys, roots;
   bool all = false, dry_run = false, json = false, yes = false, verify_cache = false;
   bool no_agentsshar = false, no_agent_images = false;
   unsigned concurrency = 4;
@@ -215,6 +220,7 @@ class BuildRun {
     }
     // Checks the expiry (and the build time) before anything is downloaded.
     rfc3339_utc(created + m_args.expires_in * 86400);
+    m_signing = load_signing_inputs(m_args.keys, m_args.roots);
   }
 
   void build(const Cache& cache, const std::vector<FetchItem>& items,
@@ -249,6 +255,13 @@ class BuildRun {
     const auto fetched_at = Clock::now();
 
     const PackPlan pack = plan_pack(m_resolution, fetched.by_sha1, m_pack);
+    std::vector<std::string> signers;
+    if (!m_signing.empty()) {
+      auto doc = signing::SignatureDocument::for_bundle(pack.index.bundle_id, pack.index_bytes);
+      apply_signing(doc, m_signing, pack.index.bundle_id, pack.index_bytes);
+      m_write.signature_json = slot_json(doc);
+      for (const auto& s : doc.signatures()) signers.push_back(s.keyid);
+    }
     bar.emplace("write " + output, pack.index.payload_size(), mode);
     m_write.progress = [&bar](std::uint64_t done, std::uint64_t) {
       StopSignals::check();
@@ -261,8 +274,19 @@ class BuildRun {
     summary.resolve_seconds = seconds(m_start, m_resolved);
     summary.fetch_seconds = seconds(m_resolved, fetched_at);
     summary.write_seconds = seconds(fetched_at, end);
-    if (m_args.json) print_json(summary_json(summary));
-    else std::cout << summary_text(summary) << std::flush;
+    if (m_args.json) {
+      common::Json j = summary_json(summary);
+      j["signatures"] = signers;
+      print_json(j);
+      return;
+    }
+    std::cout << summary_text(summary);
+    if (!signers.empty()) {
+      std::cout << "signed by " << signers.size() << (signers.size() == 1 ? " key:" : " keys:");
+      for (const auto& id : signers) std::cout << " " << id.substr(0, 12);
+      std::cout << "\n";
+    }
+    std::cout << std::flush;
   }
 
   void status(const std::string& line) const {
@@ -279,6 +303,7 @@ class BuildRun {
   PackOptions m_pack;
   WritePackOptions m_write;
   std::optional<manifest::Inventory> m_inventory;
+  SigningInputs m_signing;
   Resolution m_resolution;
 };
 
@@ -339,6 +364,12 @@ void register_build(CLI::App& app) {
   cmd->add_option("--chunk-size", args->chunk_size,
                   "Bytes per hashed chunk and zstd frame (1M..1G; default 64M)")
       ->type_name("SIZE");
+  cmd->add_option("--key", args->keys, "Sign the bundle with this private key as it is written "
+                                       "(repeatable; more can sign later with sdcadm-bundle sign)")
+      ->type_name("PRIV.pem");
+  cmd->add_option("--root", args->roots, "A newer trust root the bundle carries (repeatable; "
+                                         "see docs/trust.md, rotation)")
+      ->type_name("ROOT.json");
   cmd->add_flag("--no-agentsshar", args->no_agentsshar, "With --all: leave out the agentsshar");
   cmd->add_flag("--no-agent-images", args->no_agent_images,
                 "With --all: leave out the individual agent images");

@@ -3,10 +3,13 @@
 // frames 0 and 1 and the changelog's frames, never the payload, so it takes milliseconds
 // on a bundle of any size. Split bundles are opened by their parts list with sizes checked
 // only (verify hashes them). Nothing here says the payload is good: that is `verify`.
+// Signer key ids come from the slot and a detached NAME.sdc.sig; whether they verify is
+// shown only with --trust ROOT.json (builder/inspect_signatures).
 
 #include <builder/cli.hpp>
 #include <builder/build_report.hpp>
 #include <builder/cli_options.hpp>
+#include <builder/inspect_signatures.hpp>
 
 #include <bundles/seekable_reader.hpp>
 #include <common/error.hpp>
@@ -26,7 +29,7 @@ namespace builder {
 namespace {
 
 struct InspectArgs {
-  std::string bundle;
+  std::string bundle, trust;
   bool json = false;
 };
 
@@ -57,13 +60,16 @@ std::uint64_t file_size_of(const manifest::BundleIndex& index, const manifest::B
 }
 
 common::Json inspect_json(const InspectArgs& args, const bundles::SeekableReader& reader,
-                          const std::optional<manifest::Changelog>& changelog) {
+                          const std::optional<manifest::Changelog>& changelog,
+                          const common::Json& signatures_report) {
   common::Json out = {{"bundle", args.bundle},
                       {"file_size", reader.file_size()},
                       {"payload_size", reader.index().payload_size()},
                       {"index", common::parse_json(reader.index_bytes(), "bundle index")}};
   const auto signatures = signature_count(reader.signature_slot());
   out["signatures"] = signatures ? common::Json(*signatures) : common::Json(nullptr);
+  out["signature_documents"] = signatures_report["documents"];
+  if (signatures_report.contains("trust")) out["trust"] = signatures_report["trust"];
   common::Json summary = common::Json::array();
   if (changelog) {
     for (const auto& a : changelog->artifacts) {
@@ -105,7 +111,8 @@ void artifacts_text(std::ostringstream& out, const manifest::BundleIndex& index)
 }
 
 std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader& reader,
-                         const std::optional<manifest::Changelog>& changelog) {
+                         const std::optional<manifest::Changelog>& changelog,
+                         const common::Json& signatures_report) {
   const manifest::BundleIndex& index = reader.index();
   std::ostringstream out;
   out << "bundle:     " << args.bundle << " (" << common::format_bytes(reader.file_size())
@@ -124,11 +131,7 @@ std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader&
                            index.trim->inventory_sha256 + ")"
                      : std::string("none (a full bundle)"))
       << "\n";
-  const auto signatures = signature_count(reader.signature_slot());
-  out << "signatures: "
-      << (signatures ? std::to_string(*signatures) + " (not checked by inspect)"
-                     : std::string("slot unreadable"))
-      << "\n"
+  out << signatures_text(signatures_report)
       << "artifacts:  " << index.artifacts.size() << " (" << count_by_role(index.artifacts)
       << ")\n";
   artifacts_text(out, index);
@@ -144,10 +147,12 @@ std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader&
 }
 
 void run_inspect(const InspectArgs& args) {
-  const auto reader = bundles::SeekableReader::open(bundle_argument(args.bundle), bundles::PartCheck::sizes_only);
+  const std::string path = bundle_argument(args.bundle);
+  const auto reader = bundles::SeekableReader::open(path, bundles::PartCheck::sizes_only);
   const auto changelog = read_changelog(reader);
-  if (args.json) print_json(inspect_json(args, reader, changelog));
-  else std::cout << inspect_text(args, reader, changelog) << std::flush;
+  const common::Json signatures = inspect_signatures(reader, path, args.trust);
+  if (args.json) print_json(inspect_json(args, reader, changelog, signatures));
+  else std::cout << inspect_text(args, reader, changelog, signatures) << std::flush;
 }
 
 }  // namespace
@@ -160,8 +165,12 @@ void register_inspect(CLI::App& app) {
   cmd->add_option("BUNDLE", args->bundle, "NAME.sdc, or NAME.sdc.parts.json of a split bundle")
       ->required();
   cmd->add_flag("-j,--json", args->json,
-                "JSON on stdout: the index as stored, file size, signature count, changelog "
-                "summary");
+                "JSON on stdout: the index as stored, file size, signature count and signer key "
+                "ids, changelog summary");
+  cmd->add_option("--trust", args->trust, "Also show whether the signatures verify against this "
+                                          "trust root (inspect still exits 0: verify --trust is "
+                                          "the check)")
+      ->type_name("ROOT.json");
   cmd->footer("inspect does not check the payload; use 'sdcadm-bundle verify'. Exit codes: "
               "10 no such file, 20-26 a damaged or unsupported bundle (docs/exit-codes.md).");
   cmd->callback([args] { run_inspect(*args); });

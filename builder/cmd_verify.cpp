@@ -1,9 +1,12 @@
 // `sdcadm-bundle verify BUNDLE`: hash-level verification of every member against the index.
 // A file (or a split bundle's parts, each hashed against the parts list first, so a bad
 // part is named) is checked frame by frame on every core through the seek table; "-"
-// reads standard input in one streaming pass. Signatures are the signing issue's
-// (verify --trust comes with it); this checks that the payload is what the index says.
+// reads standard input in one streaming pass. With --trust ROOT.json the signatures are
+// checked first (signing::check_bundle_trust: signers, root rotation, expiry), then the
+// payload, so a signed index vouches for every byte; without it, only the payload is checked
+// against the index and the output says the signatures were not.
 
+#include <builder/bundle_signatures.hpp>
 #include <builder/cli.hpp>
 #include <builder/cli_options.hpp>
 
@@ -26,7 +29,8 @@ namespace {
 using common::Error;
 
 struct VerifyArgs {
-  std::string bundle;
+  std::string bundle, trust, sig;
+  bool allow_expired = false;
   bool json = false;
   unsigned threads = 0;
   ProgressFlags progress;
@@ -38,7 +42,18 @@ struct VerifyOutcome {
   std::uint64_t payload = 0;
   bundles::VerifyReport report;
   bool streamed = false;
+  std::optional<signing::TrustVerdict> verdict;
 };
+
+// The signature check, before any payload byte is read.
+std::optional<signing::TrustVerdict> check_signatures(const VerifyArgs& args, const std::string& path,
+                                                      const std::string& index_bytes,
+                                                      const manifest::BundleIndex& index,
+                                                      const std::string& slot) {
+  if (args.trust.empty()) return std::nullopt;
+  return check_trust(args.trust, index_bytes, index, choose_signatures(path, slot, args.sig),
+                     args.allow_expired);
+}
 
 // Streaming: every member is hashed as it passes and thrown away.
 class Discard : public bundles::MemberHandler {
@@ -57,10 +72,11 @@ VerifyOutcome verify_stream(const VerifyArgs& args) {
   common::Progress bar("verify standard input", 0, args.progress.mode(args.json));
   reader.on_progress([&bar](std::uint64_t done) { bar.update(done); });
   const manifest::BundleIndex index = reader.index();
+  VerifyOutcome out;
+  out.verdict = check_signatures(args, "-", reader.index_bytes(), index, reader.signature_slot());
   Discard discard;
   reader.read_members(discard);
   bar.finish();
-  VerifyOutcome out;
   out.bundle_id = index.bundle_id;
   out.members = index.members.size();
   out.payload = index.payload_size();
@@ -72,10 +88,12 @@ VerifyOutcome verify_stream(const VerifyArgs& args) {
 }
 
 VerifyOutcome verify_seekable(const VerifyArgs& args) {
-  const auto reader = bundles::SeekableReader::open(bundle_argument(args.bundle), bundles::PartCheck::hashes);
+  const std::string path = bundle_argument(args.bundle);
+  const auto reader = bundles::SeekableReader::open(path, bundles::PartCheck::hashes);
+  VerifyOutcome out;
+  out.verdict = check_signatures(args, path, reader.index_bytes(), reader.index(), reader.signature_slot());
   std::optional<common::Progress> bar;
   bar.emplace("verify " + args.bundle, reader.file_size(), args.progress.mode(args.json));
-  VerifyOutcome out;
   out.report = reader.verify(args.threads, [&bar](std::uint64_t done, std::uint64_t) {
     bar->update(done);
   });
@@ -88,11 +106,16 @@ VerifyOutcome verify_seekable(const VerifyArgs& args) {
 
 void print_outcome(const VerifyArgs& args, const VerifyOutcome& v, double seconds) {
   if (args.json) {
-    print_json({{"bundle", args.bundle}, {"ok", true}, {"bundle_id", v.bundle_id},
-                {"members", v.members}, {"payload_size", v.payload},
-                {"frames", v.report.frames}, {"compressed_bytes", v.report.compressed_bytes},
-                {"threads", v.report.threads}, {"streamed", v.streamed},
-                {"signatures_checked", false}, {"elapsed_seconds", seconds}});
+    common::Json j = {{"bundle", args.bundle}, {"ok", true}, {"bundle_id", v.bundle_id},
+                      {"members", v.members}, {"payload_size", v.payload},
+                      {"frames", v.report.frames}, {"compressed_bytes", v.report.compressed_bytes},
+                      {"threads", v.report.threads}, {"streamed", v.streamed},
+                      {"signatures_checked", v.verdict.has_value()}, {"elapsed_seconds", seconds}};
+    if (v.verdict) {
+      j["trust"] = verdict_json(*v.verdict);
+      j["signers"] = j["trust"]["signers"];
+    }
+    print_json(j);
     return;
   }
   char elapsed[32];
@@ -101,8 +124,16 @@ void print_outcome(const VerifyArgs& args, const VerifyOutcome& v, double second
             << ": " << v.members << " members (" << common::format_bytes(v.payload)
             << ") match the index of bundle " << v.bundle_id;
   if (!v.streamed) std::cout << "; " << v.report.frames << " frames on " << v.report.threads << " threads";
-  std::cout << ", " << elapsed << "\nsignatures were not checked (this version has no --trust)\n"
-            << std::flush;
+  std::cout << ", " << elapsed << "\n";
+  if (!v.verdict) {
+    std::cout << "signatures were not checked (give --trust ROOT.json to check them)\n" << std::flush;
+    return;
+  }
+  for (const auto& w : v.verdict->warnings) std::cerr << "sdcadm-bundle: warning: " << w << "\n";
+  std::cout << "signed by " << signer_names(*v.verdict) << ": " << v.verdict->signers.size()
+            << " of " << v.verdict->root.threshold() << " required by trust root v"
+            << v.verdict->root.version() << (v.verdict->root_is_newer ? " (carried by the bundle)" : "")
+            << ", from the " << v.verdict->document << "\n" << std::flush;
 }
 
 void run_verify(const VerifyArgs& args) {
@@ -133,12 +164,23 @@ void register_verify(CLI::App& app) {
                   "(NAME.sdc.001), or - for standard input")
       ->required();
   cmd->add_flag("-j,--json", args->json, "The verdict as JSON on stdout (also on failure)");
+  cmd->add_option("--trust", args->trust, "Check the signatures against this trust root first "
+                                          "(the release team's root.json)")
+      ->type_name("ROOT.json");
+  cmd->add_option("--sig", args->sig, "Detached signature file to check instead of the slot "
+                                      "(default: the slot, or NAME.sdc.sig beside the bundle "
+                                      "when the slot is unsigned)")
+      ->type_name("FILE");
+  cmd->add_flag("--allow-expired", args->allow_expired,
+                "With --trust: accept an expired bundle (with a warning)");
   cmd->add_option("--threads", args->threads, "Verify threads (default: one per core)")
       ->check(CLI::Range(0, 256));
   add_progress_flags(*cmd, args->progress);
   cmd->footer("Exit codes: 0 good, 10 no such file, 20 corrupt, 21 truncated, 22 unsafe "
               "entry, 23 unlisted/missing member, 24 too large, 25 unsupported format, 26 "
-              "hash mismatch (docs/exit-codes.md).");
+              "hash mismatch; with --trust: 30 unsigned, 31 unknown key, 32 too few signers, 33 "
+              "expired, 35 bad root chain, 36 signatures of another bundle or a changed index, "
+              "37 no trust root (docs/trust.md).");
   cmd->callback([args] { run_verify(*args); });
 }
 

@@ -296,6 +296,7 @@ PackResult write_pack(const PackPlan& plan, const std::string& path, std::int64_
   writer.level = options.level;
   writer.threads = options.threads;
   writer.mtime = mtime;
+  writer.signature_json = options.signature_json;
   writer.progress = options.progress;
   PackResult result;
   result.path = path;

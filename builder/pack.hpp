@@ -77,6 +77,7 @@ struct WritePackOptions {
   int level = 3;                 // zstd level
   unsigned threads = 0;          // compression threads; 0 = bundles::default_threads()
   std::uint64_t split_size = 0;  // 0 = one file; else split into parts (< 4 GiB)
+  std::string signature_json{bundles::k_empty_signature_json};  // the slot (build --key)
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
