@@ -24,6 +24,7 @@ struct Args {
   SelfUpdateOptions self;
   AgentsOptions agents;
   bool agents_latest = false;
+  bool gz_latest = false;
   std::string file;
 };
 
@@ -113,11 +114,35 @@ void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
   agents->add_flag("--latest", a.agents_latest, "the latest agentsshar (needs the updates server)");
   agents->add_flag("-a,--all", a.agents.all, "all servers");
   agents->add_flag("-y,--yes", a.agents.yes, "answer yes to the confirmation");
-  command(*exp, "update-gz-tools", "", "update the headnode tools", cur, act,
-          [&a](const Context& c) { cmd_update_gz_tools(c, a.file); })
-      ->add_option("file", a.file, "gz-tools tarball, or --latest / UUID (offline: refused)")->required();
+  auto* gz = command(*exp, "update-gz-tools", "", "update the headnode tools", cur, act,
+                     [&a](const Context& c) {
+                       if (a.file.empty() && !a.gz_latest) {
+                         throw common::Error(common::ExitCode::usage,
+                                             "IMAGE-UUID, PATH-TO-INSTALLER or --latest is required");
+                       }
+                       cmd_update_gz_tools(c, a.gz_latest ? "--latest" : a.file);
+                     });
+  gz->add_option("file", a.file, "gz-tools tarball (an image UUID is refused offline)");
+  gz->add_flag("--latest", a.gz_latest, "the latest gz-tools (needs the updates server)");
   command(*exp, "update-other", "", "SAPI and metadata fixups", cur, act,
           [](const Context& c) { cmd_update_other(c); });
+}
+
+// The command a parse error belongs to ("update", "experimental update-agents"), for the
+// "sdcadm <command>: error:" prefix.
+std::string parsed_command(CLI::App& app) {
+  std::string name;
+  CLI::App* level = &app;
+  for (bool found = true; found;) {
+    found = false;
+    for (CLI::App* sub : level->get_subcommands([](CLI::App* a) { return a->count() > 0; })) {
+      name += (name.empty() ? "" : " ") + sub->get_name();
+      level = sub;
+      found = true;
+      break;
+    }
+  }
+  return name;
 }
 
 int print_error(const std::string& cmd, const std::string& message) {
@@ -144,7 +169,7 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    return print_error(current, e.what());
+    return print_error(parsed_command(app), e.what());
   }
   common::log::configure({"sdcadm", "", common::log::Level::debug, common::log::Level::warn});
   try {

@@ -51,6 +51,8 @@ void cmd_update_gz_tools(const Context& ctx, const std::string& arg) {
       record["version"] = image.version();
     }
   }
+  fire_fault(active_fault(state), "update-gz-tools", "",
+             "error updating gz-tools from " + arg + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   if (!record["image"].is_null() && string_field(state.json()["gz_tools"], "image") == record["image"].get<std::string>()) {
     ctx.out << "gz-tools image " << record["image"].get<std::string>()
             << " is already installed (the real command needs --force-reinstall to redo it)\n";
@@ -58,8 +60,6 @@ void cmd_update_gz_tools(const Context& ctx, const std::string& arg) {
     state.save(ctx.root);
     return;
   }
-  fire_fault(active_fault(state), "update-gz-tools", "",
-             "error updating gz-tools from " + arg + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   ctx.out << "Using gz-tools tarball " << arg << "\nUpdating headnode tools\nUpdated gz-tools successfully\n";
   state.json()["gz_tools"] = record;
   state.append_log(ctx.argv);
@@ -88,6 +88,8 @@ void cmd_platform_install(const Context& ctx, const std::string& arg) {
   const std::string stamp = m[2];
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
+  fire_fault(active_fault(state), "platform-install", "",
+             "error installing platform " + stamp + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   common::Json& platforms = state.json()["platforms"];
   for (const common::Json& p : platforms["installed"]) {
     if (p == stamp) {
@@ -97,8 +99,6 @@ void cmd_platform_install(const Context& ctx, const std::string& arg) {
       return;
     }
   }
-  fire_fault(active_fault(state), "platform-install", "",
-             "error installing platform " + stamp + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   ctx.out << "Installing platform image onto USB key\n";
   fs::create_directories(ctx.root.path("/usbkey/os/" + stamp));
   platforms["installed"].push_back(stamp);

@@ -81,6 +81,10 @@ void cmd_self_update(const Context& ctx, const SelfUpdateOptions& o) {
   if (!o.dry_run) lock.emplace(take_sdcadm_lock(ctx));
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
+  if (!o.dry_run) {
+    fire_fault(active_fault(state), "self-update", "",
+               "error running sdcadm installer: simulated failure (fake-sdcadm fault knob)", state, ctx.root);
+  }
   imgapi::ClientOptions copts;
   imgapi::Client probe(o.source);
   // getDefaultChannel is fatal here: a DC IMGAPI has no /channels, so -C is required there.
@@ -106,8 +110,6 @@ void cmd_self_update(const Context& ctx, const SelfUpdateOptions& o) {
   ctx.out << prefix << "Update to sdcadm " << image->version() << " (" << stamp << ")\n"
           << prefix << "Download update from " << o.source << "\n";
   if (o.dry_run) return;
-  fire_fault(active_fault(state), "self-update", "",
-             "error running sdcadm installer: simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   ctx.out << "Run sdcadm installer (log at /var/sdcadm/self-updates/" << now_iso8601().substr(0, 10)
           << "/install.log)\n";
   state.json()["sdcadm"] = {{"version", image->version()}, {"buildstamp", stamp}, {"image", image->uuid()}};
