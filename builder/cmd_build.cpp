@@ -25,6 +25,8 @@
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -219,7 +221,19 @@ class BuildRun {
       m_pack.inventory = &*m_inventory;
     }
     // Checks the expiry (and the build time) before anything is downloaded.
-    rfc3339_utc(created + m_args.expires_in * 86400);
+    const std::int64_t expires = created + m_args.expires_in * 86400;
+    const std::string expires_text = rfc3339_utc(expires);
+    // A reproducible build with an old SOURCE_DATE_EPOCH can produce a bundle that every DC
+    // refuses as expired: say so now, not when the operator is in the datacenter.
+    if (expires <= static_cast<std::int64_t>(std::time(nullptr))) {
+      std::cerr << "sdcadm-bundle: warning: the bundle will be expired when it is written ("
+                << "created " << rfc3339_utc(created)
+                << (std::getenv("SOURCE_DATE_EPOCH") ? " from SOURCE_DATE_EPOCH" : "")
+                << " + " << m_args.expires_in << " days = " << expires_text
+                << "); installers refuse it unless --allow-expired. Raise --expires-in or "
+                   "SOURCE_DATE_EPOCH."
+                << std::endl;
+    }
     m_signing = load_signing_inputs(m_args.keys, m_args.roots);
   }
 

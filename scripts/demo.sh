@@ -3,10 +3,11 @@
 #  1. generate the sample Triton catalog (every core service, agents, platform, sdcadm ...)
 #  2. serve it as an updates server (channels experimental, dev, staging, release, support)
 #  3. look at it through our IMGAPI client
-#  4. build a bundle of the release channel: resolve, download (verified), pack
-#  5. inspect, changelog and verify the bundle; stock tar and zstd read it too
-#  6. serve the bundle itself as a read-only updates-server mirror
-#  7. import one service image with its whole origin chain into a DC-mode IMGAPI, oldest first,
+#  4. make the release team's keys and a 2-of-3 trust root
+#  5. build a bundle of the release channel (resolve, download, pack), signed twice
+#  6. inspect, changelog and verify the bundle against the root; stock tar and zstd read it too
+#  7. serve the bundle itself as a read-only updates-server mirror
+#  8. import one service image with its whole origin chain into a DC-mode IMGAPI, oldest first,
 #     the way the installer (issue 5, not built yet) will
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,26 +49,39 @@ for name in imgapi mantav2-nameservice manta-nameservice sdcadm; do
   "$bin/imgapi-cli" -S "$updates" -C release list name="$name"
 done
 
-step "4. build a bundle of everything on the release channel"
-export SOURCE_DATE_EPOCH=1767225600   # 2026-01-01: the same inputs give the same bytes
+step "4. the release team's keys and trust root: 2 of 3 signatures required"
+for k in alice bob carol; do "$bin/sdcadm-bundle" key generate -o "$work/$k.pem"; done
+"$bin/sdcadm-bundle" trust init --key "$work/alice.pub" --key "$work/bob.pub" \
+  --key "$work/carol.pub" --threshold 2 --sign-key "$work/alice.pem" --sign-key "$work/bob.pem" \
+  -o "$work/root.json"
+"$bin/sdcadm-bundle" trust show "$work/root.json"
+
+step "5. build a bundle of everything on the release channel, signed by alice"
+# Today at 00:00 UTC: the same inputs give the same bytes all day (and the bundle's 90-day
+# expiry counts from today).
+export SOURCE_DATE_EPOCH=$(date -u -d "$(date -u +%F)" +%s)
 "$bin/sdcadm-bundle" build -S "$updates" -C release --all --cache-dir "$work/cache" -n
 "$bin/sdcadm-bundle" build -S "$updates" -C release --all --cache-dir "$work/cache" \
-  -o "$work/release.sdc"
+  -o "$work/release.sdc" --key "$work/alice.pem"
+echo "one signature is not enough (exit 32 expected):"
+"$bin/sdcadm-bundle" verify "$work/release.sdc" --trust "$work/root.json" || echo "exit $?"
+echo "bob signs on another (offline) machine: only the 64 KiB signature slot is rewritten"
+"$bin/sdcadm-bundle" sign "$work/release.sdc" --key "$work/bob.pem"
 
-step "5. inspect, changelog, verify; stock tools read the same file"
+step "6. inspect, changelog, verify against the trust root; stock tools read the same file"
 "$bin/sdcadm-bundle" inspect "$work/release.sdc"
 "$bin/sdcadm-bundle" changelog "$work/release.sdc" imgapi binder
-"$bin/sdcadm-bundle" verify "$work/release.sdc"
+"$bin/sdcadm-bundle" verify "$work/release.sdc" --trust "$work/root.json"
 zstd -q -t "$work/release.sdc" && echo "zstd -t: ok"
 echo "tar --zstd -tf lists $(tar --zstd -tf "$work/release.sdc" | wc -l) members, first:"
 tar --zstd -tf "$work/release.sdc" | sed -n 1,3p
 
-step "6. the bundle as an updates-server mirror (what stock sdcadm's updatesServerUrl could use)"
+step "7. the bundle as an updates-server mirror (what stock sdcadm's updatesServerUrl could use)"
 serve mirror "$work/release.sdc"; mirror=$url
 "$bin/imgapi-cli" -S "$mirror" channels
 "$bin/imgapi-cli" -S "$mirror" list name=imgapi
 
-step "7. a DC-mode IMGAPI: import the newest imgapi image with its origin chain, oldest first"
+step "8. a DC-mode IMGAPI: import the newest imgapi image with its origin chain, oldest first"
 newest=$("$bin/imgapi-cli" -S "$updates" -C release list name=imgapi -j |
   node -e 'const a=JSON.parse(require("fs").readFileSync(0));
            a.sort((x,y)=>x.published_at<y.published_at?-1:1); console.log(a[a.length-1].uuid)')
@@ -86,4 +100,4 @@ for u in "${chain[@]}"; do
 done
 "$bin/imgapi-cli" -S "$dc" list state=all
 
-step "done: catalog, updates server, client, bundle build/inspect/verify/serve and DC import all work"
+step "done: catalog, updates server, client, signed bundle build/inspect/verify/serve and DC import all work"

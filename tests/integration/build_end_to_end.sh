@@ -37,6 +37,8 @@ check_eq "$(jsonf a.json 'b.size')" "$size" "summary size"
 # The dry run's estimate is close (images do not compress; manifests do a little).
 (( estimate >= size && estimate < size + size / 10 )) || fail "estimate $estimate vs size $size"
 check_eq "$(file_requests up.log)" 56 "one request per file"
+# SOURCE_DATE_EPOCH (2025-11-25) + 90 days lies in the past: the build says so up front.
+expect_in last.err "will be expired when it is written" "warning for an already expired bundle"
 pass "build --all: 56 artifacts, every file downloaded once"
 
 # --- stock tools list exactly the index's members -----------------------------------------
