@@ -1,0 +1,73 @@
+#include <installer/cli.hpp>
+
+#include <installer/cli_args.hpp>
+
+#include <common/error.hpp>
+#include <common/exit_code.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace installer {
+
+namespace {
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option("--root", g.root,
+                 "Root of the headnode's file system (default /); a simulated headnode's "
+                 "directory in tests and the demo")
+      ->option_text("DIR");
+  app.add_option("--imgapi", g.imgapi,
+                 "The DC IMGAPI (default http://<imgapi_domain> from ROOT/usbkey/config)")
+      ->option_text("URL");
+  app.add_option("--sdcadm", g.sdcadm, "The sdcadm program (default /opt/smartdc/bin/sdcadm)")
+      ->option_text("PATH");
+  app.add_option("--lock-wait", g.lock_wait_s,
+                 "Seconds to wait for the sdcadm lock or another sdcadm-install before "
+                 "failing with exit code 40 (default 600)")
+      ->option_text("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0));
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"sdcadm-install: verify, stage, import and apply an offline update bundle "
+               "(.sdc) in the headnode global zone of a Triton DataCenter",
+               "sdcadm-install"};
+  app.set_version_flag("--version", std::string("sdcadm-install ") + SDCB_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the command
+  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details.");
+  auto globals = std::make_shared<GlobalOptions>();
+  add_global_options(app, *globals);
+
+  register_verify(app, globals);
+  register_stage(app, globals);
+  register_import(app, globals);
+
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+  std::vector<std::string> args = with_default_command(
+      std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc), commands, "apply");
+  std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints help/version itself; usage errors get exit code 2.
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : common::to_int(common::ExitCode::usage);
+  } catch (const common::Error& e) {
+    std::cerr << "sdcadm-install: error: " << e.what() << "\n";
+    return common::to_int(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "sdcadm-install: internal error: " << e.what() << "\n";
+    return common::to_int(common::ExitCode::internal);
+  }
+  return 0;
+}
+
+}  // namespace installer

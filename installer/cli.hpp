@@ -1,0 +1,31 @@
+#pragma once
+// Command-line front end of sdcadm-install: `sdcadm-install [GLOBAL OPTIONS] COMMAND ...`.
+// Global options (--root, --imgapi, --sdcadm, --lock-wait) may come before or after the
+// command; each command registers its own options and handler (one cmd_*.cpp each) and
+// throws common::Error on failure, which run() turns into "sdcadm-install: error: ..."
+// and the exit code.
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+namespace installer {
+
+struct GlobalOptions {
+  std::string root = "/";                         // --root: a simulated headnode
+  std::string imgapi;                             // --imgapi: "" = from /usbkey/config
+  std::string sdcadm = "/opt/smartdc/bin/sdcadm"; // --sdcadm
+  double lock_wait_s = 600;                       // --lock-wait: give up on a held lock
+};
+using Globals = std::shared_ptr<GlobalOptions>;
+
+// Parses argv, runs the chosen command and returns the process exit code
+// (common/exit_code.hpp). Never throws.
+int run(int argc, char** argv);
+
+void register_verify(CLI::App& app, const Globals& globals);
+void register_stage(CLI::App& app, const Globals& globals);
+void register_import(CLI::App& app, const Globals& globals);
+
+}  // namespace installer

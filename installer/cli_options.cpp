@@ -1,0 +1,107 @@
+#include <installer/cli_options.hpp>
+
+#include <installer/usbkey_config.hpp>
+
+#include <common/error.hpp>
+#include <common/log.hpp>
+
+#include <iostream>
+#include <sys/stat.h>
+
+namespace installer {
+
+using common::Error;
+using common::ExitCode;
+
+Paths start_run(const GlobalOptions& globals, bool json) {
+  Paths paths = Paths::under(globals.root);
+  struct stat st {};
+  if (::stat(paths.root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    throw Error(ExitCode::config, "--root " + globals.root + " is not a directory");
+  }
+  common::log::Config config;
+  config.name = "sdcadm-install";
+  const std::string log_dir = paths.log_file.substr(0, paths.log_file.find_last_of('/'));
+  if (::stat(log_dir.c_str(), &st) == 0) config.file = paths.log_file;
+  config.stderr_level = json ? common::log::Level::warn : common::log::Level::info;
+  common::log::configure(config);
+  return paths;
+}
+
+std::string imgapi_url(const GlobalOptions& globals, const Paths& paths) {
+  if (!globals.imgapi.empty()) return globals.imgapi;
+  return UsbkeyConfig::load(paths.usbkey_config).imgapi_url();
+}
+
+std::optional<std::string> imgapi_url_if_known(const GlobalOptions& globals, const Paths& paths) {
+  try {
+    return imgapi_url(globals, paths);
+  } catch (const Error& e) {
+    common::log::debug(std::string("no DC IMGAPI: ") + e.what());
+    return std::nullopt;
+  }
+}
+
+FileLock take_lock(const GlobalOptions& globals, const std::string& path, const std::string& what) {
+  LockOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
+  options.on_wait = [&](long pid) {
+    std::cerr << "Waiting for " << what << (pid > 0 ? " (held by process " + std::to_string(pid) + ")" : "")
+              << "\n";
+  };
+  return FileLock::acquire(path, what, options);
+}
+
+RunLocks take_locks(const GlobalOptions& globals, const Paths& paths) {
+  FileLock install = take_lock(globals, paths.install_lock, "the sdcadm-install lock");
+  FileLock sdcadm = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
+  return RunLocks{std::move(install), std::move(sdcadm)};
+}
+
+common::ProgressMode ProgressFlags::mode(bool json) const {
+  if (json || off) return common::ProgressMode::never;
+  if (on) return common::ProgressMode::always;
+  return common::ProgressMode::auto_detect;
+}
+
+void add_progress_flags(CLI::App& cmd, ProgressFlags& flags) {
+  CLI::Option* on = cmd.add_flag("--progress", flags.on,
+                                 "Draw progress bars even when stderr is not a terminal");
+  CLI::Option* off = cmd.add_flag("--no-progress", flags.off,
+                                  "No progress output (default when stderr is not a terminal: "
+                                  "a plain line at 25/50/75 % and a summary)");
+  on->excludes(off);
+}
+
+void print_json(const common::Json& j) { std::cout << common::dump_json(j) << "\n" << std::flush; }
+
+void run_reporting(bool json, const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const Error& e) {
+    if (json) print_json({{"ok", false}, {"exit_code", common::to_int(e.code())}, {"error", e.what()}});
+    throw;
+  }
+}
+
+std::string bundle_argument(const std::string& path) {
+  const std::string first = ".001";
+  if (path.size() <= first.size() || path.compare(path.size() - first.size(), first.size(), first) != 0) {
+    return path;
+  }
+  const std::string list = path.substr(0, path.size() - first.size()) + ".parts.json";
+  struct stat st {};
+  return ::stat(list.c_str(), &st) == 0 ? list : path;
+}
+
+}  // namespace installer
+
+namespace installer {
+
+std::uint64_t bundle_file_size(const std::string& path) {
+  struct stat st {};
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+}  // namespace installer

@@ -1,0 +1,64 @@
+#pragma once
+// Pieces the sdcadm-install commands share: the headnode paths and IMGAPI URL from the
+// global options, logging, the two locks, progress flags and JSON output.
+
+#include <installer/cli.hpp>
+#include <installer/lock.hpp>
+#include <installer/paths.hpp>
+
+#include <common/json.hpp>
+#include <common/progress.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace installer {
+
+// Paths under --root, and the bunyan log (ROOT/var/log/sdcadm-install.log) configured
+// for this run: info lines on stderr, warnings only with --json.
+Paths start_run(const GlobalOptions& globals, bool json);
+
+// --imgapi, else http://<imgapi_domain> from ROOT/usbkey/config (Error(config) when
+// neither says).
+std::string imgapi_url(const GlobalOptions& globals, const Paths& paths);
+// The same, or nullopt instead of an error (verify works without a DC).
+std::optional<std::string> imgapi_url_if_known(const GlobalOptions& globals, const Paths& paths);
+
+// The installer's own lock, then the sdcadm lock, waiting up to --lock-wait each and
+// saying so on stderr after a second ("Waiting for sdcadm lock", as sdcadm prints).
+// Release order is the reverse (members are destroyed in reverse order).
+struct RunLocks {
+  FileLock install;
+  FileLock sdcadm;
+};
+RunLocks take_locks(const GlobalOptions& globals, const Paths& paths);
+// One lock, for commands that must not hold the sdcadm lock while sdcadm runs.
+FileLock take_lock(const GlobalOptions& globals, const std::string& path, const std::string& what);
+
+// --progress / --no-progress.
+struct ProgressFlags {
+  bool on = false;
+  bool off = false;
+  common::ProgressMode mode(bool json) const;
+};
+void add_progress_flags(CLI::App& cmd, ProgressFlags& flags);
+
+// Writes JSON to stdout (2-space, newline-terminated): the machine output of -j.
+void print_json(const common::Json& j);
+
+// Runs `body`; with `json`, a common::Error is also reported on stdout as
+// {"ok": false, "exit_code": N, "error": "..."} before it travels on to main.
+void run_reporting(bool json, const std::function<void()>& body);
+
+// "NAME.sdc.001" (the first part of a split bundle) -> "NAME.sdc.parts.json" when that
+// exists; anything else unchanged.
+std::string bundle_argument(const std::string& path);
+
+// Size of a bundle file for progress bars; 0 for "-", parts and anything not a file.
+std::uint64_t bundle_file_size(const std::string& path);
+
+}  // namespace installer

@@ -1,0 +1,90 @@
+// `sdcadm-install import BUNDLE`: step 5 of apply on its own: loads the images staged by
+// `sdcadm-install stage BUNDLE` into the DC IMGAPI, origins first, skipping active ones
+// and replacing unactivated leftovers. Reads only the bundle's index. Holds the
+// sdcadm-install lock and the sdcadm lock while it runs.
+
+#include <installer/cli.hpp>
+#include <installer/cli_options.hpp>
+#include <installer/import.hpp>
+#include <installer/import_plan.hpp>
+#include <installer/verify_bundle.hpp>
+
+#include <bundles/seekable_reader.hpp>
+#include <common/progress.hpp>
+
+#include <iostream>
+
+namespace installer {
+namespace {
+
+struct ImportArgs {
+  std::string bundle;
+  bool json = false;
+  unsigned concurrency = 2;
+  int attempts = 3;
+  ProgressFlags progress;
+};
+
+void print_report(const ImportArgs& args, const std::string& url, const ImportReport& r) {
+  if (args.json) {
+    common::Json images = common::Json::array();
+    for (const auto& i : r.images) {
+      images.push_back({{"uuid", i.uuid}, {"name", i.name}, {"version", i.version},
+                        {"outcome", to_string(i.outcome)}, {"size", i.size}, {"attempts", i.attempts}});
+    }
+    print_json({{"ok", true}, {"bundle", args.bundle}, {"imgapi", url}, {"images", images},
+                {"bytes_uploaded", r.bytes_uploaded}});
+    return;
+  }
+  std::size_t imported = 0, active = 0;
+  for (const auto& i : r.images) (i.outcome == ImportOutcome::already_active ? active : imported)++;
+  std::cout << "imported " << imported << " image(s) (" << common::format_bytes(r.bytes_uploaded)
+            << ") into " << url << "; " << active << " already active\n"
+            << std::flush;
+}
+
+void run_import(const GlobalOptions& globals, const ImportArgs& args) {
+  const Paths paths = start_run(globals, args.json);
+  const std::string url = imgapi_url(globals, paths);
+  const RunLocks locks = take_locks(globals, paths);
+  const auto reader = bundles::SeekableReader::open(bundle_argument(args.bundle),
+                                                    bundles::PartCheck::sizes_only);
+  const StagePlan plan = plan_stage(reader.index(), paths);
+  const std::vector<ImportItem> items = plan_import(plan);
+  ImportOptions options;
+  options.concurrency = args.concurrency;
+  options.attempts = args.attempts;
+  ping_imgapi(url, options.client);
+  check_space(plan, paths, url, options.client);  // IMGAPI's share, before any upload
+  common::Progress bar("import " + std::to_string(items.size()) + " image(s)", import_bytes(items),
+                       args.progress.mode(args.json));
+  options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
+  const ImportReport report = import_images(url, items, options);
+  bar.finish();
+  print_report(args, url, report);
+}
+
+}  // namespace
+
+void register_import(CLI::App& app, const Globals& globals) {
+  auto args = std::make_shared<ImportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "import", "Step of apply: load the images staged by `stage` into the DC IMGAPI "
+                "(origins first; active images skipped, unactivated leftovers replaced)");
+  cmd->add_option("BUNDLE", args->bundle, "NAME.sdc, NAME.sdc.parts.json or NAME.sdc.001 (split)")
+      ->required();
+  cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
+  cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 2)")
+      ->check(CLI::Range(1, 16));
+  cmd->add_option("--attempts", args->attempts,
+                  "Tries per image on network errors and 5xx replies (default 3)")
+      ->check(CLI::Range(1, 20));
+  add_progress_flags(*cmd, args->progress);
+  cmd->footer("Exit codes: 0 imported, 3 no IMGAPI configured, 5 not enough space, 6 IMGAPI "
+              "unreachable, 7 IMGAPI error reply, 8 IMGAPI stored other bytes, 10 not staged, "
+              "11 a different image with that uuid exists, 40 lock held (docs/exit-codes.md). A "
+              "failed image is removed from IMGAPI; run the command again to finish.");
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_import(*globals, *args); }); });
+}
+
+}  // namespace installer

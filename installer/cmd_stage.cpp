@@ -1,0 +1,82 @@
+// `sdcadm-install stage BUNDLE`: step 4 of apply on its own, for operators who go step by
+// step: one streaming pass that verifies every byte and writes the images, agentsshar,
+// gz-tools and platform files under /usbkey, committing nothing unless the whole bundle
+// is good. Holds the sdcadm-install lock and the sdcadm lock while it writes.
+
+#include <installer/cli.hpp>
+#include <installer/cli_options.hpp>
+#include <installer/stage.hpp>
+
+#include <common/error.hpp>
+#include <common/progress.hpp>
+
+#include <iostream>
+#include <unistd.h>
+
+namespace installer {
+namespace {
+
+struct StageArgs {
+  std::string bundle;
+  bool json = false;
+  ProgressFlags progress;
+};
+
+common::Json report_json(const StageArgs& args, const StageReport& r) {
+  common::Json images = common::Json::array();
+  for (const auto& i : r.plan.images) {
+    images.push_back({{"uuid", i.uuid}, {"name", i.name}, {"version", i.version}, {"role", i.role},
+                      {"manifest", i.manifest_path}, {"file", i.file_path},
+                      {"stage_as", i.file_headnode_path}});
+  }
+  return {{"ok", true}, {"bundle", args.bundle}, {"bundle_id", r.bundle_id},
+          {"files", r.files}, {"written", r.written}, {"already", r.already},
+          {"bytes_written", r.bytes_written}, {"bytes_already", r.bytes_already},
+          {"payload_read", r.payload_read}, {"not_staged", r.plan.not_staged}, {"images", images}};
+}
+
+void run_stage(const GlobalOptions& globals, const StageArgs& args) {
+  const Paths paths = start_run(globals, args.json);
+  if (args.bundle == "-" && ::isatty(STDIN_FILENO)) {
+    throw common::Error(common::ExitCode::usage,
+                        "stage -: standard input is a terminal; pipe a bundle in or name a file");
+  }
+  const RunLocks locks = take_locks(globals, paths);
+  const std::string bundle = bundle_argument(args.bundle);
+  common::Progress bar("stage " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
+  StageOptions options;
+  options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
+  const StageReport r = stage_bundle(bundle, paths, options);
+  bar.finish();
+  if (args.json) {
+    print_json(report_json(args, r));
+    return;
+  }
+  std::cout << "staged bundle " << r.bundle_id << ": " << r.files << " file(s), " << r.written
+            << " written (" << common::format_bytes(r.bytes_written) << "), " << r.already
+            << " already in place (" << common::format_bytes(r.bytes_already) << ")\n";
+  if (!r.payload_read) std::cout << "everything was in place: the bundle's payload was not read\n";
+  for (const auto& n : r.plan.not_staged) std::cout << "not staged: " << n << "\n";
+  std::cout << std::flush;
+}
+
+}  // namespace
+
+void register_stage(CLI::App& app, const Globals& globals) {
+  auto args = std::make_shared<StageArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "stage", "Step of apply: verify the bundle in one pass and write its files under /usbkey "
+               "(images/<uuid>.imgmanifest + .imgfile, extra/agents, gz-tools, platforms); "
+               "nothing is written from a bad bundle, and a re-run keeps what is in place");
+  cmd->add_option("BUNDLE", args->bundle,
+                  "NAME.sdc, NAME.sdc.parts.json or NAME.sdc.001 (split), or - for standard input")
+      ->required();
+  cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
+  add_progress_flags(*cmd, args->progress);
+  cmd->footer("Exit codes: 0 staged, 4 I/O error, 5 not enough space (checked before writing), "
+              "8 manifest and file disagree, 10 no such file, 20-26 bad bundle (nothing staged), "
+              "40 lock held (docs/exit-codes.md).");
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_stage(*globals, *args); }); });
+}
+
+}  // namespace installer

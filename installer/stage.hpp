@@ -1,0 +1,71 @@
+#pragma once
+// Stage: one streaming pass over a bundle that decompresses, hashes and writes every
+// member the headnode needs (stage_plan.hpp says where), committing nothing until the
+// whole bundle has been read and verified.
+//
+//   1. the index is read (and must equal `expected_index` when given: the bytes whose
+//      signatures were checked);
+//   2. targets already on disk with the right size and chunk SHA-256s are kept (a re-run
+//      reads no payload at all when everything is there), temp files left by a killed run
+//      are removed;
+//   3. free space for the rest is checked before the first byte is written (no_space);
+//   4. the pass: each member still needed streams into "<dir>/.<name>.sdcadm-install-tmp"
+//      (fsync'ed at the member's end); its chunk hashes are checked by the reader, and each
+//      image's manifest is checked against its file (uuid, files[0].size and .sha1);
+//   5. only after the end of the bundle (seek table, end of input) has been verified are
+//      the temp files renamed into place and their directories fsync'ed.
+// Any failure (tampered, truncated, no space, I/O) removes every temp file: nothing is
+// staged from a bad bundle. A kill -9 leaves temp files that the next run removes, and
+// files renamed before the kill are kept by the next run's check.
+//
+// The caller holds the locks (the CLI takes the installer lock and the sdcadm lock).
+
+#include <installer/paths.hpp>
+#include <installer/stage_plan.hpp>
+
+#include <bundles/byte_source.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace installer {
+
+enum class SpaceCheck { check, skip };
+
+struct StageOptions {
+  // The exact index bytes checked earlier (signatures); another index in the stream =>
+  // Error(trust_mismatch). Unset: the stream's own index is used.
+  std::optional<std::string> expected_index;
+  SpaceCheck space = SpaceCheck::check;
+  // Bundle bytes consumed so far and the bundle's size (0 when unknown: a pipe).
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // Called with each image once both its files are in place (in index order, after the
+  // renames); lets a caller start importing.
+  std::function<void(const StagedImage& image)> on_staged;
+};
+
+struct StageReport {
+  std::string bundle_id;
+  std::size_t files = 0;          // targets in the plan
+  std::size_t written = 0;        // written by this run
+  std::size_t already = 0;        // found in place
+  std::uint64_t bytes_written = 0;
+  std::uint64_t bytes_already = 0;
+  bool payload_read = false;      // false when everything was in place already
+  std::uint64_t bundle_bytes_read = 0;
+  StagePlan plan;
+};
+
+// Stages the bundle at `bundle` ("-" = stdin, a file, NAME.sdc.parts.json). Errors: the
+// reader's (not_found, bundle_*), plan_stage's, Error(integrity) when an image's manifest
+// does not describe its file, Error(no_space), Error(io).
+StageReport stage_bundle(const std::string& bundle, const Paths& paths, const StageOptions& options);
+// The same from an open source.
+StageReport stage_bundle(std::unique_ptr<bundles::ByteSource> source, const Paths& paths,
+                         const StageOptions& options);
+
+}  // namespace installer

@@ -1,0 +1,175 @@
+#pragma once
+// Fixtures for the installer unit tests: a scratch headnode root and small but real
+// bundles (bundles::write_bundle) holding images with manifests, an origin chain, an
+// agentsshar and a platform, built in memory so each test can bend one thing.
+
+#include "../common/test_support.hpp"
+
+#include <bundles/writer.hpp>
+#include <common/error.hpp>
+#include <common/hash.hpp>
+#include <manifest/bundle_index.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+namespace installer_test {
+
+using test_support::exists;
+using test_support::slurp;
+using test_support::TempDir;
+
+// Deterministic, incompressible bytes.
+inline std::string payload(std::size_t size, std::uint64_t seed) {
+  std::string out(size, '\0');
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (std::size_t i = 0; i < size; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    out[i] = static_cast<char>(x);
+  }
+  return out;
+}
+
+inline common::ExitCode code_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const common::Error& e) {
+    return e.code();
+  }
+  FAIL("no common::Error thrown");
+  return common::ExitCode::ok;
+}
+
+inline std::string message_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const common::Error& e) {
+    return e.what();
+  }
+  FAIL("no common::Error thrown");
+  return {};
+}
+
+// One image of a test bundle.
+struct TestImage {
+  std::string uuid, name, version, role;
+  std::string file;                  // content
+  std::string origin;                // "" = none
+  std::string stage_as;              // "" = the builder's default for the role
+  std::string manifest_sha1;         // "" = the file's real SHA-1
+};
+
+inline std::string uuid_n(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-0000-4000-8000-%012x", n, n);
+  return buf;
+}
+
+inline std::string manifest_json(const TestImage& i) {
+  const std::string sha1 = i.manifest_sha1.empty()
+                               ? common::hex_digest(common::HashAlgorithm::sha1, i.file)
+                               : i.manifest_sha1;
+  std::string j = "{\"v\":2,\"uuid\":\"" + i.uuid + "\",\"owner\":\"00000000-0000-0000-0000-000000000000\","
+                  "\"name\":\"" + i.name + "\",\"version\":\"" + i.version + "\",\"state\":\"active\","
+                  "\"disabled\":false,\"public\":true,\"published_at\":\"2025-01-01T00:00:00.000Z\","
+                  "\"type\":\"other\",\"os\":\"other\",\"files\":[{\"sha1\":\"" + sha1 +
+                  "\",\"size\":" + std::to_string(i.file.size()) + ",\"compression\":\"gzip\"}]";
+  if (!i.origin.empty()) j += ",\"origin\":\"" + i.origin + "\"";
+  return j + "}";
+}
+
+// The images of the default test bundle: an origin and two images on it, an agentsshar,
+// a platform.
+inline std::vector<TestImage> default_images() {
+  return {
+      {uuid_n(1), "imgapi", "master-20250101T000000Z-g1", "service-image", payload(300000, 1), uuid_n(2), "", ""},
+      {uuid_n(2), "triton-origin-x86_64-21.4.0", "master-1", "origin", payload(2500000, 2), "", "", ""},
+      {uuid_n(3), "agentsshar", "master-20250101T000000Z-g3", "agentsshar", payload(70000, 3), "",
+       "/usbkey/extra/agents/agents-master-20250101T000000Z-g3.sh", ""},
+      {uuid_n(4), "platform", "master-20250101T000000Z", "platform", payload(90000, 4), "",
+       "/usbkey/extra/platforms/platform-master-20250101T000000Z.tgz", ""},
+  };
+}
+
+struct TestBundle {
+  std::string path;
+  manifest::BundleIndex index;
+  std::string index_bytes;
+};
+
+// Writes a bundle of `images` (plus changelog.json) into `dir`/name; `edit` may change
+// the index before it is serialized (hashes stay those of the real content).
+inline TestBundle write_test_bundle(const TempDir& dir, const std::vector<TestImage>& images,
+                                    const std::string& name = "t.sdc",
+                                    const std::function<void(manifest::BundleIndex&)>& edit = {}) {
+  const std::uint64_t chunk = 1u << 20;
+  TestBundle b;
+  auto& ix = b.index;
+  ix.created = "2026-11-25T12:00:00Z";
+  ix.expires = "2027-02-23T12:00:00Z";
+  ix.builder = {"sdcadm-bundle", "0.1.0"};
+  ix.source = {"https://updates.example.com", "release"};
+  ix.channel = "release";
+  ix.sequence = 1764072000;
+  ix.min_installer_version = "0.1.0";
+  ix.chunk_size = chunk;
+  std::vector<bundles::MemberInput> inputs;
+  const auto add = [&](const std::string& member, const std::string& bytes) {
+    ix.members.push_back({member, bytes.size(), bundles::chunk_hashes_of(bytes, chunk)});
+    inputs.push_back({member, "", bytes, 0644});
+  };
+  add("changelog.json", "{\"artifacts\":[]}");
+  for (const auto& i : images) {
+    add("images/" + i.uuid + ".imgmanifest", manifest_json(i));
+    add("images/" + i.uuid + ".imgfile", i.file);
+    manifest::BundleArtifact a;
+    a.role = i.role;
+    if (i.role == "service-image") a.services = {i.name};
+    a.uuid = i.uuid;
+    a.name = i.name;
+    a.version = i.version;
+    a.published_at = "2025-01-01T00:00:00.000Z";
+    a.manifest_member = "images/" + i.uuid + ".imgmanifest";
+    a.file_member = "images/" + i.uuid + ".imgfile";
+    a.stage_as = i.stage_as.empty() ? "/usbkey/images/" + i.uuid + ".imgfile" : i.stage_as;
+    ix.artifacts.push_back(a);
+  }
+  if (edit) edit(ix);
+  ix.bundle_id = manifest::bundle_id_for(ix.members);
+  b.index_bytes = ix.serialize();
+  b.path = dir.file(name);
+  bundles::WriterOptions options;
+  options.threads = 1;
+  bundles::write_bundle(b.path, b.index_bytes, inputs, options);
+  return b;
+}
+
+// A scratch headnode root with the directories a headnode has.
+inline void make_root(const std::string& root) {
+  for (const char* d : {"/usbkey", "/usbkey/images", "/usbkey/extra", "/usbkey/extra/agents",
+                        "/var", "/var/run", "/var/sdcadm", "/var/log"}) {
+    ::mkdir((root + d).c_str(), 0755);
+  }
+}
+
+// Every regular file below `dir`, relative to it, sorted.
+inline std::vector<std::string> files_below(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out.push_back(e.path().string().substr(dir.size()));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace installer_test

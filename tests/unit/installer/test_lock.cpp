@@ -1,0 +1,114 @@
+// fcntl locks: taken, held by another process (wait notice, timeout naming the holder),
+// released when the holder goes.
+#include "installer_support.hpp"
+
+#include <installer/lock.hpp>
+
+#include <csignal>
+#include <thread>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace installer;
+using namespace installer_test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A child process that takes the lock, reports through a pipe, and holds it until killed.
+pid_t hold_in_child(const std::string& path) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    try {
+      FileLock lock = FileLock::acquire(path, "test lock");
+      (void)!::write(fds[1], "L", 1);
+      for (;;) ::pause();
+    } catch (...) {
+      ::_exit(3);
+    }
+  }
+  ::close(fds[1]);
+  char c = 0;
+  REQUIRE(::read(fds[0], &c, 1) == 1);
+  ::close(fds[0]);
+  return pid;
+}
+
+void stop_child(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+}  // namespace
+
+TEST_CASE("a free lock is taken at once and released", "[lock]") {
+  TempDir dir;
+  const std::string path = dir.file("sdcadm.lock");
+  {
+    FileLock lock = FileLock::acquire(path, "sdcadm lock");
+    CHECK(lock.held());
+    CHECK(exists(path));
+  }
+  // Released: another process can take it.
+  const pid_t child = hold_in_child(path);
+  CHECK(lock_holder(path) == child);
+  stop_child(child);
+  CHECK(lock_holder(path) == 0);
+}
+
+TEST_CASE("a lock held by another process: notice, then Error(locked) naming the holder", "[lock]") {
+  TempDir dir;
+  const std::string path = dir.file("sdcadm.lock");
+  const pid_t child = hold_in_child(path);
+  LockOptions options;
+  options.timeout = 600ms;
+  options.retry = 50ms;
+  options.notice_after = 100ms;
+  long noticed_pid = -1;
+  int notices = 0;
+  options.on_wait = [&](long pid) {
+    noticed_pid = pid;
+    ++notices;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const auto msg = message_of([&] { FileLock::acquire(path, "sdcadm lock", options); });
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= 600ms);
+  CHECK(notices == 1);
+  CHECK(noticed_pid == child);
+  CHECK(msg.find("sdcadm lock is held by process " + std::to_string(child)) == 0);
+  CHECK(code_of([&] { FileLock::acquire(path, "sdcadm lock", options); }) == common::ExitCode::locked);
+  stop_child(child);
+  options.timeout = 5s;
+  FileLock lock = FileLock::acquire(path, "sdcadm lock", options);
+  CHECK(lock.held());
+}
+
+TEST_CASE("the lock is taken as soon as the holder lets go", "[lock]") {
+  TempDir dir;
+  const std::string path = dir.file("sdcadm.lock");
+  const pid_t child = hold_in_child(path);
+  std::thread releaser([child] {
+    std::this_thread::sleep_for(300ms);
+    stop_child(child);
+  });
+  LockOptions options;
+  options.timeout = 10s;
+  options.retry = 50ms;
+  const auto start = std::chrono::steady_clock::now();
+  FileLock lock = FileLock::acquire(path, "sdcadm lock", options);
+  releaser.join();
+  CHECK(lock.held());
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE("a lock file in a missing directory is an I/O error", "[lock]") {
+  TempDir dir;
+  CHECK(code_of([&] { FileLock::acquire(dir.file("no/such/dir.lock"), "sdcadm lock"); }) ==
+        common::ExitCode::io);
+}

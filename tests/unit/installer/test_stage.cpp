@@ -1,0 +1,171 @@
+// The staging pass over real bundles: files land verified, re-runs keep them, and any bad
+// bundle, inconsistent manifest or lack of space stages nothing.
+#include "installer_support.hpp"
+
+#include <installer/free_space.hpp>
+#include <installer/stage.hpp>
+
+#include <bundles/byte_source.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+using namespace installer;
+using namespace installer_test;
+
+namespace {
+
+struct Scene {
+  TempDir dir;
+  std::string root = dir.file("hn");
+  Paths paths;
+  Scene() {
+    ::mkdir(root.c_str(), 0755);
+    make_root(root);
+    paths = Paths::under(root);
+  }
+  // Files written under the root other than the empty directories make_root made.
+  std::vector<std::string> written() const { return files_below(root); }
+};
+
+void flip_byte(const std::string& path, std::uint64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(&c, 1);
+}
+
+std::uint64_t file_size(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+}  // namespace
+
+TEST_CASE("stage writes every image, manifest, shar and platform, verified", "[stage]") {
+  Scene s;
+  const auto images = default_images();
+  const auto bundle = write_test_bundle(s.dir, images);
+  std::vector<std::string> staged;
+  StageOptions options;
+  options.on_staged = [&](const StagedImage& i) { staged.push_back(i.uuid); };
+  std::uint64_t last_progress = 0;
+  options.progress = [&](std::uint64_t done, std::uint64_t total) {
+    CHECK(done <= total);
+    last_progress = done;
+  };
+  const auto r = stage_bundle(bundle.path, s.paths, options);
+  CHECK(r.bundle_id == bundle.index.bundle_id);
+  CHECK(r.files == 8);
+  CHECK(r.written == 8);
+  CHECK(r.already == 0);
+  CHECK(r.payload_read);
+  CHECK(last_progress == file_size(bundle.path));
+  CHECK(staged == std::vector<std::string>{uuid_n(1), uuid_n(2), uuid_n(3), uuid_n(4)});
+  for (const auto& i : images) {
+    const auto& plan_image = *std::find_if(r.plan.images.begin(), r.plan.images.end(),
+                                           [&](const StagedImage& p) { return p.uuid == i.uuid; });
+    CHECK(slurp(plan_image.file_path) == i.file);
+    CHECK(slurp(plan_image.manifest_path) == manifest_json(i));
+  }
+  CHECK(exists(s.root + "/usbkey/extra/agents/agents-master-20250101T000000Z-g3.sh"));
+  CHECK(exists(s.root + "/var/sdcadm/install/manifests/" + uuid_n(4) + ".imgmanifest"));
+  for (const auto& f : s.written()) CHECK(f.find("sdcadm-install-tmp") == std::string::npos);
+}
+
+TEST_CASE("a re-run keeps verified files, reads no payload, replaces a damaged file", "[stage]") {
+  Scene s;
+  const auto bundle = write_test_bundle(s.dir, default_images());
+  stage_bundle(bundle.path, s.paths, {});
+  auto again = stage_bundle(bundle.path, s.paths, {});
+  CHECK(again.written == 0);
+  CHECK(again.already == 8);
+  CHECK(!again.payload_read);
+  const std::string victim = s.root + "/usbkey/images/" + uuid_n(2) + ".imgfile";
+  flip_byte(victim, 2400000);  // in the last chunk: size is right, a hash is not
+  again = stage_bundle(bundle.path, s.paths, {});
+  CHECK(again.written == 1);
+  CHECK(again.payload_read);
+  CHECK(slurp(victim) == default_images()[1].file);
+}
+
+TEST_CASE("a tampered, truncated or foreign bundle stages nothing", "[stage]") {
+  Scene s;
+  const auto bundle = write_test_bundle(s.dir, default_images());
+  const std::uint64_t size = file_size(bundle.path);
+  SECTION("a flipped byte near the end (after most members streamed)") {
+    flip_byte(bundle.path, size - 40000);
+    const auto code = code_of([&] { stage_bundle(bundle.path, s.paths, {}); });
+    CHECK((code == common::ExitCode::bundle_hash || code == common::ExitCode::bundle_corrupt));
+  }
+  SECTION("truncated in the last member") {
+    REQUIRE(::truncate(bundle.path.c_str(), static_cast<off_t>(size - 30000)) == 0);
+    CHECK(code_of([&] { stage_bundle(bundle.path, s.paths, {}); }) == common::ExitCode::bundle_truncated);
+  }
+  SECTION("truncated as a stream") {
+    std::string bytes = slurp(bundle.path);
+    bytes.resize(bytes.size() - 100);
+    CHECK(code_of([&] { stage_bundle(bundles::memory_source(bytes), s.paths, {}); }) ==
+          common::ExitCode::bundle_truncated);
+  }
+  SECTION("an index other than the one whose signatures were checked") {
+    StageOptions options;
+    options.expected_index = bundle.index_bytes + " ";
+    CHECK(code_of([&] { stage_bundle(bundle.path, s.paths, options); }) == common::ExitCode::trust_mismatch);
+  }
+  CHECK(s.written().empty());
+}
+
+TEST_CASE("a manifest that does not describe its file stages nothing", "[stage]") {
+  Scene s;
+  auto images = default_images();
+  images[2].manifest_sha1 = std::string(40, 'a');
+  const auto bundle = write_test_bundle(s.dir, images);
+  const auto msg = message_of([&] { stage_bundle(bundle.path, s.paths, {}); });
+  CHECK(msg.find("image " + uuid_n(3) + " (agentsshar@") == 0);
+  CHECK(msg.find("nothing was staged") != std::string::npos);
+  CHECK(code_of([&] { stage_bundle(bundle.path, s.paths, {}); }) == common::ExitCode::integrity);
+  CHECK(s.written().empty());
+}
+
+TEST_CASE("too little space is refused before anything is written", "[stage]") {
+  Scene s;
+  const auto bundle = write_test_bundle(s.dir, default_images());
+  ::setenv("SDCB_TEST_FREE_BYTES", std::to_string(k_space_reserve + 1000000).c_str(), 1);
+  const auto code = code_of([&] { stage_bundle(bundle.path, s.paths, {}); });
+  ::unsetenv("SDCB_TEST_FREE_BYTES");
+  CHECK(code == common::ExitCode::no_space);
+  CHECK(s.written().empty());
+  StageOptions skip;
+  skip.space = SpaceCheck::skip;
+  ::setenv("SDCB_TEST_FREE_BYTES", "0", 1);
+  const auto r = stage_bundle(bundle.path, s.paths, skip);
+  ::unsetenv("SDCB_TEST_FREE_BYTES");
+  CHECK(r.written == 8);
+}
+
+TEST_CASE("temp files of an interrupted run are removed", "[stage]") {
+  Scene s;
+  const auto bundle = write_test_bundle(s.dir, default_images());
+  const std::string leftover = s.root + "/usbkey/images/.old.imgfile.sdcadm-install-tmp";
+  std::ofstream(leftover) << "half";
+  const std::string other = s.root + "/usbkey/images/keep.txt";
+  std::ofstream(other) << "not ours";
+  stage_bundle(bundle.path, s.paths, {});
+  CHECK(!exists(leftover));
+  CHECK(exists(other));
+}
+
+TEST_CASE("staging from a stream equals staging from a file", "[stage]") {
+  Scene a, b;
+  const auto bundle = write_test_bundle(a.dir, default_images());
+  stage_bundle(bundle.path, a.paths, {});
+  stage_bundle(bundles::memory_source(slurp(bundle.path)), b.paths, {});
+  const auto files = a.written();
+  CHECK(files == b.written());
+  for (const auto& f : files) CHECK(slurp(a.root + f) == slurp(b.root + f));
+}
