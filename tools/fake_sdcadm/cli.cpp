@@ -1,0 +1,199 @@
+#include <tools/fake_sdcadm/cli.hpp>
+
+#include <tools/fake_sdcadm/commands.hpp>
+#include <tools/fake_sdcadm/prompt.hpp>
+#include <tools/fake_sdcadm/state.hpp>
+
+#include <common/error.hpp>
+#include <common/log.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iostream>
+#include <iterator>
+
+namespace fake_sdcadm {
+
+namespace {
+
+struct Args {
+  bool json = false;
+  std::vector<std::string> words;
+  UpOptions up;
+  SelfUpdateOptions self;
+  AgentsOptions agents;
+  bool agents_latest = false;
+  bool gz_latest = false;
+  std::string file;
+};
+
+using Action = std::function<void(const Context&)>;
+
+std::string read_stdin_bounded() {
+  std::string text;
+  char buf[65536];
+  while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(std::cin.gcount()));
+    if (text.size() > (2u << 20)) break;  // parse_spec refuses more than 1 MiB anyway
+  }
+  return text;
+}
+
+CLI::App* command(CLI::App& parent, const std::string& name, const std::string& alias,
+                  const std::string& help, std::string& current, Action& action, Action run) {
+  CLI::App* sub = parent.add_subcommand(name, help);
+  if (!alias.empty()) sub->alias(alias);
+  const std::string path = parent.get_parent() != nullptr ? parent.get_name() + " " + name : name;
+  sub->callback([&current, &action, path, run] {
+    current = path;
+    action = run;
+  });
+  return sub;
+}
+
+void add_read_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
+  auto out = [&a] { return a.json ? Output::json : Output::table; };
+  auto* insts = command(app, "instances", "insts", "list core instances", cur, act,
+                        [&a, out](const Context& c) { cmd_insts(c, out(), a.words); });
+  insts->add_flag("-j,--json", a.json, "JSON output");
+  insts->add_option("filters", a.words, "type=vm|agent, svc=NAME or a name");
+  auto* svcs = command(app, "services", "svcs", "list services", cur, act,
+                       [out](const Context& c) { cmd_svcs(c, out()); });
+  svcs->add_flag("-j,--json", a.json, "JSON output");
+  auto* health = command(app, "check-health", "health", "check instances' health", cur, act,
+                         [&a, out](const Context& c) { cmd_check_health(c, out(), a.words); });
+  health->add_flag("-j,--json", a.json, "JSON output");
+  health->add_option("filters", a.words, "service, instance, alias or type=vm|agent");
+}
+
+void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
+  auto* up = command(app, "update", "up", "update core services (spec on stdin)", cur, act,
+                     [&a](const Context& c) {
+                       const bool from_stdin = a.up.args.empty() && !a.up.all && !stdin_is_tty();
+                       cmd_up(c, a.up, from_stdin ? read_stdin_bounded() : std::string());
+                     });
+  up->add_flag("-y,--yes", a.up.yes, "answer yes to the confirmation");
+  up->add_flag("-n,--dry-run", a.up.dry_run, "show the plan only");
+  up->add_flag("-a,--all", a.up.all, "update all services (needs the updates server)");
+  up->add_flag("-I,--just-images", a.up.just_images, "only import images");
+  up->add_flag("--force-same-image", a.up.force_same_image, "update even to the current image");
+  up->add_option("args", a.up.args, "SVC, SVC@IMAGE-UUID, SVC@VERSION or INSTANCE");
+
+  auto* self = command(app, "self-update", "", "update sdcadm itself", cur, act,
+                       [&a](const Context& c) { cmd_self_update(c, a.self); });
+  self->add_option("image", a.self.image, "sdcadm image UUID");
+  self->add_flag("--latest", a.self.latest, "the latest sdcadm image");
+  self->add_flag("-n,--dry-run", a.self.dry_run, "show what would happen");
+  self->add_flag("--allow-major-update", a.self.allow_major, "allow a new major version");
+  self->add_option("-C,--channel", a.self.channel, "update channel");
+  self->add_option("-S,--source", a.self.source, "IMGAPI URL to update from");
+
+  CLI::App* platform = app.add_subcommand("platform", "platform commands");
+  platform->require_subcommand(1);
+  command(*platform, "install", "", "install a platform from a local file", cur, act,
+          [&a](const Context& c) { cmd_platform_install(c, a.file); })
+      ->add_option("file", a.file, "platform-<branch>-<stamp>.tgz")->required();
+}
+
+void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
+  CLI::App* exp = app.add_subcommand("experimental", "experimental commands");
+  exp->require_subcommand(1);
+  auto* agents = command(*exp, "update-agents", "", "update agents from an agentsshar", cur, act,
+                         [&a](const Context& c) {
+                           AgentsOptions o = a.agents;
+                           if (!a.agents_latest && !a.words.empty()) {
+                             o.agentsshar = a.words.front();
+                             o.servers.assign(a.words.begin() + 1, a.words.end());
+                           } else {
+                             o.servers = a.words;
+                           }
+                           cmd_update_agents(c, o);
+                         });
+  agents->add_option("args", a.words, "AGENTSSHAR (file or image UUID), then SERVER...");
+  agents->add_flag("--latest", a.agents_latest, "the latest agentsshar (needs the updates server)");
+  agents->add_flag("-a,--all", a.agents.all, "all servers");
+  agents->add_flag("-y,--yes", a.agents.yes, "answer yes to the confirmation");
+  auto* gz = command(*exp, "update-gz-tools", "", "update the headnode tools", cur, act,
+                     [&a](const Context& c) {
+                       if (a.file.empty() && !a.gz_latest) {
+                         throw common::Error(common::ExitCode::usage,
+                                             "IMAGE-UUID, PATH-TO-INSTALLER or --latest is required");
+                       }
+                       cmd_update_gz_tools(c, a.gz_latest ? "--latest" : a.file);
+                     });
+  gz->add_option("file", a.file, "gz-tools tarball (an image UUID is refused offline)");
+  gz->add_flag("--latest", a.gz_latest, "the latest gz-tools (needs the updates server)");
+  command(*exp, "update-other", "", "SAPI and metadata fixups", cur, act,
+          [](const Context& c) { cmd_update_other(c); });
+}
+
+// The command a parse error belongs to ("update", "experimental update-agents"), for the
+// "sdcadm <command>: error:" prefix.
+std::string parsed_command(CLI::App& app) {
+  std::string name;
+  CLI::App* level = &app;
+  for (bool found = true; found;) {
+    found = false;
+    for (CLI::App* sub : level->get_subcommands([](CLI::App* a) { return a->count() > 0; })) {
+      name += (name.empty() ? "" : " ") + sub->get_name();
+      level = sub;
+      found = true;
+      break;
+    }
+  }
+  return name;
+}
+
+int print_error(const std::string& cmd, const std::string& message) {
+  std::cerr << "sdcadm" << (cmd.empty() ? "" : " " + cmd) << ": error: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"fake-sdcadm: the simulated headnode's sdcadm (FAKE_SDCADM_ROOT)", "sdcadm"};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  double hold_seconds = -1;
+  app.add_flag("--version", version, "print the sdcadm version");
+  app.add_option("--hold-lock", hold_seconds, "test helper: hold the sdcadm lock SECONDS")->group("");
+  Args args;
+  std::string current;
+  Action action;
+  add_read_commands(app, args, current, action);
+  add_update_commands(app, args, current, action);
+  add_experimental(app, args, current, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return print_error(parsed_command(app), e.what());
+  }
+  common::log::configure({"sdcadm", "", common::log::Level::debug, common::log::Level::warn});
+  try {
+    Context ctx{Root::from_env(), std::vector<std::string>(argv + 1, argv + argc), std::cout};
+    if (version) {
+      const common::Json sdcadm = State::load(ctx.root).json()["sdcadm"];
+      std::cout << "sdcadm " << sdcadm["version"].get<std::string>() << " ("
+                << sdcadm["buildstamp"].get<std::string>() << ")\n";
+    } else if (hold_seconds >= 0) {
+      hold_lock(ctx, hold_seconds);
+    } else if (action) {
+      action(ctx);
+    } else {
+      std::cerr << app.help();
+      return print_error("", "no command given");
+    }
+  } catch (const common::Error& e) {
+    std::cout.flush();
+    return print_error(current, e.what());
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    return print_error(current, std::string("internal error: ") + e.what());
+  }
+  return 0;
+}
+
+}  // namespace fake_sdcadm

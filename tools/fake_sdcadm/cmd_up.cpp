@@ -1,0 +1,170 @@
+// sdcadm update|up (sdcadm.md §2): spec from stdin or arguments, validated like the real
+// one, planned against the state and the DC IMGAPI, confirmed, then every instance of each
+// change moves to its image. Holds the sdcadm lock from planning to the end, like
+// genUpdatePlan + execUpdatePlan.
+#include <tools/fake_sdcadm/commands.hpp>
+#include <tools/fake_sdcadm/fault.hpp>
+#include <tools/fake_sdcadm/plan.hpp>
+#include <tools/fake_sdcadm/prompt.hpp>
+
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+#include <imgapi/client.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <sys/stat.h>
+
+namespace fake_sdcadm {
+
+using common::Error;
+using common::ExitCode;
+
+namespace {
+
+const char* k_reprov_lock = "/var/sdcadm/reprovFailLock.json";
+
+std::vector<Change> changes_from(const UpOptions& o, const std::string& stdin_text,
+                                 const State& state) {
+  if (o.all) {
+    throw Error(ExitCode::network, "--all needs the updates server (https://updates.tritondatacenter.com) "
+                                   "to find the latest images, which this offline DC cannot reach: "
+                                   "give the spec on stdin with image UUIDs");
+  }
+  if (o.args.empty()) {
+    if (stdin_is_tty()) throw Error(ExitCode::usage, "If updating all instances, --all is a required option.");
+    return parse_spec(stdin_text);
+  }
+  std::vector<Change> changes;
+  for (const std::string& arg : o.args) {
+    const std::string name = arg.substr(0, arg.find('@'));
+    changes.push_back(change_from_arg(arg, state.find_service(name) != nullptr));
+  }
+  return changes;
+}
+
+std::string zone_of(const common::Json& inst) {
+  const std::string zone = string_field(inst, "zonename");
+  return zone.empty() ? string_field(inst, "instance") : zone;
+}
+
+std::string image_label(const manifest::ImageManifest& image) {
+  return "(" + image.name() + "@" + image.version() + ")";
+}
+
+// The plan summary of do_update.js (sdcadm.md §2.7), 4-space indented.
+void print_plan(const Context& ctx, const Plan& plan, const State& state) {
+  ctx.out << "\nThis update will make the following changes:\n";
+  for (const PlannedChange& pc : plan.changes) {
+    const common::Json& insts = state.instances();
+    if (pc.kind == Change::Kind::update_instance) {
+      const common::Json& in = insts[pc.instances.front()];
+      ctx.out << "    update instance \"" << in.at("instance").get<std::string>() << "\" ("
+              << string_field(in, "alias") << ")\n    of service \"" << pc.service << "\" to image "
+              << pc.image.uuid() << "\n        " << image_label(pc.image) << "\n";
+      continue;
+    }
+    ctx.out << "    update \"" << pc.service << "\" service to image " << pc.image.uuid() << "\n        "
+            << image_label(pc.image) << ":\n";
+    for (const std::size_t i : pc.instances) {
+      ctx.out << "        instance \"" << zone_of(insts[i])
+              << "\" (" << string_field(insts[i], "alias") << ") on server "
+              << insts[i].at("server").get<std::string>() << "\n";
+    }
+  }
+  ctx.out << "\n";
+}
+
+void check_reprov_lock(const Context& ctx) {
+  struct stat st {};
+  if (::stat(ctx.root.path(k_reprov_lock).c_str(), &st) != 0) return;
+  throw Error(ExitCode::reprov_lock,
+              std::string("Update is locked because of an earlier core zone reprovision failure during\n"
+                          "an \"sdcadm update\". Some details of the failure are in:\n    ") +
+                  k_reprov_lock + "\nYou must manually recover or delete that core zone instance, then\n"
+                  "remove \"" + k_reprov_lock + "\" to continue.\n"
+                  "See <https://smartos.org/bugview/TOOLS-1241> for details.");
+}
+
+// Work dir and plan.json, as execUpdatePlan writes them (sdcadm.md §2.8).
+void write_work_dir(const Context& ctx, const Plan& plan, const State& state) {
+  const std::string stamp = now_iso8601();
+  const std::string dir = "/var/sdcadm/updates/" + stamp.substr(0, 4) + stamp.substr(5, 2) +
+                          stamp.substr(8, 5) + stamp.substr(14, 2) + stamp.substr(17, 2) + "Z";
+  ctx.out << "Create work dir: " << dir << "\n";
+  std::filesystem::create_directories(ctx.root.path(dir));
+  State target = state;
+  apply_plan(plan, target);
+  common::Json changes = common::Json::array();
+  for (const PlannedChange& pc : plan.changes) {
+    changes.push_back({{"type", pc.kind == Change::Kind::update_instance ? "update-instance" : "update-service"},
+                       {"service", *state.find_service(pc.service)},
+                       {"image", pc.image.json()}});
+  }
+  const common::Json doc = {{"v", 1}, {"targ", target.instances()}, {"changes", changes}, {"justImages", false}};
+  common::write_file_atomic(ctx.root.path(dir + "/plan.json"), common::dump_json(doc, 4) + "\n");
+}
+
+// Runs the plan: progress per instance; a matching fault fails before anything changes.
+void execute(const Context& ctx, const Plan& plan, State& state) {
+  const auto fault = active_fault(state);
+  write_work_dir(ctx, plan, state);
+  for (const PlannedChange& pc : plan.changes) {
+    if (plan.changes.size() > 1) ctx.out << "--- Updating " << pc.service << " ...\n";
+    for (const std::size_t i : pc.instances) {
+      const common::Json& in = state.instances()[i];
+      const std::string zone = zone_of(in);
+      ctx.out << "Reprovisioning VM " << zone << " on server " << in.at("server").get<std::string>() << "\n";
+      fire_fault(fault, "up", pc.service,
+                 "error reprovisioning VM " + zone + " (" + string_field(in, "alias") + ") of service \"" +
+                     pc.service + "\" to image " + pc.image.uuid() +
+                     ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
+      ctx.out << "Waiting for " << pc.service << " instance " << zone << " to come up\n";
+    }
+  }
+  apply_plan(plan, state);
+}
+
+}  // namespace
+
+void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_text) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<Change> changes = changes_from(o, stdin_text, State::load(ctx.root));
+  const FileLock lock = take_sdcadm_lock(ctx);
+  const StateLock state_lock(ctx.root);
+  State state = State::load(ctx.root);
+  for (const Change& ch : changes) {
+    if (ch.kind == Change::Kind::update_service) {
+      ctx.out << "Finding candidate update images for the \"" << ch.service << "\" service.\n";
+    }
+  }
+  imgapi::Client imgapi(dc_imgapi_url(ctx.root));
+  const Plan plan = make_plan(changes, state, load_name_map(ctx.root),
+                              [&](const std::string& uuid) { return imgapi.find_image(uuid); },
+                              o.force_same_image ? SameImage::force : SameImage::drop);
+  if (plan.changes.empty() || o.just_images) {
+    ctx.out << (o.just_images ? "Up-to-date (all images are imported).\n" : "Up-to-date.\n");
+    if (!o.dry_run) {
+      state.append_log(ctx.argv);
+      state.save(ctx.root);
+    }
+    return;
+  }
+  print_plan(ctx, plan, state);
+  if (!o.yes && !confirm("Would you like to continue?")) {
+    ctx.out << "Aborting update\n";
+    return;
+  }
+  if (o.dry_run) {
+    ctx.out << "[dry-run] done\nUpdated successfully (elapsed 0s).\n";
+    return;
+  }
+  check_reprov_lock(ctx);
+  execute(ctx, plan, state);
+  state.append_log(ctx.argv);
+  state.save(ctx.root);
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
+  ctx.out << "Updated successfully (elapsed " << secs.count() << "s).\n";
+}
+
+}  // namespace fake_sdcadm

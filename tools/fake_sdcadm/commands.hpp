@@ -1,0 +1,71 @@
+#pragma once
+// fake-sdcadm's subcommands (one file each, see docs/simulated-headnode.md). Each prints
+// sdcadm-like output on the context's `out`, and throws common::Error on failure; main()
+// prints "sdcadm <cmd>: error: <message>" and exits 1, as sdcadm does for every error.
+
+#include <tools/fake_sdcadm/lock.hpp>
+#include <tools/fake_sdcadm/root.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace fake_sdcadm {
+
+struct Context {
+  Root root;
+  std::vector<std::string> argv;  // as given, for the state's log
+  std::ostream& out;
+};
+
+// Takes <root>/var/run/sdcadm.lock for as long as the result lives (lock.hpp), printing
+// "Waiting for sdcadm lock" after 1 s.
+FileLock take_sdcadm_lock(const Context& ctx);
+
+enum class Output { table, json };
+
+// sdcadm instances|insts [-j] [FILTER...]: type=vm|agent, svc=NAME or a bare name.
+void cmd_insts(const Context& ctx, Output output, const std::vector<std::string>& filters);
+// sdcadm services|svcs [-j].
+void cmd_svcs(const Context& ctx, Output output);
+// sdcadm check-health [-j] [SERVICE|INSTANCE...]
+void cmd_check_health(const Context& ctx, Output output, const std::vector<std::string>& filters);
+
+struct UpOptions {
+  std::vector<std::string> args;  // svc, svc@uuid, svc@version, inst...
+  bool all = false;
+  bool yes = false;
+  bool dry_run = false;
+  bool just_images = false;
+  bool force_same_image = false;
+};
+// sdcadm update|up; the spec comes from stdin when there are no args and no --all.
+void cmd_up(const Context& ctx, const UpOptions& options, const std::string& stdin_text);
+
+struct SelfUpdateOptions {
+  std::string image;  // UUID, or "" with latest
+  bool latest = false;
+  bool dry_run = false;
+  bool allow_major = false;
+  std::string channel;
+  std::string source;
+};
+void cmd_self_update(const Context& ctx, const SelfUpdateOptions& options);
+
+struct AgentsOptions {
+  std::string agentsshar;  // local path or image UUID
+  bool all = false;
+  std::vector<std::string> servers;
+  bool yes = false;
+};
+void cmd_update_agents(const Context& ctx, const AgentsOptions& options);
+
+void cmd_update_gz_tools(const Context& ctx, const std::string& file);
+void cmd_update_other(const Context& ctx);
+void cmd_platform_install(const Context& ctx, const std::string& file);
+
+// Test helper (fake-sdcadm --hold-lock SECONDS): holds the sdcadm lock, prints "locked"
+// once it has it, and releases it after SECONDS.
+void hold_lock(const Context& ctx, double seconds);
+
+}  // namespace fake_sdcadm
