@@ -21,6 +21,7 @@
 #include <common/progress.hpp>
 
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 namespace installer {
@@ -146,17 +147,24 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   const SdcadmRunner runner(globals.sdcadm);
   const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
   const Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths), options);
-  const Journal journal = Journal::open(paths.journal_dir, bundle.index().bundle_id, bundle.digest);
+  // plan writes nothing: the journal is only read when an apply has made one.
+  const bool has_journal = ::access(paths.journal_dir.c_str(), F_OK) == 0;
+  const std::optional<Journal> journal =
+      has_journal ? std::optional<Journal>(Journal::open(paths.journal_dir, bundle.index().bundle_id, bundle.digest))
+                  : std::nullopt;
+  const bool finished = journal && journal->finished();
   if (args.json) {
     common::Json j = plan_json(plan);
     j["ok"] = true;
-    j["applied"] = journal.finished();
+    j["applied"] = finished;
     print_json(j);
     return;
   }
   std::cout << plan_text(plan);
-  if (journal.finished()) std::cout << "note: this bundle was applied completely (" << journal.finished_at() << ")\n";
-  else if (journal.exists_on_disk()) std::cout << "note: an earlier apply stopped at " << journal.stopped_at() << "; apply resumes there\n";
+  if (finished) std::cout << "note: this bundle was applied completely (" << journal->finished_at() << ")\n";
+  else if (journal && journal->exists_on_disk()) {
+    std::cout << "note: an earlier apply stopped at " << journal->stopped_at() << "; apply resumes there\n";
+  }
   std::cout << "[dry-run] nothing was changed\n" << std::flush;
 }
 

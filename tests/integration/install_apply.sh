@@ -17,6 +17,7 @@ grep -qF "update \"imgapi\" service (1 instance) to image $new_imgapi (" plan.tx
 grep -qxF "    1 instance will be updated from image $old_imgapi" plan.txt || fail "imgapi break-out line"
 expect_in plan.txt "[dry-run] nothing was changed" "plan is a dry run"
 check_eq "$(st 's.log.length')" 0 "plan ran no mutating sdcadm command"
+[[ ! -e "$HN/var/sdcadm/install" ]] || fail "plan wrote under /var/sdcadm/install"
 expect_exit 0 inst apply -n b.sdc
 cmp -s last.out plan.txt || fail "apply -n prints what plan prints"
 pass "plan: break-out per service, changes nothing"
