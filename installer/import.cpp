@@ -136,9 +136,24 @@ void require_external_origin(imgapi::Client& client, const ImportItem& item) {
   }
 }
 
-// One attempt: returns the outcome, or throws with the half-made image removed.
-ImportOutcome import_once(imgapi::Client& client, const ImportItem& item,
-                          const std::function<void(std::uint64_t)>& progress) {
+// Deletes the half-made image on a fresh connection: after a failed upload the old one
+// may still carry unsent body bytes the server would read as the next request.
+void remove_half_made(const std::string& url, const imgapi::ClientOptions& options,
+                      const ImportItem& item) {
+  try {
+    imgapi::Client fresh(url, options);
+    fresh.delete_image(item.image.uuid);
+  } catch (const std::exception& e) {
+    common::log::warn("could not remove the half-imported " + what_of(item) + " (" + e.what() +
+                      "); the next run removes it");
+  }
+}
+
+// One attempt on a new connection: returns the outcome, or throws with the half-made
+// image removed.
+ImportOutcome import_once(const std::string& url, const imgapi::ClientOptions& options,
+                          const ImportItem& item, const std::function<void(std::uint64_t)>& progress) {
+  imgapi::Client client(url, options);
   const auto before = existing_state(client, item);
   if (before == ImportOutcome::already_active) return *before;
   require_external_origin(client, item);
@@ -159,18 +174,13 @@ ImportOutcome import_once(imgapi::Client& client, const ImportItem& item,
                         item.manifest.published_at() + " to " + active.published_at());
     }
   } catch (...) {
-    try {
-      client.delete_image(item.image.uuid);
-    } catch (const std::exception& e) {
-      common::log::warn("could not remove the half-imported " + what_of(item) + " (" + e.what() +
-                        "); the next run removes it");
-    }
+    remove_half_made(url, options, item);
     throw;
   }
   return before.value_or(ImportOutcome::imported);
 }
 
-ImportedImage import_with_retries(imgapi::Client& client, const ImportItem& item,
+ImportedImage import_with_retries(const std::string& url, const ImportItem& item,
                                   const ImportOptions& options,
                                   const std::function<void(std::uint64_t)>& progress) {
   ImportedImage out{item.image.uuid, item.image.name, item.image.version,
@@ -178,7 +188,7 @@ ImportedImage import_with_retries(imgapi::Client& client, const ImportItem& item
   auto pause = options.backoff;
   for (int attempt = 1;; ++attempt) {
     try {
-      out.outcome = import_once(client, item, progress);
+      out.outcome = import_once(url, options.client, item, progress);
       out.attempts = out.outcome == ImportOutcome::already_active ? 0 : attempt;
       return out;
     } catch (const Error& e) {
@@ -232,10 +242,9 @@ ImportReport import_images(const std::string& imgapi_url, const std::vector<Impo
   }
   const auto work = [&](unsigned w) {
     try {
-      imgapi::Client client(imgapi_url, options.client);
       while (const auto i = scheduler.next()) {
         auto& slot = *slots[w];
-        report.images[*i] = import_with_retries(client, items[*i], options,
+        report.images[*i] = import_with_retries(imgapi_url, items[*i], options,
                                                 [&](std::uint64_t done) { progress.upload(slot, done); });
         slot = 0;
         progress.add_done(items[*i].file.size);

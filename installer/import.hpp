@@ -8,7 +8,8 @@
 //     same uuid and published_at) -> AddImageFile (compression, sha1; streamed from the
 //     staged file) -> ActivateImage; a failure after the import deletes the half-made
 //     image, so no image is left unactivated;
-//   * `concurrency` images at a time, one imgapi::Client per worker; after the first
+//   * `concurrency` images at a time, a new imgapi::Client (connection) per attempt, so a
+//     connection a failed upload left in an unknown state is never reused; after the first
 //     failure no new image starts (like TOOLS-1767), the ones running finish, and the
 //     first error is thrown;
 //   * network failures and 5xx replies are retried per image, `attempts` times in all,
