@@ -22,6 +22,14 @@ expect_exit 0 inst apply -n b.sdc
 cmp -s last.out plan.txt || fail "apply -n prints what plan prints"
 pass "plan: break-out per service, changes nothing"
 
+# --- avail: what the bundle offers against what runs ----------------------------------------------
+expect_exit 0 inst avail b.sdc imgapi sapi -c -j
+check_eq "$(jsonf last.out 'b.services.map((s) => s.service + ":" + s.offer).join(",")')" "imgapi:newer,sapi:newer" "avail -j"
+check_eq "$(jsonf last.out 'b.services[0].current[0].image')" "$old_imgapi" "avail: what runs now"
+expect_exit 0 inst avail b.sdc imgapi
+expect_in last.out "imgapi               newer" "avail text"
+pass "avail"
+
 # --- -f SPEC.json limits the plan ----------------------------------------------------------------
 echo '[{"service": "imgapi"}, {"service": "sapi"}]' >spec.json
 expect_exit 0 inst plan b.sdc -f spec.json -j
