@@ -48,6 +48,11 @@ int run(int argc, char** argv) {
   register_verify(app, globals);
   register_stage(app, globals);
   register_import(app, globals);
+  register_apply(app, globals);
+  register_plan(app, globals);
+  register_avail(app, globals);
+  register_inventory(app, globals);
+  register_history(app, globals);
 
   std::vector<std::string> commands;
   for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());

@@ -27,5 +27,10 @@ int run(int argc, char** argv);
 void register_verify(CLI::App& app, const Globals& globals);
 void register_stage(CLI::App& app, const Globals& globals);
 void register_import(CLI::App& app, const Globals& globals);
+void register_apply(CLI::App& app, const Globals& globals);
+void register_plan(CLI::App& app, const Globals& globals);
+void register_avail(CLI::App& app, const Globals& globals);
+void register_inventory(CLI::App& app, const Globals& globals);
+void register_history(CLI::App& app, const Globals& globals);
 
 }  // namespace installer

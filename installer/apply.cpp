@@ -1,0 +1,243 @@
+#include <installer/apply.hpp>
+
+#include <installer/plan_text.hpp>
+
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+#include <common/log.hpp>
+
+#include <chrono>
+#include <sys/stat.h>
+
+namespace installer {
+namespace {
+
+using common::Error;
+using common::ExitCode;
+
+const char* const k_ordered[] = {"sapi", "moray", "binder", "manatee"};
+
+bool is_ordered(const std::string& s) {
+  for (const char* o : k_ordered) if (s == o) return true;
+  return false;
+}
+
+std::string names_of(const std::vector<const ServicePlan*>& services) {
+  std::string s;
+  for (const auto* sp : services) s += (s.empty() ? "" : ", ") + sp->service;
+  return s;
+}
+
+ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> services, const SdcadmRunner& runner) {
+  const common::Json spec = up_spec(services);
+  bool same = false;
+  for (const auto* sp : services) same = same || sp->forced_same_image();
+  return ApplyStep{name, "sdcadm up: " + names_of(services), true,
+                   [&runner, spec, same] { runner.up(spec, same); }};
+}
+
+void say(const ApplyHooks& hooks, const std::string& line) {
+  common::log::debug(line);
+  if (hooks.say) hooks.say(line);
+}
+
+// Runs one step with the journal, the history and the health checks around it.
+class StepRunner {
+ public:
+  StepRunner(Journal& journal, History& history, const SdcadmRunner& runner, const ApplyHooks& hooks,
+             std::string run_id, ApplyResult& result)
+      : m_journal(journal), m_history(history), m_runner(runner), m_hooks(hooks),
+        m_run(std::move(run_id)), m_result(result) {}
+
+  void run(const ApplyStep& step) {
+    if (m_journal.is_done(step.name)) {
+      say(m_hooks, "--- " + step.name + ": done in an earlier run, skipped");
+      m_result.skipped.push_back(step.name);
+      return;
+    }
+    if (step.sdcadm) check_health("before " + step.name, nullptr);
+    say(m_hooks, "--- " + step.name + ": " + step.title);
+    const std::string started = utc_now_ms();
+    const auto t0 = std::chrono::steady_clock::now();
+    m_journal.step_started(step.name);
+    try {
+      step.run();
+    } catch (const Error& e) {
+      m_journal.step_failed(step.name, e.what());
+      record(step.name, "failed", started, t0, e.what());
+      throw Error(e.code(), std::string("step ") + step.name + " failed: " + e.what());
+    }
+    m_journal.step_done(step.name);
+    record(step.name, "done", started, t0, "");
+    m_result.ran.push_back(step.name);
+    if (step.sdcadm) check_health("after " + step.name, &step);
+  }
+
+ private:
+  void check_health(const std::string& when, const ApplyStep* after) {
+    const HealthReport report = m_runner.check_health();
+    const auto problems = report.problems();
+    if (problems.empty()) return;
+    std::string list;
+    for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
+    throw Error(ExitCode::health_failed,
+                "sdcadm check-health " + when + ": " + std::to_string(problems.size()) +
+                    " unhealthy instance" + (problems.size() == 1 ? "" : "s") + ": " + list +
+                    (after ? "; the step itself finished and is recorded as done" : "; nothing was changed by it") +
+                    ". Fix the instances (sdcadm check-health), then run sdcadm-install again to go on");
+  }
+
+  void record(const std::string& name, const char* result, const std::string& started,
+              std::chrono::steady_clock::time_point t0, const std::string& error) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    common::Json r = {{"event", "step"}, {"run", m_run}, {"bundle_id", m_journal.bundle_id()},
+                      {"step", name}, {"result", result}, {"started", started},
+                      {"ended", utc_now_ms()}, {"seconds", secs}};
+    if (!error.empty()) r["error"] = error;
+    m_history.append(r);
+  }
+
+  Journal& m_journal;
+  History& m_history;
+  const SdcadmRunner& m_runner;
+  const ApplyHooks& m_hooks;
+  std::string m_run;
+  ApplyResult& m_result;
+};
+
+common::Json run_start(const ApplyContext& ctx, const std::string& run, const Plan& plan) {
+  return {{"event", "run-start"}, {"run", run}, {"time", utc_now_ms()}, {"bundle_id", ctx.bundle_id},
+          {"bundle_digest", ctx.bundle_digest}, {"channel", ctx.channel}, {"signers", ctx.signers},
+          {"user", current_user()},
+          {"overrides", {{"force", ctx.force == Force::yes}, {"yes", ctx.confirm == Confirm::assume_yes},
+                         {"spec", ctx.spec_file.empty() ? common::Json(nullptr) : common::Json(ctx.spec_file)}}},
+          {"plan", plan_json(plan)}};
+}
+
+void run_end(History& history, const ApplyContext& ctx, const std::string& run, const char* result,
+             ExitCode code, const std::string& error, const std::string& stopped_at) {
+  common::Json r = {{"event", "run-end"}, {"run", run}, {"bundle_id", ctx.bundle_id}, {"time", utc_now_ms()},
+                    {"result", result}, {"exit_code", common::to_int(code)}};
+  if (!error.empty()) r["error"] = error;
+  if (!stopped_at.empty()) r["stopped_at"] = stopped_at;
+  history.append(r);
+}
+
+}  // namespace
+
+const char* to_string(ApplyOutcome outcome) {
+  switch (outcome) {
+    case ApplyOutcome::applied: return "applied";
+    case ApplyOutcome::up_to_date: return "up-to-date";
+    case ApplyOutcome::nothing_to_do: return "nothing-to-do";
+    case ApplyOutcome::declined: return "declined";
+  }
+  return "applied";
+}
+
+void check_reprov_lock(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;
+  std::string reason;
+  try {
+    const common::Json j = common::parse_json(common::read_small_file(path, 1u << 20), path, 8, 1u << 20);
+    if (j.is_object() && j.contains("reason") && j["reason"].is_string()) reason = j["reason"].get<std::string>();
+  } catch (const Error&) {
+    reason = "(the file could not be read as JSON)";
+  }
+  throw Error(ExitCode::reprov_lock,
+              "Update is locked because of an earlier core zone reprovision failure" +
+                  (reason.empty() ? std::string() : ": " + reason) +
+                  ". Check that the instance named there is healthy (sdcadm check-health), then remove \"" +
+                  path + "\" and run sdcadm-install again (see TOOLS-1241)");
+}
+
+std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx) {
+  std::vector<ApplyStep> steps;
+  if (plan.sdcadm && plan.sdcadm->run) {
+    const std::string url = ctx.imgapi_url, channel = ctx.channel, uuid = plan.sdcadm->target.uuid;
+    steps.push_back({"sdcadm-self-update", "sdcadm self-update to " + plan.sdcadm->target.version, true,
+                     [&runner, url, channel, uuid] { runner.self_update(url, channel, uuid); }});
+  }
+  if (plan.agentsshar && plan.agentsshar->run) {
+    const std::string file = plan.agentsshar->stage_as;
+    steps.push_back({"update-agents", "sdcadm experimental update-agents " + file + " --all -y", true,
+                     [&runner, file] { runner.update_agents(file); }});
+  }
+  if (plan.has_changes()) {
+    steps.push_back({"update-other", "sdcadm experimental update-other", true, [&runner] { runner.update_other(); }});
+  }
+  if (plan.gz_tools && plan.gz_tools->run) {
+    const std::string file = plan.gz_tools->stage_as;
+    steps.push_back({"update-gz-tools", "sdcadm experimental update-gz-tools " + file, true,
+                     [&runner, file] { runner.update_gz_tools(file); }});
+  }
+  std::vector<const ServicePlan*> rest;
+  for (const auto& sp : plan.services) {
+    if (sp.type != "agent" && !is_ordered(sp.service) && sp.changes()) rest.push_back(&sp);
+  }
+  if (!rest.empty()) steps.push_back(up_step("up-services", rest, runner));
+  for (const char* name : k_ordered) {
+    for (const auto& sp : plan.services) {
+      if (sp.service == name && sp.changes()) steps.push_back(up_step(std::string("up-") + name, {&sp}, runner));
+    }
+  }
+  if (plan.platform && plan.platform->run) {
+    const std::string file = plan.platform->stage_as;
+    steps.push_back({"platform-install", "sdcadm platform install " + file, true,
+                     [&runner, file] { runner.platform_install(file); }});
+  }
+  return steps;
+}
+
+ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const SdcadmRunner& runner,
+                         History& history) {
+  check_reprov_lock(ctx.reprov_fail_lock);
+  Journal journal = Journal::open(ctx.journal_dir, ctx.bundle_id, ctx.bundle_digest);
+  ApplyResult result;
+  result.journal_path = journal.path();
+  const std::string run = new_run_id();
+  if (journal.finished()) {
+    say(hooks, "Bundle " + ctx.bundle_id + " was applied completely (finished " + journal.finished_at() +
+                   "); nothing to do. Up-to-date.");
+    common::Json start = {{"event", "run-start"}, {"run", run}, {"time", utc_now_ms()},
+                          {"bundle_id", ctx.bundle_id}, {"bundle_digest", ctx.bundle_digest},
+                          {"channel", ctx.channel}, {"signers", ctx.signers}, {"user", current_user()}};
+    history.append(start);
+    run_end(history, ctx, run, "up-to-date", ExitCode::ok, "", "");
+    result.outcome = ApplyOutcome::up_to_date;
+    return result;
+  }
+  result.plan = hooks.make_plan();
+  const bool resumed = journal.exists_on_disk();
+  if (resumed) {
+    say(hooks, "Resuming bundle " + ctx.bundle_id + " (stopped at " +
+                   (journal.stopped_at().empty() ? std::string("the end") : journal.stopped_at()) + ")");
+  }
+  if (hooks.confirm && !hooks.confirm(result.plan)) {
+    result.outcome = ApplyOutcome::declined;
+    return result;
+  }
+  journal.begin_run();
+  history.append(run_start(ctx, run, result.plan));
+  const bool nothing = !result.plan.has_changes() && result.plan.imports.empty() && !resumed;
+  StepRunner steps(journal, history, runner, hooks, run, result);
+  try {
+    if (!nothing) {
+      steps.run({"stage", "stage the bundle under /usbkey", false, hooks.stage});
+      steps.run({"import", "import images into the DC IMGAPI", false, hooks.import});
+      for (const auto& step : sdcadm_steps(result.plan, runner, ctx)) steps.run(step);
+    }
+  } catch (const Error& e) {
+    const std::string where = journal.stopped_at();
+    run_end(history, ctx, run, "failed", e.code(), e.what(), where);
+    throw Error(e.code(), std::string(e.what()) + ". The journal " + journal.path() +
+                              " records where it stopped; fix the cause and run sdcadm-install again to resume");
+  }
+  journal.finish();
+  result.outcome = nothing ? ApplyOutcome::nothing_to_do : ApplyOutcome::applied;
+  run_end(history, ctx, run, nothing ? "nothing-to-do" : "ok", ExitCode::ok, "", "");
+  return result;
+}
+
+}  // namespace installer

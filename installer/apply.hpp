@@ -1,0 +1,91 @@
+#pragma once
+// Apply (issue 5 item 8): runs a bundle's plan in the order Triton documents (DESIGN.md
+// "Installer flow" step 8, reference sdcadm.md §8 docs/update.md):
+//
+//   stage -> import -> sdcadm-self-update -> update-agents -> update-other -> update-gz-tools
+//   -> up-services (all but sapi, moray, binder, manatee, one `sdcadm up`) -> up-sapi ->
+//   up-moray -> up-binder -> up-manatee -> platform-install
+//
+// Every step is journaled before and after it runs (journal.hpp) and recorded in the
+// history; steps the journal has as done are skipped, so a re-run after a failure or a
+// kill -9 finishes the job without repeating finished steps, and a re-run of a finished
+// bundle changes nothing. Each sdcadm step has `sdcadm check-health` before and after it:
+// an unhealthy DC stops the run (Error(health_failed)) before the step, or after it with
+// the step recorded as done.
+//
+// Locks: the caller holds the installer's own lock for the whole run. The stage and import
+// hooks take the sdcadm lock around their own work; sdcadm commands run without it (they
+// take it themselves: holding it here would deadlock).
+//
+// The pieces apply does not own are hooks, so tests drive apply with their own functions.
+
+#include <installer/history.hpp>
+#include <installer/journal.hpp>
+#include <installer/plan.hpp>
+#include <installer/sdcadm_runner.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace installer {
+
+enum class Confirm { ask, assume_yes };
+
+// One step of the run, in order.
+struct ApplyStep {
+  std::string name;    // journal key: "up-services", "platform-install", ...
+  std::string title;   // what the operator reads: "sdcadm up: imgapi, cnapi"
+  bool sdcadm = true;  // runs an sdcadm command: check-health around it
+  std::function<void()> run;
+};
+
+struct ApplyHooks {
+  std::function<void()> stage;   // stage the bundle under /usbkey (takes the sdcadm lock)
+  std::function<void()> import;  // import the staged images into the DC IMGAPI (same)
+  // Reads the DC and builds the plan; called once per run, before anything changes.
+  std::function<Plan()> make_plan;
+  // Shows the plan and asks; false stops the run (exit usage... see apply_bundle).
+  std::function<bool(const Plan&)> confirm;
+  // Status lines for the operator ("--- update-agents").
+  std::function<void(const std::string&)> say;
+};
+
+struct ApplyContext {
+  std::string bundle_id, bundle_digest, channel;
+  std::string imgapi_url;           // for sdcadm self-update -S
+  std::string reprov_fail_lock;     // /var/sdcadm/reprovFailLock.json under the root
+  std::string journal_dir;
+  Confirm confirm = Confirm::ask;
+  Force force = Force::no;
+  std::string spec_file;            // -f SPEC.json as given, "" = none
+  std::vector<std::string> signers; // key ids that signed the bundle (empty until signing)
+};
+
+enum class ApplyOutcome { applied, up_to_date, nothing_to_do, declined };
+const char* to_string(ApplyOutcome outcome);
+
+struct ApplyResult {
+  ApplyOutcome outcome = ApplyOutcome::applied;
+  std::vector<std::string> ran, skipped;  // step names
+  Plan plan;
+  std::string journal_path;
+};
+
+// The sdcadm steps for `plan`, in Triton's order (stage and import excluded). Steps with
+// nothing to do are left out.
+std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner,
+                                    const ApplyContext& ctx);
+
+// Refuses while reprovFailLock.json exists: Error(reprov_lock) with its reason and what
+// to do (sdcadm.md §7, TOOLS-1241).
+void check_reprov_lock(const std::string& path);
+
+// Applies the bundle. Errors: Error(reprov_lock); Error(health_failed); the failing step's
+// error (sdcadm failures are Error(step_failed)) with context naming the step and the
+// journal; anything the hooks throw. The history gets a record per run and per step
+// whatever happens.
+ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const SdcadmRunner& runner,
+                         History& history);
+
+}  // namespace installer

@@ -1,0 +1,219 @@
+// `sdcadm-install [apply] BUNDLE` and `sdcadm-install plan BUNDLE`: the plan of what the
+// bundle changes in this DC (issue 5 item 7) and its application in Triton's order with
+// the journal and the history (item 8, 9; installer/apply.hpp). `plan` and `apply -n` stop
+// after printing the plan and change nothing.
+//
+// Locks: the sdcadm-install lock for the whole run; the sdcadm lock only around staging and
+// importing (sdcadm takes it itself for up and self-update).
+
+#include <installer/apply.hpp>
+#include <installer/cli.hpp>
+#include <installer/cli_options.hpp>
+#include <installer/import.hpp>
+#include <installer/import_plan.hpp>
+#include <installer/plan_inputs.hpp>
+#include <installer/plan_text.hpp>
+#include <installer/stage.hpp>
+#include <installer/verify_bundle.hpp>
+
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+#include <common/progress.hpp>
+
+#include <iostream>
+#include <optional>
+#include <unistd.h>
+
+namespace installer {
+namespace {
+
+using common::Error;
+using common::ExitCode;
+
+struct ApplyArgs {
+  std::string bundle;
+  bool yes = false;
+  bool dry_run = false;
+  bool force = false;
+  std::string spec;
+  bool json = false;
+  unsigned concurrency = 2;
+  ProgressFlags progress;
+};
+
+PlanOptions plan_options(const ApplyArgs& args) {
+  PlanOptions o;
+  o.force = args.force ? Force::yes : Force::no;
+  if (!args.spec.empty()) {
+    std::string text;
+    try {
+      text = common::read_small_file(args.spec, 1u << 20);
+    } catch (const Error& e) {
+      throw Error(ExitCode::usage, std::string("-f ") + args.spec + ": " + e.what());
+    }
+    o.limit = parse_spec_limit(text, args.spec);
+  }
+  return o;
+}
+
+bool ask(const Plan& plan) {
+  if (!plan.has_changes() && plan.imports.empty()) return true;
+  if (!::isatty(STDIN_FILENO)) {
+    throw Error(ExitCode::usage, "no terminal to confirm the plan on; pass -y to apply it without asking");
+  }
+  std::cout << "\nWould you like to continue? [y/N] " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+// Stage and import, each under the sdcadm lock ([A]'s functions).
+ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const Paths& paths,
+                      const OpenBundle& bundle, const std::string& url) {
+  ApplyHooks h;
+  h.stage = [&globals, &args, &paths, &bundle] {
+    const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
+    common::Progress bar("stage", bundle_file_size(bundle.path), args.progress.mode(args.json));
+    StageOptions options;
+    options.expected_index = bundle.reader->index_bytes();
+    options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
+    stage_bundle(bundle.path, paths, options);
+    bar.finish();
+  };
+  h.import = [&globals, &args, &paths, &bundle, url] {
+    const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
+    const std::vector<ImportItem> items = plan_import(plan_stage(bundle.index(), paths));
+    ImportOptions options;
+    options.concurrency = args.concurrency;
+    ping_imgapi(url, options.client);
+    common::Progress bar("import " + std::to_string(items.size()) + " image(s)", import_bytes(items),
+                         args.progress.mode(args.json));
+    options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
+    import_images(url, items, options);
+    bar.finish();
+  };
+  return h;
+}
+
+void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
+  const Paths paths = start_run(globals, args.json);
+  const std::string url = imgapi_url(globals, paths);
+  const PlanOptions options = plan_options(args);
+  std::ostream& talk = args.json ? std::cerr : std::cout;
+  const SdcadmRunner runner(globals.sdcadm, [&talk](Stream, std::string_view line) { talk << "    " << line << "\n" << std::flush; });
+  const FileLock install = take_lock(globals, paths.install_lock, "the sdcadm-install lock");
+  check_reprov_lock(paths.reprov_fail_lock);
+  const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
+
+  ApplyContext ctx;
+  ctx.bundle_id = bundle.index().bundle_id;
+  ctx.bundle_digest = bundle.digest;
+  ctx.channel = bundle.index().channel;
+  ctx.imgapi_url = url;
+  ctx.reprov_fail_lock = paths.reprov_fail_lock;
+  ctx.journal_dir = paths.journal_dir;
+  ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
+  ctx.force = options.force;
+  ctx.spec_file = args.spec;
+
+  ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
+  hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths), options); };
+  hooks.confirm = [&](const Plan& plan) {
+    if (!args.json) std::cout << plan_text(plan) << std::flush;
+    return args.yes || ask(plan);
+  };
+  hooks.say = [&talk](const std::string& line) { talk << line << "\n" << std::flush; };
+  History history(paths.history_file);
+  const ApplyResult r = apply_bundle(ctx, hooks, runner, history);
+  if (args.json) {
+    print_json({{"ok", true}, {"bundle_id", ctx.bundle_id}, {"outcome", to_string(r.outcome)}, {"ran", r.ran},
+                {"skipped", r.skipped}, {"journal", r.journal_path},
+                {"plan", r.outcome == ApplyOutcome::up_to_date ? common::Json(nullptr) : plan_json(r.plan)}});
+    return;
+  }
+  switch (r.outcome) {
+    case ApplyOutcome::applied: std::cout << "Bundle " << ctx.bundle_id << " applied.\n"; break;
+    case ApplyOutcome::up_to_date: break;  // said by apply
+    case ApplyOutcome::nothing_to_do: std::cout << "Up-to-date.\n"; break;
+    case ApplyOutcome::declined: std::cout << "Aborting; nothing was changed.\n"; break;
+  }
+  std::cout << std::flush;
+}
+
+void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
+  const Paths paths = start_run(globals, args.json);
+  const std::string url = imgapi_url(globals, paths);
+  const PlanOptions options = plan_options(args);
+  const SdcadmRunner runner(globals.sdcadm);
+  const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
+  const Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths), options);
+  // plan writes nothing: the journal is only read when an apply has made one.
+  const bool has_journal = ::access(paths.journal_dir.c_str(), F_OK) == 0;
+  const std::optional<Journal> journal =
+      has_journal ? std::optional<Journal>(Journal::open(paths.journal_dir, bundle.index().bundle_id, bundle.digest))
+                  : std::nullopt;
+  const bool finished = journal && journal->finished();
+  if (args.json) {
+    common::Json j = plan_json(plan);
+    j["ok"] = true;
+    j["applied"] = finished;
+    print_json(j);
+    return;
+  }
+  std::cout << plan_text(plan);
+  if (finished) std::cout << "note: this bundle was applied completely (" << journal->finished_at() << ")\n";
+  else if (journal && journal->exists_on_disk()) {
+    std::cout << "note: an earlier apply stopped at " << journal->stopped_at() << "; apply resumes there\n";
+  }
+  std::cout << "[dry-run] nothing was changed\n" << std::flush;
+}
+
+void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
+  cmd->add_option("BUNDLE", a.bundle, "NAME.sdc, NAME.sdc.parts.json or NAME.sdc.001 (split)")->required();
+  cmd->add_flag("--force", a.force,
+                "Also reprovision instances already on the bundle's image (same-image) and move "
+                "instances on newer images back to it (downgrade); shown as forced in the plan");
+  cmd->add_option("-f,--spec", a.spec,
+                  "Limit the plan to the services named in SPEC.json (sdcadm's update-spec format: "
+                  "[{\"service\": NAME [, \"image\": UUID]}...])")
+      ->option_text("SPEC.json");
+  cmd->add_flag("-j,--json", a.json, "The plan (and result) as JSON on stdout (also on failure)");
+}
+
+const char* const k_exit_codes =
+    "Exit codes: 0 done (or nothing to do), 2 usage (bad SPEC.json, -y needed without a terminal), "
+    "3 no IMGAPI configured or sdcadm not found, 40 a lock is held, 41 reprovFailLock.json present, "
+    "42 an sdcadm step failed, 43 check-health found unhealthy instances, plus the verify, stage and "
+    "import codes (docs/exit-codes.md). After a failure, fix the cause and run the same command "
+    "again: the journal resumes where it stopped.";
+
+}  // namespace
+
+void register_apply(CLI::App& app, const Globals& globals) {
+  auto args = std::make_shared<ApplyArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "apply", "Apply a bundle: stage, import, self-update sdcadm, then update agents, gz-tools, "
+               "services and the platform in Triton's order (the default command)");
+  add_plan_options(cmd, *args);
+  cmd->add_flag("-y,--yes", args->yes, "Do not ask for confirmation");
+  cmd->add_flag("-n,--dry-run", args->dry_run, "Print the plan and stop (same as `plan`)");
+  cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 2)")
+      ->check(CLI::Range(1, 16));
+  add_progress_flags(*cmd, args->progress);
+  cmd->footer(k_exit_codes);
+  cmd->callback([globals, args] {
+    run_reporting(args->json, [&] { args->dry_run ? run_plan(*globals, *args) : run_apply(*globals, *args); });
+  });
+}
+
+void register_plan(CLI::App& app, const Globals& globals) {
+  auto args = std::make_shared<ApplyArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "plan", "What applying BUNDLE would change in this DC, per service (same as apply -n)");
+  add_plan_options(cmd, *args);
+  cmd->footer("Exit codes: 0 the plan was printed, 2 bad SPEC.json, 3 no IMGAPI configured, plus "
+              "the bundle reader's codes (docs/exit-codes.md). Nothing is changed.");
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_plan(*globals, *args); }); });
+}
+
+}  // namespace installer

@@ -1,0 +1,330 @@
+#include <installer/plan.hpp>
+
+#include <common/error.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace installer {
+namespace {
+
+using common::Error;
+using common::ExitCode;
+
+std::string str_field(const common::Json& row, const char* key, const std::string& where,
+                      bool required) {
+  if (!row.contains(key) || row[key].is_null()) {
+    if (required) throw Error(ExitCode::bad_data, where + ": no \"" + key + "\"");
+    return {};
+  }
+  if (!row[key].is_string()) throw Error(ExitCode::bad_data, where + "." + key + ": not a string");
+  return row[key].get<std::string>();
+}
+
+Target target_of(const manifest::BundleIndex& index, const manifest::BundleArtifact& a) {
+  const manifest::BundleMember* m = a.file_member.empty() ? nullptr : index.find_member(a.file_member);
+  return Target{a.uuid, a.name, a.version, a.published_at, m ? m->size : 0};
+}
+
+// The service targets of the bundle, in index order: service-image artifacts for each of
+// their services, agent artifacts for the agent of their name. Two images for one service:
+// the newer wins (as sdcadm's "latest").
+std::vector<std::pair<std::string, Target>> service_targets(const manifest::BundleIndex& index,
+                                                            std::map<std::string, std::string>& types) {
+  std::vector<std::pair<std::string, Target>> out;
+  auto add = [&](const std::string& service, const Target& t, const char* type) {
+    for (auto& [name, old] : out) {
+      if (name != service) continue;
+      if (manifest::compare_published_at(t.published_at, old.published_at) > 0) old = t;
+      return;
+    }
+    out.emplace_back(service, t);
+    types[service] = type;
+  };
+  for (const auto& a : index.artifacts) {
+    if (a.role == "service-image") {
+      for (const auto& s : a.services) add(s, target_of(index, a), "vm");
+    } else if (a.role == "agent") {
+      add(a.name, target_of(index, a), "agent");
+    }
+  }
+  return out;
+}
+
+const manifest::BundleArtifact* find_role(const manifest::BundleIndex& index, const std::string& role) {
+  const manifest::BundleArtifact* best = nullptr;
+  for (const auto& a : index.artifacts) {
+    if (a.role != role) continue;
+    if (!best || manifest::compare_published_at(a.published_at, best->published_at) > 0) best = &a;
+  }
+  return best;
+}
+
+// Sorts one service's instances into groups.
+ServicePlan plan_service(const std::string& service, const std::string& type, const Target& target,
+                         const PlanInputs& in, Force force) {
+  ServicePlan sp;
+  sp.service = service;
+  sp.type = type;
+  sp.target = target;
+  std::map<std::pair<std::string, GroupKind>, std::size_t> group_at;
+  std::map<std::string, std::size_t> dropped_at;
+  std::map<std::string, std::optional<ImageFacts>> facts;
+  auto facts_of = [&](const std::string& uuid) -> const std::optional<ImageFacts>& {
+    auto it = facts.find(uuid);
+    if (it == facts.end()) it = facts.emplace(uuid, in.lookup ? in.lookup(uuid) : std::nullopt).first;
+    return it->second;
+  };
+  for (const auto& inst : in.dc.instances) {
+    if (inst.service != service) continue;
+    ++sp.instances;
+    GroupKind kind = GroupKind::update;
+    bool drop = false;
+    const auto& cur = facts_of(inst.image);
+    if (inst.image == target.uuid) {
+      kind = force == Force::yes ? GroupKind::forced_same_image : GroupKind::already;
+    } else if (cur && !cur->published_at.empty() &&
+               manifest::compare_published_at(cur->published_at, target.published_at) >= 0) {
+      if (force == Force::yes) kind = GroupKind::forced_downgrade;
+      else drop = true;
+    }
+    const std::string version = !inst.version.empty() ? inst.version : cur ? cur->version : "";
+    if (drop) {
+      auto it = dropped_at.find(inst.image);
+      if (it == dropped_at.end()) {
+        it = dropped_at.emplace(inst.image, sp.dropped.size()).first;
+        sp.dropped.push_back(DroppedGroup{inst.image, version, 0});
+      }
+      ++sp.dropped[it->second].count;
+      continue;
+    }
+    auto key = std::make_pair(inst.image, kind);
+    auto it = group_at.find(key);
+    if (it == group_at.end()) {
+      it = group_at.emplace(key, sp.groups.size()).first;
+      sp.groups.push_back(InstanceGroup{kind, inst.image, version, {}});
+    }
+    sp.groups[it->second].instances.push_back(inst.instance);
+  }
+  if (sp.instances == 0) {
+    for (const auto& s : in.dc.services) {
+      if (s.name != service || s.params_image.empty() || s.params_image == target.uuid) continue;
+      const auto& cur = facts_of(s.params_image);
+      const bool older = !cur || cur->published_at.empty() ||
+                         manifest::compare_published_at(cur->published_at, target.published_at) < 0;
+      sp.params_only = older || force == Force::yes;
+    }
+  }
+  return sp;
+}
+
+bool runs_service(const DcState& dc, const std::string& name) {
+  return std::any_of(dc.services.begin(), dc.services.end(),
+                     [&](const DcService& s) { return s.name == name; });
+}
+
+ArtifactPlan plan_sdcadm(const manifest::BundleIndex& index, const manifest::BundleArtifact& a,
+                         const PlanInputs& in, Force force) {
+  ArtifactPlan p{a.role, target_of(index, a), a.stage_as, "", false, ""};
+  if (!in.dc.sdcadm) {
+    p.run = true;
+    p.note = "the running sdcadm's version is unknown";
+    return p;
+  }
+  p.current = in.dc.sdcadm->version + " (" + in.dc.sdcadm->buildstamp + ")";
+  if (in.sdcadm_buildstamp.empty()) {
+    throw Error(ExitCode::bad_data, "the bundle's sdcadm image " + a.uuid + " has no tags.buildstamp");
+  }
+  const int cmp = manifest::compare_sdcadm({a.version, in.sdcadm_buildstamp}, *in.dc.sdcadm);
+  if (cmp > 0) {
+    p.run = true;
+  } else if (force == Force::yes && cmp < 0) {
+    p.run = true;
+    p.note = "forced downgrade";
+  } else {
+    p.note = cmp == 0 ? "already running it" : "the running sdcadm is newer";
+  }
+  return p;
+}
+
+ArtifactPlan plan_file_artifact(const manifest::BundleIndex& index, const manifest::BundleArtifact& a,
+                                const PlanInputs& in, Force force) {
+  ArtifactPlan p{a.role, target_of(index, a), a.stage_as, "", true, ""};
+  if (a.role == "gz-tools") {
+    p.current = in.dc.gz_tools_image;
+    if (p.current == a.uuid && force == Force::no) {
+      p.run = false;
+      p.note = "already installed";
+    }
+  } else if (a.role == "platform") {
+    const std::string stamp = manifest::buildstamp_time(a.version).value_or("");
+    p.current = in.dc.platforms.empty() ? "" : in.dc.platforms.back();
+    if (!stamp.empty() &&
+        std::find(in.dc.platforms.begin(), in.dc.platforms.end(), stamp) != in.dc.platforms.end() &&
+        force == Force::no) {
+      p.run = false;
+      p.note = "platform " + stamp + " already installed";
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+bool ServicePlan::changes() const {
+  if (params_only) return true;
+  return std::any_of(groups.begin(), groups.end(),
+                     [](const InstanceGroup& g) { return g.kind != GroupKind::already; });
+}
+
+bool ServicePlan::forced_same_image() const {
+  return std::any_of(groups.begin(), groups.end(),
+                     [](const InstanceGroup& g) { return g.kind == GroupKind::forced_same_image; });
+}
+
+bool Plan::has_changes() const {
+  for (const auto* a : {&sdcadm, &agentsshar, &gz_tools, &platform}) {
+    if (*a && (*a)->run) return true;
+  }
+  return std::any_of(services.begin(), services.end(), [](const ServicePlan& s) { return s.changes(); });
+}
+
+bool SpecLimit::names(const std::string& service) const {
+  return std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.service == service; });
+}
+
+DcState parse_dc_state(const common::Json& svcs, const common::Json& insts) {
+  DcState dc;
+  if (!svcs.is_array()) throw Error(ExitCode::bad_data, "sdcadm svcs -j: not a JSON array");
+  if (!insts.is_array()) throw Error(ExitCode::bad_data, "sdcadm insts -j: not a JSON array");
+  for (std::size_t i = 0; i < svcs.size(); ++i) {
+    const std::string where = "sdcadm svcs -j: [" + std::to_string(i) + "]";
+    const auto& row = svcs[i];
+    if (!row.is_object()) throw Error(ExitCode::bad_data, where + ": not an object");
+    DcService s{str_field(row, "name", where, true), str_field(row, "type", where, false),
+                str_field(row, "uuid", where, false), ""};
+    if (row.contains("params") && row["params"].is_object()) {
+      s.params_image = str_field(row["params"], "image_uuid", where + ".params", false);
+    }
+    dc.services.push_back(std::move(s));
+  }
+  for (std::size_t i = 0; i < insts.size(); ++i) {
+    const std::string where = "sdcadm insts -j: [" + std::to_string(i) + "]";
+    const auto& row = insts[i];
+    if (!row.is_object()) throw Error(ExitCode::bad_data, where + ": not an object");
+    dc.instances.push_back(DcInstance{
+        str_field(row, "type", where, false), str_field(row, "service", where, true),
+        str_field(row, "instance", where, true), str_field(row, "alias", where, false),
+        str_field(row, "image", where, false), str_field(row, "version", where, false),
+        str_field(row, "server", where, false), str_field(row, "hostname", where, false)});
+  }
+  return dc;
+}
+
+Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
+  const manifest::BundleIndex& index = *in.index;
+  Plan plan;
+  plan.bundle_id = index.bundle_id;
+  plan.force = options.force;
+  auto selected = [&](const std::string& name) { return !options.limit || options.limit->names(name); };
+
+  std::map<std::string, std::string> types;
+  const auto targets = service_targets(index, types);
+  if (options.limit) {
+    for (const auto& e : options.limit->entries) {
+      auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == e.service; });
+      const bool artifact = e.service == "sdcadm" || e.service == "agentsshar" ||
+                            e.service == "gz-tools" || e.service == "platform";
+      const manifest::BundleArtifact* art = artifact ? find_role(index, e.service) : nullptr;
+      if (it == targets.end() && !art) {
+        throw Error(ExitCode::usage, "SPEC.json names \"" + e.service + "\", which this bundle has no image for");
+      }
+      const std::string uuid = art ? art->uuid : it->second.uuid;
+      const std::string version = art ? art->version : it->second.version;
+      if ((e.image && *e.image != uuid) || (e.version && *e.version != version)) {
+        throw Error(ExitCode::usage, "SPEC.json asks for another image of \"" + e.service +
+                                         "\" than the bundle's " + uuid + " (" + version +
+                                         "); an offline update can only install what the bundle carries");
+      }
+    }
+  }
+
+  bool any_agent_selected = false;
+  for (const auto& [service, target] : targets) {
+    const bool agent = types[service] == "agent";
+    const bool chosen = selected(service) || (agent && options.limit && options.limit->names("agentsshar"));
+    if (!chosen) {
+      plan.not_selected.push_back(service);
+      continue;
+    }
+    if (!runs_service(in.dc, service)) {
+      plan.not_deployed.push_back(service);
+      continue;
+    }
+    ServicePlan sp = plan_service(service, types[service], target, in, options.force);
+    if (agent && sp.changes()) any_agent_selected = true;
+    plan.services.push_back(std::move(sp));
+  }
+
+  if (const auto* a = find_role(index, "sdcadm"); a && selected("sdcadm")) {
+    plan.sdcadm = plan_sdcadm(index, *a, in, options.force);
+  }
+  if (const auto* a = find_role(index, "agentsshar")) {
+    const bool named = !options.limit || options.limit->names("agentsshar") || any_agent_selected;
+    if (named) {
+      ArtifactPlan p = plan_file_artifact(index, *a, in, options.force);
+      const bool has_agent_targets = std::any_of(targets.begin(), targets.end(),
+                                                 [&](const auto& t) { return types[t.first] == "agent"; });
+      // Without agent images in the bundle the shar's content is unknown: run it.
+      p.run = any_agent_selected || !has_agent_targets || options.force == Force::yes;
+      if (!p.run) p.note = "every agent already runs the bundle's image";
+      plan.agentsshar = p;
+    }
+  } else if (any_agent_selected) {
+    plan.notes.push_back("agent updates need an agentsshar, which this bundle does not carry; "
+                         "agents are left as they are");
+    for (auto& sp : plan.services) {
+      if (sp.type == "agent") sp.groups.erase(
+          std::remove_if(sp.groups.begin(), sp.groups.end(),
+                         [](const InstanceGroup& g) { return g.kind != GroupKind::already; }),
+          sp.groups.end());
+    }
+  }
+  if (const auto* a = find_role(index, "gz-tools"); a && selected("gz-tools")) {
+    plan.gz_tools = plan_file_artifact(index, *a, in, options.force);
+  }
+  if (const auto* a = find_role(index, "platform"); a && selected("platform")) {
+    plan.platform = plan_file_artifact(index, *a, in, options.force);
+  }
+
+  for (const auto& a : index.artifacts) {
+    if (a.role == "platform" || a.role == "installer" || a.uuid.empty()) continue;
+    if (std::any_of(plan.imports.begin(), plan.imports.end(), [&](const ImportImage& i) { return i.uuid == a.uuid; })) continue;
+    const auto facts = in.lookup ? in.lookup(a.uuid) : std::nullopt;
+    if (facts && facts->state == "active") continue;
+    plan.imports.push_back(ImportImage{a.uuid, a.name, a.version, target_of(index, a).size});
+  }
+  return plan;
+}
+
+common::Json up_spec(const std::vector<const ServicePlan*>& services) {
+  common::Json spec = common::Json::array();
+  for (const ServicePlan* sp : services) {
+    if (!sp->changes()) continue;
+    const bool whole = sp->params_only ||
+                       (sp->dropped.empty() && std::none_of(sp->groups.begin(), sp->groups.end(), [](const InstanceGroup& g) {
+                          return g.kind == GroupKind::already;
+                        }));
+    if (whole || sp->forced_same_image()) {
+      spec.push_back({{"service", sp->service}, {"image", sp->target.uuid}});
+      continue;
+    }
+    for (const auto& g : sp->groups) {
+      if (g.kind == GroupKind::already) continue;
+      for (const auto& inst : g.instances) spec.push_back({{"instance", inst}, {"image", sp->target.uuid}});
+    }
+  }
+  return spec;
+}
+
+}  // namespace installer

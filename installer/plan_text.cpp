@@ -1,0 +1,166 @@
+#include <installer/plan_text.hpp>
+
+#include <common/progress.hpp>
+
+#include <sstream>
+
+namespace installer {
+namespace {
+
+// Services `sdcadm up` runs one at a time after the others, in this order (DESIGN.md step 8).
+const char* const k_ordered[] = {"sapi", "moray", "binder", "manatee"};
+
+std::string count_of(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string image_label(const Target& t) { return "image " + t.uuid + " (" + t.name + "@" + t.version + ")"; }
+
+void group_line(std::ostringstream& out, const ServicePlan& sp, const InstanceGroup& g) {
+  const std::string n = count_of(g.instances.size(), "instance");
+  switch (g.kind) {
+    case GroupKind::update: out << "    " << n << " will be updated from image " << g.from_image << "\n"; break;
+    case GroupKind::already: out << "    " << n << " already at image " << sp.target.uuid << "\n"; break;
+    case GroupKind::forced_same_image:
+      out << "    " << n << " forced same-image update at image " << sp.target.uuid << "\n";
+      break;
+    case GroupKind::forced_downgrade: out << "    " << n << " forced downgrade from image " << g.from_image << "\n"; break;
+  }
+}
+
+void service_block(std::ostringstream& out, const ServicePlan& sp) {
+  if (!sp.changes()) return;
+  out << "update \"" << sp.service << "\" service (" << count_of(sp.instances, "instance") << ") to "
+      << image_label(sp.target) << ":\n";
+  if (sp.params_only) out << "    no instances: the service's image is set for new ones\n";
+  for (const auto& g : sp.groups) group_line(out, sp, g);
+  for (const auto& d : sp.dropped) {
+    out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image
+        << " (not older than the target; --force to downgrade)\n";
+  }
+}
+
+bool is_ordered(const std::string& service) {
+  for (const char* s : k_ordered) if (service == s) return true;
+  return false;
+}
+
+void artifact_line(std::ostringstream& out, const ArtifactPlan& a) {
+  if (!a.run) return;
+  const std::string forced = a.note == "forced downgrade" ? " (forced downgrade)" : "";
+  if (a.role == "sdcadm") {
+    out << "self-update sdcadm" << (a.current.empty() ? "" : " " + a.current) << " to " << image_label(a.target)
+        << forced << "\n";
+  } else if (a.role == "agentsshar") {
+    out << "update agents with agentsshar " << image_label(a.target) << ":\n    " << a.stage_as << "\n";
+  } else if (a.role == "gz-tools") {
+    out << "update gz-tools to " << image_label(a.target) << forced << ":\n    " << a.stage_as << "\n";
+  } else if (a.role == "platform") {
+    out << "install platform " << a.target.version << forced << ":\n    " << a.stage_as << "\n";
+  }
+}
+
+void up_to_date(std::ostringstream& out, const Plan& plan) {
+  std::vector<std::string> lines;
+  for (const auto& sp : plan.services) {
+    if (sp.changes()) continue;
+    std::string line = "\"" + sp.service + "\" (" + count_of(sp.instances, "instance") + " at image " + sp.target.uuid + ")";
+    for (const auto& d : sp.dropped) line += ", " + count_of(d.count, "instance") + " left at newer image " + d.from_image;
+    lines.push_back(line);
+  }
+  for (const auto* a : {&plan.sdcadm, &plan.agentsshar, &plan.gz_tools, &plan.platform}) {
+    if (*a && !(*a)->run) lines.push_back((*a)->role + ": " + (*a)->note);
+  }
+  if (lines.empty()) return;
+  out << "already up to date:\n";
+  for (const auto& l : lines) out << "    " << l << "\n";
+}
+
+void name_list(std::ostringstream& out, const char* title, const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  out << title;
+  for (std::size_t i = 0; i < names.size(); ++i) out << (i ? ", " : " ") << names[i];
+  out << "\n";
+}
+
+common::Json target_json(const Target& t) {
+  return {{"uuid", t.uuid}, {"name", t.name}, {"version", t.version}, {"published_at", t.published_at}, {"size", t.size}};
+}
+
+common::Json artifact_json(const std::optional<ArtifactPlan>& a) {
+  if (!a) return nullptr;
+  return {{"role", a->role}, {"target", target_json(a->target)}, {"stage_as", a->stage_as},
+          {"current", a->current}, {"run", a->run}, {"note", a->note}};
+}
+
+}  // namespace
+
+const char* to_string(GroupKind kind) {
+  switch (kind) {
+    case GroupKind::update: return "update";
+    case GroupKind::already: return "already";
+    case GroupKind::forced_same_image: return "forced_same_image";
+    case GroupKind::forced_downgrade: return "forced_downgrade";
+  }
+  return "update";
+}
+
+std::string plan_text(const Plan& plan) {
+  std::ostringstream out;
+  out << "Plan for bundle " << plan.bundle_id << (plan.force == Force::yes ? " (--force)" : "") << ":\n";
+  if (!plan.imports.empty()) {
+    std::uint64_t bytes = 0;
+    for (const auto& i : plan.imports) bytes += i.size;
+    out << "import " << count_of(plan.imports.size(), "image") << " (" << common::format_bytes(bytes) << ") from bundle:\n";
+    for (const auto& i : plan.imports) out << "    image " << i.uuid << " (" << i.name << "@" << i.version << ")\n";
+  }
+  if (plan.sdcadm) artifact_line(out, *plan.sdcadm);
+  if (plan.agentsshar) artifact_line(out, *plan.agentsshar);
+  for (const auto& sp : plan.services) if (sp.type == "agent" && plan.agentsshar && plan.agentsshar->run) service_block(out, sp);
+  if (plan.has_changes()) out << "run sdcadm experimental update-other\n";
+  if (plan.gz_tools) artifact_line(out, *plan.gz_tools);
+  for (const auto& sp : plan.services) if (sp.type != "agent" && !is_ordered(sp.service)) service_block(out, sp);
+  for (const char* name : k_ordered) {
+    for (const auto& sp : plan.services) if (sp.service == name) service_block(out, sp);
+  }
+  if (plan.platform) artifact_line(out, *plan.platform);
+  up_to_date(out, plan);
+  name_list(out, "not deployed in this DC:", plan.not_deployed);
+  name_list(out, "not selected by the spec:", plan.not_selected);
+  for (const auto& n : plan.notes) out << "note: " << n << "\n";
+  if (!plan.has_changes()) out << "Nothing to do: the DC already runs what this bundle offers.\n";
+  return out.str();
+}
+
+common::Json plan_json(const Plan& plan) {
+  common::Json j = {{"bundle_id", plan.bundle_id}, {"force", plan.force == Force::yes}, {"changes", plan.has_changes()}};
+  common::Json imports = common::Json::array();
+  for (const auto& i : plan.imports) imports.push_back({{"uuid", i.uuid}, {"name", i.name}, {"version", i.version}, {"size", i.size}});
+  j["imports"] = imports;
+  j["sdcadm"] = artifact_json(plan.sdcadm);
+  j["agentsshar"] = artifact_json(plan.agentsshar);
+  j["gz_tools"] = artifact_json(plan.gz_tools);
+  j["platform"] = artifact_json(plan.platform);
+  common::Json services = common::Json::array();
+  for (const auto& sp : plan.services) {
+    common::Json groups = common::Json::array();
+    for (const auto& g : sp.groups) {
+      groups.push_back({{"kind", to_string(g.kind)}, {"from_image", g.from_image}, {"from_version", g.from_version},
+                        {"count", g.instances.size()}, {"instances", g.instances}});
+    }
+    common::Json dropped = common::Json::array();
+    for (const auto& d : sp.dropped) {
+      dropped.push_back({{"reason", "downgrade"}, {"from_image", d.from_image}, {"from_version", d.from_version}, {"count", d.count}});
+    }
+    services.push_back({{"service", sp.service}, {"type", sp.type}, {"target", target_json(sp.target)},
+                        {"instances", sp.instances}, {"changes", sp.changes()}, {"groups", groups},
+                        {"dropped", dropped}, {"params_only", sp.params_only}});
+  }
+  j["services"] = services;
+  j["not_deployed"] = plan.not_deployed;
+  j["not_selected"] = plan.not_selected;
+  j["notes"] = plan.notes;
+  return j;
+}
+
+}  // namespace installer

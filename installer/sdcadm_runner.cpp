@@ -1,0 +1,316 @@
+#include <installer/sdcadm_runner.hpp>
+
+#include <common/error.hpp>
+#include <common/log.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace installer {
+namespace {
+
+using common::Error;
+using common::ExitCode;
+
+struct Pipe {
+  int fd[2] = {-1, -1};
+  Pipe() {
+    if (::pipe(fd) != 0) throw Error(ExitCode::io, std::string("pipe: ") + std::strerror(errno));
+    for (int f : fd) ::fcntl(f, F_SETFD, FD_CLOEXEC);
+  }
+  ~Pipe() { close_both(); }
+  void close_end(int i) {
+    if (fd[i] >= 0) ::close(fd[i]);
+    fd[i] = -1;
+  }
+  void close_both() { close_end(0); close_end(1); }
+};
+
+// One output stream of the child: captured up to the limit, split into lines for on_line.
+struct Capture {
+  Stream stream;
+  std::string* text;
+  std::string partial;
+  bool truncated = false;
+
+  void add(const char* data, std::size_t n, const RunOptions& options) {
+    const std::size_t room = k_sdcadm_max_capture - std::min(k_sdcadm_max_capture, text->size());
+    if (n > room) truncated = true;
+    text->append(data, std::min(n, room));
+    if (!options.on_line) return;
+    partial.append(data, n);
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
+      options.on_line(stream, std::string_view(partial).substr(start, nl - start));
+    }
+    partial.erase(0, start);
+    if (partial.size() > 65536) partial.clear();  // a line that long is not progress text
+  }
+  void finish(const RunOptions& options) {
+    if (options.on_line && !partial.empty()) options.on_line(stream, partial);
+  }
+};
+
+pid_t spawn(const std::string& program, const std::vector<std::string>& args, Pipe& in, Pipe& out,
+            Pipe& err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(program.c_str()));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    throw Error(ExitCode::config, "cannot run sdcadm program " + program + ": " +
+                                      std::strerror(rc) + "; give its path with --sdcadm PATH");
+  }
+  return pid;
+}
+
+// Writes what it can of the stdin text without blocking. A child that exits without reading
+// would raise SIGPIPE: it is blocked in this thread around the write and a pending one is
+// consumed, so the installer survives and the child's exit status tells what happened.
+bool feed_stdin(int fd, const std::string& text, std::size_t& done) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+  const int saved = errno;
+  if (n < 0 && saved == EPIPE) {
+    const timespec zero{0, 0};
+    sigtimedwait(&block, nullptr, &zero);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (n > 0) done += static_cast<std::size_t>(n);
+  if (n < 0 && saved != EAGAIN && saved != EINTR) return false;  // the child closed stdin
+  return done < text.size();
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw Error(ExitCode::io, std::string("waitpid: ") + std::strerror(errno));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+// The last few non-empty lines of a text, joined with "; " (for error messages).
+std::string tail_lines(const std::string& text, std::size_t count) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string line = text.substr(start, nl - start);
+    if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);
+    start = nl + 1;
+  }
+  std::string out;
+  for (std::size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) {
+    if (!out.empty()) out += "; ";
+    out += lines[i];
+  }
+  return out.size() > 2000 ? out.substr(out.size() - 2000) : out;
+}
+
+std::string join_args(const std::vector<std::string>& args) {
+  std::string s;
+  for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+}  // namespace
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const RunOptions& options) {
+  Pipe in, out, err;
+  const pid_t pid = spawn(program, args, in, out, err);
+  in.close_end(0);
+  out.close_end(1);
+  err.close_end(1);
+  ::fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
+  if (options.stdin_text.empty()) in.close_end(1);
+
+  RunResult result;
+  Capture caps[2] = {{Stream::out, &result.out, {}, false}, {Stream::err, &result.err, {}, false}};
+  int fds[2] = {out.fd[0], err.fd[0]};
+  std::size_t fed = 0;
+  char buf[16384];
+  while (fds[0] >= 0 || fds[1] >= 0) {
+    pollfd p[3] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}, {in.fd[1], POLLOUT, 0}};
+    if (::poll(p, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      throw Error(ExitCode::io, std::string("poll: ") + std::strerror(errno));
+    }
+    if (in.fd[1] >= 0 && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      if (!feed_stdin(in.fd[1], options.stdin_text, fed)) in.close_end(1);
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i] < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(fds[i], buf, sizeof buf);
+      if (n > 0) {
+        caps[i].add(buf, static_cast<std::size_t>(n), options);
+      } else if (n == 0 || errno != EINTR) {
+        fds[i] = -1;  // closed by Pipe's destructor
+      }
+    }
+  }
+  in.close_end(1);
+  for (auto& c : caps) c.finish(options);
+  result.exit_code = wait_for(pid);
+  if (caps[0].truncated || caps[1].truncated) {
+    common::log::warn("sdcadm " + join_args(args) + ": output longer than " +
+                      std::to_string(k_sdcadm_max_capture) + " bytes was cut");
+  }
+  return result;
+}
+
+std::vector<std::string> HealthReport::problems() const {
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    if (r.healthy) continue;
+    std::string name = r.alias.empty() ? r.service : r.alias + " (" + r.service + ")";
+    out.push_back(name + " " + r.instance + ": " +
+                  (r.errors.empty() ? std::string("unhealthy") : r.errors.front()));
+  }
+  return out;
+}
+
+SdcadmRunner::SdcadmRunner(std::string program, std::function<void(Stream, std::string_view)> observer)
+    : m_program(std::move(program)), m_observer(std::move(observer)) {}
+
+RunResult SdcadmRunner::run_checked(const std::vector<std::string>& args,
+                                    const std::string& stdin_text, bool observe) const {
+  RunOptions options;
+  options.stdin_text = stdin_text;
+  if (observe && m_observer) options.on_line = m_observer;
+  common::log::debug("running sdcadm " + join_args(args), {{"argv", args}});
+  RunResult r = run_program(m_program, args, options);
+  if (r.exit_code != 0) {
+    std::string why = tail_lines(r.err, 3);
+    if (why.empty()) why = tail_lines(r.out, 3);
+    throw Error(ExitCode::step_failed, "sdcadm " + join_args(args) + " failed (exit " +
+                                           std::to_string(r.exit_code) + ")" +
+                                           (why.empty() ? "" : ": " + why));
+  }
+  return r;
+}
+
+common::Json SdcadmRunner::json_array(const std::vector<std::string>& args) const {
+  const RunResult r = run_checked(args, {}, false);
+  common::Json j = common::parse_json(r.out, "output of sdcadm " + join_args(args), 32,
+                                      k_sdcadm_max_capture);
+  if (!j.is_array()) {
+    throw Error(ExitCode::bad_data, "output of sdcadm " + join_args(args) + " is not a JSON array");
+  }
+  return j;
+}
+
+common::Json SdcadmRunner::insts() const { return json_array({"insts", "-j"}); }
+common::Json SdcadmRunner::svcs() const { return json_array({"svcs", "-j"}); }
+
+manifest::SdcadmVersion SdcadmRunner::version() const {
+  return parse_sdcadm_version(run_checked({"--version"}, {}, false).out);
+}
+
+HealthReport SdcadmRunner::check_health() const {
+  const RunResult r = run_program(m_program, {"check-health", "-j"});
+  if (r.exit_code != 0 && r.exit_code != 1) {
+    throw Error(ExitCode::step_failed, "sdcadm check-health -j failed (exit " +
+                                           std::to_string(r.exit_code) + "): " + tail_lines(r.err, 3));
+  }
+  try {
+    return parse_health(r.out);
+  } catch (const Error& e) {
+    if (r.exit_code == 0) throw;
+    throw Error(ExitCode::step_failed, "sdcadm check-health -j failed (exit 1): " + tail_lines(r.err, 3));
+  }
+}
+
+void SdcadmRunner::up(const common::Json& spec, bool force_same_image) const {
+  std::vector<std::string> args = {"up", "-y"};
+  if (force_same_image) args.push_back("--force-same-image");
+  run_checked(args, common::dump_json(spec, 2) + "\n", true);
+}
+
+void SdcadmRunner::self_update(const std::string& url, const std::string& channel,
+                               const std::string& uuid) const {
+  run_checked({"self-update", "-S", url, "-C", channel, "--allow-major-update", uuid}, {}, true);
+}
+
+void SdcadmRunner::update_agents(const std::string& file) const {
+  run_checked({"experimental", "update-agents", file, "--all", "-y"}, {}, true);
+}
+
+void SdcadmRunner::update_other() const { run_checked({"experimental", "update-other"}, {}, true); }
+
+void SdcadmRunner::update_gz_tools(const std::string& file) const {
+  run_checked({"experimental", "update-gz-tools", file}, {}, true);
+}
+
+void SdcadmRunner::platform_install(const std::string& file) const {
+  run_checked({"platform", "install", file}, {}, true);
+}
+
+manifest::SdcadmVersion parse_sdcadm_version(std::string_view text) {
+  // "sdcadm 1.40.0 (release-20250101-20250101T000000Z-g1234567)"
+  std::string t(text.substr(0, std::min<std::size_t>(text.size(), 4096)));
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  const std::size_t sp = t.find(' ');
+  const std::size_t open = t.find(" (");
+  if (t.rfind("sdcadm ", 0) != 0 || open == std::string::npos || open <= sp || t.back() != ')') {
+    throw Error(ExitCode::bad_data, "sdcadm --version printed \"" + t.substr(0, 200) +
+                                        "\", expected \"sdcadm VERSION (BUILDSTAMP)\"");
+  }
+  manifest::SdcadmVersion v;
+  v.version = t.substr(sp + 1, open - sp - 1);
+  v.buildstamp = t.substr(open + 2, t.size() - open - 3);
+  if (!manifest::parse_semver(v.version) || !manifest::buildstamp_time(v.buildstamp)) {
+    throw Error(ExitCode::bad_data, "sdcadm --version printed \"" + t.substr(0, 200) +
+                                        "\": not a semver version and a build stamp");
+  }
+  return v;
+}
+
+HealthReport parse_health(std::string_view text) {
+  const common::Json j = common::parse_json(text, "output of sdcadm check-health -j", 16,
+                                            k_sdcadm_max_capture);
+  if (!j.is_array()) throw Error(ExitCode::bad_data, "output of sdcadm check-health -j is not a JSON array");
+  HealthReport report;
+  auto str = [](const common::Json& o, const char* k) {
+    return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string();
+  };
+  for (const auto& row : j) {
+    if (!row.is_object() || !row.contains("healthy") || !row["healthy"].is_boolean()) {
+      throw Error(ExitCode::bad_data, "output of sdcadm check-health -j: a row without a boolean \"healthy\"");
+    }
+    HealthRow h{str(row, "service"), str(row, "instance"), str(row, "alias"), str(row, "hostname"),
+                row["healthy"].get<bool>(), {}};
+    if (row.contains("health_errors") && row["health_errors"].is_array()) {
+      for (const auto& e : row["health_errors"]) {
+        if (e.is_object()) h.errors.push_back(str(e, "message"));
+      }
+    }
+    report.rows.push_back(std::move(h));
+  }
+  return report;
+}
+
+}  // namespace installer

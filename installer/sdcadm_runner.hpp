@@ -1,0 +1,118 @@
+#pragma once
+// Runs the sdcadm program (the real one in /opt/smartdc/bin, fake-sdcadm in tests) and
+// reads its answers. The installer never talks to SAPI, VMAPI or CNAPI itself: sdcadm is
+// its only view of the DC's services (reference sdcadm.md §2, §5, §6.9, §6.10).
+//
+// The child gets the installer's environment unchanged (fake-sdcadm needs
+// FAKE_SDCADM_ROOT) and its stdin text through a pipe; stdout and stderr are captured
+// (bounded: a runaway child cannot exhaust memory) and, when an observer is given, passed
+// on line by line so the operator sees sdcadm's progress. POSIX only (posix_spawn, poll).
+//
+// Commands that change the DC take no lock here: sdcadm takes /var/run/sdcadm.lock itself,
+// so the caller must NOT hold it while calling them (issue5-interfaces.md, "The sdcadm lock").
+
+#include <common/json.hpp>
+#include <manifest/version_order.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace installer {
+
+// Captured stdout/stderr stop growing past this many bytes each (the rest is dropped and
+// the capture says so); `insts -j` of a 1000-server DC is a few MiB.
+inline constexpr std::size_t k_sdcadm_max_capture = 64u << 20;
+
+struct RunResult {
+  int exit_code = 0;  // the exit status; 128+N when killed by signal N
+  std::string out, err;
+};
+
+// Which stream a line came from, for RunOptions::on_line.
+enum class Stream { out, err };
+
+struct RunOptions {
+  std::string stdin_text;  // written to the child's stdin, then closed
+  // Called with each complete line (without '\n') as it arrives; optional.
+  std::function<void(Stream stream, std::string_view line)> on_line;
+};
+
+// Runs `program` with `args` (argv[0] = program). Throws Error(config) when the program
+// cannot be started (missing, not executable) naming it and --sdcadm; never throws for a
+// non-zero exit (that is in the result).
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const RunOptions& options = {});
+
+// One row of `sdcadm check-health -j`.
+struct HealthRow {
+  std::string service, instance, alias, hostname;
+  bool healthy = true;
+  std::vector<std::string> errors;  // health_errors[].message
+};
+
+struct HealthReport {
+  std::vector<HealthRow> rows;
+  // The unhealthy rows as "imgapi0 (imgapi, <uuid>): <first error>", one per row.
+  std::vector<std::string> problems() const;
+  bool healthy() const { return problems().empty(); }
+};
+
+class SdcadmRunner {
+ public:
+  // `program`: --sdcadm. `observer` receives the output lines of the commands that change
+  // the DC (up, self-update, update-*, platform install), so the operator sees progress.
+  explicit SdcadmRunner(std::string program,
+                        std::function<void(Stream, std::string_view)> observer = {});
+
+  const std::string& program() const { return m_program; }
+
+  // `sdcadm --version`: "sdcadm 1.40.0 (release-20250101-20250101T000000Z-g1234567)".
+  // Error(bad_data) for another shape.
+  manifest::SdcadmVersion version() const;
+
+  // `sdcadm insts -j` / `sdcadm svcs -j`: the JSON arrays (Error(bad_data) when the output
+  // is not a JSON array, Error(step_failed) for a non-zero exit).
+  common::Json insts() const;
+  common::Json svcs() const;
+
+  // `sdcadm check-health -j`. Exit 1 with rows is a report with unhealthy rows, not an
+  // error; no JSON or another exit code is Error(step_failed).
+  HealthReport check_health() const;
+
+  // `sdcadm up -y` with `spec` (sdcadm's update-spec array) on stdin; `force_same_image`
+  // adds --force-same-image.
+  void up(const common::Json& spec, bool force_same_image) const;
+  // `sdcadm self-update -S URL -C CHANNEL --allow-major-update UUID`.
+  void self_update(const std::string& url, const std::string& channel,
+                   const std::string& uuid) const;
+  // `sdcadm experimental update-agents FILE --all -y`.
+  void update_agents(const std::string& file) const;
+  // `sdcadm experimental update-other`.
+  void update_other() const;
+  // `sdcadm experimental update-gz-tools FILE`.
+  void update_gz_tools(const std::string& file) const;
+  // `sdcadm platform install FILE`.
+  void platform_install(const std::string& file) const;
+
+  // Runs `args`; a non-zero exit is Error(step_failed) "sdcadm ARGS failed (exit N): <last
+  // lines of stderr>". Public for the commands above and tests.
+  RunResult run_checked(const std::vector<std::string>& args, const std::string& stdin_text,
+                        bool observe) const;
+
+ private:
+  common::Json json_array(const std::vector<std::string>& args) const;
+
+  std::string m_program;
+  std::function<void(Stream, std::string_view)> m_observer;
+};
+
+// Parses `sdcadm --version` output (exposed for tests).
+manifest::SdcadmVersion parse_sdcadm_version(std::string_view text);
+
+// Parses `check-health -j` output (exposed for tests). Error(bad_data) for another shape.
+HealthReport parse_health(std::string_view text);
+
+}  // namespace installer

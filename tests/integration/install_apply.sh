@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# sdcadm-install plan / apply / history / inventory on the simulated headnode: from an
+# older release to the bundle's (the DC's final state equals the bundle's targets), the
+# plan's break-out and its forced form, -f limits, a second install that finds nothing to
+# do, the history, and an inventory the builder reads.
+source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
+setup_dc
+
+# --- plan: the break-out, nothing changed -----------------------------------------------------
+old_imgapi=$(st 's.instances.find((i) => i.service === "imgapi").image')
+new_imgapi=$(jsonf inspect.json 'b.index.artifacts.find((a) => (a.services || []).includes("imgapi")).uuid')
+expect_exit 0 inst plan b.sdc
+cp last.out plan.txt
+expect_in plan.txt "Plan for bundle $BUNDLE_ID:" "plan header"
+grep -qF "update \"imgapi\" service (1 instance) to image $new_imgapi (" plan.txt || fail "imgapi target line"
+grep -qxF "    1 instance will be updated from image $old_imgapi" plan.txt || fail "imgapi break-out line"
+expect_in plan.txt "[dry-run] nothing was changed" "plan is a dry run"
+check_eq "$(st 's.log.length')" 0 "plan ran no mutating sdcadm command"
+[[ ! -e "$HN/var/sdcadm/install" ]] || fail "plan wrote under /var/sdcadm/install"
+expect_exit 0 inst apply -n b.sdc
+cmp -s last.out plan.txt || fail "apply -n prints what plan prints"
+pass "plan: break-out per service, changes nothing"
+
+# --- avail: what the bundle offers against what runs ----------------------------------------------
+expect_exit 0 inst avail b.sdc imgapi sapi -c -j
+check_eq "$(jsonf last.out 'b.services.map((s) => s.service + ":" + s.offer).join(",")')" "imgapi:newer,sapi:newer" "avail -j"
+check_eq "$(jsonf last.out 'b.services[0].current[0].image')" "$old_imgapi" "avail: what runs now"
+expect_exit 0 inst avail b.sdc imgapi
+expect_in last.out "imgapi               newer" "avail text"
+pass "avail"
+
+# --- -f SPEC.json limits the plan ----------------------------------------------------------------
+echo '[{"service": "imgapi"}, {"service": "sapi"}]' >spec.json
+expect_exit 0 inst plan b.sdc -f spec.json -j
+check_eq "$(jsonf last.out 'b.services.map((s) => s.service).join(",")')" "imgapi,sapi" "-f keeps the named services"
+check_eq "$(jsonf last.out 'b.sdcadm === null && b.agentsshar === null && b.platform === null')" true "-f drops the rest"
+echo '{"service": "imgapi", "colour": "red"}' >bad.json
+expect_exit 2 inst plan b.sdc -f bad.json
+expect_in last.err "invalid extra fields" "-f: sdcadm's unknown-key message"
+echo '{"service": "imgapi", "image": "00000000-0000-4000-8000-000000000000"}' >other.json
+expect_exit 2 inst plan b.sdc -f other.json
+expect_in last.err "can only install what the bundle carries" "-f: an image the bundle lacks"
+pass "-f SPEC.json: limits, refusals"
+
+# --- apply without a terminal needs -y ---------------------------------------------------------
+expect_exit 2 inst b.sdc </dev/null
+expect_in last.err "pass -y" "no terminal: -y needed"
+check_eq "$(st 's.log.length')" 0 "nothing ran without confirmation"
+
+# --- apply ------------------------------------------------------------------------------------
+expect_exit 0 inst b.sdc -y
+cp last.out apply.txt
+expect_in apply.txt "Bundle $BUNDLE_ID applied." "apply finished"
+check_final_state
+# Triton's order: agents, update-other, gz-tools, the services, sapi, moray, binder, manatee, platform.
+order=$(node -e 'const s = require(process.argv[1]);
+  console.log(s.log.map((l) => l.argv.slice(0, 2).join(" ")).join(","));' "$HN_STATE")
+check_eq "$order" "self-update -S,experimental update-agents,experimental update-other,experimental update-gz-tools,up -y,up -y,up -y,up -y,up -y,platform install" "documented order"
+pass "apply: older release -> the bundle's targets, in Triton's order"
+
+# --- second install: nothing to do --------------------------------------------------------------
+before=$(st 's.log.length')
+expect_exit 0 inst b.sdc -y
+expect_in last.out "nothing to do. Up-to-date." "second install is up to date"
+check_eq "$(st 's.log.length')" "$before" "second install ran no sdcadm command"
+expect_exit 0 inst plan b.sdc
+expect_in last.out "this bundle was applied completely" "plan says applied"
+pass "second install finds nothing to do"
+
+# --- forced same-image in the plan ----------------------------------------------------------------
+expect_exit 0 inst plan b.sdc --force
+grep -qxF "    1 instance forced same-image update at image $new_imgapi" last.out || fail "forced same-image line"
+pass "plan --force: same-image shown as forced"
+
+# --- history ------------------------------------------------------------------------------------
+expect_exit 0 inst history
+expect_in last.out "bundle $BUNDLE_ID (dev) by $(id -un): ok" "history: the run"
+expect_in last.out "    up-manatee: done" "history: a step"
+expect_in last.out "bundle $BUNDLE_ID (dev) by $(id -un): up-to-date" "history: the second run"
+expect_exit 0 inst history -j
+check_eq "$(jsonf last.out 'b.filter((r) => r.event === "run-start").length')" 2 "history -j: two runs"
+check_eq "$(jsonf last.out 'b[0].bundle_digest.length === 64 && Array.isArray(b[0].signers) && b[0].plan.changes')" true \
+  "history -j: digest, signers, plan"
+pass "history"
+
+# --- inventory: the builder's input ----------------------------------------------------------------
+expect_exit 0 inst inventory -o dc.json
+check_eq "$(jsonf dc.json 'b.format + " " + b.datacenter + " " + (b.sdcadm.version.length > 0)')" "sdcadm-inventory sim-1 true" "inventory header"
+check_eq "$(jsonf dc.json 'b.services.find((s) => s.name === "imgapi").instances[0].image')" "$new_imgapi" "inventory: imgapi's image"
+# The DC now runs the bundle's release: a build trimmed by its inventory has nothing to carry.
+rc=0
+"$BIN" build -S "$up_URL" --all --inventory dc.json -n >trim.out 2>trim.err || rc=$?
+[[ $rc -ne 0 ]] || fail "build --inventory of an up-to-date DC should find nothing to bundle"
+expect_in trim.err "the DC has everything it needs" "build --inventory reads the inventory"
+pass "inventory: read by sdcadm-bundle build --inventory"

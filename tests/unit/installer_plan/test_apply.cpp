@@ -1,0 +1,257 @@
+// apply: the documented order, check-health around each sdcadm step, the journal's
+// resume after a crash or a failure at every step, and the up-to-date re-run.
+
+#include "fixtures.hpp"
+
+#include <installer/apply.hpp>
+
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace installer;
+using namespace test_fixtures;
+
+namespace {
+
+const char* const k_old = "2025-01-01T00:00:00.000Z";
+const char* const k_new = "2025-02-01T00:00:00.000Z";
+
+// A DC with services in every ordered group, agents, gz-tools, platform and sdcadm.
+struct World {
+  TempDir dir;
+  std::string sdcadm = dir.path + "/sdcadm";
+  std::string log = dir.path + "/argv";
+  manifest::BundleIndex index = make_index({{"service-image", "imgapi", 10, k_new, ""},
+                                            {"service-image", "cnapi", 11, k_new, ""},
+                                            {"service-image", "sapi", 12, k_new, ""},
+                                            {"service-image", "moray", 13, k_new, ""},
+                                            {"service-image", "binder", 14, k_new, ""},
+                                            {"service-image", "manatee", 15, k_new, ""},
+                                            {"agent", "vm-agent", 16, k_new, ""},
+                                            {"agentsshar", "agentsshar", 17, k_new, "1.0.0"},
+                                            {"gz-tools", "gz-tools", 18, k_new, "2.0.0"},
+                                            {"platform", "platform", 19, k_new, "master-20250201T000000Z"},
+                                            {"sdcadm", "sdcadm", 20, k_new, "1.41.0"}});
+  std::vector<Inst> insts = {{"imgapi", 1}, {"cnapi", 1}, {"sapi", 1}, {"moray", 1},
+                             {"binder", 1}, {"manatee", 1}, {"vm-agent", 2, "agent"}};
+  int stages = 0, imports = 0;
+
+  World() {
+    // The fake: logs the argv of each mutating command that succeeded, printing one line;
+    // the n-th mutating command fails once when "fail-at" holds n; "sick" makes
+    // check-health report an unhealthy instance.
+    const std::string d = dir.path;
+    write_script(sdcadm,
+                 "if [ \"$1\" = check-health ]; then echo check-health >> " + d + "/health\n"
+                 "  if [ -e " + d + "/sick ]; then echo '[{\"healthy\":false,\"service\":\"imgapi\","
+                 "\"alias\":\"imgapi0\",\"instance\":\"i\",\"health_errors\":[{\"message\":\"down\"}]}]'; exit 1; fi\n"
+                 "  echo '[]'; exit 0; fi\n"
+                 "[ \"$1\" = up ] && cat > /dev/null\n"
+                 "n=$(cat " + d + "/count 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + d + "/count\n"
+                 "if [ \"$(cat " + d + "/fail-at 2>/dev/null)\" = \"$n\" ]; then rm " + d + "/fail-at; echo \"$1 broke\" >&2; exit 1; fi\n"
+                 "echo \"$*\" >> " + log + "\n"
+                 "echo progress-line\n");
+  }
+
+  Plan plan() const {
+    PlanInputs in;
+    in.index = &index;
+    in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+    in.dc.sdcadm = manifest::SdcadmVersion{"1.40.0", "master-20250101T000000Z-g1"};
+    in.sdcadm_buildstamp = "master-20250201T000000Z-g2";
+    in.lookup = lookup({{1, k_old}, {2, k_old}});
+    return make_plan(in, {});
+  }
+
+  ApplyContext ctx() const {
+    ApplyContext c;
+    c.bundle_id = index.bundle_id;
+    c.bundle_digest = "d1";
+    c.channel = "release";
+    c.imgapi_url = "http://127.0.0.1:1";
+    c.reprov_fail_lock = dir.path + "/reprovFailLock.json";
+    c.journal_dir = dir.path + "/journal";
+    c.confirm = Confirm::assume_yes;
+    return c;
+  }
+
+  ApplyHooks hooks(std::function<void(const std::string&)> say = {}) {
+    ApplyHooks h;
+    h.stage = [this] { ++stages; };
+    h.import = [this] { ++imports; };
+    h.make_plan = [this] { return plan(); };
+    h.say = std::move(say);
+    return h;
+  }
+
+  // The mutating sdcadm commands that succeeded so far, in order.
+  std::vector<std::string> commands() const {
+    std::vector<std::string> out;
+    std::istringstream in(read_file(log));
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+  std::size_t health_checks() const {
+    std::istringstream in(read_file(dir.path + "/health"));
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  }
+};
+
+const std::vector<std::string> k_order = {
+    "self-update -S http://127.0.0.1:1 -C release --allow-major-update 00000000-0000-4000-8000-000000000020",
+    "experimental update-agents /usbkey/extra/agents/agents-1.0.0.sh --all -y",
+    "experimental update-other",
+    "experimental update-gz-tools /usbkey/extra/gz-tools-2.0.0.tgz",
+    "up -y",  // imgapi, cnapi
+    "up -y",  // sapi
+    "up -y",  // moray
+    "up -y",  // binder
+    "up -y",  // manatee
+    "platform install /usbkey/extra/platform-master-20250201T000000Z.tgz"};
+
+const std::vector<std::string> k_steps = {"stage", "import", "sdcadm-self-update", "update-agents", "update-other",
+                                          "update-gz-tools", "up-services", "up-sapi", "up-moray", "up-binder",
+                                          "up-manatee", "platform-install"};
+
+}  // namespace
+
+TEST_CASE("apply: Triton's order, check-health around every sdcadm step, then up to date") {
+  World w;
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  const ApplyResult r = apply_bundle(w.ctx(), w.hooks(), runner, history);
+  CHECK(r.outcome == ApplyOutcome::applied);
+  CHECK(r.ran == k_steps);
+  CHECK(w.commands() == k_order);
+  CHECK(w.health_checks() == 2 * k_order.size());
+  CHECK(w.stages == 1);
+  CHECK(w.imports == 1);
+
+  const ApplyResult again = apply_bundle(w.ctx(), w.hooks(), runner, history);
+  CHECK(again.outcome == ApplyOutcome::up_to_date);
+  CHECK(w.commands() == k_order);  // nothing ran
+  CHECK(w.stages == 1);
+  const auto records = history.read_all();
+  CHECK(records.front()["event"] == "run-start");
+  CHECK(records.front()["plan"]["changes"] == true);
+  CHECK(records.back()["result"] == "up-to-date");
+}
+
+TEST_CASE("apply: a failing step stops the run; the re-run resumes there") {
+  for (std::size_t k = 2; k < k_steps.size(); ++k) {
+    World w;
+    History history(w.dir.path + "/history.jsonl");
+    SdcadmRunner runner(w.sdcadm);
+    std::ofstream(w.dir.path + "/fail-at") << (k - 1) << "\n";  // the (k-1)-th sdcadm command
+    CAPTURE(k_steps[k]);
+    try {
+      apply_bundle(w.ctx(), w.hooks(), runner, history);
+      FAIL("no error");
+    } catch (const common::Error& e) {
+      CHECK(e.code() == common::ExitCode::step_failed);
+      CHECK(std::string(e.what()).find("step " + k_steps[k] + " failed: sdcadm ") != std::string::npos);
+      CHECK(std::string(e.what()).find("broke") != std::string::npos);
+      CHECK(std::string(e.what()).find("run sdcadm-install again to resume") != std::string::npos);
+    }
+    const Journal j = Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1");
+    CHECK(j.stopped_at() == k_steps[k]);
+    CHECK(j.find(k_steps[k])->state == StepState::failed);
+    const ApplyResult r = apply_bundle(w.ctx(), w.hooks(), runner, history);
+    CHECK(r.outcome == ApplyOutcome::applied);
+    CHECK(r.ran == std::vector<std::string>(k_steps.begin() + static_cast<long>(k), k_steps.end()));
+    CHECK(w.commands() == k_order);  // every command succeeded exactly once, in order
+    CHECK(w.stages == 1);
+  }
+}
+
+TEST_CASE("apply: killed before or during any step; the re-run does not repeat finished steps") {
+  // "Killed": an exception apply does not catch (not common::Error) escapes from the middle
+  // of the run and leaves the journal as a kill -9 would. `say` runs before a step's journal
+  // entry is written; the runner's observer runs while sdcadm runs (after "started").
+  struct Killed {};
+  for (std::size_t k = 0; k < k_steps.size(); ++k) {
+    for (int during = 0; during < 2; ++during) {
+      if (during && k < 2) continue;  // stage and import are hooks, killed "before" only
+      World w;
+      History history(w.dir.path + "/history.jsonl");
+      const std::string victim = k_steps[k];
+      bool armed = true;
+      std::size_t lines = 0;
+      SdcadmRunner killer(w.sdcadm, [&](Stream, std::string_view) {
+        if (armed && during && ++lines == k - 1) { armed = false; throw Killed{}; }
+      });
+      ApplyHooks hooks = w.hooks([&](const std::string& line) {
+        if (armed && !during && line.rfind("--- " + victim + ":", 0) == 0) { armed = false; throw Killed{}; }
+      });
+      CAPTURE(victim, during);
+      CHECK_THROWS_AS(apply_bundle(w.ctx(), hooks, killer, history), Killed);
+      const Journal j = Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1");
+      for (std::size_t i = 0; i < k; ++i) CHECK(j.is_done(k_steps[i]));
+      CHECK_FALSE(j.is_done(victim));
+      if (during) CHECK(j.find(victim)->state == StepState::started);
+      SdcadmRunner runner(w.sdcadm);
+      const ApplyResult r = apply_bundle(w.ctx(), w.hooks(), runner, history);
+      CHECK(r.ran == std::vector<std::string>(k_steps.begin() + static_cast<long>(k), k_steps.end()));
+      CHECK(r.skipped == std::vector<std::string>(k_steps.begin(), k_steps.begin() + static_cast<long>(k)));
+      // Killed during a command: that one command ran twice (sdcadm's own re-run is safe),
+      // nothing else repeated.
+      std::vector<std::string> expected = k_order;
+      if (during) expected.insert(expected.begin() + static_cast<long>(k - 2), k_order[k - 2]);
+      CHECK(w.commands() == expected);
+      CHECK(w.stages == 1);
+      CHECK(apply_bundle(w.ctx(), w.hooks(), runner, history).outcome == ApplyOutcome::up_to_date);
+    }
+  }
+}
+
+TEST_CASE("apply: unhealthy before a step changes nothing; reprovFailLock refuses") {
+  World w;
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  std::ofstream(w.dir.path + "/sick") << "";
+  try {
+    apply_bundle(w.ctx(), w.hooks(), runner, history);
+    FAIL("no error");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == common::ExitCode::health_failed);
+    CHECK(std::string(e.what()).find("imgapi0 (imgapi) i: down") != std::string::npos);
+  }
+  CHECK(w.commands().empty());
+  const Journal j = Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1");
+  CHECK(j.is_done("import"));
+  CHECK(j.find("sdcadm-self-update") == nullptr);
+
+  common::write_file_atomic(w.ctx().reprov_fail_lock, "{\"reason\": \"reprovision of sapi0 failed\"}");
+  try {
+    apply_bundle(w.ctx(), w.hooks(), runner, history);
+    FAIL("no error");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == common::ExitCode::reprov_lock);
+    CHECK(std::string(e.what()).find("reprovision of sapi0 failed") != std::string::npos);
+    CHECK(std::string(e.what()).find("remove \"" + w.ctx().reprov_fail_lock) != std::string::npos);
+  }
+}
+
+TEST_CASE("apply: declined, and a bundle with nothing new") {
+  World w;
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  ApplyHooks hooks = w.hooks();
+  hooks.confirm = [](const Plan&) { return false; };
+  CHECK(apply_bundle(w.ctx(), hooks, runner, history).outcome == ApplyOutcome::declined);
+  CHECK(w.stages == 0);
+
+  w.index = make_index({{"service-image", "imgapi", 1, k_old, ""}});
+  w.insts = {{"imgapi", 1}};
+  const ApplyResult r = apply_bundle(w.ctx(), w.hooks(), runner, history);
+  CHECK(r.outcome == ApplyOutcome::nothing_to_do);
+  CHECK(w.stages == 0);
+  CHECK(w.commands().empty());
+}

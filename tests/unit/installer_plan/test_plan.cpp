@@ -1,0 +1,211 @@
+// The plan's break-out: per service the target and its instances grouped by old image and
+// fate; --force; -f SPEC.json limits; the update spec apply gives sdcadm up.
+
+#include "fixtures.hpp"
+
+#include <installer/plan.hpp>
+
+#include <common/error.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace installer;
+using namespace test_fixtures;
+
+namespace {
+
+const char* const k_old = "2025-01-01T00:00:00.000Z";
+const char* const k_target = "2025-02-01T00:00:00.000Z";
+const char* const k_newer = "2025-03-01T00:00:00.000Z";
+
+struct Dc {
+  manifest::BundleIndex index = make_index({{"service-image", "imgapi", 10, k_target, ""},
+                                            {"service-image", "cnapi", 11, k_target, ""},
+                                            {"service-image", "vmapi", 12, k_target, ""},
+                                            {"service-image", "sapi", 13, k_target, ""},
+                                            {"service-image", "cns", 14, k_target, ""}});
+  std::vector<Inst> insts = {{"imgapi", 1}, {"imgapi", 1}, {"cnapi", 1}, {"cnapi", 2}, {"cnapi", 11},
+                             {"vmapi", 3},  {"sapi", 13},  {"sapi", 13}};
+  PlanInputs inputs() const {
+    PlanInputs in;
+    in.index = &index;
+    in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+    in.lookup = lookup({{1, k_old}, {2, k_old}, {3, k_newer}, {10, k_target}, {11, k_target}, {13, k_target}});
+    return in;
+  }
+};
+
+const ServicePlan& service(const Plan& plan, const std::string& name) {
+  for (const auto& s : plan.services) if (s.service == name) return s;
+  FAIL("no service " << name);
+  throw 0;
+}
+
+}  // namespace
+
+TEST_CASE("plan: updated, mixed, downgrade and same-image services without --force") {
+  Dc dc;
+  const Plan plan = make_plan(dc.inputs(), {});
+  const ServicePlan& imgapi = service(plan, "imgapi");
+  REQUIRE(imgapi.groups.size() == 1);
+  CHECK(imgapi.groups[0].kind == GroupKind::update);
+  CHECK(imgapi.groups[0].from_image == U(1));
+  CHECK(imgapi.groups[0].instances.size() == 2);
+  CHECK(imgapi.changes());
+
+  const ServicePlan& cnapi = service(plan, "cnapi");
+  REQUIRE(cnapi.groups.size() == 3);
+  CHECK(cnapi.groups[0].from_image == U(1));
+  CHECK(cnapi.groups[1].from_image == U(2));
+  CHECK(cnapi.groups[2].kind == GroupKind::already);
+
+  const ServicePlan& vmapi = service(plan, "vmapi");
+  CHECK(vmapi.groups.empty());
+  REQUIRE(vmapi.dropped.size() == 1);
+  CHECK(vmapi.dropped[0].from_image == U(3));
+  CHECK_FALSE(vmapi.changes());
+
+  const ServicePlan& sapi = service(plan, "sapi");
+  REQUIRE(sapi.groups.size() == 1);
+  CHECK(sapi.groups[0].kind == GroupKind::already);
+  CHECK_FALSE(sapi.changes());
+
+  CHECK(plan.not_deployed == std::vector<std::string>{"cns"});
+  CHECK(plan.has_changes());
+  // Images 12 and 14 are not in the DC IMGAPI: they are to be imported.
+  REQUIRE(plan.imports.size() == 2);
+  CHECK(plan.imports[0].uuid == U(12));
+  CHECK(plan.imports[1].uuid == U(14));
+}
+
+TEST_CASE("plan: --force turns downgrades and same-image into forced groups") {
+  Dc dc;
+  const Plan plan = make_plan(dc.inputs(), {Force::yes, std::nullopt});
+  const ServicePlan& vmapi = service(plan, "vmapi");
+  REQUIRE(vmapi.groups.size() == 1);
+  CHECK(vmapi.groups[0].kind == GroupKind::forced_downgrade);
+  CHECK(vmapi.dropped.empty());
+  const ServicePlan& sapi = service(plan, "sapi");
+  REQUIRE(sapi.groups.size() == 1);
+  CHECK(sapi.groups[0].kind == GroupKind::forced_same_image);
+  CHECK(sapi.forced_same_image());
+  CHECK(service(plan, "cnapi").groups[2].kind == GroupKind::forced_same_image);
+}
+
+TEST_CASE("plan: an image the DC IMGAPI does not know counts as older") {
+  Dc dc;
+  dc.insts = {{"imgapi", 77}};
+  const Plan plan = make_plan(dc.inputs(), {});
+  REQUIRE(service(plan, "imgapi").groups.size() == 1);
+  CHECK(service(plan, "imgapi").groups[0].kind == GroupKind::update);
+}
+
+TEST_CASE("plan: the update spec for sdcadm up") {
+  Dc dc;
+  const Plan plan = make_plan(dc.inputs(), {});
+  const common::Json spec = up_spec({&service(plan, "imgapi"), &service(plan, "cnapi"), &service(plan, "vmapi")});
+  // imgapi moves whole; cnapi is mixed: only its two old instances, by instance; vmapi none.
+  REQUIRE(spec.size() == 3);
+  CHECK(spec[0] == common::Json{{"service", "imgapi"}, {"image", U(10)}});
+  CHECK(spec[1]["instance"] == insts_json(dc.insts)[2]["instance"]);
+  CHECK(spec[2]["instance"] == insts_json(dc.insts)[3]["instance"]);
+  CHECK(spec[2]["image"] == U(11));
+  const Plan forced = make_plan(dc.inputs(), {Force::yes, std::nullopt});
+  const common::Json fspec = up_spec({&service(forced, "sapi")});
+  CHECK(fspec == common::Json::array({{{"service", "sapi"}, {"image", U(13)}}}));
+}
+
+TEST_CASE("plan: -f SPEC.json limits the plan to the services it names") {
+  Dc dc;
+  PlanOptions options;
+  options.limit = parse_spec_limit(R"([{"service": "imgapi"}, {"service": "cnapi", "image": ")" + U(11) + "\"}]", "SPEC.json");
+  const Plan plan = make_plan(dc.inputs(), options);
+  REQUIRE(plan.services.size() == 2);
+  CHECK(plan.services[0].service == "imgapi");
+  CHECK(plan.services[1].service == "cnapi");
+  CHECK(plan.not_selected == std::vector<std::string>{"vmapi", "sapi", "cns"});
+}
+
+TEST_CASE("plan: -f SPEC.json refusals") {
+  Dc dc;
+  auto code_of = [&](const std::string& text) {
+    try {
+      PlanOptions options;
+      options.limit = parse_spec_limit(text, "SPEC.json");
+      make_plan(dc.inputs(), options);
+    } catch (const common::Error& e) {
+      return e.code();
+    }
+    return common::ExitCode::ok;
+  };
+  CHECK(code_of(R"({"service": "imgapi"})") == common::ExitCode::ok);  // a single object
+  CHECK(code_of(R"({"service": "imgapi", "colour": "red"})") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "imgapi", "image": "latest"})") == common::ExitCode::usage);
+  CHECK(code_of(R"({"instance": "imgapi0"})") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "nosuch"})") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "imgapi", "image": ")" + U(99) + "\"}") == common::ExitCode::usage);
+  CHECK(code_of(R"([{"service": "imgapi"}, {"service": "imgapi"}])") == common::ExitCode::usage);
+  CHECK(code_of("[]") == common::ExitCode::usage);
+  CHECK(code_of("{not json") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "imgapi", "type": "delete"})") == common::ExitCode::usage);
+  try {
+    parse_spec_limit(R"({"service": "imgapi", "colour": "red"})", "SPEC.json");
+  } catch (const common::Error& e) {
+    CHECK(std::string(e.what()).find("invalid extra fields") != std::string::npos);
+  }
+}
+
+TEST_CASE("plan: sdcadm self-update only when newer (semver, then build stamp)") {
+  Dc dc;
+  dc.index = make_index({{"sdcadm", "sdcadm", 20, k_target, "1.40.0"}});
+  auto run_for = [&](const std::string& cur_version, const std::string& cur_stamp, const std::string& bundle_stamp,
+                     Force force) {
+    PlanInputs in = dc.inputs();
+    in.dc.sdcadm = manifest::SdcadmVersion{cur_version, cur_stamp};
+    in.sdcadm_buildstamp = bundle_stamp;
+    const Plan plan = make_plan(in, {force, std::nullopt});
+    REQUIRE(plan.sdcadm);
+    return plan.sdcadm->run;
+  };
+  CHECK(run_for("1.39.0", "master-20250101T000000Z-g1", "master-20240101T000000Z-g2", Force::no));
+  CHECK_FALSE(run_for("1.41.0", "master-20240101T000000Z-g1", "master-20250101T000000Z-g2", Force::no));
+  CHECK(run_for("1.40.0", "master-20240101T000000Z-g1", "master-20250101T000000Z-g2", Force::no));
+  CHECK_FALSE(run_for("1.40.0", "master-20250101T000000Z-g1", "master-20250101T000000Z-g2", Force::no));
+  CHECK_FALSE(run_for("1.40.0", "master-20250102T000000Z-g1", "master-20250101T000000Z-g2", Force::no));
+  CHECK(run_for("1.40.0", "master-20250102T000000Z-g1", "master-20250101T000000Z-g2", Force::yes));
+}
+
+TEST_CASE("plan: agents need the agentsshar; gz-tools and platform skipped when present") {
+  Dc dc;
+  dc.index = make_index({{"agent", "vm-agent", 30, k_target, ""},
+                         {"gz-tools", "gz-tools", 31, k_target, "1.0.0-master-20250201T000000Z-g1"},
+                         {"platform", "platform", 32, k_target, "master-20250201T000000Z"}});
+  dc.insts = {{"vm-agent", 1, "agent"}};
+  PlanInputs in = dc.inputs();
+  in.dc.gz_tools_image = U(31);
+  in.dc.platforms = {"20250201T000000Z"};
+  Plan plan = make_plan(in, {});
+  CHECK_FALSE(plan.agentsshar);
+  REQUIRE(plan.notes.size() == 1);
+  CHECK_FALSE(service(plan, "vm-agent").changes());
+  REQUIRE(plan.gz_tools);
+  CHECK_FALSE(plan.gz_tools->run);
+  REQUIRE(plan.platform);
+  CHECK_FALSE(plan.platform->run);
+  CHECK_FALSE(plan.has_changes());
+
+  dc.index = make_index({{"agent", "vm-agent", 30, k_target, ""}, {"agentsshar", "agentsshar", 33, k_target, "1.0.0"}});
+  plan = make_plan(dc.inputs(), {});
+  REQUIRE(plan.agentsshar);
+  CHECK(plan.agentsshar->run);
+  CHECK(service(plan, "vm-agent").changes());
+}
+
+TEST_CASE("plan: hostile sdcadm output is refused with the row named") {
+  CHECK_THROWS_WITH(parse_dc_state(common::Json::array(), common::Json::object()),
+                    Catch::Contains("not a JSON array"));
+  CHECK_THROWS_WITH(parse_dc_state(common::Json::array(), common::Json::parse(R"([{"service": 3, "instance": "x"}])")),
+                    Catch::Contains("[0].service: not a string"));
+  CHECK_THROWS_WITH(parse_dc_state(common::Json::parse(R"([{"type": "vm"}])"), common::Json::array()),
+                    Catch::Contains("[0]: no \"name\""));
+}

@@ -1,0 +1,98 @@
+// The exact plan text (DESIGN.md's break-out) and the JSON form.
+
+#include "fixtures.hpp"
+
+#include <installer/plan_text.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace installer;
+using namespace test_fixtures;
+
+namespace {
+
+Plan sample_plan(Force force) {
+  static const manifest::BundleIndex index = make_index(
+      {{"service-image", "imgapi", 10, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gaaa"},
+       {"service-image", "vmapi", 12, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gbbb"},
+       {"service-image", "moray", 13, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gccc"},
+       {"service-image", "sapi", 14, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gddd"}});
+  const std::vector<Inst> insts = {{"imgapi", 1}, {"imgapi", 1}, {"imgapi", 2}, {"imgapi", 10}, {"vmapi", 3},
+                                   {"moray", 13}, {"sapi", 1}};
+  PlanInputs in;
+  in.index = &index;
+  in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+  in.lookup = lookup({{1, "2025-01-01T00:00:00Z"}, {2, "2025-01-02T00:00:00Z"}, {3, "2025-03-01T00:00:00Z"},
+                      {10, "2025-02-01T00:00:00Z"}, {12, "2025-02-01T00:00:00Z"}, {13, "2025-02-01T00:00:00Z"}});
+  return make_plan(in, {force, std::nullopt});
+}
+
+}  // namespace
+
+TEST_CASE("plan text: updated, mixed, downgrade left alone, up to date") {
+  const std::string expected =
+      "Plan for bundle b0000000-0000-4000-8000-000000000001:\n"
+      "import 1 image (14.0 KiB) from bundle:\n"
+      "    image 00000000-0000-4000-8000-000000000014 (sapi@master-20250201T000000Z-gddd)\n"
+      "run sdcadm experimental update-other\n"
+      "update \"imgapi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
+      "(imgapi@master-20250201T000000Z-gaaa):\n"
+      "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002\n"
+      "    1 instance already at image 00000000-0000-4000-8000-000000000010\n"
+      "update \"sapi\" service (1 instance) to image 00000000-0000-4000-8000-000000000014 "
+      "(sapi@master-20250201T000000Z-gddd):\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001\n"
+      "already up to date:\n"
+      "    \"vmapi\" (1 instance at image 00000000-0000-4000-8000-000000000012), 1 instance left at newer "
+      "image 00000000-0000-4000-8000-000000000003\n"
+      "    \"moray\" (1 instance at image 00000000-0000-4000-8000-000000000013)\n";
+  CHECK(plan_text(sample_plan(Force::no)) == expected);
+}
+
+TEST_CASE("plan text: forced same-image and forced downgrade") {
+  const std::string expected =
+      "Plan for bundle b0000000-0000-4000-8000-000000000001 (--force):\n"
+      "import 1 image (14.0 KiB) from bundle:\n"
+      "    image 00000000-0000-4000-8000-000000000014 (sapi@master-20250201T000000Z-gddd)\n"
+      "run sdcadm experimental update-other\n"
+      "update \"imgapi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
+      "(imgapi@master-20250201T000000Z-gaaa):\n"
+      "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002\n"
+      "    1 instance forced same-image update at image 00000000-0000-4000-8000-000000000010\n"
+      "update \"vmapi\" service (1 instance) to image 00000000-0000-4000-8000-000000000012 "
+      "(vmapi@master-20250201T000000Z-gbbb):\n"
+      "    1 instance forced downgrade from image 00000000-0000-4000-8000-000000000003\n"
+      "update \"sapi\" service (1 instance) to image 00000000-0000-4000-8000-000000000014 "
+      "(sapi@master-20250201T000000Z-gddd):\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001\n"
+      "update \"moray\" service (1 instance) to image 00000000-0000-4000-8000-000000000013 "
+      "(moray@master-20250201T000000Z-gccc):\n"
+      "    1 instance forced same-image update at image 00000000-0000-4000-8000-000000000013\n";
+  CHECK(plan_text(sample_plan(Force::yes)) == expected);
+}
+
+TEST_CASE("plan text: nothing to do") {
+  static const manifest::BundleIndex index = make_index({{"service-image", "imgapi", 10, "2025-02-01T00:00:00Z", "v10"}});
+  const std::vector<Inst> insts = {{"imgapi", 10}};
+  PlanInputs in;
+  in.index = &index;
+  in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+  in.lookup = lookup({{10, "2025-02-01T00:00:00Z"}});
+  CHECK(plan_text(make_plan(in, {})) ==
+        "Plan for bundle b0000000-0000-4000-8000-000000000001:\n"
+        "already up to date:\n"
+        "    \"imgapi\" (1 instance at image 00000000-0000-4000-8000-000000000010)\n"
+        "Nothing to do: the DC already runs what this bundle offers.\n");
+}
+
+TEST_CASE("plan json: groups and counts") {
+  const common::Json j = plan_json(sample_plan(Force::no));
+  CHECK(j["changes"] == true);
+  CHECK(j["services"][0]["service"] == "imgapi");
+  CHECK(j["services"][0]["groups"][0]["kind"] == "update");
+  CHECK(j["services"][0]["groups"][0]["count"] == 2);
+  CHECK(j["services"][1]["dropped"][0]["reason"] == "downgrade");
+  CHECK(j["imports"].size() == 1);
+}
