@@ -22,7 +22,7 @@ check_eq "$(dc_count all)" 0 "nothing imported before stage"
 # --- verify: hash level and space, writes nothing ------------------------------------------
 expect_exit 0 "$INST" --root "$HN" verify b.sdc -j
 cp last.out verify.json
-check_eq "$(jsonf verify.json 'b.ok && b.payload_checked && !b.signatures_checked')" true "verify -j"
+check_eq "$(jsonf verify.json 'b.ok && b.payload_checked && b.signatures_checked && b.signers.length === 1')" true "verify -j (signatures checked)"
 nimg=$(bundle_images | grep -c .)
 check_eq "$(jsonf verify.json 'b.space.import_images')" "$nimg" "verify counts every image for IMGAPI"
 check_eq "$(jsonf verify.json 'b.space.imgapi_consulted')" true "verify asked the DC IMGAPI"
