@@ -4,7 +4,7 @@
 # and read no payload; every image but the platform ends active in IMGAPI with the
 # upstream uuid and published_at, origins imported first; an unactivated leftover is
 # replaced; import before stage says what to run.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 source "$SDCB_SOURCE/tests/integration/install_helpers.bash"
 

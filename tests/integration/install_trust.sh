@@ -3,7 +3,7 @@
 # and nothing staged; `trust init|show|add`; unsigned (30), unknown key (31), expired (33,
 # --allow-expired recorded); anti-rollback per channel after an install (34, --allow-rollback
 # recorded in the history); a root rotation carried by a bundle is stored by apply.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
 setup_dc   # b.sdc signed by alice (KEYS/root.json: 1 of 1), the headnode trusts KEYS/root.json
 build() { "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" --no-progress "$@" >build.out 2>&1 || { cat build.out; fail "build $*"; }; }
