@@ -15,12 +15,14 @@
 #include <builder/bundle_signatures.hpp>
 #include <builder/cli.hpp>
 #include <builder/cli_options.hpp>
+#include <builder/installer_binary.hpp>
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/log.hpp>
 #include <imgapi/client.hpp>
 #include <manifest/inventory.hpp>
+#include <manifest/version_order.hpp>
 
 #include <cctype>
 #include <chrono>
@@ -42,6 +44,8 @@ using common::ExitCode;
 
 struct BuildArgs {
   std::string source, channel, inventory, since, output, cache_dir, split_size, chunk_size;
+  std::string min_installer_version = k_min_installer_version;
+  std::string installer;  // --installer PATH
   std::vector<std::string> services, keys, roots;
   bool all = false, dry_run = false, json = false, yes = false, verify_cache = false;
   bool no_agentsshar = false, no_agent_images = false;
@@ -199,6 +203,11 @@ class BuildRun {
     m_pack.created = created;
     if (m_args.sequence > 0) m_pack.sequence = m_args.sequence;
     m_pack.expires_in_days = m_args.expires_in;
+    if (!manifest::parse_semver(m_args.min_installer_version)) {
+      throw Error(ExitCode::usage, "--min-installer-version " + m_args.min_installer_version +
+                                       ": give a semantic version X.Y.Z");
+    }
+    m_pack.min_installer_version = m_args.min_installer_version;
     if (!m_args.chunk_size.empty()) m_pack.chunk_size = parse_size(m_args.chunk_size, "--chunk-size");
     if (!m_args.split_size.empty()) m_write.split_size = parse_size(m_args.split_size, "--split-size");
     if (m_write.split_size > manifest::k_max_part_size) {
@@ -209,6 +218,7 @@ class BuildRun {
     if (m_pack.chunk_size < manifest::k_min_chunk_size || m_pack.chunk_size > manifest::k_max_chunk_size) {
       throw Error(ExitCode::usage, "--chunk-size " + m_args.chunk_size + ": give 1M to 1G");
     }
+    if (!m_args.installer.empty()) m_pack.installer = describe_installer(m_args.installer, m_pack.chunk_size);
     m_write.level = m_args.level;
     if (!m_args.inventory.empty()) {
       try {
@@ -375,6 +385,14 @@ void register_build(CLI::App& app) {
                   "Anti-rollback sequence number (default: the build time in seconds)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--min-installer-version", args->min_installer_version,
+                  "The oldest sdcadm-install that may install this bundle (older ones refuse it "
+                  "with exit 44 unless the bundle carries an installer)")
+      ->type_name("X.Y.Z")->capture_default_str();
+  cmd->add_option("--installer", args->installer,
+                  "Carry this sdcadm-install binary (member installer/sdcadm-install; its version "
+                  "from `PATH --version`): an older installer on the headnode updates itself first")
+      ->type_name("PATH");
   cmd->add_option("--chunk-size", args->chunk_size,
                   "Bytes per hashed chunk and zstd frame (1M..1G; default 64M)")
       ->type_name("SIZE");

@@ -188,6 +188,21 @@ Error drop_damaged_input(const PackPlan& plan, const Error& error) {
                message + " (the download cache may be damaged: rerun with --verify-cache)");
 }
 
+// The installer goes last (bundle-format.md §2): after every image, so a streaming reader
+// has staged nothing of it before the images, and apply extracts it by seeking anyway.
+void add_installer(PackPlan& plan, const PackOptions& options) {
+  if (!options.installer) return;
+  const CarriedInstaller& inst = *options.installer;
+  manifest::BundleArtifact a;
+  a.role = "installer";
+  a.name = "sdcadm-install";
+  a.version = inst.version;
+  a.file_member = k_installer_member;
+  plan.index.artifacts.push_back(std::move(a));
+  plan.index.members.push_back({k_installer_member, inst.size, inst.sha256});
+  plan.inputs.push_back({k_installer_member, inst.path, "", 0755});
+}
+
 }  // namespace
 
 std::string rfc3339_utc(std::int64_t epoch) { return format_utc(epoch, TimeFormat::rfc3339); }
@@ -256,6 +271,7 @@ PackPlan plan_pack(const Resolution& resolution, const std::map<std::string, Cac
     index.members.push_back({draft.input.name, draft.size, std::move(draft.sha256)});
     plan.inputs.push_back(std::move(draft.input));
   }
+  add_installer(plan, options);
   index.bundle_id = manifest::bundle_id_for(index.members);
   plan.index_bytes = index.serialize();
   // The writer parses these bytes with the reader's rules; doing it here too names a

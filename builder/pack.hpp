@@ -33,6 +33,16 @@ namespace builder {
 inline constexpr const char* k_min_installer_version = "0.1.0";
 inline constexpr std::int64_t k_default_expires_in_days = 90;
 
+// The sdcadm-install binary a bundle carries (build --installer; bundle-format.md §2, §8):
+// member installer/sdcadm-install, mode 0755, artifact role "installer".
+inline constexpr const char* k_installer_member = "installer/sdcadm-install";
+struct CarriedInstaller {
+  std::string path;                  // the binary on the build machine
+  std::string version;               // semver, as the binary's --version prints it
+  std::uint64_t size = 0;
+  std::vector<std::string> sha256;   // chunk hashes (bundles::chunk_hashes)
+};
+
 struct PackOptions {
   std::int64_t created = 0;                  // seconds since the epoch (SOURCE_DATE_EPOCH)
   std::optional<std::int64_t> sequence;      // default: created
@@ -40,6 +50,7 @@ struct PackOptions {
   std::uint64_t chunk_size = manifest::k_default_chunk_size;
   std::string min_installer_version = k_min_installer_version;
   const manifest::Inventory* inventory = nullptr;  // the trim basis, if any
+  std::optional<CarriedInstaller> installer;        // build --installer
 };
 
 // A bundle ready to be written: its index, the exact index bytes, and every member's content.
