@@ -224,6 +224,15 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   const bool nothing = !result.plan.has_changes() && result.plan.imports.empty() && !resumed;
   StepRunner steps(journal, history, runner, hooks, run, result);
   try {
+    if (hooks.self_update) {
+      bool installed = false;
+      steps.run({"installer-self-update", "install the bundle's newer sdcadm-install", false,
+                 [&] { installed = hooks.self_update(); }});
+      if (installed && hooks.reexec) {
+        run_end(history, ctx, run, "re-exec", ExitCode::ok, "", "");
+        hooks.reexec();
+      }
+    }
     if (!nothing) {
       steps.run({"stage", "stage the bundle under /usbkey", false, hooks.stage});
       steps.run({"import", "import images into the DC IMGAPI", false, hooks.import});

@@ -2,7 +2,7 @@
 // Apply (issue 5 item 8): runs a bundle's plan in the order Triton documents (DESIGN.md
 // "Installer flow" step 8, reference sdcadm.md §8 docs/update.md):
 //
-//   stage -> import -> sdcadm-self-update -> update-agents -> update-other -> update-gz-tools
+//   [installer-self-update] -> stage -> import -> sdcadm-self-update -> update-agents -> update-other -> update-gz-tools
 //   -> up-services (all but sapi, moray, binder, manatee, one `sdcadm up`) -> up-sapi ->
 //   up-moray -> up-binder -> up-manatee -> platform-install
 //
@@ -41,6 +41,12 @@ struct ApplyStep {
 };
 
 struct ApplyHooks {
+  // Only when the bundle carries a newer sdcadm-install (self_update.hpp): installs it and
+  // returns true when it did; then `reexec` replaces the process (never returns normally).
+  // The step is journaled ("installer-self-update") and recorded in the history before the
+  // re-exec, so the new binary skips it and continues.
+  std::function<bool()> self_update;
+  std::function<void()> reexec;
   std::function<void()> stage;   // stage the bundle under /usbkey (takes the sdcadm lock)
   std::function<void()> import;  // import the staged images into the DC IMGAPI (same)
   // Reads the DC and builds the plan; called once per run, before anything changes.

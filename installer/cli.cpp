@@ -1,6 +1,8 @@
 #include <installer/cli.hpp>
 
 #include <installer/cli_args.hpp>
+#include <installer/installer_version.hpp>
+#include <installer/self_update.hpp>
 
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
@@ -35,10 +37,11 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  remember_invocation(argc, argv);  // for a self-update's re-exec
   CLI::App app{"sdcadm-install: verify, stage, import and apply an offline update bundle "
                "(.sdc) in the headnode global zone of a Triton DataCenter",
                "sdcadm-install"};
-  app.set_version_flag("--version", std::string("sdcadm-install ") + SDCB_VERSION);
+  app.set_version_flag("--version", std::string("sdcadm-install ") + running_version());
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
   app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details.");

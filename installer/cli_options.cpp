@@ -1,4 +1,5 @@
 #include <installer/cli_options.hpp>
+#include <installer/installer_version.hpp>
 
 #include <installer/usbkey_config.hpp>
 
@@ -117,6 +118,8 @@ TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
                                   const TrustOverrides& overrides, bool json) {
   TrustedIndex t = check_bundle(paths, bundle, overrides);
   report_trust(t, json);
+  // The index is trusted now, so its min_installer_version can be believed.
+  check_installer_version(t.index, running_version());
   return t;
 }
 

@@ -53,7 +53,8 @@ void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides);
 
 // Unless json, says on stderr who signed the bundle, and any override or warning.
 void report_trust(const TrustedIndex& t, bool json);
-// Checks `bundle` against the DC's trust (check_bundle), then report_trust.
+// Checks `bundle` against the DC's trust (check_bundle), then report_trust, then the
+// installer version it needs (check_installer_version: Error(installer_too_old)).
 TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
                                   const TrustOverrides& overrides, bool json);
 

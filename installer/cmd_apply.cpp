@@ -11,8 +11,10 @@
 #include <installer/cli_options.hpp>
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
+#include <installer/installer_version.hpp>
 #include <installer/plan_inputs.hpp>
 #include <installer/plan_text.hpp>
+#include <installer/self_update.hpp>
 #include <installer/stage.hpp>
 #include <installer/verify_bundle.hpp>
 
@@ -21,6 +23,7 @@
 #include <common/progress.hpp>
 
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <unistd.h>
 
@@ -96,6 +99,31 @@ ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const
   return h;
 }
 
+// The bundle's installer, when it carries one (self_update.hpp). The step runs every time
+// for such a bundle (journaled once done); it installs only a newer installer, and never in
+// a process re-executed for this bundle.
+void add_self_update(ApplyHooks& hooks, const OpenBundle& bundle) {
+  if (carried_installer(bundle.index()) == nullptr) return;
+  auto target = std::make_shared<std::string>();
+  hooks.self_update = [&bundle, &hooks, target] {
+    const manifest::BundleArtifact* newer = installer_to_install(bundle.index(), running_version());
+    if (newer == nullptr) {
+      hooks.say("sdcadm-install " + std::string(running_version()) + " is not older than the bundle's; kept");
+      return false;
+    }
+    *target = running_binary_path();
+    install_installer(*bundle.reader, *newer, *target);
+    hooks.say("sdcadm-install " + newer->version + " installed at " + *target + " (the previous " +
+              running_version() + " kept as " + *target + ".prev); restarting it");
+    return true;
+  };
+  hooks.reexec = [&bundle, target] {
+    std::cout << std::flush;  // exec drops what the streams still buffer
+    std::cerr << std::flush;
+    reexec(*target, invocation(), bundle.index().bundle_id);
+  };
+}
+
 void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   const Paths paths = start_run(globals, args.json);
   const std::string url = imgapi_url(globals, paths);
@@ -126,11 +154,14 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
 
   ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
   hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths), options); };
+  // A re-executed installer continues a run the operator has confirmed already.
+  const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {
     if (!args.json) std::cout << plan_text(plan) << std::flush;
-    return args.yes || ask(plan);
+    return args.yes || continuing || ask(plan);
   };
   hooks.say = [&talk](const std::string& line) { talk << line << "\n" << std::flush; };
+  add_self_update(hooks, bundle);
   History history(paths.history_file);
   const ApplyResult r = apply_bundle(ctx, hooks, runner, history);
   // Installed (or already in place): remember its sequence against rollback, and keep a

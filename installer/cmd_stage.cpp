@@ -5,6 +5,7 @@
 
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
+#include <installer/installer_version.hpp>
 #include <installer/stage.hpp>
 
 #include <common/error.hpp>
@@ -51,6 +52,7 @@ void run_stage(const GlobalOptions& globals, const StageArgs& args) {
     options.check_index = [&](const std::string& bytes, const manifest::BundleIndex& index,
                               const std::string& slot) {
       report_trust(check_index(paths, bundle, bytes, index, slot, args.trust), args.json);
+      check_installer_version(index, running_version());
     };
   } else {
     options.expected_index = check_trust_or_throw(paths, bundle, args.trust, args.json).index_bytes;

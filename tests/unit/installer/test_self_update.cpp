@@ -1,0 +1,111 @@
+// The installer's self-update pieces (self_update.hpp): which carried installer to install,
+// the loop guard, and the install itself (verified extract, .prev kept, atomic rename).
+#include "installer_support.hpp"
+
+#include <installer/self_update.hpp>
+
+#include <bundles/seekable_reader.hpp>
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+
+#include <cstdlib>
+#include <string>
+
+using namespace installer;
+using installer_test::TempDir;
+
+namespace {
+
+manifest::BundleIndex index_carrying(const std::string& version) {
+  manifest::BundleIndex index;
+  index.bundle_id = "0f3c6a52-1d2e-4b6f-8a9b-1c2d3e4f5a6b";
+  manifest::BundleArtifact a;
+  a.role = "installer";
+  a.name = "sdcadm-install";
+  a.version = version;
+  a.file_member = "installer/sdcadm-install";
+  index.artifacts.push_back(a);
+  return index;
+}
+
+// A bundle whose only payload is the installer member with `content`.
+std::string write_installer_bundle(const TempDir& dir, const std::string& content) {
+  const std::uint64_t chunk = 1u << 20;
+  manifest::BundleIndex ix;
+  ix.created = "2026-11-25T12:00:00Z";
+  ix.expires = "2027-02-23T12:00:00Z";
+  ix.builder = {"sdcadm-bundle", "0.1.0"};
+  ix.source = {"https://updates.example.com", "release"};
+  ix.channel = "release";
+  ix.sequence = 1;
+  ix.min_installer_version = "0.1.0";
+  ix.chunk_size = chunk;
+  ix.members.push_back({"installer/sdcadm-install", content.size(), bundles::chunk_hashes_of(content, chunk)});
+  ix.artifacts = index_carrying("9.0.0").artifacts;
+  ix.bundle_id = manifest::bundle_id_for(ix.members);
+  const std::string path = dir.file("i.sdc");
+  bundles::WriterOptions options;
+  options.threads = 1;
+  bundles::write_bundle(path, ix.serialize(), {{"installer/sdcadm-install", "", content, 0755}}, options);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("only a newer carried installer is installed", "[self_update]") {
+  ::unsetenv(k_reexec_env);
+  CHECK(installer_to_install(index_carrying("0.2.0"), "0.1.0") != nullptr);
+  CHECK(installer_to_install(index_carrying("0.1.1-test"), "0.1.0") != nullptr);
+  CHECK(installer_to_install(index_carrying("0.1.0"), "0.1.0") == nullptr);
+  CHECK(installer_to_install(index_carrying("0.0.9"), "0.1.0") == nullptr);
+  CHECK(installer_to_install(manifest::BundleIndex{}, "0.1.0") == nullptr);
+  CHECK_THROWS_MATCHES(installer_to_install(index_carrying("latest"), "0.1.0"), common::Error,
+                       Catch::Predicate<common::Error>([](const common::Error& e) {
+                         return e.code() == common::ExitCode::bundle_corrupt;
+                       }));
+}
+
+TEST_CASE("a re-executed installer never updates itself again for the same bundle", "[self_update]") {
+  const manifest::BundleIndex index = index_carrying("9.0.0");
+  ::setenv(k_reexec_env, index.bundle_id.c_str(), 1);
+  CHECK(reexecuted_for(index.bundle_id));
+  CHECK(installer_to_install(index, "0.1.0") == nullptr);
+  ::setenv(k_reexec_env, "another-bundle", 1);
+  CHECK_FALSE(reexecuted_for(index.bundle_id));
+  CHECK(installer_to_install(index, "0.1.0") != nullptr);
+  ::unsetenv(k_reexec_env);
+}
+
+TEST_CASE("install_installer replaces the target and keeps the previous one", "[self_update]") {
+  TempDir dir;
+  const std::string bundle = write_installer_bundle(dir, "#!/bin/sh\necho new\n");
+  ::mkdir(dir.file("bin").c_str(), 0755);
+  const std::string target = dir.file("bin/sdcadm-install");
+  common::write_file_atomic(target, "old binary", 0755);
+  const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
+  install_installer(reader, reader.index().artifacts.front(), target);
+  CHECK(test_support::slurp(target) == "#!/bin/sh\necho new\n");
+  CHECK(test_support::slurp(target + ".prev") == "old binary");
+  struct stat st {};
+  REQUIRE(::stat(target.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0755);
+  CHECK(sdcb_test::dir_entries(dir.file("bin")) == std::vector<std::string>{"sdcadm-install", "sdcadm-install.prev"});
+
+  // Again (a re-run that installs once more): .prev is the binary it replaced.
+  install_installer(reader, reader.index().artifacts.front(), target);
+  CHECK(test_support::slurp(target + ".prev") == "#!/bin/sh\necho new\n");
+}
+
+TEST_CASE("a failed extract leaves the target untouched and no temp file", "[self_update]") {
+  TempDir dir;
+  const std::string bundle = write_installer_bundle(dir, "#!/bin/sh\necho new\n");
+  const std::string target = dir.file("sdcadm-install");
+  common::write_file_atomic(target, "old binary", 0755);
+  const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
+  manifest::BundleArtifact wrong = reader.index().artifacts.front();
+  wrong.file_member = "installer/missing";
+  CHECK_THROWS_AS(install_installer(reader, wrong, target), common::Error);
+  CHECK(test_support::slurp(target) == "old binary");
+  CHECK_FALSE(test_support::exists(target + ".prev"));
+  CHECK(sdcb_test::dir_entries(dir.path()) == std::vector<std::string>{"i.sdc", "sdcadm-install"});
+}
