@@ -6,26 +6,12 @@
 #include <signing/detached.hpp>
 #include <signing/utc_time.hpp>
 
-#include <sys/stat.h>
 
 namespace builder {
 namespace {
 
 using common::Error;
 using common::ExitCode;
-
-bool file_exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
-
-bool has_signatures(const std::string& slot) {
-  try {
-    return !signing::SignatureDocument::parse(slot, "signature slot", 1u << 16).signatures().empty();
-  } catch (const Error&) {
-    return true;  // a damaged slot is checked (and refused) rather than silently skipped
-  }
-}
 
 }  // namespace
 
@@ -63,19 +49,6 @@ std::string slot_json(const signing::SignatureDocument& doc) {
                     "the oldest root a DC may hold), or write a detached signature (--detached)");
   }
   return json;
-}
-
-ChosenSignatures choose_signatures(const std::string& bundle_path, const std::string& slot,
-                                   const std::string& sig_option) {
-  if (!sig_option.empty()) {
-    return {common::read_small_file(sig_option, signing::k_max_detached_bytes + 1), sig_option, true};
-  }
-  if (has_signatures(slot)) return {slot, "signature slot", false};
-  const std::string beside = signing::detached_signature_path(bundle_path);
-  if (bundle_path != "-" && file_exists(beside)) {
-    return {common::read_small_file(beside, signing::k_max_detached_bytes + 1), beside, true};
-  }
-  return {slot, "signature slot", false};
 }
 
 signing::TrustVerdict check_trust(const std::string& root_path, const std::string& index_bytes,

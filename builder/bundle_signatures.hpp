@@ -4,6 +4,7 @@
 // signature document a bundle is checked with (slot or NAME.sdc.sig), and the trust check
 // with its JSON form.
 
+#include <signing/detached.hpp>
 #include <signing/key.hpp>
 #include <signing/policy.hpp>
 #include <signing/root.hpp>
@@ -36,16 +37,9 @@ void apply_signing(signing::SignatureDocument& doc, const SigningInputs& inputs,
 // how many bytes and what to do.
 std::string slot_json(const signing::SignatureDocument& doc);
 
-// The signature document a bundle is checked with: `sig_option` (--sig FILE) when given;
-// else the slot when it holds signatures; else NAME.sdc.sig beside the bundle when it
-// exists; else the (unsigned) slot.
-struct ChosenSignatures {
-  std::string text;
-  std::string source;  // "signature slot" or the detached file's path
-  bool detached = false;
-};
-ChosenSignatures choose_signatures(const std::string& bundle_path, const std::string& slot,
-                                   const std::string& sig_option);
+// The signature document a bundle is checked with: signing::choose_signatures (detached.hpp).
+using signing::ChosenSignatures;
+using signing::choose_signatures;
 
 // Runs signing::check_bundle_trust with the root at `root_path` (missing => exit 37).
 signing::TrustVerdict check_trust(const std::string& root_path, const std::string& index_bytes,

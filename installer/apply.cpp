@@ -110,6 +110,7 @@ common::Json run_start(const ApplyContext& ctx, const std::string& run, const Pl
           {"bundle_digest", ctx.bundle_digest}, {"channel", ctx.channel}, {"signers", ctx.signers},
           {"user", current_user()},
           {"overrides", {{"force", ctx.force == Force::yes}, {"yes", ctx.confirm == Confirm::assume_yes},
+                         {"allow_expired", ctx.allow_expired}, {"allow_rollback", ctx.allow_rollback},
                          {"spec", ctx.spec_file.empty() ? common::Json(nullptr) : common::Json(ctx.spec_file)}}},
           {"plan", plan_json(plan)}};
 }

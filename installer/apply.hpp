@@ -59,7 +59,9 @@ struct ApplyContext {
   Confirm confirm = Confirm::ask;
   Force force = Force::no;
   std::string spec_file;            // -f SPEC.json as given, "" = none
-  std::vector<std::string> signers; // key ids that signed the bundle (empty until signing)
+  std::vector<std::string> signers; // key ids that signed the bundle
+  bool allow_expired = false;       // trust overrides used (recorded in the history)
+  bool allow_rollback = false;
 };
 
 enum class ApplyOutcome { applied, up_to_date, nothing_to_do, declined };

@@ -53,6 +53,7 @@ int run(int argc, char** argv) {
   register_avail(app, globals);
   register_inventory(app, globals);
   register_history(app, globals);
+  register_trust(app, globals);
 
   std::vector<std::string> commands;
   for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());

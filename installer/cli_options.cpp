@@ -5,6 +5,7 @@
 #include <common/error.hpp>
 #include <common/log.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <sys/stat.h>
 
@@ -102,6 +103,38 @@ std::uint64_t bundle_file_size(const std::string& path) {
   struct stat st {};
   if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
   return static_cast<std::uint64_t>(st.st_size);
+}
+
+void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides) {
+  cmd.add_flag("--allow-expired", overrides.allow_expired,
+               "Accept a bundle past its expiry date (recorded in the history)");
+  cmd.add_flag("--allow-rollback", overrides.allow_rollback,
+               "Accept a bundle older than the newest installed on its channel (recorded in the "
+               "history)");
+}
+
+TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
+                                  const TrustOverrides& overrides, bool json) {
+  TrustedIndex t = check_bundle(paths, bundle, overrides);
+  report_trust(t, json);
+  return t;
+}
+
+void report_trust(const TrustedIndex& t, bool json) {
+  if (!json) {
+    std::ostream& out = std::cerr;
+    out << "bundle " << t.index.bundle_id << " (" << t.index.channel << ", sequence "
+        << t.index.sequence << ") signed by " << signers_text(t.verdict) << "; trust root v"
+        << t.verdict.root.version() << (t.verdict.root_is_newer ? " (newer, carried by the bundle)" : "")
+        << "\n";
+    for (const auto& o : t.verdict.overrides) {
+      std::string flag = o.flag;
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      out << "override --" << flag << ": " << o.detail << "\n";
+    }
+    for (const auto& w : t.verdict.warnings) out << "warning: " << w << "\n";
+    out << std::flush;
+  }
 }
 
 }  // namespace installer

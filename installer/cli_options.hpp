@@ -5,6 +5,7 @@
 #include <installer/cli.hpp>
 #include <installer/lock.hpp>
 #include <installer/paths.hpp>
+#include <installer/trust_store.hpp>
 
 #include <common/json.hpp>
 #include <common/progress.hpp>
@@ -46,6 +47,15 @@ struct ProgressFlags {
   common::ProgressMode mode(bool json) const;
 };
 void add_progress_flags(CLI::App& cmd, ProgressFlags& flags);
+
+// --allow-expired and --allow-rollback: audited overrides of the trust policy.
+void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides);
+
+// Unless json, says on stderr who signed the bundle, and any override or warning.
+void report_trust(const TrustedIndex& t, bool json);
+// Checks `bundle` against the DC's trust (check_bundle), then report_trust.
+TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
+                                  const TrustOverrides& overrides, bool json);
 
 // Writes JSON to stdout (2-space, newline-terminated): the machine output of -j.
 void print_json(const common::Json& j);

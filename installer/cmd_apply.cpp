@@ -39,6 +39,7 @@ struct ApplyArgs {
   bool json = false;
   unsigned concurrency = 2;
   ProgressFlags progress;
+  TrustOverrides trust;
 };
 
 PlanOptions plan_options(const ApplyArgs& args) {
@@ -103,7 +104,11 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   const SdcadmRunner runner(globals.sdcadm, [&talk](Stream, std::string_view line) { talk << "    " << line << "\n" << std::flush; });
   const FileLock install = take_lock(globals, paths.install_lock, "the sdcadm-install lock");
   check_reprov_lock(paths.reprov_fail_lock);
+  const TrustedIndex trusted = check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
   const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
+  if (bundle.reader->index_bytes() != trusted.index_bytes) {
+    throw Error(ExitCode::trust_mismatch, "the bundle changed while it was being checked; run again");
+  }
 
   ApplyContext ctx;
   ctx.bundle_id = bundle.index().bundle_id;
@@ -115,6 +120,9 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
   ctx.force = options.force;
   ctx.spec_file = args.spec;
+  for (const auto& s : trusted.verdict.signers) ctx.signers.push_back(s.keyid);
+  ctx.allow_expired = args.trust.allow_expired;
+  ctx.allow_rollback = args.trust.allow_rollback;
 
   ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
   hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths), options); };
@@ -125,6 +133,9 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   hooks.say = [&talk](const std::string& line) { talk << line << "\n" << std::flush; };
   History history(paths.history_file);
   const ApplyResult r = apply_bundle(ctx, hooks, runner, history);
+  // Installed (or already in place): remember its sequence against rollback, and keep a
+  // newer trust root it carried.
+  if (r.outcome != ApplyOutcome::declined) TrustStore(paths).accept(trusted.verdict, trusted.index);
   if (args.json) {
     print_json({{"ok", true}, {"bundle_id", ctx.bundle_id}, {"outcome", to_string(r.outcome)}, {"ran", r.ran},
                 {"skipped", r.skipped}, {"journal", r.journal_path},
@@ -145,6 +156,7 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   const std::string url = imgapi_url(globals, paths);
   const PlanOptions options = plan_options(args);
   const SdcadmRunner runner(globals.sdcadm);
+  check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
   const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
   const Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths), options);
   // plan writes nothing: the journal is only read when an apply has made one.
@@ -178,12 +190,15 @@ void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
                   "[{\"service\": NAME [, \"image\": UUID]}...])")
       ->option_text("SPEC.json");
   cmd->add_flag("-j,--json", a.json, "The plan (and result) as JSON on stdout (also on failure)");
+  add_trust_flags(*cmd, a.trust);
 }
 
 const char* const k_exit_codes =
     "Exit codes: 0 done (or nothing to do), 2 usage (bad SPEC.json, -y needed without a terminal), "
     "3 no IMGAPI configured or sdcadm not found, 40 a lock is held, 41 reprovFailLock.json present, "
-    "42 an sdcadm step failed, 43 check-health found unhealthy instances, plus the verify, stage and "
+    "42 an sdcadm step failed, 43 check-health found unhealthy instances, 30-37 the bundle is not "
+    "trusted (unsigned 30, unknown key 31, too few signers 32, expired 33, rollback 34, bad root "
+    "chain 35, changed after signing 36, no trust root 37: docs/trust.md), plus the verify, stage and "
     "import codes (docs/exit-codes.md). After a failure, fix the cause and run the same command "
     "again: the journal resumes where it stopped.";
 

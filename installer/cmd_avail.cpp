@@ -19,6 +19,7 @@ struct AvailArgs {
   std::vector<std::string> services;
   bool changes = false;
   bool json = false;
+  TrustOverrides trust;
 };
 
 std::optional<manifest::Changelog> read_changelog(const OpenBundle& b) {
@@ -37,6 +38,7 @@ void run_avail(const GlobalOptions& globals, const AvailArgs& args) {
   const Paths paths = start_run(globals, args.json);
   const std::string url = imgapi_url(globals, paths);
   const SdcadmRunner runner(globals.sdcadm);
+  check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
   const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
   PlanOptions options;
   if (!args.services.empty()) {
@@ -93,6 +95,7 @@ void register_avail(CLI::App& app, const Globals& globals) {
   cmd->add_option("SERVICE", args->services, "Only these services");
   cmd->add_flag("-c,--changes", args->changes, "Show the changelog entries of each offered image");
   cmd->add_flag("-j,--json", args->json, "JSON on stdout");
+  add_trust_flags(*cmd, args->trust);
   cmd->footer("OFFER: newer (an update), same (already running it), older (the DC runs newer). "
               "Exit codes: 0, 2 a SERVICE the bundle has no image for, 3 no IMGAPI configured "
               "(docs/exit-codes.md).");

@@ -23,6 +23,7 @@ struct ImportArgs {
   unsigned concurrency = 2;
   int attempts = 3;
   ProgressFlags progress;
+  TrustOverrides trust;
 };
 
 void print_report(const ImportArgs& args, const std::string& url, const ImportReport& r) {
@@ -47,9 +48,9 @@ void run_import(const GlobalOptions& globals, const ImportArgs& args) {
   const Paths paths = start_run(globals, args.json);
   const std::string url = imgapi_url(globals, paths);
   const RunLocks locks = take_locks(globals, paths);
-  const auto reader = bundles::SeekableReader::open(bundle_argument(args.bundle),
-                                                    bundles::PartCheck::sizes_only);
-  const StagePlan plan = plan_stage(reader.index(), paths);
+  const TrustedIndex trusted =
+      check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
+  const StagePlan plan = plan_stage(trusted.index, paths);
   const std::vector<ImportItem> items = plan_import(plan);
   ImportOptions options;
   options.concurrency = args.concurrency;
@@ -80,6 +81,7 @@ void register_import(CLI::App& app, const Globals& globals) {
                   "Tries per image on network errors and 5xx replies (default 3)")
       ->check(CLI::Range(1, 20));
   add_progress_flags(*cmd, args->progress);
+  add_trust_flags(*cmd, args->trust);
   cmd->footer("Exit codes: 0 imported, 3 no IMGAPI configured, 5 not enough space, 6 IMGAPI "
               "unreachable, 7 IMGAPI error reply, 8 IMGAPI stored other bytes, 10 not staged, "
               "11 a different image with that uuid exists, 40 lock held (docs/exit-codes.md). A "

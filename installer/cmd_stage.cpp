@@ -20,6 +20,7 @@ struct StageArgs {
   std::string bundle;
   bool json = false;
   ProgressFlags progress;
+  TrustOverrides trust;
 };
 
 common::Json report_json(const StageArgs& args, const StageReport& r) {
@@ -45,6 +46,15 @@ void run_stage(const GlobalOptions& globals, const StageArgs& args) {
   const std::string bundle = bundle_argument(args.bundle);
   common::Progress bar("stage " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
   StageOptions options;
+  if (bundle == "-") {
+    // Read once: the trust check runs inside the pass, before anything is written.
+    options.check_index = [&](const std::string& bytes, const manifest::BundleIndex& index,
+                              const std::string& slot) {
+      report_trust(check_index(paths, bundle, bytes, index, slot, args.trust), args.json);
+    };
+  } else {
+    options.expected_index = check_trust_or_throw(paths, bundle, args.trust, args.json).index_bytes;
+  }
   options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
   const StageReport r = stage_bundle(bundle, paths, options);
   bar.finish();
@@ -73,6 +83,7 @@ void register_stage(CLI::App& app, const Globals& globals) {
       ->required();
   cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
   add_progress_flags(*cmd, args->progress);
+  add_trust_flags(*cmd, args->trust);
   cmd->footer("Exit codes: 0 staged, 4 I/O error, 5 not enough space (checked before writing), "
               "8 manifest and file disagree, 10 no such file, 20-26 bad bundle (nothing staged), "
               "40 lock held (docs/exit-codes.md).");

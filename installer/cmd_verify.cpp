@@ -2,7 +2,8 @@
 // Every member is checked against the index (in parallel through the seek table; "-"
 // streams standard input), then the free space for staging under /usbkey and for the
 // IMGAPI import (images the DC IMGAPI lacks, when it answers). Writes nothing and takes
-// no lock. Signatures are the signing library's and are not checked by this version.
+// no lock. A bundle file is first checked against the DC's trust root (docs/trust.md);
+// standard input is checked at hash level only, and the output says so.
 
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
@@ -26,6 +27,7 @@ struct VerifyArgs {
   bool json = false;
   unsigned threads = 0;
   ProgressFlags progress;
+  TrustOverrides trust;
 };
 
 common::Json space_json(const SpacePlan& s) {
@@ -43,6 +45,7 @@ void print_result(const VerifyArgs& args, const VerifyResult& r, double seconds)
     print_json({{"ok", true}, {"bundle", args.bundle}, {"bundle_id", r.bundle_id},
                 {"members", r.members}, {"payload_size", r.payload_bytes},
                 {"payload_checked", r.payload_checked}, {"signatures_checked", r.signatures_checked},
+                {"signers", r.signers},
                 {"not_staged", r.stage.not_staged}, {"space", space_json(r.space)},
                 {"elapsed_seconds", seconds}});
     return;
@@ -62,9 +65,14 @@ void print_result(const VerifyArgs& args, const VerifyResult& r, double seconds)
               << common::format_bytes(fs.available) << " free\n";
   }
   for (const auto& n : r.stage.not_staged) std::cout << "not staged: " << n << "\n";
-  std::cout << "signatures were not checked (this version of sdcadm-install has no trust root "
-               "support yet)\n"
-            << std::flush;
+  if (r.signatures_checked) {
+    std::cout << "signatures: checked against the DC's trust root (" << r.signers.size()
+              << " signer(s))\n";
+  } else {
+    std::cout << "signatures were NOT checked (standard input): run verify on the file to check "
+                 "them\n";
+  }
+  std::cout << std::flush;
 }
 
 void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
@@ -79,10 +87,20 @@ void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
   options.imgapi_url = imgapi_url_if_known(globals, paths);
   options.client.http.max_attempts = 2;  // only an estimate: do not wait long for a DC
   const std::string bundle = bundle_argument(args.bundle);
+  // Trust first (a file only: standard input cannot be checked before it is read).
+  std::optional<TrustedIndex> trusted;
+  if (bundle != "-") trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
   common::Progress bar("verify " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
   options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-  const VerifyResult result = verify_bundle(bundle, paths, options);
+  VerifyResult result = verify_bundle(bundle, paths, options);
   bar.finish();
+  if (trusted && result.index_bytes != trusted->index_bytes) {
+    throw Error(common::ExitCode::trust_mismatch, "the bundle changed while it was being checked");
+  }
+  if (trusted) {
+    result.signatures_checked = true;
+    for (const auto& s : trusted->verdict.signers) result.signers.push_back(s.keyid);
+  }
   print_result(args, result,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
@@ -101,6 +119,7 @@ void register_verify(CLI::App& app, const Globals& globals) {
   cmd->add_option("--threads", args->threads, "Verify threads (default: one per core)")
       ->check(CLI::Range(0, 256));
   add_progress_flags(*cmd, args->progress);
+  add_trust_flags(*cmd, args->trust);
   cmd->footer("Exit codes: 0 good, 5 not enough space, 10 no such file, 20 corrupt, 21 "
               "truncated, 22 unsafe, 23 unlisted/missing member, 24 too large, 25 unsupported "
               "format, 26 hash mismatch (docs/exit-codes.md). Test-only: SDCB_TEST_FREE_BYTES=N "

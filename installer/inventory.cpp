@@ -1,5 +1,7 @@
 #include <installer/inventory.hpp>
 
+#include <signing/policy.hpp>
+
 #include <installer/plan.hpp>
 
 #include <common/atomic_file.hpp>
@@ -95,15 +97,9 @@ HeadnodeFiles read_headnode_files(const HeadnodeLocations& where) {
     if (e.code() != ExitCode::not_found) throw;
     f.gz_tools_image.clear();
   }
-  try {
-    const common::Json root = common::parse_json(common::read_small_file(where.trust_root, 1u << 20),
-                                                 "trust root " + where.trust_root, 16, 1u << 20);
-    if (!root.is_object() || !root.contains("version") || !root["version"].is_number_integer()) {
-      throw Error(ExitCode::bad_data, "trust root " + where.trust_root + ": no integer \"version\"");
-    }
-    f.trust_root_version = root["version"].get<std::int64_t>();
-  } catch (const Error& e) {
-    if (e.code() != ExitCode::not_found) throw;
+  // The DC's trust root (docs/trust.md), checked as the installer checks it; none yet = absent.
+  if (const auto root = signing::load_trusted_root(where.trust_root)) {
+    f.trust_root_version = root->version();
   }
   return f;
 }

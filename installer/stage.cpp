@@ -226,6 +226,7 @@ StageReport stage_bundle(std::unique_ptr<bundles::ByteSource> source, const Path
   bundles::StreamReader reader(std::move(source));
   if (options.expected_index) reader.expect_index(*options.expected_index);
   const manifest::BundleIndex& index = reader.index();
+  if (options.check_index) options.check_index(reader.index_bytes(), index, reader.signature_slot());
   StageReport report;
   report.bundle_id = index.bundle_id;
   report.plan = plan_stage(index, paths);

@@ -46,6 +46,11 @@ struct StageOptions {
   // Called with each image once both its files are in place (in index order, after the
   // renames); lets a caller start importing.
   std::function<void(const StagedImage& image)> on_staged;
+  // Called once the stream's index and signature slot are read, before anything is written:
+  // the trust check of a bundle that can be read only once (stage -). Throws to stop.
+  std::function<void(const std::string& index_bytes, const manifest::BundleIndex& index,
+                     const std::string& slot)>
+      check_index;
 };
 
 struct StageReport {

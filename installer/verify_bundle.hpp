@@ -6,8 +6,8 @@
 //     since its staging pass checks every byte anyway);
 //   * free space: what staging still has to write under /usbkey plus what IMGAPI will
 //     store for images it does not have yet, checked before anything is written;
-//   * trust (signatures, expiry, rollback) is the signing library's and is not checked
-//     by this version: the report says so (signatures_checked = false).
+//   * trust (signatures, expiry, rollback) is checked by the front end first
+//     (trust_store.hpp: check_bundle), which fills signatures_checked and signers.
 
 #include <installer/free_space.hpp>
 #include <installer/paths.hpp>
@@ -52,7 +52,8 @@ struct VerifyResult {
   std::size_t members = 0;
   std::uint64_t payload_bytes = 0;
   bool payload_checked = false;
-  bool signatures_checked = false;     // always false until the signing library lands
+  bool signatures_checked = false;     // set by the front end after the trust check
+  std::vector<std::string> signers;    // key ids, when checked
   SpacePlan space;
   StagePlan stage;
 };

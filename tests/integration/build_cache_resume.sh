@@ -5,7 +5,7 @@
 # wrong bytes: the packer refuses and drops the entry, the next build or --verify-cache
 # re-downloads it); a lost sidecar is rebuilt;
 # Ctrl-C (SIGINT) stops cleanly with exit 12 and leaves no bundle.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 make_catalog "$TEST_DIR/catalog"

@@ -3,7 +3,7 @@
 # inspect / verify / changelog on the result; stock tools list exactly the index's members;
 # the same SOURCE_DATE_EPOCH gives byte-identical bundles (fresh vs warm cache, different
 # --concurrency, different thread counts); -n writes nothing; an existing output is refused.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 make_catalog "$TEST_DIR/catalog"

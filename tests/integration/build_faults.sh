@@ -3,7 +3,7 @@
 # bundle and nothing in the cache), 503s and cut connections (retried, the bundle is good),
 # a channel that does not exist (exit 50), an origin the server does not have (exit 10),
 # no server at all (exit 6).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 make_catalog "$TEST_DIR/catalog"

@@ -3,7 +3,7 @@
 # entry of sdcadm's service map resolves on dev (the default) and release, sdcadm by semver;
 # resolve errors leave with their exit codes (usage 2, not_found 10, unknown_channel 50,
 # origin_loop 51) and a message that names the problem.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 make_catalog "$TEST_DIR/catalog" 256K

@@ -3,7 +3,7 @@
 # and split volumes (--split-size: parts no larger than asked, their concatenation is the
 # unsplit bundle, verify/inspect/changelog take the parts, a damaged or missing part is
 # named before anything is joined).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 make_catalog "$TEST_DIR/catalog"

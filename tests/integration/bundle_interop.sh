@@ -5,7 +5,7 @@
 # the index's members, in order, and extract the sources byte for byte; rewriting the
 # signature slot in place keeps all of that true; equal inputs give equal bytes for any
 # thread count; split parts join back into the bundle.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 
 mtb="$SDCB_BIN/make-test-bundle"
 [[ -x "$mtb" ]] || fail "missing $mtb (build the make-test-bundle target)"

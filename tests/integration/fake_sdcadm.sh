@@ -3,7 +3,7 @@
 # command, every refusal the real sdcadm makes, the sdcadm lock held by another process
 # (this program's own --hold-lock and a Python fcntl holder), reprovFailLock.json, and the
 # fault knob (state file with "once", environment).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/lib/headnode.bash"
 
 CAT="$TEST_DIR/catalog"

@@ -2,7 +2,7 @@
 # The simulated headnode (tests/lib/headnode.bash): make_headnode builds the tree, the DC
 # IMGAPI with the older release, and a state that fake-sdcadm reads; checked here field by
 # field against the sample catalog it came from.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/lib/headnode.bash"
 
 CAT="$TEST_DIR/catalog"

@@ -7,7 +7,7 @@
 #    right exit code, never leaving a partial output file (nor does Ctrl-C);
 #  - peak RSS of get-file and of the upload stays bounded for a large file
 #    (IMGAPI_CLIENT_RSS_SIZE, default 128M; --report-rss).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 
 cli="$SDCB_BIN/imgapi-cli"
 cat_dir="$TEST_DIR/catalog"

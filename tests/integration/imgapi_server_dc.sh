@@ -3,7 +3,7 @@
 # against reference/imgapi.md §10: the offline import flow (import -> add file -> activate
 # -> get -> delete) and each of its errors, hostile bodies and paths, interrupted uploads,
 # restarts on the same data directory, concurrent imports and the fault knobs.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/imgapi_server_helpers.bash"
 
 DATA="$TEST_DIR/data"

@@ -2,7 +2,7 @@
 # `sdcadm-bundle serve DIR` in private mode (the updates-server stand-in), checked with curl
 # point by point against reference/imgapi.md §10: status codes, restCodes, messages,
 # headers, channels, Accept-Version, paging, refused writes, startup refusals, fault knobs.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/imgapi_server_helpers.bash"
 
 BIN="$SDCB_BIN/sdcadm-bundle"

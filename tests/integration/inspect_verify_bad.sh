@@ -4,7 +4,7 @@
 # foreign files, a missing file. Each is refused with its bundle_* exit code and a message
 # naming the problem; inspect, which never reads the payload, stays quiet about payload
 # damage (verify is the check for that).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 # 128M: the origin images are over 2 MiB, so with 1 MiB chunks they span several frames

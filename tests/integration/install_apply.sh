@@ -3,7 +3,7 @@
 # older release to the bundle's (the DC's final state equals the bundle's targets), the
 # plan's break-out and its forced form, -f limits, a second install that finds nothing to
 # do, the history, and an inventory the builder reads.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
 setup_dc
 

@@ -4,7 +4,7 @@
 # message, then exit 40), fake-sdcadm failing at a chosen step (stop, the journal says
 # where, the re-run resumes), and kill -9 during each step (the re-run finishes without
 # repeating finished steps; the DC ends on the bundle's targets).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
 setup_dc
 JOURNAL="$HN/var/sdcadm/install/journal/$BUNDLE_ID.json"

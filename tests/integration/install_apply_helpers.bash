@@ -10,6 +10,7 @@ setup_dc() {
   make_bundle b.sdc
   make_headnode "$TEST_DIR/hn" "$TEST_DIR/catalog"
   HN=$FAKE_SDCADM_ROOT
+  trust_dc "$HN"
   BUNDLE_ID=$(jsonf inspect.json 'b.index.bundle_id')
 }
 inst() { "$INST" --root "$HN" --sdcadm "${SDCADM_PROG:-$HN_SDCADM}" --lock-wait "${LOCK_WAIT:-10}" "$@"; }

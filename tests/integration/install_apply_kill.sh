@@ -4,7 +4,7 @@
 # is the chosen one, so the step's command has run but the journal still says "started".
 # Each re-run resumes and is killed at the next step; the last one finishes. Every step's
 # command ran once, the killed ones at most twice, and the DC ends on the bundle's targets.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
 setup_dc
 JOURNAL="$HN/var/sdcadm/install/journal/$BUNDLE_ID.json"

@@ -5,11 +5,31 @@
 INSTALL="$SDCB_SOURCE/installer"   # for messages only
 INST="$SDCB_BIN/sdcadm-install"
 
-# make_bundle OUT.sdc [SCALE]: sample catalog -> updates server -> `build --all`.
+# make_release_keys: the release team's key (KEYS/alice.pem) and a 1-of-1 trust root
+# (KEYS/root.json), once per test. KEYS=$TEST_DIR/keys.
+KEYS="$TEST_DIR/keys"
+make_release_keys() {
+  [[ -e "$KEYS/root.json" ]] && return 0
+  mkdir -p "$KEYS"
+  "$BIN" key generate -o "$KEYS/alice.pem" >/dev/null 2>&1 || fail "key generate"
+  "$BIN" trust init --key "$KEYS/alice.pub" --threshold 1 --sign-key "$KEYS/alice.pem" \
+    -o "$KEYS/root.json" >/dev/null 2>&1 || fail "trust init"
+}
+
+# trust_dc HN: the DC trusts the release team's root.
+trust_dc() {
+  make_release_keys
+  "$SDCB_BIN/sdcadm-install" --root "$1" trust init "$KEYS/root.json" >/dev/null || fail "sdcadm-install trust init"
+}
+
+# make_bundle OUT.sdc [SCALE]: sample catalog -> updates server -> `build --all`, signed by
+# the release key (expiring in 10 years: SOURCE_DATE_EPOCH is fixed in the past).
 make_bundle() {
+  make_release_keys
   make_catalog "$TEST_DIR/catalog" "${2:-8M}"
   start_server up "$TEST_DIR/catalog" --log-file "$TEST_DIR/up.log"
   "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o "$1" --no-progress -j \
+    --key "$KEYS/alice.pem" --expires-in 3650 \
     >"$TEST_DIR/build.json" 2>"$TEST_DIR/build.err" || { cat "$TEST_DIR/build.err" >&2; fail "build $1"; }
   "$BIN" inspect -j "$1" >"$TEST_DIR/inspect.json" || fail "inspect $1"
 }
@@ -20,6 +40,7 @@ make_root() {
   local hn=$1; shift
   mkdir -p "$hn"/usbkey/images "$hn"/usbkey/extra/agents "$hn"/usbkey/os "$hn"/mnt/usbkey \
     "$hn"/var/sdcadm "$hn"/var/run "$hn"/var/log
+  trust_dc "$hn"
   start_dc "$hn" "$@"
 }
 
@@ -42,9 +63,11 @@ dc_count() {
   jsonf "$TEST_DIR/dc_list.json" 'b.length'
 }
 
-# staged_files HN: regular files under HN/usbkey and the installer's manifests dir.
+# staged_files HN: regular files under HN/usbkey and the installer's manifests dir (not the
+# DC's trust root).
 staged_files() {
-  find "$1/usbkey" "$1/var/sdcadm" -type f 2>/dev/null | grep -v '/usbkey/config$' | sort
+  find "$1/usbkey" "$1/var/sdcadm" -type f 2>/dev/null | grep -v '/usbkey/config$' |
+    grep -v '/var/sdcadm/trust/' | sort
 }
 
 # temp_files HN: temp files the installer writes before renaming.

@@ -4,7 +4,7 @@
 # installer holding the lock makes a run wait, then fail with exit 40; IMGAPI down,
 # answering 5xx or cutting uploads: retried, and a failure leaves no image unactivated;
 # kill -9 during stage and during import: a re-run finishes, no temp file left.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 source "$SDCB_SOURCE/tests/integration/install_helpers.bash"
 

@@ -4,7 +4,7 @@
 # kind, content that exercises sdcadm's selection rules, incompressible payloads, the
 # --scale budget, manifests valid for a private IMGAPI with channels, and the CLI's
 # refusals. JSON is read with node (no jq/python on the target machines).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 
 gen="$SDCB_BIN/sample-catalog"
 check="$SDCB_BIN/manifest-check"

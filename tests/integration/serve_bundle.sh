@@ -4,7 +4,7 @@
 # files come out with upstream's bytes; split parts serve too; bad bundles are refused at
 # start with the reader's exit codes. (sdc-clients drives it in
 # tests/conformance/sdc_clients_bundle.test.js.)
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 CLI="$SDCB_BIN/imgapi-cli"
 

@@ -6,7 +6,7 @@
 # signatures of another bundle in the slot or beside it, and a signature that does not match
 # the index (36), malformed signature JSON (9). Rotation itself is accepted. Rollback needs
 # the installer's remembered state: unit_signing covers it (and the installer's tests will).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 MTB="$SDCB_BIN/make-test-bundle"
 cd "$TEST_DIR"

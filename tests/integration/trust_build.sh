@@ -2,7 +2,7 @@
 # build --key/--root signs the bundle as it is written (a bad key fails before anything is
 # downloaded or written); a split bundle is signed with a detached NAME.sdc.sig (the slot's
 # part keeps its hash) and verifies by its parts list or first part.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 make_catalog "$TEST_DIR/catalog"

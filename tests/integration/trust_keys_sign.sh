@@ -3,7 +3,7 @@
 # overwrite), key ids equal to openssl's, openssl-made keys accepted, the stock
 # `openssl pkeyutl -verify -rawin` checks a bundle signature extracted with tar; k-of-n in
 # two signing sessions; signing rewrites only the 64 KiB slot; detached .sig; bad key files.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 MTB="$SDCB_BIN/make-test-bundle"
 cd "$TEST_DIR"

@@ -7,6 +7,8 @@
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
+#include <signing/key.hpp>
+#include <signing/root.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -38,7 +40,11 @@ TEST_CASE("inventory: services, instances, agents, images, platforms, agentsshar
   ::mkdir((dir.path + "/os/not-a-stamp").c_str(), 0755);
   REQUIRE(::symlink("agents-1.0.0.sh", (dir.path + "/latest").c_str()) == 0);
   common::write_file_atomic(dir.path + "/gz-tools.image", U(31) + "\n");
-  common::write_file_atomic(dir.path + "/root.json", "{\"version\": 3, \"keys\": []}");
+  // A real, self-signed root of version 3 (the inventory reports the DC's root version).
+  const signing::PrivateKey key = signing::PrivateKey::generate();
+  signing::TrustRoot root = signing::TrustRoot::create(3, 4102444800, 1, {{"alice", key.public_key()}});
+  root.sign(key);
+  common::write_file_atomic(dir.path + "/root.json", root.serialize());
   const HeadnodeFiles files = read_headnode_files(
       {dir.path + "/os", dir.path + "/latest", dir.path + "/gz-tools.image", dir.path + "/root.json"});
   CHECK(files.platforms == std::vector<std::string>{"20240101T000000Z", "20250101T000000Z"});
