@@ -17,7 +17,8 @@ scripts/setup.sh
 scripts/build.sh >/dev/null
 
 # The simulated headnode comes from the test library (make_headnode); the harness gives it a
-# scratch directory ($TEST_DIR) and stops the servers it starts. The demo keeps nothing.
+# scratch directory ($TEST_DIR) and starts the servers. Our trap replaces the harness's (which
+# keeps a failed test's directory): the demo stops its servers and keeps nothing, pass or fail.
 export SDCB_SOURCE=$PWD SDCB_BIN=$PWD/build/bin
 source tests/lib/harness.sh
 source tests/lib/headnode.bash
