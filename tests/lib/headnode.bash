@@ -12,7 +12,8 @@
 #   tests/lib/headnode_seed.js says how it is chosen; on dev every service is older),
 #   writes HN/usbkey/config and HN/var/fake-sdcadm/state.json (one instance per service on
 #   that image, agents on the headnode), puts the older agentsshar in
-#   HN/usbkey/extra/agents/ with its "latest" link, and exports:
+#   HN/usbkey/extra/agents/ with its "latest" link, makes HN/usbkey/os/STAMP/ for each
+#   installed platform (as `sdcadm platform install` leaves it), and exports:
 #     FAKE_SDCADM_ROOT=HN          fake-sdcadm's root
 #     HN_IMGAPI_URL=http://127.0.0.1:PORT   the DC IMGAPI
 #     HN_SDCADM=$SDCB_BIN/fake-sdcadm       what to pass as the installer's --sdcadm
@@ -44,6 +45,7 @@ CONFIG
       --skip-owner-check --no-progress >/dev/null || fail "make_headnode: importing image $u"
   done
   _headnode_agentsshar "$hn" "$catalog"
+  _headnode_platforms "$hn"
   export FAKE_SDCADM_ROOT=$hn HN_IMGAPI_URL=$url HN_SDCADM=$SDCB_BIN/fake-sdcadm
   export HN_STATE=$hn/var/fake-sdcadm/state.json HN_CHANNEL=$channel
 }
@@ -58,4 +60,15 @@ _headnode_agentsshar() {
   [[ -n "${uuid:-}" ]] || return 0
   cp "$catalog/$uuid.imgfile" "$hn/usbkey/extra/agents/$file"
   ln -sfn "$file" "$hn/usbkey/extra/agents/latest"
+}
+
+# The DC's installed platforms on the USB key, as `sdcadm platform install` leaves them:
+# /usbkey/os/<stamp>/ (what sdcadm-install inventory and plan read).
+_headnode_platforms() {
+  local hn=$1 stamp
+  for stamp in $(node -e '
+    const p = require(process.argv[1]).platforms;
+    console.log(((p && p.installed) || []).join("\n"));' "$hn/var/fake-sdcadm/state.json"); do
+    mkdir -p "$hn/usbkey/os/$stamp"
+  done
 }
