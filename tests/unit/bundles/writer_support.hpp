@@ -3,6 +3,7 @@
 // members, and an independent decoder (libzstd one frame at a time + libarchive's tar
 // reader) so the tests check the writer's bytes with code that is not the writer's.
 
+#include <tests/unit/support/error_capture.hpp>
 #include <bundles/seek_table.hpp>
 #include <bundles/writer.hpp>
 #include <common/error.hpp>
@@ -66,25 +67,9 @@ inline std::set<std::string> list_dir(const std::string& dir) {
   return names;
 }
 
-inline common::ExitCode code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const common::Error& e) {
-    return e.code();
-  }
-  FAIL("no common::Error thrown");
-  return common::ExitCode::ok;
-}
-
-inline std::string message_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const common::Error& e) {
-    return e.what();
-  }
-  FAIL("no common::Error thrown");
-  return {};
-}
+// code_of / message_of: tests/unit/support/error_capture.hpp
+using sdcb_test::code_of;
+using sdcb_test::message_of;
 
 struct Content {
   std::string name;

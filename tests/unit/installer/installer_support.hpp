@@ -3,6 +3,7 @@
 // bundles (bundles::write_bundle) holding images with manifests, an origin chain, an
 // agentsshar and a platform, built in memory so each test can bend one thing.
 
+#include <tests/unit/support/error_capture.hpp>
 #include "../common/test_support.hpp"
 
 #include <bundles/writer.hpp>
@@ -40,25 +41,9 @@ inline std::string payload(std::size_t size, std::uint64_t seed) {
   return out;
 }
 
-inline common::ExitCode code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const common::Error& e) {
-    return e.code();
-  }
-  FAIL("no common::Error thrown");
-  return common::ExitCode::ok;
-}
-
-inline std::string message_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const common::Error& e) {
-    return e.what();
-  }
-  FAIL("no common::Error thrown");
-  return {};
-}
+// code_of / message_of: tests/unit/support/error_capture.hpp
+using sdcb_test::code_of;
+using sdcb_test::message_of;
 
 // One image of a test bundle.
 struct TestImage {

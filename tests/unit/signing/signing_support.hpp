@@ -3,6 +3,7 @@
 // cheap but the tests make many roots), roots signed by chosen keys, a bundle index and
 // its exact bytes, the exit code / message of a failing call, and the stock openssl CLI.
 
+#include <tests/unit/support/error_capture.hpp>
 #include <common/error.hpp>
 #include <manifest/bundle_index.hpp>
 #include <signing/key.hpp>
@@ -75,25 +76,9 @@ inline manifest::BundleIndex make_index(int seed = 1, std::int64_t sequence = k_
   return manifest::BundleIndex::parse(index.serialize());
 }
 
-inline common::ExitCode code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const common::Error& e) {
-    return e.code();
-  }
-  FAIL("no common::Error thrown");
-  return common::ExitCode::ok;
-}
-
-inline std::string message_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const common::Error& e) {
-    return e.what();
-  }
-  FAIL("no common::Error thrown");
-  return "";
-}
+// code_of / message_of: tests/unit/support/error_capture.hpp
+using sdcb_test::code_of;
+using sdcb_test::message_of;
 
 // Runs a shell command; REQUIREs exit 0.
 inline void shell(const std::string& command) {
