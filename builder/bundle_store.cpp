@@ -150,25 +150,7 @@ std::unique_ptr<imgapi::server::FileReader> BundleStore::open_file(
 }
 
 std::string BundleStore::content_md5(const imgapi::server::ImageRecord& record) {
-  std::shared_ptr<Md5Slot> slot;
-  {
-    std::lock_guard<std::mutex> lock(m_md5_mutex);
-    std::shared_ptr<Md5Slot>& s = m_md5[record.uuid];
-    if (!s) s = std::make_shared<Md5Slot>();
-    slot = s;
-  }
-  std::lock_guard<std::mutex> lock(slot->mutex);
-  if (!slot->value.empty()) return slot->value;
-  std::unique_ptr<imgapi::server::FileReader> reader = open_file(record);
-  auto [md5, sha1] = imgapi::server::hash_file(*reader);
-  if (sha1 != record.file->sha1) {
-    common::log::error("bundle " + m_reader.name() + ": the file of image " + record.uuid +
-                       " has SHA-1 " + sha1 + ", but its manifest says " + record.file->sha1);
-    throw imgapi::server::internal_error("the file of image " + record.uuid +
-                                         " does not match its manifest's sha1 in this bundle");
-  }
-  slot->value = md5;
-  return md5;
+  return m_md5.get(record, [&] { return open_file(record); }, m_reader.name());
 }
 
 }  // namespace builder

@@ -16,10 +16,10 @@
 #include <bundles/seekable_reader.hpp>
 #include <imgapi/server/channels.hpp>
 #include <imgapi/server/image_store.hpp>
+#include <imgapi/server/md5_memo.hpp>
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace builder {
@@ -43,11 +43,6 @@ class BundleStore : public imgapi::server::ImageStore {
   std::string content_md5(const imgapi::server::ImageRecord& record) override;
 
  private:
-  struct Md5Slot {
-    std::mutex mutex;
-    std::string value;
-  };
-
   void load_artifact(const manifest::BundleArtifact& artifact);
   void make_channels();
 
@@ -55,8 +50,7 @@ class BundleStore : public imgapi::server::ImageStore {
   std::map<std::string, imgapi::server::RecordPtr> m_images;
   std::map<std::string, std::string> m_file_member;  // uuid -> member holding its file
   std::shared_ptr<const imgapi::server::Channels> m_channels;
-  std::mutex m_md5_mutex;
-  std::map<std::string, std::shared_ptr<Md5Slot>> m_md5;
+  imgapi::server::Md5Memo m_md5;
 };
 
 }  // namespace builder

@@ -199,25 +199,7 @@ std::unique_ptr<FileReader> CatalogStore::open_file(const ImageRecord& record) {
 }
 
 std::string CatalogStore::content_md5(const ImageRecord& record) {
-  std::shared_ptr<Md5Slot> slot;
-  {
-    std::lock_guard<std::mutex> lock(m_md5_mutex);
-    std::shared_ptr<Md5Slot>& s = m_md5[record.uuid];
-    if (!s) s = std::make_shared<Md5Slot>();
-    slot = s;
-  }
-  std::lock_guard<std::mutex> lock(slot->mutex);
-  if (!slot->value.empty()) return slot->value;
-  std::unique_ptr<FileReader> reader = open_file(record);
-  auto [md5, sha1] = hash_file(*reader);
-  if (sha1 != record.file->sha1) {
-    common::log::error("catalog file " + file_path(record.uuid) + " has SHA-1 " + sha1 +
-                       ", but its manifest says " + record.file->sha1);
-    throw internal_error("the file of image " + record.uuid +
-                         " does not match its manifest's sha1 on this server (catalog corrupt)");
-  }
-  slot->value = md5;
-  return md5;
+  return m_md5.get(record, [&] { return open_file(record); }, "catalog file " + file_path(record.uuid));
 }
 
 }  // namespace imgapi::server

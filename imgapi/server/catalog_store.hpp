@@ -15,10 +15,10 @@
 
 #include <imgapi/server/channels.hpp>
 #include <imgapi/server/image_store.hpp>
+#include <imgapi/server/md5_memo.hpp>
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace imgapi::server {
@@ -37,11 +37,6 @@ class CatalogStore : public ImageStore {
   std::string content_md5(const ImageRecord& record) override;
 
  private:
-  struct Md5Slot {
-    std::mutex mutex;
-    std::string value;
-  };
-
   void load_channels();
   RecordPtr load_manifest(const std::string& uuid);
   std::string file_path(const std::string& uuid) const;
@@ -49,8 +44,7 @@ class CatalogStore : public ImageStore {
   std::string m_dir;
   Channels m_channels;
   std::map<std::string, RecordPtr> m_images;
-  std::mutex m_md5_mutex;
-  std::map<std::string, std::shared_ptr<Md5Slot>> m_md5;
+  Md5Memo m_md5;
 };
 
 // Builds the record of an API-form manifest (state, files, channels and disabled moved
