@@ -57,23 +57,6 @@ std::int64_t build_time() {
   return std::stoll(text);
 }
 
-common::ProgressMode ProgressFlags::mode(bool json) const {
-  if (json || off) return common::ProgressMode::never;
-  if (on) return common::ProgressMode::always;
-  return common::ProgressMode::auto_detect;
-}
-
-void add_progress_flags(CLI::App& cmd, ProgressFlags& flags) {
-  CLI::Option* on = cmd.add_flag("--progress", flags.on,
-                                 "Draw progress bars even when stderr is not a terminal");
-  CLI::Option* off = cmd.add_flag("--no-progress", flags.off,
-                                  "No progress output (default when stderr is not a terminal: "
-                                  "a plain line at 25/50/75 % and a summary)");
-  on->excludes(off);
-}
-
-void print_json(const common::Json& j) { std::cout << common::dump_json(j) << "\n" << std::flush; }
-
 std::string dir_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
   if (slash == std::string::npos) return ".";

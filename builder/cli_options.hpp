@@ -2,6 +2,7 @@
 // Small pieces the sdcadm-bundle subcommands share: sizes on the command line, the build
 // time (SOURCE_DATE_EPOCH), the progress flags, output helpers and free-space checks.
 
+#include <common/cli_flags.hpp>
 #include <common/json.hpp>
 #include <common/progress.hpp>
 
@@ -22,16 +23,11 @@ std::uint64_t parse_size(const std::string& text, const std::string& option);
 std::int64_t build_time();
 
 // --progress / --no-progress, shared by the commands that show progress.
-struct ProgressFlags {
-  bool on = false;
-  bool off = false;
-  // never with --json or --no-progress, always with --progress, else auto (a TTY).
-  common::ProgressMode mode(bool json) const;
-};
-void add_progress_flags(CLI::App& cmd, ProgressFlags& flags);
+// --progress/--no-progress and -j output: common/cli_flags.hpp.
+using common::ProgressFlags;
+using common::add_progress_flags;
+using common::print_json;
 
-// Writes JSON to stdout (2-space, newline-terminated): the machine output of -j.
-void print_json(const common::Json& j);
 
 // Free bytes for an unprivileged user on the file system holding `path` (or its nearest
 // existing ancestor), and that file system's id; nullopt-like (UINT64_MAX) when unknown.

@@ -60,23 +60,6 @@ RunLocks take_locks(const GlobalOptions& globals, const Paths& paths) {
   return RunLocks{std::move(install), std::move(sdcadm)};
 }
 
-common::ProgressMode ProgressFlags::mode(bool json) const {
-  if (json || off) return common::ProgressMode::never;
-  if (on) return common::ProgressMode::always;
-  return common::ProgressMode::auto_detect;
-}
-
-void add_progress_flags(CLI::App& cmd, ProgressFlags& flags) {
-  CLI::Option* on = cmd.add_flag("--progress", flags.on,
-                                 "Draw progress bars even when stderr is not a terminal");
-  CLI::Option* off = cmd.add_flag("--no-progress", flags.off,
-                                  "No progress output (default when stderr is not a terminal: "
-                                  "a plain line at 25/50/75 % and a summary)");
-  on->excludes(off);
-}
-
-void print_json(const common::Json& j) { std::cout << common::dump_json(j) << "\n" << std::flush; }
-
 void run_reporting(bool json, const std::function<void()>& body) {
   try {
     body();

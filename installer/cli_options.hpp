@@ -2,6 +2,7 @@
 // Pieces the sdcadm-install commands share: the headnode paths and IMGAPI URL from the
 // global options, logging, the two locks, progress flags and JSON output.
 
+#include <common/cli_flags.hpp>
 #include <installer/cli.hpp>
 #include <installer/lock.hpp>
 #include <installer/paths.hpp>
@@ -41,12 +42,10 @@ RunLocks take_locks(const GlobalOptions& globals, const Paths& paths);
 FileLock take_lock(const GlobalOptions& globals, const std::string& path, const std::string& what);
 
 // --progress / --no-progress.
-struct ProgressFlags {
-  bool on = false;
-  bool off = false;
-  common::ProgressMode mode(bool json) const;
-};
-void add_progress_flags(CLI::App& cmd, ProgressFlags& flags);
+// --progress/--no-progress and -j output: common/cli_flags.hpp.
+using common::ProgressFlags;
+using common::add_progress_flags;
+using common::print_json;
 
 // --allow-expired and --allow-rollback: audited overrides of the trust policy.
 void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides);
@@ -58,8 +57,6 @@ void report_trust(const TrustedIndex& t, bool json);
 TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
                                   const TrustOverrides& overrides, bool json);
 
-// Writes JSON to stdout (2-space, newline-terminated): the machine output of -j.
-void print_json(const common::Json& j);
 
 // Runs `body`; with `json`, a common::Error is also reported on stdout as
 // {"ok": false, "exit_code": N, "error": "..."} before it travels on to main.
