@@ -54,8 +54,15 @@ FileLock take_lock(const GlobalOptions& globals, const std::string& path, const 
   return FileLock::acquire(path, what, options);
 }
 
+FileLock take_install_lock(const GlobalOptions& globals, const Paths& paths) {
+  if (std::optional<FileLock> kept = FileLock::inherit(paths.install_lock, k_install_lock_fd_env)) {
+    return std::move(*kept);
+  }
+  return take_lock(globals, paths.install_lock, "the sdcadm-install lock");
+}
+
 RunLocks take_locks(const GlobalOptions& globals, const Paths& paths) {
-  FileLock install = take_lock(globals, paths.install_lock, "the sdcadm-install lock");
+  FileLock install = take_install_lock(globals, paths);
   FileLock sdcadm = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
   return RunLocks{std::move(install), std::move(sdcadm)};
 }

@@ -41,7 +41,13 @@ RunLocks take_locks(const GlobalOptions& globals, const Paths& paths);
 // One lock, for commands that must not hold the sdcadm lock while sdcadm runs.
 FileLock take_lock(const GlobalOptions& globals, const std::string& path, const std::string& what);
 
-// --progress / --no-progress.
+// The environment variable through which a self-updating apply hands its installer lock
+// to the new binary it execs (FileLock::keep_across_exec / inherit).
+inline constexpr const char* k_install_lock_fd_env = "SDCB_INSTALLER_LOCK_FD";
+// The installer's own lock: inherited from the predecessor that re-executed this process
+// (self-update: the lock is never free in between), else taken as take_lock does.
+FileLock take_install_lock(const GlobalOptions& globals, const Paths& paths);
+
 // --progress/--no-progress and -j output: common/cli_flags.hpp.
 using common::ProgressFlags;
 using common::add_progress_flags;
