@@ -93,7 +93,7 @@ std::string media_script_name(const AgentSet& set) {
 std::optional<AgentSet> agent_set_of_bundle(const bundles::SeekableReader& reader, const std::string& imgapi_domain) {
   std::vector<AgentImage> images;
   for (const auto& a : reader.index().artifacts) {
-    if (a.role != "agent") continue;
+    if (a.role != "agent" || !is_known_agent(a.name)) continue;  // as agent_set_of
     const std::string what = "agent image " + a.uuid + " (" + a.manifest_member + ")";
     const manifest::ImageManifest m =
         manifest::ImageManifest::parse(reader.read_member(a.manifest_member, k_max_manifest_member), what);

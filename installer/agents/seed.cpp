@@ -54,6 +54,13 @@ std::optional<AgentSet> agent_set_of(const manifest::BundleIndex& index, const P
   std::vector<AgentImage> images;
   for (const StagedImage& staged : plan_stage(index, paths).images) {
     if (staged.role != "agent") continue;
+    if (!is_known_agent(staged.name)) {
+      // sdcadm's service list still names agents the agentsshar no longer installs
+      // (cabase, cainstsvc, dockerlogger ...): imported like any image, not bootstrapped.
+      common::log::info("agent image " + staged.name + " " + staged.uuid +
+                        " is not one of the agents a node bootstraps; imported, not in the bootstrap");
+      continue;
+    }
     const std::string what = "agent image " + staged.uuid + " (" + staged.manifest_path + ")";
     std::string text;
     try {

@@ -16,8 +16,10 @@
 
 namespace installer::agents {
 
-// The agent set of a staged bundle: its role "agent" artifacts, each manifest read from
-// where stage put it (/usbkey/images/<uuid>.imgmanifest) and validated (agent_set.hpp).
+// The agent set of a staged bundle: its role "agent" artifacts named as one of the 11
+// agents (others, like cabase or dockerlogger that sdcadm's service list still names, are
+// left out and logged), each manifest read from where stage put it
+// (/usbkey/images/<uuid>.imgmanifest) and validated (agent_set.hpp).
 // nullopt: the bundle has no agent images. Throws Error(not_found) when a manifest is not
 // staged (run `sdcadm-install stage BUNDLE`), Error(bad_data) for a bad manifest,
 // Error(config) for a bad imgapi_domain.
