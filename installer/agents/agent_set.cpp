@@ -113,7 +113,12 @@ AgentImage agent_image_of(const manifest::ImageManifest& m, const std::string& w
   a.published_at = m.published_at();
   if (!is_known_agent(a.name)) refuse(what, "name", a.name, "one of the 11 Triton agents");
   if (m.type() != "other") refuse(what, "type", m.type(), "\"other\" (an agent image)");
-  const std::optional<manifest::ImageFile> file = m.file();
+  std::optional<manifest::ImageFile> file;
+  try {
+    file = m.file();
+  } catch (const Error& e) {
+    throw e.with_context(what);
+  }
   if (!file) throw Error(ExitCode::bad_data, what + ": the manifest has no files[0]; the bundle's agent images cannot be seeded");
   a.size = file->size;
   a.sha1 = file->sha1;
