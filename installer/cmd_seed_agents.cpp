@@ -19,6 +19,7 @@
 #include <common/error.hpp>
 #include <common/progress.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace installer {
@@ -119,6 +120,10 @@ void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
     throw Error(ExitCode::config, "imgapi_domain '" + domain.substr(0, 80) + "' is not a host name or address "
                                   "with an optional :port; fix it in /usbkey/config");
   }
+  const bool has_agents = std::any_of(trusted.index.artifacts.begin(), trusted.index.artifacts.end(), [](const auto& a) {
+    return a.role == "agent" && agents::is_known_agent(a.name);
+  });
+  if (!has_agents) require_set(std::nullopt, args.bundle);  // refused before anything is staged
   stage_and_import(globals, args, paths, bundle, trusted);
   const agents::AgentSet set = require_set(agents::agent_set_of(trusted.index, paths, domain), args.bundle);
   const agents::SeedResult r = agents::write_seed(

@@ -45,6 +45,13 @@ sleep 1
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress
 check_eq "$(jsonf last.out 'b.written + " " + b.latest_moved + " " + b.set.stamp')" "false false $stamp" "re-run writes nothing"
 check_eq "$(stat -c %Y "$SCRIPT")" "$before" "re-run leaves the bootstrap untouched"
+# --no-latest leaves the link where it was.
+ln -sfn agents-older.sh "$HN/usbkey/extra/agents/latest"
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress --no-latest
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-older.sh" "--no-latest keeps latest"
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress
+check_eq "$(jsonf last.out 'b.latest_moved')" true "latest moved back"
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-$stamp.sh" "latest points at the bootstrap again"
 pass "seed-agents: bootstrap agents-$stamp.sh + set, latest moved, 11 images in IMGAPI; re-run idempotent"
 
 # listing SANDBOX: every file and link under the sandbox with size and mtime (a re-run must keep it).
@@ -198,9 +205,31 @@ expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j 
 check_eq "$(jsonf last.out 'b.images_written + " " + b.images_already + " " + b.script_written')" "0 11 false" "media re-run"
 listing key >key.after
 cmp -s key.before key.after || fail "media re-run changed the tree"
+# Too small a key: refused before writing; a link in the tree: refused.
+expect_exit 5 env SDCB_TEST_FREE_BYTES=1000000 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key2" --no-progress
+check_eq "$(find key2 -type f | wc -l)" 0 "media: nothing written when the key is too small"
+mkdir -p key3/images && ln -s /tmp key3/ur-scripts
+expect_exit 4 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key3" --no-progress
+expect_in last.err "is a symbolic link" "media refuses links"
 # A fresh headnode boots from the media: the bootstrap installs from /mnt/usbkey/images.
 mkdir -p hn5/mnt
 cp -R key hn5/mnt/usbkey
 expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn5" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash "hn5/mnt/usbkey/ur-scripts/$(basename "$mscript")"
 check_eq "$(ls hn5/opt/smartdc/agents/lib/node_modules | wc -l)" 11 "first boot from media installs the 11 agents"
 pass "--media: images + ur-scripts, lower-case, no links, re-run idempotent, first boot installs from it"
+
+# --- the builder's flags: agent images instead of the agentsshar, or none -------------------------
+build_variant() {
+  "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o "$1" --no-progress -j \
+    --key "$KEYS/alice.pem" --expires-in 3650 "${@:2}" >/dev/null 2>"$TEST_DIR/$1.err" || { cat "$TEST_DIR/$1.err" >&2; fail "build $*"; }
+  "$BIN" inspect -j "$1" >"$1.json" || fail "inspect $1"
+}
+roles() { jsonf "$1" '["agent", "agentsshar"].map(r => b.index.artifacts.filter(a => a.role === r).length).join(" ")'; }
+check_eq "$(roles inspect.json)" "$n_agent_images 1" "build --all: agent images beside the agentsshar"
+build_variant noshar.sdc --no-agentsshar
+check_eq "$(roles noshar.sdc.json)" "$n_agent_images 0" "build --all --no-agentsshar: agent images instead of the agentsshar"
+build_variant noagents.sdc --no-agent-images
+check_eq "$(roles noagents.sdc.json)" "0 1" "build --all --no-agent-images: the agentsshar only"
+expect_exit 10 "$INST" --root "$HN" seed-agents noagents.sdc --no-progress
+expect_in last.err "carries no agent images" "seed-agents on a bundle without agent images"
+pass "builder: agent images beside / instead of the agentsshar; seed-agents refuses a bundle without them (10)"
