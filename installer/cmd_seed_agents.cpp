@@ -96,13 +96,36 @@ void stage_and_import(const GlobalOptions& globals, const SeedArgs& args, const 
   stage.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
   const StageReport staged = stage_bundle(bundle, paths, stage);
   bar.finish();
-  std::vector<ImportItem> items;
-  for (ImportItem& item : plan_import(staged.plan)) {
-    if (item.image.role == "agent") items.push_back(std::move(item));
+  std::vector<ImportItem> all = plan_import(staged.plan), items;
+  for (ImportItem item : all) {  // a copy: `all` stays whole for origin look-ups
+    if (item.image.role != "agent") continue;
+    if (item.origin) {  // agents have none; if one did, it must already be in IMGAPI
+      item.external_origin = all[*item.origin].image.uuid;
+      item.origin.reset();
+    }
+    items.push_back(std::move(item));
   }
   ImportOptions options;
   ping_imgapi(url, options.client);
   import_images(url, items, options);
+}
+
+void print_seed(const SeedArgs& args, const agents::SeedResult& r) {
+  if (args.json) {
+    print_json({{"ok", true}, {"bundle", args.bundle}, {"bootstrap", r.bootstrap_headnode_path},
+                {"set_file", r.set_path}, {"written", r.written}, {"latest_moved", r.latest_moved},
+                {"set", agents::to_json(r.set)}});
+    return;
+  }
+  std::cout << "agents bootstrap " << r.bootstrap_headnode_path << (r.written ? " written" : " already in place")
+            << " (" << r.set.agents.size() << " agent images, imgapi " << r.set.imgapi_domain << ")\n";
+  if (args.no_latest) {
+    std::cout << "latest not moved (--no-latest): new nodes still get the previous installer\n";
+  } else {
+    std::cout << "/usbkey/extra/agents/latest -> " << agents::bootstrap_file_name(r.set)
+              << (r.latest_moved ? "" : " (already)") << "\n";
+  }
+  std::cout << std::flush;
 }
 
 void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
@@ -128,18 +151,7 @@ void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
   const agents::AgentSet set = require_set(agents::agent_set_of(trusted.index, paths, domain), args.bundle);
   const agents::SeedResult r = agents::write_seed(
       set, paths, args.no_latest ? agents::LatestLink::keep : agents::LatestLink::move);
-  if (args.json) {
-    print_json({{"ok", true}, {"bundle", args.bundle}, {"bootstrap", r.bootstrap_headnode_path},
-                {"set_file", r.set_path}, {"written", r.written}, {"latest_moved", r.latest_moved},
-                {"set", agents::to_json(set)}});
-    return;
-  }
-  std::cout << "agents bootstrap " << r.bootstrap_headnode_path << (r.written ? " written" : " already in place")
-            << " (" << set.agents.size() << " agent images, imgapi " << set.imgapi_domain << ")\n";
-  if (args.no_latest) std::cout << "latest not moved (--no-latest): new nodes still get the previous installer\n";
-  else std::cout << "/usbkey/extra/agents/latest -> " << agents::bootstrap_file_name(set)
-                 << (r.latest_moved ? "" : " (already)") << "\n";
-  std::cout << std::flush;
+  print_seed(args, r);
 }
 
 }  // namespace
@@ -165,7 +177,8 @@ void register_seed_agents(CLI::App& app, const Globals& globals) {
   cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
-  cmd->footer("Exit codes: 0 done, 3 no IMGAPI / bad imgapi_domain, 4 I/O error, 5 not enough space, "
+  cmd->footer("Holds the sdcadm-install and sdcadm locks (not with --media, which changes nothing on "
+              "the headnode). Exit codes: 0 done, 3 no IMGAPI / bad imgapi_domain, 4 I/O error, 5 not enough space, "
               "6 IMGAPI unreachable, 7 IMGAPI error reply, 8 an agent image fails its checks (size, "
               "SHA-1, <name>/image_uuid), 9 a bad agent manifest or no agents_core, 10 no agent images, "
               "20-26 bad bundle, 30-37 trust, 40 lock held (docs/exit-codes.md). The bootstrap's own "
