@@ -170,7 +170,20 @@ head -c 1000 "$HN/usbkey/images/$cn_uuid.imgfile" >partial.tgz
 serve_cn_agent partial partial.tgz
 run_bootstrap 55 cn6 AGENTS_BOOTSTRAP_IMGAPI_URL=$partial_URL
 nothing_installed cn6 "partial download"
-pass "faults: missing image 52, IMGAPI down 53, tampered key file 52, tampered/partial download 55; nothing installed"
+# apm failing (agents_core already at its uuid, so not bootstrapped again): 60, no markers.
+mkdir -p cn7/opt/smartdc/agents/bin cn7/opt/smartdc/agents/lib/node_modules/agents_core
+echo "$core_uuid" >cn7/opt/smartdc/agents/lib/node_modules/agents_core/image_uuid
+printf '#!/bin/bash\necho "apm: broken" >&2\nexit 1\n' >cn7/opt/smartdc/agents/bin/apm
+chmod +x cn7/opt/smartdc/agents/bin/apm
+run_bootstrap 60 cn7 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
+expect_in last.err "cn-agent: apm install" "install failure names the agent"
+[[ ! -e cn7/opt/smartdc/agents/etc/agentsshar.sha1 ]] || fail "markers written after a failed install"
+[[ ! -e cn7/var/tmp/agents ]] || fail "unpack dir left after a failed install"
+# Arguments are refused (agentsetup.sh passes none).
+mkdir -p cn8
+expect_exit 1 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/cn8" AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL bash "$SCRIPT" extra-argument
+nothing_installed cn8 "arguments"
+pass "faults: missing image 52, IMGAPI down 53, tampered key file 52, tampered/partial download 55, apm failing 60, arguments 1; nothing installed"
 
 # Wrong image_uuid inside a tarball whose size and sha1 the set vouches for (a bad build):
 # a cn-agent tarball holding another uuid, baked into a copy of the script.
