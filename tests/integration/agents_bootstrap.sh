@@ -39,7 +39,11 @@ check_eq "$(dc_count active)" "$n_agent_images" "only the agent images imported 
 for a in $(jsonf seed.json 'b.set.agents.map(a => a.uuid).join(" ")'); do
   grep -q "$a" "$SCRIPT" || fail "agent $a not baked into the script"
 done
-if command -v shellcheck >/dev/null; then shellcheck -s bash "$SCRIPT" || fail "shellcheck of the bootstrap"; fi
+if command -v shellcheck >/dev/null; then
+  shellcheck -s bash "$SCRIPT" || fail "shellcheck of the bootstrap"
+  mkdir core && tar -xzf "$HN/usbkey/images/$(jsonf seed.json 'b.set.agents[0].uuid').imgfile" -C core
+  shellcheck -s bash core/agents_core/bootstrap/bootstrap.sh core/agents_core/bootstrap/apm || fail "shellcheck of the stand-ins"
+fi
 before=$(stat -c %Y "$SCRIPT")
 sleep 1
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress

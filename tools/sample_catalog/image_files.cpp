@@ -65,7 +65,7 @@ trap 'rm -rf "$tmp"' EXIT
 if gzip -t "$2" 2>/dev/null; then gzip -dc "$2"; else bzip2 -dc "$2"; fi | (cd "$tmp" && tar -xf -)
 name=$(ls "$tmp")
 [[ -n $name && -d $tmp/$name && $name != */* ]] || { echo "apm: $2 has no single top directory" >&2; exit 1; }
-rm -rf "$modules/$name"
+rm -rf "${modules:?}/${name:?}"
 mv "$tmp/$name" "$modules/$name"
 echo "installed $name"
 )SH";
