@@ -57,6 +57,7 @@ int run(int argc, char** argv) {
   register_inventory(app, globals);
   register_history(app, globals);
   register_trust(app, globals);
+  register_seed_agents(app, globals);
 
   std::vector<std::string> commands;
   for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());

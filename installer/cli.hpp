@@ -33,5 +33,6 @@ void register_avail(CLI::App& app, const Globals& globals);
 void register_inventory(CLI::App& app, const Globals& globals);
 void register_history(CLI::App& app, const Globals& globals);
 void register_trust(CLI::App& app, const Globals& globals);
+void register_seed_agents(CLI::App& app, const Globals& globals);
 
 }  // namespace installer

@@ -29,6 +29,47 @@ std::string package_version(const std::string& version) {
   return version.substr(0, version.find('-'));
 }
 
+// Stand-ins for what agents_core's real bootstrap does (headnode.md §3.1), so a bootstrap
+// installer run in a sandbox installs the sample agents for real: bootstrap.sh PREFIX puts
+// apm in PREFIX/bin and agents_core in PREFIX/lib/node_modules/; `apm install TARBALL`
+// unpacks the tarball's one top directory into PREFIX/lib/node_modules/<name>/.
+constexpr const char* k_bootstrap_sh = R"SH(#!/bin/bash
+# Sample catalog stand-in for agents_core's bootstrap: bootstrap.sh PREFIX
+set -o errexit
+set -o pipefail
+prefix=${1:?usage: bootstrap.sh PREFIX}
+here=$(cd "$(dirname "$0")/.." && pwd)
+modules=$prefix/lib/node_modules
+mkdir -p "$prefix/bin" "$modules"
+cp "$here/bootstrap/apm" "$prefix/bin/.apm.new"
+chmod 0755 "$prefix/bin/.apm.new"
+mv "$prefix/bin/.apm.new" "$prefix/bin/apm"
+rm -rf "$modules/.agents_core.new"
+cp -R "$here" "$modules/.agents_core.new"
+rm -rf "$modules/agents_core"
+mv "$modules/.agents_core.new" "$modules/agents_core"
+echo "agents_core bootstrapped into $prefix"
+)SH";
+
+constexpr const char* k_apm = R"SH(#!/bin/bash
+# Sample catalog stand-in for apm: apm install TARBALL (gzip or bzip2)
+set -o errexit
+set -o pipefail
+[[ ${1:-} == install && -f ${2:-} ]] || { echo "usage: apm install TARBALL" >&2; exit 2; }
+prefix=$(cd "$(dirname "$0")/.." && pwd)
+modules=$prefix/lib/node_modules
+tmp=$modules/.apm.$$
+rm -rf "$tmp"
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+if gzip -t "$2" 2>/dev/null; then gzip -dc "$2"; else bzip2 -dc "$2"; fi | (cd "$tmp" && tar -xf -)
+name=$(ls "$tmp")
+[[ -n $name && -d $tmp/$name && $name != */* ]] || { echo "apm: $2 has no single top directory" >&2; exit 1; }
+rm -rf "${modules:?}/${name:?}"
+mv "$tmp/$name" "$modules/$name"
+echo "installed $name"
+)SH";
+
 FileDigest write_agent_tgz(const PlannedImage& image, Prng& prng, const std::string& path) {
   common::Json pkg = common::Json::object();
   pkg["name"] = image.name;
@@ -41,6 +82,11 @@ FileDigest write_agent_tgz(const PlannedImage& image, Prng& prng, const std::str
   tgz.add_directory(top);
   tgz.add_file(top + "image_uuid", image.uuid + "\n");
   tgz.add_file(top + "package.json", common::dump_json(pkg) + "\n");
+  if (image.name == "agents_core") {
+    tgz.add_directory(top + "bootstrap/");
+    tgz.add_file(top + "bootstrap/bootstrap.sh", k_bootstrap_sh, 0755);
+    tgz.add_file(top + "bootstrap/apm", k_apm, 0755);
+  }
   tgz.add_directory(top + "lib/");
   tgz.add_random_file(top + "lib/payload.bin", image.payload_bytes, prng);
   tgz.finish();

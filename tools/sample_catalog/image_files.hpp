@@ -3,7 +3,8 @@
 // (headnode.md §2.3, §3.1, §3.4, §4) with incompressible random bulk:
 //  - base/origin/zone: a gzip stream of random bytes (like a .zfs.gz)
 //  - agent: .tgz with <name>/image_uuid (the manifest uuid), <name>/package.json and
-//    <name>/lib/payload.bin
+//    <name>/lib/payload.bin; agents_core also has bootstrap/bootstrap.sh and bootstrap/apm,
+//    small bash stand-ins for its real bootstrap and apm (docs/agents.md)
 //  - agentsshar, sdcadm: a bash script that exits before a random trailer (like a shar)
 //  - gz-tools: .tgz with gz-tools/{tools.tar.gz,cn_tools.tar.gz,scripts/,default/};
 //    tools.tar.gz holds etc/gz-tools.image (the manifest uuid)

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Issue 6: agents from agent images instead of the agentsshar. A bundle built from the
+# sample catalog is seeded on a bare headnode (`sdcadm-install seed-agents`), then the
+# generated bootstrap runs with bash in sandbox roots (AGENTS_BOOTSTRAP_ROOT):
+#   (a) headnode mode: images from /usbkey/images, IMGAPI down;
+#   (b) compute-node mode: an empty sandbox, images from the DC IMGAPI.
+# The installed tree (node_modules/<name>/image_uuid of the 11 agents, apm from the
+# agents_core stand-in) and the update-agents markers are checked; a re-run changes
+# nothing. Faults each exit with their code and install nothing. --media writes a USB-key
+# tree (lower-case, no links) idempotently.
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
+source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
+source "$SDCB_SOURCE/tests/integration/install_helpers.bash"
+
+cd "$TEST_DIR"
+make_bundle b.sdc 2M
+HN="$TEST_DIR/hn"
+make_root "$HN"
+AGENTS=(agents_core cn-agent vm-agent net-agent config-agent amon-agent amon-relay firewaller
+        hagfish-watcher smartlogin cmon-agent)
+
+# --- the bundle carries the 11 agent images -----------------------------------------------------
+jsonf inspect.json 'b.index.artifacts.filter(a => a.role === "agent").map(a => a.name).join("\n")' >agent_roles.txt
+for a in "${AGENTS[@]}"; do grep -qx -- "$a" agent_roles.txt || fail "build --all lacks agent image $a"; done
+n_agent_images=$(grep -c . agent_roles.txt)
+pass "bundle: the 11 agents with role agent ($n_agent_images agent images in all)"
+
+# --- seed-agents ---------------------------------------------------------------------------------
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress
+cp last.out seed.json
+stamp=$(jsonf seed.json 'b.set.stamp')
+[[ $stamp =~ ^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$ ]] || fail "stamp shape: $stamp"
+SCRIPT="$HN/usbkey/extra/agents/agents-$stamp.sh"
+[[ -x "$SCRIPT" ]] || fail "bootstrap not written (0755) at $SCRIPT"
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-$stamp.sh" "latest points at the bootstrap"
+check_eq "$(jsonf "$HN/usbkey/extra/agents/agents-$stamp.json" 'b.agents.length + " " + b.agents[0].name')" \
+  "11 agents_core" "the agent set file: 11 agents, agents_core first"
+check_eq "$(dc_count active)" "$n_agent_images" "only the agent images imported into the DC IMGAPI"
+for a in $(jsonf seed.json 'b.set.agents.map(a => a.uuid).join(" ")'); do
+  grep -q "$a" "$SCRIPT" || fail "agent $a not baked into the script"
+done
+if command -v shellcheck >/dev/null; then
+  shellcheck -s bash "$SCRIPT" || fail "shellcheck of the bootstrap"
+  mkdir core && tar -xzf "$HN/usbkey/images/$(jsonf seed.json 'b.set.agents[0].uuid').imgfile" -C core
+  shellcheck -s bash core/agents_core/bootstrap/bootstrap.sh core/agents_core/bootstrap/apm || fail "shellcheck of the stand-ins"
+fi
+before=$(stat -c %Y "$SCRIPT")
+sleep 1
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress
+check_eq "$(jsonf last.out 'b.written + " " + b.latest_moved + " " + b.set.stamp')" "false false $stamp" "re-run writes nothing"
+check_eq "$(stat -c %Y "$SCRIPT")" "$before" "re-run leaves the bootstrap untouched"
+# --no-latest leaves the link where it was.
+ln -sfn agents-older.sh "$HN/usbkey/extra/agents/latest"
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress --no-latest
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-older.sh" "--no-latest keeps latest"
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress
+check_eq "$(jsonf last.out 'b.latest_moved')" true "latest moved back"
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-$stamp.sh" "latest points at the bootstrap again"
+pass "seed-agents: bootstrap agents-$stamp.sh + set, latest moved, 11 images in IMGAPI; re-run idempotent"
+
+# listing SANDBOX: every file and link under the sandbox with size and mtime (a re-run must keep it).
+listing() {
+  find "$1" -printf '%p %s %T@ %y\n' | sort
+}
+
+# check_installed SANDBOX WHAT: the 11 agents at their uuids, apm, markers coherent.
+check_installed() {
+  local sb=$1 what=$2 name uuid
+  for name in "${AGENTS[@]}"; do
+    uuid=$(jsonf seed.json "b.set.agents.find(a => a.name === '$name').uuid")
+    check_eq "$(head -n1 "$sb/opt/smartdc/agents/lib/node_modules/$name/image_uuid" 2>/dev/null)" "$uuid" "$what: $name installed"
+  done
+  [[ -x "$sb/opt/smartdc/agents/bin/apm" ]] || fail "$what: apm not bootstrapped"
+  check_eq "$(cat "$sb/opt/smartdc/agents/etc/agentsshar.sha1")" "$(sha1_of "$SCRIPT")" "$what: agentsshar.sha1"
+  (find "$TEST_DIR/$sb"/opt/smartdc/agents/lib/node_modules/*/ -maxdepth 1 -name image_uuid -print -exec cat {} \;) >post.want
+  cmp -s post.want "$sb/opt/smartdc/agents/etc/agentsshar.post" || fail "$what: agentsshar.post is not update-agents' listing"
+  [[ ! -e "$sb/var/tmp/agents" ]] || fail "$what: unpack dir left behind"
+}
+
+# nothing_installed SANDBOX WHAT
+nothing_installed() {
+  [[ ! -e "$1/opt/smartdc/agents" ]] || fail "$2: something was installed: $(find "$1/opt" | head -3)"
+  [[ ! -e "$1/var/tmp/agents" ]] || fail "$2: unpack dir left behind"
+}
+
+# run_bootstrap CODE SANDBOX [ENV...]: the script as agentsetup.sh runs it.
+run_bootstrap() {
+  local code=$1 sb=$2; shift 2
+  mkdir -p "$sb/var/tmp"
+  expect_exit "$code" env AGENTS_BOOTSTRAP_ROOT="$sb" "$@" bash "$SCRIPT"
+}
+
+# headnode_sandbox SB: a headnode's /usbkey/images with the agent images (first boot).
+headnode_sandbox() {
+  mkdir -p "$1/usbkey/images"
+  cp "$HN"/usbkey/images/*.img* "$1/usbkey/images/"
+}
+
+# --- (a) headnode mode, IMGAPI down ---------------------------------------------------------------
+DOWN=http://127.0.0.1:9   # nothing listens on the discard port
+headnode_sandbox hn1
+run_bootstrap 0 hn1 AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN
+check_installed hn1 "headnode mode"
+grep -q downloading last.err && fail "headnode mode downloaded something"
+listing hn1 >hn1.before
+sleep 1
+run_bootstrap 0 hn1 AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN
+listing hn1 >hn1.after
+cmp -s hn1.before hn1.after || { diff hn1.before hn1.after >&2; fail "headnode re-run changed the tree"; }
+pass "bootstrap, headnode mode: 11 agents from /usbkey/images with IMGAPI down, markers; re-run changes nothing"
+
+# --- (b) compute-node mode from the DC IMGAPI -----------------------------------------------------
+run_bootstrap 0 cn1 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
+check_installed cn1 "compute-node mode"
+check_eq "$(grep -c downloading last.err)" 11 "compute node downloads the 11 images"
+listing cn1 >cn1.before
+sleep 1
+run_bootstrap 0 cn1 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
+listing cn1 >cn1.after
+cmp -s cn1.before cn1.after || { diff cn1.before cn1.after >&2; fail "compute-node re-run changed the tree"; }
+# The baked-in imgapi_domain is /usbkey/config's: the same IMGAPI without the override.
+run_bootstrap 0 cn2
+check_installed cn2 "compute-node mode, baked-in imgapi_domain"
+pass "bootstrap, compute-node mode: 11 agents from the DC IMGAPI; re-run changes nothing"
+
+# --- AGENTSSHAR_UNPACK_ONLY ------------------------------------------------------------------------
+mkdir -p unpack
+run_bootstrap 0 cn3 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL AGENTSSHAR_UNPACK_ONLY=true AGENTSSHAR_UNPACK_DIR="$TEST_DIR/unpack"
+check_eq "$(find unpack/agents -name '*.tgz' | wc -l)" 11 "unpack only: the 11 tarballs in AGENTSSHAR_UNPACK_DIR/agents"
+nothing_installed cn3 "unpack only"
+pass "AGENTSSHAR_UNPACK_ONLY: unpacked dir left, nothing installed"
+
+# --- faults: exit code, nothing installed ----------------------------------------------------------
+cn_uuid=$(jsonf seed.json "b.set.agents.find(a => a.name === 'cn-agent').uuid")
+# Missing image, headnode without IMGAPI.
+headnode_sandbox hn2
+rm hn2/usbkey/images/"$cn_uuid".imgfile
+run_bootstrap 52 hn2 AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN
+nothing_installed hn2 "missing image"
+expect_in last.err "cn-agent: image $cn_uuid is neither" "missing image names the agent"
+# IMGAPI down on a compute node.
+run_bootstrap 53 cn4 AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN
+nothing_installed cn4 "IMGAPI down"
+# A tampered image on the key is not used; with no IMGAPI that is a missing image.
+headnode_sandbox hn3
+printf 'X' | dd of=hn3/usbkey/images/"$cn_uuid".imgfile bs=1 seek=100 conv=notrunc status=none
+run_bootstrap 52 hn3 AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN
+nothing_installed hn3 "tampered image on the key"
+
+# A DC IMGAPI that serves a tampered (same size) and then a truncated cn-agent file (its own
+# sha1 matches what it stores, so it serves them): agents_core first, then cn-agent.
+core_uuid=$(jsonf seed.json "b.set.agents.find(a => a.name === 'agents_core').uuid")
+# serve_cn_agent NAME FILE: a DC IMGAPI (server NAME) holding agents_core and FILE as cn-agent.
+serve_cn_agent() {
+  start_server "$1" --mode dc --data "$TEST_DIR/$1-data" --log-file "$TEST_DIR/$1.log"
+  local url_var="${1}_URL"
+  "$SDCB_BIN/imgapi-cli" -S "${!url_var}" import -m "$HN/usbkey/images/$core_uuid.imgmanifest" \
+    -f "$HN/usbkey/images/$core_uuid.imgfile" --skip-owner-check --no-progress >/dev/null || fail "import agents_core"
+  node -e '
+    const fs = require("fs"), crypto = require("crypto");
+    const m = JSON.parse(fs.readFileSync(process.argv[1], "utf8")), f = fs.readFileSync(process.argv[2]);
+    m.files[0].size = f.length; m.files[0].sha1 = crypto.createHash("sha1").update(f).digest("hex");
+    fs.writeFileSync(process.argv[3], JSON.stringify(m));' "$HN/usbkey/images/$cn_uuid.imgmanifest" "$2" "$1.imgmanifest"
+  "$SDCB_BIN/imgapi-cli" -S "${!url_var}" import -m "$1.imgmanifest" -f "$2" --skip-owner-check --no-progress \
+    >/dev/null || fail "import the bad cn-agent"
+}
+cp "$HN/usbkey/images/$cn_uuid.imgfile" tampered.tgz
+printf 'X' | dd of=tampered.tgz bs=1 seek=100 conv=notrunc status=none
+serve_cn_agent tampered tampered.tgz
+run_bootstrap 55 cn5 AGENTS_BOOTSTRAP_IMGAPI_URL=$tampered_URL
+nothing_installed cn5 "tampered download"
+expect_in last.err "cn-agent: image $cn_uuid from" "tampered download names the agent"
+head -c 1000 "$HN/usbkey/images/$cn_uuid.imgfile" >partial.tgz
+serve_cn_agent partial partial.tgz
+run_bootstrap 55 cn6 AGENTS_BOOTSTRAP_IMGAPI_URL=$partial_URL
+nothing_installed cn6 "partial download"
+# apm failing (agents_core already at its uuid, so not bootstrapped again): 60, no markers.
+mkdir -p cn7/opt/smartdc/agents/bin cn7/opt/smartdc/agents/lib/node_modules/agents_core
+echo "$core_uuid" >cn7/opt/smartdc/agents/lib/node_modules/agents_core/image_uuid
+printf '#!/bin/bash\necho "apm: broken" >&2\nexit 1\n' >cn7/opt/smartdc/agents/bin/apm
+chmod +x cn7/opt/smartdc/agents/bin/apm
+run_bootstrap 60 cn7 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
+expect_in last.err "cn-agent: apm install" "install failure names the agent"
+[[ ! -e cn7/opt/smartdc/agents/etc/agentsshar.sha1 ]] || fail "markers written after a failed install"
+[[ ! -e cn7/var/tmp/agents ]] || fail "unpack dir left after a failed install"
+# Arguments are refused (agentsetup.sh passes none).
+mkdir -p cn8
+expect_exit 1 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/cn8" AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL bash "$SCRIPT" extra-argument
+nothing_installed cn8 "arguments"
+pass "faults: missing image 52, IMGAPI down 53, tampered key file 52, tampered/partial download 55, apm failing 60, arguments 1; nothing installed"
+
+# Wrong image_uuid inside a tarball whose size and sha1 the set vouches for (a bad build):
+# a cn-agent tarball holding another uuid, baked into a copy of the script.
+mkdir -p evil/cn-agent
+echo "00000000-1111-4222-8333-444444444444" >evil/cn-agent/image_uuid
+(cd evil && tar -czf ../evil.tgz cn-agent)
+old_line=$(grep "^cn-agent $cn_uuid " "$SCRIPT")
+read -r _ _ old_size old_sha1 _ <<<"$old_line"
+new_size=$(wc -c <evil.tgz)
+new_sha1=$(sha1_of evil.tgz)
+sed "s/^cn-agent $cn_uuid $old_size $old_sha1 /cn-agent $cn_uuid $new_size $new_sha1 /" "$SCRIPT" >evil.sh
+headnode_sandbox hn4
+cp evil.tgz hn4/usbkey/images/"$cn_uuid".imgfile
+mkdir -p hn4/var/tmp
+expect_exit 56 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn4" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash evil.sh
+nothing_installed hn4 "wrong image_uuid"
+expect_in last.err "holds image_uuid '00000000-1111-4222-8333-444444444444'" "wrong image_uuid named"
+pass "fault: wrong image_uuid inside the tarball exits 56, nothing installed"
+
+# --- --media ---------------------------------------------------------------------------------------
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
+check_eq "$(jsonf last.out 'b.images_written + " " + b.script_written')" "11 true" "media: 11 images and the script"
+check_eq "$(find key -type f -name '*.imgfile' | wc -l) $(find key -type f -name '*.imgmanifest' | wc -l)" "11 11" "media images"
+check_eq "$(find key -type l | wc -l)" 0 "media has no links"
+check_eq "$(find key | grep -c '[A-Z]' || true)" 0 "media names are lower-case"
+mscript=$(ls key/ur-scripts/agents-*.sh)
+[[ -x $mscript ]] || fail "media script not executable"
+cmp -s "$mscript" "$SCRIPT" || fail "media script differs from the headnode bootstrap"
+listing key >key.before
+sleep 1
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
+check_eq "$(jsonf last.out 'b.images_written + " " + b.images_already + " " + b.script_written')" "0 11 false" "media re-run"
+listing key >key.after
+cmp -s key.before key.after || fail "media re-run changed the tree"
+# Too small a key: refused before writing; a link in the tree: refused.
+expect_exit 5 env SDCB_TEST_FREE_BYTES=1000000 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key2" --no-progress
+check_eq "$(find key2 -type f | wc -l)" 0 "media: nothing written when the key is too small"
+mkdir -p key3/images && ln -s /tmp key3/ur-scripts
+expect_exit 4 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key3" --no-progress
+expect_in last.err "is a symbolic link" "media refuses links"
+# A fresh headnode boots from the media: the bootstrap installs from /mnt/usbkey/images.
+mkdir -p hn5/mnt
+cp -R key hn5/mnt/usbkey
+expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn5" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash "hn5/mnt/usbkey/ur-scripts/$(basename "$mscript")"
+check_eq "$(ls hn5/opt/smartdc/agents/lib/node_modules | wc -l)" 11 "first boot from media installs the 11 agents"
+pass "--media: images + ur-scripts, lower-case, no links, re-run idempotent, first boot installs from it"
+
+# --- the builder's flags: agent images instead of the agentsshar, or none -------------------------
+build_variant() {
+  "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache" -o "$1" --no-progress -j \
+    --key "$KEYS/alice.pem" --expires-in 3650 "${@:2}" >/dev/null 2>"$TEST_DIR/$1.err" || { cat "$TEST_DIR/$1.err" >&2; fail "build $*"; }
+  "$BIN" inspect -j "$1" >"$1.json" || fail "inspect $1"
+}
+roles() { jsonf "$1" '["agent", "agentsshar"].map(r => b.index.artifacts.filter(a => a.role === r).length).join(" ")'; }
+check_eq "$(roles inspect.json)" "$n_agent_images 1" "build --all: agent images beside the agentsshar"
+build_variant noshar.sdc --no-agentsshar
+check_eq "$(roles noshar.sdc.json)" "$n_agent_images 0" "build --all --no-agentsshar: agent images instead of the agentsshar"
+build_variant noagents.sdc --no-agent-images
+check_eq "$(roles noagents.sdc.json)" "0 1" "build --all --no-agent-images: the agentsshar only"
+expect_exit 10 "$INST" --root "$HN" seed-agents noagents.sdc --no-progress
+expect_in last.err "carries no agent images" "seed-agents on a bundle without agent images"
+pass "builder: agent images beside / instead of the agentsshar; seed-agents refuses a bundle without them (10)"
