@@ -30,6 +30,11 @@ std::string imgapi_url(const GlobalOptions& globals, const Paths& paths);
 // The same, or nullopt instead of an error (verify works without a DC).
 std::optional<std::string> imgapi_url_if_known(const GlobalOptions& globals, const Paths& paths);
 
+// The IMGAPI host[:port] the agents bootstrap downloads from on compute nodes
+// (docs/agents.md): /usbkey/config's imgapi_domain, else the host of --imgapi.
+// Error(config) when neither says.
+std::string agents_imgapi_domain(const GlobalOptions& globals, const Paths& paths);
+
 // The installer's own lock, then the sdcadm lock, waiting up to --lock-wait each and
 // saying so on stderr after a second ("Waiting for sdcadm lock", as sdcadm prints).
 // Release order is the reverse (members are destroyed in reverse order).

@@ -6,6 +6,7 @@
 // Locks: the sdcadm-install lock for the whole run; the sdcadm lock only around staging and
 // importing (sdcadm takes it itself for up and self-update).
 
+#include <installer/agents/seed.hpp>
 #include <installer/apply.hpp>
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
@@ -100,6 +101,16 @@ ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const
   return h;
 }
 
+// The seed-agents step (docs/agents.md): the agents bootstrap and set from the staged agent
+// images. `latest` stays: update-agents moves it once the nodes have the agents.
+void seed_agents(const GlobalOptions& globals, const Paths& paths, const OpenBundle& bundle,
+                 const std::string& domain) {
+  const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
+  const std::optional<agents::AgentSet> set = agents::agent_set_of(bundle.index(), paths, domain);
+  if (!set) throw Error(ExitCode::internal, "seed-agents: the staged bundle has no agent images");
+  agents::write_seed(*set, paths, agents::LatestLink::keep);
+}
+
 // The bundle's installer, when it carries one (self_update.hpp). The step runs every time
 // for such a bundle (journaled once done); it installs only a newer installer, and never in
 // a process re-executed for this bundle.
@@ -156,7 +167,9 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.allow_rollback = args.trust.allow_rollback;
 
   ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
-  hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths), options); };
+  const std::string agents_domain = agents_imgapi_domain(globals, paths);
+  hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain), options); };
+  hooks.seed_agents = [&] { seed_agents(globals, paths, bundle, agents_domain); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {
@@ -204,7 +217,8 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   const SdcadmRunner runner(globals.sdcadm);
   check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
   const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
-  const Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths), options);
+  const Plan plan =
+      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths)), options);
   // plan writes nothing: the journal is only read when an apply has made one.
   const bool has_journal = ::access(paths.journal_dir.c_str(), F_OK) == 0;
   const std::optional<Journal> journal =
