@@ -108,6 +108,29 @@ node -e '
 ' "$HN_STATE" "$TEST_DIR/dc-images.json" "$CAT" || fail "DC IMGAPI content"
 pass "DC IMGAPI: every instance's image active, origins present"
 
+# --- agentsshar, agents and gz-tools as update-agents / update-gz-tools leave them ---------------
+node -e '
+  const fs = require("fs"), crypto = require("crypto");
+  const [hn, listPath] = process.argv.slice(1);
+  const st = require(hn + "/var/fake-sdcadm/state.json"), list = require(listPath);
+  const fail = (m) => { console.error(m); process.exit(1); };
+  const active = new Set(list.filter((i) => i.state === "active").map((i) => i.uuid));
+  for (const k of ["agentsshar", "gz_tools"]) if (!active.has(st[k].image)) fail(`${k} image not active in the DC`);
+  const latest = fs.readlinkSync(hn + "/usbkey/extra/agents/latest");
+  if (latest !== `agents-${st.agentsshar.image}.sh`) fail(`latest -> ${latest}`);
+  const gz = fs.readFileSync(hn + "/opt/smartdc/etc/gz-tools.image", "utf8").trim();
+  if (gz !== st.gz_tools.image) fail(`gz-tools.image ${gz} != ${st.gz_tools.image}`);
+  const lib = hn + "/opt/smartdc/agents/lib/node_modules/";
+  for (const i of st.instances.filter((x) => x.type === "agent")) {
+    if (fs.readFileSync(lib + i.service + "/image_uuid", "utf8").trim() !== i.image) fail(`${i.service} image_uuid`);
+  }
+  const sha1 = crypto.createHash("sha1").update(fs.readFileSync(hn + "/usbkey/extra/agents/" + latest)).digest("hex");
+  if (fs.readFileSync(hn + "/opt/smartdc/agents/etc/agentsshar.sha1", "utf8").trim() !== sha1) fail("agentsshar.sha1");
+  if (st.log.length !== 0) fail("make_headnode left runs in the log");
+' "$HN" "$TEST_DIR/dc-images.json" || fail "agentsshar / agents / gz-tools on the headnode"
+[[ -f "$HN/usbkey/extra/joysetup/cn_tools.tar.gz" && -f "$HN/mnt/usbkey/tools.tar.gz" ]] || fail "gz-tools' USB key files"
+pass "agentsshar (agents-<uuid>.sh), the agents' image_uuid files and gz-tools.image as sdcadm leaves them"
+
 # --- fake-sdcadm works against it ------------------------------------------------------------
 "$HN_SDCADM" insts -j >"$TEST_DIR/insts.json" || fail "insts -j"
 node -e '
