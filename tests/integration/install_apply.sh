@@ -128,6 +128,13 @@ pass "history"
 expect_exit 0 inst inventory -o dc.json
 check_eq "$(jsonf dc.json 'b.format + " " + b.datacenter + " " + (b.sdcadm.version.length > 0)')" "sdcadm-inventory sim-1 true" "inventory header"
 check_eq "$(jsonf dc.json 'b.services.find((s) => s.name === "imgapi").instances[0].image')" "$new_imgapi" "inventory: imgapi's image"
+# apply ran update-agents with the staged /usbkey/extra/agents/agents-<version>.sh (a local
+# file keeps its name): the inventory knows it by its SHA-1.
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "$(basename "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agentsshar").stage_as')")" \
+  "latest after apply: the staged shar"
+check_eq "$(jsonf dc.json 'b.agentsshar.uuid + " " + b.gz_tools.uuid')" \
+  "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agentsshar").uuid') $new_gz" \
+  "inventory after apply: the bundle's agentsshar and gz-tools"
 # The DC now runs the bundle's release: a build trimmed by its inventory has nothing to carry.
 rc=0
 "$BIN" build -S "$up_URL" --all --inventory dc.json -n >trim.out 2>trim.err || rc=$?
