@@ -308,8 +308,8 @@ check_eq "$(wc -l <"$CN1_ROOT/var/tmp/boot.runs")" 1 "bootstrap not run again"
 write_bootstrap "$HN/var/tmp/agents-fail.sh" 55
 runs=$(runs_of "experimental update-agents")
 expect_exit 1 "$SDCADM" experimental update-agents /var/tmp/agents-fail.sh --all -y
-err_has "Installing agentsshar failed on server $CN1 (cn1): exit status 60: the installer exited 55" "failing bootstrap"
-err_has "first of 2 errors" "both servers failed"
+err_has "first of 2 errors: Installing agentsshar failed on server $(st 's.instances.find((i) => i.hostname === "headnode").server') (headnode): exit status 60: the installer exited 55" "failing bootstrap"
+out_has "Server $CN1 (cn1): error (Installing agentsshar failed on server $CN1 (cn1): exit status 60: the installer exited 55" "cn1's error"
 check_eq "$(runs_of "experimental update-agents")" "$runs" "a failed update-agents is not logged"
 check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-fail.sh" "latest moved before the servers ran (as the real one)"
 [[ -f "$HN/usbkey/extra/agents/agents-fail.sh" ]] || fail "a local installer is copied to /usbkey/extra/agents"

@@ -142,14 +142,14 @@ void update_with_installer(const Context& ctx, const AgentsOptions& o, State& st
   const std::string installer = install_shar(ctx, client, nullptr, file);
   ctx.out << "Starting agentsshar update on " << chosen.size() << " servers\n";
   const auto outcomes = install_on_servers(ctx.root, installer, sha1, dc_imgapi_url(ctx.root), chosen);
-  std::string errors;
+  std::string first_error;  // MultiError's message names the first; each server's is on stdout
   std::size_t failures = 0;
   for (const ServerOutcome& r : outcomes) {
     const char* what = r.result == ServerResult::updated ? "updated" : r.result == ServerResult::already_updated
                                                                            ? "already updated" : "error";
     ctx.out << "Server " << r.server.uuid << " (" << r.server.hostname << "): " << what
             << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
-    if (r.result == ServerResult::failed) errors += (failures++ ? "; " : "") + r.message;
+    if (r.result == ServerResult::failed && failures++ == 0) first_error = r.message;
   }
   read_back_agents(ctx, client, state, outcomes);
   state.json()["agentsshar"] = {{"image", nullptr}, {"version", nullptr}, {"file", fs::path(installer).filename().string()}};
@@ -159,8 +159,8 @@ void update_with_installer(const Context& ctx, const AgentsOptions& o, State& st
   ctx.out << "Updated agents on " << chosen.size() - failures << "/" << all.size() << " servers (" << failures
           << " failures, 0 excluded) (" << secs.count() << "s)\n";
   if (failures > 0) {
-    throw Error(ExitCode::step_failed, (failures > 1 ? "first of " + std::to_string(failures) + " errors: " : std::string()) +
-                                           errors);
+    throw Error(ExitCode::step_failed,
+                (failures > 1 ? "first of " + std::to_string(failures) + " errors: " : std::string()) + first_error);
   }
 }
 
