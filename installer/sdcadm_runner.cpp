@@ -250,6 +250,10 @@ void SdcadmRunner::up(const common::Json& spec, bool force_same_image) const {
   run_checked(args, common::dump_json(spec, 2) + "\n", true);
 }
 
+void SdcadmRunner::experimental_update(const common::Json& spec) const {
+  run_checked({"experimental", "update", "-y"}, common::dump_json(spec, 2) + "\n", true);
+}
+
 void SdcadmRunner::self_update(const std::string& url, const std::string& channel,
                                const std::string& uuid) const {
   run_checked({"self-update", "-S", url, "-C", channel, "--allow-major-update", uuid}, {}, true);
