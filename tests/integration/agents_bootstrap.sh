@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 6: agents from agent images instead of the agentsshar. A bundle built from the
-# sample catalog is seeded on a bare headnode (`sdcadm-install seed-agents`), then the
+# sample catalog is seeded on a simulated headnode (tests/lib/headnode.bash) (`sdcadm-install seed-agents`), then the
 # generated bootstrap runs with bash in sandbox roots (AGENTS_BOOTSTRAP_ROOT):
 #   (a) headnode mode: images from /usbkey/images, IMGAPI down;
 #   (b) compute-node mode: an empty sandbox, images from the DC IMGAPI.
@@ -11,11 +11,18 @@
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 source "$SDCB_SOURCE/tests/integration/install_helpers.bash"
+source "$SDCB_SOURCE/tests/lib/headnode.bash"
 
 cd "$TEST_DIR"
 make_bundle b.sdc 2M
 HN="$TEST_DIR/hn"
-make_root "$HN"
+# A simulated headnode on the DC's older release, its agentsshar behind latest.
+make_headnode "$HN" "$TEST_DIR/catalog"
+trust_dc "$HN"
+dc_URL=$HN_IMGAPI_URL
+shar_before=$(readlink "$HN/usbkey/extra/agents/latest")
+[[ $shar_before == agents-*.sh ]] || fail "the simulated headnode has no agentsshar behind latest"
+images_before=$(dc_count active)
 AGENTS=(agents_core cn-agent vm-agent net-agent config-agent amon-agent amon-relay firewaller
         hagfish-watcher smartlogin cmon-agent)
 
@@ -35,7 +42,9 @@ SCRIPT="$HN/usbkey/extra/agents/agents-$stamp.sh"
 check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-$stamp.sh" "latest points at the bootstrap"
 check_eq "$(jsonf "$HN/usbkey/extra/agents/agents-$stamp.json" 'b.agents.length + " " + b.agents[0].name')" \
   "11 agents_core" "the agent set file: 11 agents, agents_core first"
-check_eq "$(dc_count active)" "$n_agent_images" "only the agent images imported into the DC IMGAPI"
+# The older release shares no agent image with the bundle (dev's newest are all newer).
+check_eq "$(dc_count active)" "$((images_before + n_agent_images))" "only the agent images imported into the DC IMGAPI"
+[[ -f "$HN/usbkey/extra/agents/$shar_before" ]] || fail "the previous agentsshar was removed"
 for a in $(jsonf seed.json 'b.set.agents.map(a => a.uuid).join(" ")'); do
   grep -q "$a" "$SCRIPT" || fail "agent $a not baked into the script"
 done
