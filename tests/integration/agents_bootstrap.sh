@@ -216,6 +216,18 @@ nothing_installed hn4 "wrong image_uuid"
 expect_in last.err "holds image_uuid '00000000-1111-4222-8333-444444444444'" "wrong image_uuid named"
 pass "fault: wrong image_uuid inside the tarball exits 56, nothing installed"
 
+# A bzip2 agent image (cn-agent recompressed, as config-agent was once published) installs.
+gzip -dc "$HN/usbkey/images/$cn_uuid.imgfile" | bzip2 -c >cn.tar.bz2
+sed "s/^cn-agent $cn_uuid $old_size $old_sha1 gzip\$/cn-agent $cn_uuid $(wc -c <cn.tar.bz2) $(sha1_of cn.tar.bz2) bzip2/" \
+  "$SCRIPT" >bz.sh
+grep -q "^cn-agent $cn_uuid [0-9]* [0-9a-f]* bzip2\$" bz.sh || fail "bzip2 line not in the test script"
+headnode_sandbox hn6
+cp cn.tar.bz2 hn6/usbkey/images/"$cn_uuid".imgfile
+mkdir -p hn6/var/tmp
+expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn6" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash bz.sh
+check_eq "$(head -n1 hn6/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid)" "$cn_uuid" "bzip2 agent installed"
+pass "a bzip2 agent image is checked and installed"
+
 # --- --media ---------------------------------------------------------------------------------------
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
 check_eq "$(jsonf last.out 'b.images_written + " " + b.script_written')" "11 true" "media: 11 images and the script"
