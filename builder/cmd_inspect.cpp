@@ -138,8 +138,7 @@ std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader&
   if (changelog && !changelog->artifacts.empty()) {
     out << "\nchangelog (images since the DC's version or --since):\n";
     for (const auto& a : changelog->artifacts) {
-      out << "  " << a.name << ": " << (a.from ? a.from->version : "(new)") << " -> "
-          << a.to.version << " (" << a.entries.size()
+      out << "  " << a.name << ": " << manifest::transition_text(a) << " (" << a.entries.size()
           << (a.entries.size() == 1 ? " image" : " images") << ")\n";
     }
   }

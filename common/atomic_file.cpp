@@ -73,7 +73,7 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::write(const void* data, std::size_t size) {
   if (m_fd < 0) {
-    throw Error(ExitCode::internal, "AtomicFile::write on " + m_path + " after commit()");
+    throw Error(ExitCode::internal, "AtomicFile::write on " + m_path + " after seal() or commit()");
   }
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
@@ -87,9 +87,10 @@ void AtomicFile::write(const void* data, std::size_t size) {
   }
 }
 
-void AtomicFile::commit() {
+void AtomicFile::seal() {
+  if (m_sealed) return;
   if (m_fd < 0) {
-    throw Error(ExitCode::internal, "AtomicFile::commit on " + m_path + " called twice");
+    throw Error(ExitCode::internal, "AtomicFile::seal on " + m_path + " after commit()");
   }
   if (::fsync(m_fd) != 0) {
     const int err = errno;
@@ -101,6 +102,14 @@ void AtomicFile::commit() {
   const int rc = ::close(m_fd);
   m_fd = -1;
   if (rc != 0 && errno != EINTR) throw write_error(m_path, errno);
+  m_sealed = true;
+}
+
+void AtomicFile::commit() {
+  if (m_committed) {
+    throw Error(ExitCode::internal, "AtomicFile::commit on " + m_path + " called twice");
+  }
+  seal();
   if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
     throw Error(ExitCode::io, "renaming " + m_temp_path + " to " + m_path + ": " +
                                   std::strerror(errno));

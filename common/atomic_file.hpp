@@ -21,6 +21,11 @@ class AtomicFile {
 
   void write(const void* data, std::size_t size);  // throws Error(no_space) on ENOSPC
   void write(std::string_view data) { write(data.data(), data.size()); }
+  // Flushes, fsyncs and closes the temp file without renaming it, so it can be read or
+  // run (a file open for writing cannot be executed: ETXTBSY) before commit() renames it.
+  // No write() after it; the destructor still removes the temp file unless committed.
+  void seal();
+  // seal() (if not done yet), then the rename over path() and the directory fsync.
   void commit();
 
   const std::string& path() const { return m_path; }
@@ -31,6 +36,7 @@ class AtomicFile {
   std::string m_temp_path;
   int m_fd = -1;
   bool m_committed = false;
+  bool m_sealed = false;
 };
 
 // Writes the whole content atomically.

@@ -46,6 +46,7 @@ enum class ExitCode : int {
   step_failed = 42,
   health_failed = 43,
   installer_too_old = 44,
+  installer_unusable = 45,  // the bundle's sdcadm-install does not run here or says another version
 
   // 50-59: resolving what to build (builder issue).
   unknown_channel = 50,

@@ -6,7 +6,9 @@
 #include <common/error.hpp>
 #include <common/log.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <sys/stat.h>
 
 namespace installer {
@@ -124,6 +126,34 @@ void run_end(History& history, const ApplyContext& ctx, const std::string& run, 
   history.append(r);
 }
 
+// A resumed run rebuilds its plan from the DC, so an sdcadm step an earlier run finished
+// (its instances are on their targets now) is no longer among `planned`. The journal still
+// has it: say it was skipped rather than letting it vanish from the operator's view.
+void report_done_elsewhere(const Journal& journal, const std::vector<ApplyStep>& planned, const ApplyHooks& hooks,
+                           ApplyResult& result) {
+  for (const JournalStep& js : journal.steps()) {
+    if (js.state != StepState::done || js.name == "installer-self-update") continue;  // run before the plan
+    const bool listed = std::any_of(planned.begin(), planned.end(), [&](const ApplyStep& st) { return st.name == js.name; });
+    if (listed) continue;
+    say(hooks, "--- " + js.name + ": done in an earlier run, skipped");
+    result.skipped.push_back(js.name);
+  }
+}
+
+// Everything after the self-update, in order: stage, import, seeding the agents' bootstrap
+// (a local file, before sdcadm runs it), then the sdcadm steps.
+std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx,
+                                 const ApplyHooks& hooks) {
+  std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey", false, hooks.stage},
+                                {"import", "import images into the DC IMGAPI", false, hooks.import}};
+  if (plan.agent_set && plan.agent_set->run) {
+    if (!hooks.seed_agents) throw Error(ExitCode::internal, "apply: the plan seeds agents but no seed hook is set");
+    all.push_back({"seed-agents", "write the agents bootstrap " + plan.agent_set->stage_as, false, hooks.seed_agents});
+  }
+  for (auto& step : sdcadm_steps(plan, runner, ctx)) all.push_back(std::move(step));
+  return all;
+}
+
 }  // namespace
 
 const char* to_string(ApplyOutcome outcome) {
@@ -160,8 +190,11 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
     steps.push_back({"sdcadm-self-update", "sdcadm self-update to " + plan.sdcadm->target.version, true,
                      [&runner, url, channel, uuid] { runner.self_update(url, channel, uuid); }});
   }
-  if (plan.agentsshar && plan.agentsshar->run) {
-    const std::string file = plan.agentsshar->stage_as;
+  const ArtifactPlan* agents = plan.agent_set && plan.agent_set->run    ? &*plan.agent_set
+                               : plan.agentsshar && plan.agentsshar->run ? &*plan.agentsshar
+                                                                         : nullptr;
+  if (agents != nullptr) {
+    const std::string file = agents->stage_as;
     steps.push_back({"update-agents", "sdcadm experimental update-agents " + file + " --all -y", true,
                      [&runner, file] { runner.update_agents(file); }});
   }
@@ -234,9 +267,9 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
       }
     }
     if (!nothing) {
-      steps.run({"stage", "stage the bundle under /usbkey", false, hooks.stage});
-      steps.run({"import", "import images into the DC IMGAPI", false, hooks.import});
-      for (const auto& step : sdcadm_steps(result.plan, runner, ctx)) steps.run(step);
+      const std::vector<ApplyStep> all = all_steps(result.plan, runner, ctx, hooks);
+      report_done_elsewhere(journal, all, hooks, result);
+      for (const auto& step : all) steps.run(step);
     }
   } catch (const Error& e) {
     const std::string where = journal.stopped_at();

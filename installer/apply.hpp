@@ -2,16 +2,19 @@
 // Apply (issue 5 item 8): runs a bundle's plan in the order Triton documents (DESIGN.md
 // "Installer flow" step 8, reference sdcadm.md §8 docs/update.md):
 //
-//   [installer-self-update] -> stage -> import -> sdcadm-self-update -> update-agents -> update-other -> update-gz-tools
+//   [installer-self-update] -> stage -> import -> [seed-agents] -> sdcadm-self-update -> update-agents
+//   -> update-other -> update-gz-tools
 //   -> up-services (all but sapi, moray, binder, manatee, one `sdcadm up`) -> up-sapi ->
 //   up-moray -> up-binder -> up-manatee -> platform-install
 //
 // Every step is journaled before and after it runs (journal.hpp) and recorded in the
 // history; steps the journal has as done are skipped, so a re-run after a failure or a
 // kill -9 finishes the job without repeating finished steps, and a re-run of a finished
-// bundle changes nothing. Each sdcadm step has `sdcadm check-health` before and after it:
-// an unhealthy DC stops the run (Error(health_failed)) before the step, or after it with
-// the step recorded as done.
+// bundle changes nothing. A resumed run rebuilds its plan from the DC, in which a step an
+// earlier run finished usually has nothing left to do; the journal's done steps missing from
+// the new plan are still reported ("done in an earlier run, skipped"). Each sdcadm step
+// has `sdcadm check-health` before and after it: an unhealthy DC stops the run
+// (Error(health_failed)) before the step, or after it with the step recorded as done.
 //
 // Locks: the caller holds the installer's own lock for the whole run. The stage and import
 // hooks take the sdcadm lock around their own work; sdcadm commands run without it (they
@@ -49,6 +52,10 @@ struct ApplyHooks {
   std::function<void()> reexec;
   std::function<void()> stage;   // stage the bundle under /usbkey (takes the sdcadm lock)
   std::function<void()> import;  // import the staged images into the DC IMGAPI (same)
+  // Writes the agents' bootstrap and agent set from the staged agent images
+  // (installer/agents/seed.hpp), without moving `latest` (update-agents does). Needed when
+  // the plan has an agent_set to run.
+  std::function<void()> seed_agents;
   // Reads the DC and builds the plan; called once per run, before anything changes.
   std::function<Plan()> make_plan;
   // Shows the plan and asks; false stops the run (exit usage... see apply_bundle).

@@ -44,6 +44,24 @@ std::optional<std::string> imgapi_url_if_known(const GlobalOptions& globals, con
   }
 }
 
+// /usbkey/config's imgapi_domain is what compute nodes resolve; --imgapi is the fallback.
+std::string agents_imgapi_domain(const GlobalOptions& globals, const Paths& paths) {
+  try {
+    if (auto d = UsbkeyConfig::load(paths.usbkey_config).get("imgapi_domain")) return *d;
+  } catch (const Error&) {
+    if (globals.imgapi.empty()) throw;
+  }
+  std::string host = globals.imgapi;
+  const std::size_t scheme = host.find("://");
+  if (scheme != std::string::npos) host = host.substr(scheme + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.empty()) {
+    throw Error(ExitCode::config, "no imgapi_domain in " + paths.usbkey_config + " and no --imgapi URL: "
+                                  "say which IMGAPI nodes download agents from (--imgapi http://HOST)");
+  }
+  return host;
+}
+
 FileLock take_lock(const GlobalOptions& globals, const std::string& path, const std::string& what) {
   LockOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
@@ -54,8 +72,15 @@ FileLock take_lock(const GlobalOptions& globals, const std::string& path, const 
   return FileLock::acquire(path, what, options);
 }
 
+FileLock take_install_lock(const GlobalOptions& globals, const Paths& paths) {
+  if (std::optional<FileLock> kept = FileLock::inherit(paths.install_lock, k_install_lock_fd_env)) {
+    return std::move(*kept);
+  }
+  return take_lock(globals, paths.install_lock, "the sdcadm-install lock");
+}
+
 RunLocks take_locks(const GlobalOptions& globals, const Paths& paths) {
-  FileLock install = take_lock(globals, paths.install_lock, "the sdcadm-install lock");
+  FileLock install = take_install_lock(globals, paths);
   FileLock sdcadm = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
   return RunLocks{std::move(install), std::move(sdcadm)};
 }

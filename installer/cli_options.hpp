@@ -30,6 +30,11 @@ std::string imgapi_url(const GlobalOptions& globals, const Paths& paths);
 // The same, or nullopt instead of an error (verify works without a DC).
 std::optional<std::string> imgapi_url_if_known(const GlobalOptions& globals, const Paths& paths);
 
+// The IMGAPI host[:port] the agents bootstrap downloads from on compute nodes
+// (docs/agents.md): /usbkey/config's imgapi_domain, else the host of --imgapi.
+// Error(config) when neither says.
+std::string agents_imgapi_domain(const GlobalOptions& globals, const Paths& paths);
+
 // The installer's own lock, then the sdcadm lock, waiting up to --lock-wait each and
 // saying so on stderr after a second ("Waiting for sdcadm lock", as sdcadm prints).
 // Release order is the reverse (members are destroyed in reverse order).
@@ -41,7 +46,13 @@ RunLocks take_locks(const GlobalOptions& globals, const Paths& paths);
 // One lock, for commands that must not hold the sdcadm lock while sdcadm runs.
 FileLock take_lock(const GlobalOptions& globals, const std::string& path, const std::string& what);
 
-// --progress / --no-progress.
+// The environment variable through which a self-updating apply hands its installer lock
+// to the new binary it execs (FileLock::keep_across_exec / inherit).
+inline constexpr const char* k_install_lock_fd_env = "SDCB_INSTALLER_LOCK_FD";
+// The installer's own lock: inherited from the predecessor that re-executed this process
+// (self-update: the lock is never free in between), else taken as take_lock does.
+FileLock take_install_lock(const GlobalOptions& globals, const Paths& paths);
+
 // --progress/--no-progress and -j output: common/cli_flags.hpp.
 using common::ProgressFlags;
 using common::add_progress_flags;

@@ -6,6 +6,7 @@
 // Locks: the sdcadm-install lock for the whole run; the sdcadm lock only around staging and
 // importing (sdcadm takes it itself for up and self-update).
 
+#include <installer/agents/seed.hpp>
 #include <installer/apply.hpp>
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
@@ -38,6 +39,7 @@ struct ApplyArgs {
   bool yes = false;
   bool dry_run = false;
   bool force = false;
+  bool no_self_update = false;
   std::string spec;
   bool json = false;
   unsigned concurrency = 2;
@@ -99,10 +101,20 @@ ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const
   return h;
 }
 
+// The seed-agents step (docs/agents.md): the agents bootstrap and set from the staged agent
+// images. `latest` stays: update-agents moves it once the nodes have the agents.
+void seed_agents(const GlobalOptions& globals, const Paths& paths, const OpenBundle& bundle,
+                 const std::string& domain) {
+  const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
+  const std::optional<agents::AgentSet> set = agents::agent_set_of(bundle.index(), paths, domain);
+  if (!set) throw Error(ExitCode::internal, "seed-agents: the staged bundle has no agent images");
+  agents::write_seed(*set, paths, agents::LatestLink::keep);
+}
+
 // The bundle's installer, when it carries one (self_update.hpp). The step runs every time
 // for such a bundle (journaled once done); it installs only a newer installer, and never in
 // a process re-executed for this bundle.
-void add_self_update(ApplyHooks& hooks, const OpenBundle& bundle) {
+void add_self_update(ApplyHooks& hooks, const OpenBundle& bundle, FileLock& install_lock) {
   if (carried_installer(bundle.index()) == nullptr) return;
   auto target = std::make_shared<std::string>();
   hooks.self_update = [&bundle, &hooks, target] {
@@ -117,9 +129,10 @@ void add_self_update(ApplyHooks& hooks, const OpenBundle& bundle) {
               running_version() + " kept as " + *target + ".prev); restarting it");
     return true;
   };
-  hooks.reexec = [&bundle, target] {
+  hooks.reexec = [&bundle, &install_lock, target] {
     std::cout << std::flush;  // exec drops what the streams still buffer
     std::cerr << std::flush;
+    install_lock.keep_across_exec(k_install_lock_fd_env);  // no moment without the lock
     reexec(*target, invocation(), bundle.index().bundle_id);
   };
 }
@@ -130,9 +143,10 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   const PlanOptions options = plan_options(args);
   std::ostream& talk = args.json ? std::cerr : std::cout;
   const SdcadmRunner runner(globals.sdcadm, [&talk](Stream, std::string_view line) { talk << "    " << line << "\n" << std::flush; });
-  const FileLock install = take_lock(globals, paths.install_lock, "the sdcadm-install lock");
+  FileLock install = take_install_lock(globals, paths);
   check_reprov_lock(paths.reprov_fail_lock);
   const TrustedIndex trusted = check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
+  if (args.no_self_update) check_installer_version(trusted.index, running_version(), SelfUpdate::refused);
   const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
   if (bundle.reader->index_bytes() != trusted.index_bytes) {
     throw Error(ExitCode::trust_mismatch, "the bundle changed while it was being checked; run again");
@@ -153,15 +167,29 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.allow_rollback = args.trust.allow_rollback;
 
   ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
-  hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths), options); };
+  const std::string agents_domain = agents_imgapi_domain(globals, paths);
+  hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain), options); };
+  hooks.seed_agents = [&] { seed_agents(globals, paths, bundle, agents_domain); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {
+    // The predecessor showed this plan and had it confirmed: say so instead of showing it again.
+    if (continuing) {
+      if (!args.json) std::cout << "sdcadm-install " << running_version() << " continues the confirmed plan\n" << std::flush;
+      return true;
+    }
     if (!args.json) std::cout << plan_text(plan) << std::flush;
-    return args.yes || continuing || ask(plan);
+    return args.yes || ask(plan);
   };
   hooks.say = [&talk](const std::string& line) { talk << line << "\n" << std::flush; };
-  add_self_update(hooks, bundle);
+  if (args.no_self_update) {
+    if (carried_installer(bundle.index()) != nullptr) {
+      hooks.say("--no-self-update: the bundle's sdcadm-install is not installed; going on with " +
+                std::string(running_version()));
+    }
+  } else {
+    add_self_update(hooks, bundle, install);
+  }
   History history(paths.history_file);
   const ApplyResult r = apply_bundle(ctx, hooks, runner, history);
   // Installed (or already in place): remember its sequence against rollback, and keep a
@@ -189,7 +217,8 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   const SdcadmRunner runner(globals.sdcadm);
   check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
   const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
-  const Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths), options);
+  const Plan plan =
+      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths)), options);
   // plan writes nothing: the journal is only read when an apply has made one.
   const bool has_journal = ::access(paths.journal_dir.c_str(), F_OK) == 0;
   const std::optional<Journal> journal =
@@ -227,7 +256,8 @@ void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
 const char* const k_exit_codes =
     "Exit codes: 0 done (or nothing to do), 2 usage (bad SPEC.json, -y needed without a terminal), "
     "3 no IMGAPI configured or sdcadm not found, 40 a lock is held, 41 reprovFailLock.json present, "
-    "42 an sdcadm step failed, 43 check-health found unhealthy instances, 30-37 the bundle is not "
+    "42 an sdcadm step failed, 43 check-health found unhealthy instances, 44 the bundle needs a newer "
+    "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 30-37 the bundle is not "
     "trusted (unsigned 30, unknown key 31, too few signers 32, expired 33, rollback 34, bad root "
     "chain 35, changed after signing 36, no trust root 37: docs/trust.md), plus the verify, stage and "
     "import codes (docs/exit-codes.md). After a failure, fix the cause and run the same command "
@@ -243,6 +273,9 @@ void register_apply(CLI::App& app, const Globals& globals) {
   add_plan_options(cmd, *args);
   cmd->add_flag("-y,--yes", args->yes, "Do not ask for confirmation");
   cmd->add_flag("-n,--dry-run", args->dry_run, "Print the plan and stop (same as `plan`)");
+  cmd->add_flag("--no-self-update", args->no_self_update,
+                "Do not install the newer sdcadm-install the bundle carries; go on with this one (refused "
+                "when the bundle needs a newer installer than this)");
   cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 2)")
       ->check(CLI::Range(1, 16));
   add_progress_flags(*cmd, args->progress);

@@ -46,7 +46,8 @@ void run_avail(const GlobalOptions& globals, const AvailArgs& args) {
     for (const auto& s : args.services) limit.entries.push_back({s, std::nullopt, std::nullopt});
     options.limit = limit;
   }
-  const Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths), options);
+  const Plan plan =
+      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths)), options);
   const auto changelog = args.changes ? read_changelog(bundle) : std::nullopt;
   common::Json rows = common::Json::array();
   for (const auto& sp : plan.services) {

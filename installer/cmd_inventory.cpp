@@ -37,7 +37,8 @@ void run_inventory(const GlobalOptions& globals, const InventoryArgs& args) {
   active.state = "active";
   in.active_images = imgapi::Client(url).list_images(active);
   in.files = read_headnode_files({paths.usbkey_os, paths.usbkey_extra_agents + "/latest",
-                                  paths.local("/opt/smartdc/etc/gz-tools.image"), paths.trust_root});
+                                  paths.local("/opt/smartdc/etc/gz-tools.image"), paths.trust_root,
+                                  SharDigest::compute});
   const std::string text = build_inventory(in).serialize();
   if (args.output.empty() || args.output == "-") {
     std::cout << text << std::flush;

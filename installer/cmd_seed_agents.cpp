@@ -37,25 +37,6 @@ struct SeedArgs {
   TrustOverrides trust;
 };
 
-// The imgapi_domain baked into the bootstrap: /usbkey/config's (what compute nodes resolve),
-// else the host of --imgapi.
-std::string imgapi_domain(const GlobalOptions& globals, const Paths& paths) {
-  try {
-    if (auto d = UsbkeyConfig::load(paths.usbkey_config).get("imgapi_domain")) return *d;
-  } catch (const Error&) {
-    if (globals.imgapi.empty()) throw;
-  }
-  std::string host = globals.imgapi;
-  const std::size_t scheme = host.find("://");
-  if (scheme != std::string::npos) host = host.substr(scheme + 3);
-  host = host.substr(0, host.find('/'));
-  if (host.empty()) {
-    throw Error(ExitCode::config, "no imgapi_domain in " + paths.usbkey_config + " and no --imgapi URL: "
-                                  "say which IMGAPI nodes download agents from (--imgapi http://HOST)");
-  }
-  return host;
-}
-
 agents::AgentSet require_set(std::optional<agents::AgentSet> set, const std::string& bundle) {
   if (!set) {
     throw Error(ExitCode::not_found, bundle + " carries no agent images (role agent); build it without "
@@ -72,7 +53,7 @@ void run_media(const GlobalOptions& globals, const SeedArgs& args, const Paths& 
     throw Error(ExitCode::trust_mismatch, bundle + " changed while it was read; run the command again");
   }
   const agents::AgentSet set =
-      require_set(agents::agent_set_of_bundle(reader, imgapi_domain(globals, paths)), args.bundle);
+      require_set(agents::agent_set_of_bundle(reader, agents_imgapi_domain(globals, paths)), args.bundle);
   const agents::MediaResult r = agents::write_media(reader, set, args.media);
   if (args.json) {
     print_json({{"ok", true}, {"bundle", args.bundle}, {"media", args.media}, {"script", r.script_path},
@@ -138,7 +119,7 @@ void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
   const RunLocks locks = take_locks(globals, paths);
   const std::string bundle = bundle_argument(args.bundle);
   const TrustedIndex trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
-  const std::string domain = imgapi_domain(globals, paths);
+  const std::string domain = agents_imgapi_domain(globals, paths);
   if (!agents::is_safe_domain(domain)) {  // before anything is staged
     throw Error(ExitCode::config, "imgapi_domain '" + domain.substr(0, 80) + "' is not a host name or address "
                                   "with an optional :port; fix it in /usbkey/config");

@@ -2,11 +2,13 @@
 // Every member is checked against the index (in parallel through the seek table; "-"
 // streams standard input), then the free space for staging under /usbkey and for the
 // IMGAPI import (images the DC IMGAPI lacks, when it answers). Writes nothing and takes
-// no lock. A bundle file is first checked against the DC's trust root (docs/trust.md);
-// standard input is checked at hash level only, and the output says so.
+// no lock. The bundle is first checked against the DC's trust root (docs/trust.md): a file
+// before its payload is read, standard input as soon as its index and signatures arrive.
 
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
+#include <installer/installer_version.hpp>
+#include <installer/trust_store.hpp>
 #include <installer/verify_bundle.hpp>
 
 #include <common/error.hpp>
@@ -65,14 +67,8 @@ void print_result(const VerifyArgs& args, const VerifyResult& r, double seconds)
               << common::format_bytes(fs.available) << " free\n";
   }
   for (const auto& n : r.stage.not_staged) std::cout << "not staged: " << n << "\n";
-  if (r.signatures_checked) {
-    std::cout << "signatures: checked against the DC's trust root (" << r.signers.size()
-              << " signer(s))\n";
-  } else {
-    std::cout << "signatures were NOT checked (standard input): run verify on the file to check "
-                 "them\n";
-  }
-  std::cout << std::flush;
+  std::cout << "signatures: checked against the DC's trust root (" << r.signers.size() << " signer(s))\n"
+            << std::flush;
 }
 
 void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
@@ -87,9 +83,17 @@ void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
   options.imgapi_url = imgapi_url_if_known(globals, paths);
   options.client.http.max_attempts = 2;  // only an estimate: do not wait long for a DC
   const std::string bundle = bundle_argument(args.bundle);
-  // Trust first (a file only: standard input cannot be checked before it is read).
+  // Trust first: a file before its payload is read; standard input inside the one pass.
   std::optional<TrustedIndex> trusted;
-  if (bundle != "-") trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
+  if (bundle != "-") {
+    trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
+  } else {
+    options.check_index = [&](const std::string& bytes, const manifest::BundleIndex& index, const std::string& slot) {
+      trusted = check_index(paths, bundle, bytes, index, slot, args.trust);
+      report_trust(*trusted, args.json);
+      check_installer_version(index, running_version());
+    };
+  }
   common::Progress bar("verify " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
   options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
   VerifyResult result = verify_bundle(bundle, paths, options);
@@ -97,10 +101,9 @@ void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
   if (trusted && result.index_bytes != trusted->index_bytes) {
     throw Error(common::ExitCode::trust_mismatch, "the bundle changed while it was being checked");
   }
-  if (trusted) {
-    result.signatures_checked = true;
-    for (const auto& s : trusted->verdict.signers) result.signers.push_back(s.keyid);
-  }
+  if (!trusted) throw Error(common::ExitCode::internal, "verify: the trust check did not run");
+  result.signatures_checked = true;
+  for (const auto& s : trusted->verdict.signers) result.signers.push_back(s.keyid);
   print_result(args, result,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }

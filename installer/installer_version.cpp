@@ -21,7 +21,7 @@ const manifest::BundleArtifact* carried_installer(const manifest::BundleIndex& i
   return nullptr;
 }
 
-void check_installer_version(const manifest::BundleIndex& index, std::string_view running) {
+void check_installer_version(const manifest::BundleIndex& index, std::string_view running, SelfUpdate self_update) {
   const std::string& needed = index.min_installer_version;
   if (needed.empty()) return;
   if (!manifest::parse_semver(needed)) {
@@ -30,7 +30,13 @@ void check_installer_version(const manifest::BundleIndex& index, std::string_vie
                                               "was not made by sdcadm-bundle");
   }
   if (manifest::compare_semver(needed, running) <= 0) return;
-  if (carried_installer(index) != nullptr) return;  // apply installs it first
+  if (carried_installer(index) != nullptr) {
+    if (self_update == SelfUpdate::allowed) return;  // apply installs it first
+    throw Error(ExitCode::installer_too_old,
+                "bundle " + index.bundle_id + " needs sdcadm-install " + needed + " or newer; this is " +
+                    std::string(running) + ", and the bundle's own installer may not be installed (--no-self-update). "
+                    "Run without --no-self-update, or get sdcadm-install " + needed + " first");
+  }
   throw Error(ExitCode::installer_too_old,
               "bundle " + index.bundle_id + " needs sdcadm-install " + needed + " or newer; this is " +
                   std::string(running) + " and the bundle does not carry an installer. Get sdcadm-install " +

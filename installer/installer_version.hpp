@@ -23,6 +23,9 @@ const manifest::BundleArtifact* carried_installer(const manifest::BundleIndex& i
 // carries no installer: Error(installer_too_old) naming both versions and saying to get
 // the newer installer or a bundle that carries it. An index whose min_installer_version is
 // not semver is Error(bundle_corrupt) (it cannot be compared, so it cannot be trusted).
-void check_installer_version(const manifest::BundleIndex& index, std::string_view running);
+// With SelfUpdate::refused (apply --no-self-update) a carried installer does not count.
+enum class SelfUpdate { allowed, refused };
+void check_installer_version(const manifest::BundleIndex& index, std::string_view running,
+                             SelfUpdate self_update = SelfUpdate::allowed);
 
 }  // namespace installer

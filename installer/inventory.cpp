@@ -6,6 +6,7 @@
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
+#include <common/hash.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -68,6 +69,15 @@ bool is_uuid(const std::string& s) {
   return true;
 }
 
+// Is `image` the shar the latest link points at? (see build_inventory's contract)
+bool is_latest_shar(const manifest::ImageManifest& image, const HeadnodeFiles& files) {
+  const std::string& name = files.agents_latest;
+  if (name.empty()) return false;
+  if (name == "agents-" + image.uuid() + ".sh" || name == "agent-" + image.uuid() + ".sh") return true;
+  const auto file = image.file();
+  return !files.agents_latest_sha1.empty() && file && file->sha1 == files.agents_latest_sha1;
+}
+
 manifest::ServiceType service_type(const std::string& type) {
   return type == "agent" ? manifest::ServiceType::agent : manifest::ServiceType::vm;
 }
@@ -87,6 +97,13 @@ HeadnodeFiles read_headnode_files(const HeadnodeLocations& where) {
   HeadnodeFiles f;
   f.platforms = platform_dirs(where.usbkey_os);
   f.agents_latest = link_target_name(where.agents_latest);
+  if (where.shar_digest == SharDigest::compute && !f.agents_latest.empty()) {
+    const std::string dir = where.agents_latest.substr(0, where.agents_latest.rfind('/') + 1);
+    struct stat st {};
+    if (::stat((dir + f.agents_latest).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      f.agents_latest_sha1 = common::file_hex_digest(common::HashAlgorithm::sha1, dir + f.agents_latest);
+    }
+  }
   try {
     f.gz_tools_image = trim(common::read_small_file(where.gz_tools_image, 4096));
     if (!is_uuid(f.gz_tools_image)) {
@@ -138,8 +155,7 @@ manifest::Inventory build_inventory(const InventoryInputs& in) {
   }
   for (const auto& m : in.active_images) {
     inv.images.push_back({m.uuid(), m.name(), m.version(), m.published_at()});
-    if (m.name() == "agentsshar" && !in.files.agents_latest.empty() &&
-        in.files.agents_latest == "agents-" + m.version() + ".sh") {
+    if (m.name() == "agentsshar" && is_latest_shar(m, in.files)) {
       const auto file = m.file();
       inv.agentsshar = manifest::InventoryAgentsshar{m.uuid(), m.version(), file ? file->sha1 : ""};
     }

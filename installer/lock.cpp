@@ -4,7 +4,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -70,6 +72,35 @@ FileLock FileLock::acquire(const std::string& path, const std::string& what,
     }
     std::this_thread::sleep_for(options.retry);
   }
+}
+
+void FileLock::keep_across_exec(const char* env_name) {
+  const int flags = ::fcntl(m_fd, F_GETFD);
+  if (flags < 0 || ::fcntl(m_fd, F_SETFD, flags & ~FD_CLOEXEC) != 0 ||
+      ::setenv(env_name, std::to_string(m_fd).c_str(), 1) != 0) {
+    throw Error(ExitCode::io, "keeping " + m_path + " locked across the restart: " + std::strerror(errno));
+  }
+}
+
+std::optional<FileLock> FileLock::inherit(const std::string& path, const char* env_name) {
+  const char* value = std::getenv(env_name);
+  if (value == nullptr) return std::nullopt;
+  const std::string text = value;
+  ::unsetenv(env_name);
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  const int fd = std::stoi(text);
+  struct stat held {}, named {};
+  if (::fstat(fd, &held) != 0 || ::stat(path.c_str(), &named) != 0 || held.st_dev != named.st_dev ||
+      held.st_ino != named.st_ino) {
+    return std::nullopt;  // not ours (closed, reused, or another file): never close it
+  }
+  struct flock fl = write_lock();
+  if (::fcntl(fd, F_SETLK, &fl) != 0) return std::nullopt;
+  const int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+  return FileLock(path, fd);
 }
 
 FileLock::FileLock(FileLock&& other) noexcept : m_path(std::move(other.m_path)), m_fd(other.m_fd) {

@@ -6,10 +6,12 @@
 //
 // fcntl locks belong to the process: fork() does not pass them on, and closing ANY
 // descriptor of the file drops the process's lock, so nothing else in the process may
-// open a lock file while a FileLock holds it. The descriptor is close-on-exec.
+// open a lock file while a FileLock holds it. The descriptor is close-on-exec, unless
+// keep_across_exec() hands the lock to the program the process execs next (self-update).
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace installer {
@@ -37,6 +39,19 @@ class FileLock {
   ~FileLock();
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
+
+  // Keeps the lock through the next exec of this process: the descriptor stays open in
+  // the new program (fcntl locks belong to the process, which exec keeps: there is no
+  // moment without the lock) and its number goes into the environment variable
+  // `env_name`, for inherit(). Error(io) when the descriptor flags cannot be changed.
+  void keep_across_exec(const char* env_name);
+
+  // Takes over the lock a predecessor kept with keep_across_exec(env_name): when the
+  // variable names an open descriptor of the file at `path` (same device and inode), it is
+  // locked again (a no-op for the owner), made close-on-exec, and the variable removed.
+  // nullopt when there is none (then acquire() as usual). A variable naming anything else
+  // is ignored and removed.
+  static std::optional<FileLock> inherit(const std::string& path, const char* env_name);
 
   // Drops the lock now (the destructor does it otherwise). The file stays, as sdcadm's does.
   void release() noexcept;

@@ -169,6 +169,20 @@ ArtifactPlan plan_file_artifact(const manifest::BundleIndex& index, const manife
   return p;
 }
 
+// The bootstrap made from the bundle's agent images: run (seeded, then update-agents with
+// it) when an agent instance changes; --force runs it anyway, as it does the shar.
+ArtifactPlan plan_agent_set(const AgentSetFacts& facts, bool agent_changes, Force force) {
+  ArtifactPlan p;
+  p.role = "agent-set";
+  p.target.name = "agents";
+  p.target.version = facts.stamp;
+  p.stage_as = "/usbkey/extra/agents/agents-" + facts.stamp + ".sh";
+  p.current = std::to_string(facts.agents) + " agent images";
+  p.run = agent_changes || force == Force::yes;
+  if (!p.run) p.note = "every agent already runs the bundle's image";
+  return p;
+}
+
 }  // namespace
 
 bool ServicePlan::changes() const {
@@ -183,7 +197,7 @@ bool ServicePlan::forced_same_image() const {
 }
 
 bool Plan::has_changes() const {
-  for (const auto* a : {&sdcadm, &agentsshar, &gz_tools, &platform}) {
+  for (const auto* a : {&sdcadm, &agentsshar, &agent_set, &gz_tools, &platform}) {
     if (*a && (*a)->run) return true;
   }
   return std::any_of(services.begin(), services.end(), [](const ServicePlan& s) { return s.changes(); });
@@ -269,9 +283,15 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
   if (const auto* a = find_role(index, "sdcadm"); a && selected("sdcadm")) {
     plan.sdcadm = plan_sdcadm(index, *a, in, options.force);
   }
-  if (const auto* a = find_role(index, "agentsshar")) {
-    const bool named = !options.limit || options.limit->names("agentsshar") || any_agent_selected;
-    if (named) {
+  const bool agents_named = !options.limit || options.limit->names("agentsshar") || any_agent_selected;
+  if (in.agent_set && agents_named) {
+    plan.agent_set = plan_agent_set(*in.agent_set, any_agent_selected, options.force);
+    if (const auto* shar = find_role(index, "agentsshar")) {
+      plan.notes.push_back("the bundle's agentsshar " + shar->version + " is staged but not run: the agents are "
+                           "installed from their own images (docs/agents.md says how to go back to the shar)");
+    }
+  } else if (const auto* a = find_role(index, "agentsshar")) {
+    if (agents_named) {
       ArtifactPlan p = plan_file_artifact(index, *a, in, options.force);
       const bool has_agent_targets = std::any_of(targets.begin(), targets.end(),
                                                  [&](const auto& t) { return types[t.first] == "agent"; });
@@ -281,8 +301,8 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
       plan.agentsshar = p;
     }
   } else if (any_agent_selected) {
-    plan.notes.push_back("agent updates need an agentsshar, which this bundle does not carry; "
-                         "agents are left as they are");
+    plan.notes.push_back("agent updates need an agentsshar or the agent images, which this bundle does not "
+                         "carry; agents are left as they are");
     for (auto& sp : plan.services) {
       if (sp.type == "agent") sp.groups.erase(
           std::remove_if(sp.groups.begin(), sp.groups.end(),

@@ -17,8 +17,10 @@
 //    groups are reported in the plan (`dropped`) so the text can say so;
 //  * sdcadm (self-update) only when the bundle's is newer by semver, then build stamp; with
 //    Force::yes also an older one (sdcadm self-update accepts any uuid, §5);
-//  * agents are updated by the agentsshar (update-agents --all), so they need one in the
-//    bundle; gz-tools and platform are run when the bundle carries them and the DC does not
+//  * agents are updated through `update-agents --all`: with the bootstrap made from the
+//    bundle's agent images when it has them (issue 6, docs/agents.md; the agentsshar, if
+//    also carried, is then only staged as a fallback), else with the agentsshar; without
+//    either they are left alone; gz-tools and platform are run when the bundle carries them and the DC does not
 //    already have them (`DcState::gz_tools_image`, `platforms`).
 //  * a spec (-f SPEC.json, sdcadm's format) limits the plan to the services it names.
 
@@ -105,9 +107,9 @@ struct ServicePlan {
   bool forced_same_image() const;
 };
 
-// A non-service step: sdcadm, agentsshar, gz-tools, platform.
+// A non-service step: sdcadm, agentsshar, the agent set's bootstrap, gz-tools, platform.
 struct ArtifactPlan {
-  std::string role;          // "sdcadm", "agentsshar", "gz-tools", "platform"
+  std::string role;          // "sdcadm", "agentsshar", "agent-set", "gz-tools", "platform"
   Target target;
   std::string stage_as;      // headnode path the file is staged to ("" for sdcadm)
   std::string current;       // what the DC has now ("" unknown)
@@ -127,6 +129,9 @@ struct Plan {
   std::vector<ImportImage> imports;          // images the DC IMGAPI does not have
   std::optional<ArtifactPlan> sdcadm;
   std::optional<ArtifactPlan> agentsshar;
+  // Seed agents from the bundle's agent images: target.version = the set's stamp,
+  // stage_as = the bootstrap /usbkey/extra/agents/agents-<stamp>.sh that update-agents runs.
+  std::optional<ArtifactPlan> agent_set;
   std::optional<ArtifactPlan> gz_tools;
   std::optional<ArtifactPlan> platform;
   std::vector<ServicePlan> services;         // bundle order; up to date ones too
@@ -154,8 +159,15 @@ struct SpecLimit {
 // selects the agentsshar (update-agents updates every agent).
 SpecLimit parse_spec_limit(std::string_view text, const std::string& what);
 
+// The bundle's agent images as one set (installer/agents/agent_set.hpp).
+struct AgentSetFacts {
+  std::string stamp;       // YYYYMMDDTHHMMSSZ-<8 hex>
+  std::size_t agents = 0;  // images in the set
+};
+
 struct PlanInputs {
   const manifest::BundleIndex* index = nullptr;
+  std::optional<AgentSetFacts> agent_set;      // nullopt: the bundle has no agent images
   DcState dc;
   ImageLookup lookup;                          // the DC IMGAPI
   std::string sdcadm_buildstamp;               // tags.buildstamp of the bundle's sdcadm image

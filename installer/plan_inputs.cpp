@@ -1,5 +1,6 @@
 #include <installer/plan_inputs.hpp>
 
+#include <installer/agents/media.hpp>
 #include <installer/inventory.hpp>
 
 #include <common/error.hpp>
@@ -43,8 +44,15 @@ ImageLookup imgapi_lookup(const std::string& imgapi_url) {
   };
 }
 
+std::optional<AgentSetFacts> agent_set_facts(const OpenBundle& bundle, const std::string& agents_domain) {
+  const std::optional<agents::AgentSet> set = agents::agent_set_of_bundle(*bundle.reader, agents_domain);
+  if (!set) return std::nullopt;
+  return AgentSetFacts{set->stamp, set->agents.size()};
+}
+
 PlanInputs gather_plan_inputs(const OpenBundle& bundle, const SdcadmRunner& runner,
-                              const std::string& imgapi_url, const Paths& paths) {
+                              const std::string& imgapi_url, const Paths& paths,
+                              const std::string& agents_domain) {
   PlanInputs in;
   in.index = &bundle.index();
   in.dc = parse_dc_state(runner.svcs(), runner.insts());
@@ -56,6 +64,7 @@ PlanInputs gather_plan_inputs(const OpenBundle& bundle, const SdcadmRunner& runn
   in.dc.platforms = files.platforms;
   in.lookup = imgapi_lookup(imgapi_url);
   in.sdcadm_buildstamp = sdcadm_buildstamp(bundle);
+  in.agent_set = agent_set_facts(bundle, agents_domain);
   return in;
 }
 

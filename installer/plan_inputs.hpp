@@ -34,8 +34,15 @@ std::string sdcadm_buildstamp(const OpenBundle& bundle);
 // errors: a plan without the DC IMGAPI would be a guess.
 ImageLookup imgapi_lookup(const std::string& imgapi_url);
 
+// The bundle's agent images as one set (stamp and count) from its own manifest members,
+// with the imgapi_domain the bootstrap will name; nullopt when it carries none. Errors as
+// agents::agent_set_of_bundle (a bad agent manifest, no agents_core: Error(bad_data)).
+std::optional<AgentSetFacts> agent_set_facts(const OpenBundle& bundle, const std::string& agents_domain);
+
 // Everything make_plan needs. `index` points into `bundle`, which must outlive the result.
+// `agents_domain`: the IMGAPI host the agents bootstrap names (agents_imgapi_domain).
 PlanInputs gather_plan_inputs(const OpenBundle& bundle, const SdcadmRunner& runner,
-                              const std::string& imgapi_url, const Paths& paths);
+                              const std::string& imgapi_url, const Paths& paths,
+                              const std::string& agents_domain);
 
 }  // namespace installer

@@ -53,6 +53,9 @@ void artifact_line(std::ostringstream& out, const ArtifactPlan& a) {
         << forced << "\n";
   } else if (a.role == "agentsshar") {
     out << "update agents with agentsshar " << image_label(a.target) << ":\n    " << a.stage_as << "\n";
+  } else if (a.role == "agent-set") {
+    out << "update agents from the bundle's " << a.current << " (bootstrap " << a.target.version << "):\n    "
+        << a.stage_as << "\n";
   } else if (a.role == "gz-tools") {
     out << "update gz-tools to " << image_label(a.target) << forced << ":\n    " << a.stage_as << "\n";
   } else if (a.role == "platform") {
@@ -68,7 +71,7 @@ void up_to_date(std::ostringstream& out, const Plan& plan) {
     for (const auto& d : sp.dropped) line += ", " + count_of(d.count, "instance") + " left at newer image " + d.from_image;
     lines.push_back(line);
   }
-  for (const auto* a : {&plan.sdcadm, &plan.agentsshar, &plan.gz_tools, &plan.platform}) {
+  for (const auto* a : {&plan.sdcadm, &plan.agentsshar, &plan.agent_set, &plan.gz_tools, &plan.platform}) {
     if (*a && !(*a)->run) lines.push_back((*a)->role + ": " + (*a)->note);
   }
   if (lines.empty()) return;
@@ -116,7 +119,9 @@ std::string plan_text(const Plan& plan) {
   }
   if (plan.sdcadm) artifact_line(out, *plan.sdcadm);
   if (plan.agentsshar) artifact_line(out, *plan.agentsshar);
-  for (const auto& sp : plan.services) if (sp.type == "agent" && plan.agentsshar && plan.agentsshar->run) service_block(out, sp);
+  if (plan.agent_set) artifact_line(out, *plan.agent_set);
+  const bool agents_run = (plan.agentsshar && plan.agentsshar->run) || (plan.agent_set && plan.agent_set->run);
+  for (const auto& sp : plan.services) if (sp.type == "agent" && agents_run) service_block(out, sp);
   if (plan.has_changes()) out << "run sdcadm experimental update-other\n";
   if (plan.gz_tools) artifact_line(out, *plan.gz_tools);
   for (const auto& sp : plan.services) if (sp.type != "agent" && !is_ordered(sp.service)) service_block(out, sp);
@@ -139,6 +144,7 @@ common::Json plan_json(const Plan& plan) {
   j["imports"] = imports;
   j["sdcadm"] = artifact_json(plan.sdcadm);
   j["agentsshar"] = artifact_json(plan.agentsshar);
+  j["agent_set"] = artifact_json(plan.agent_set);
   j["gz_tools"] = artifact_json(plan.gz_tools);
   j["platform"] = artifact_json(plan.platform);
   common::Json services = common::Json::array();

@@ -8,6 +8,7 @@
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
+#include <common/version_probe.hpp>
 #include <manifest/version_order.hpp>
 
 #include <algorithm>
@@ -83,22 +84,6 @@ void copy_file(const std::string& from, const std::string& to) {
   ::close(fd);
 }
 
-// <target>.prev := the current target, replaced in one rename.
-void keep_previous(const std::string& target) {
-  const std::string prev = target + ".prev";
-  const std::string temp = prev + ".tmp." + std::to_string(::getpid());
-  ::unlink(temp.c_str());
-  if (::link(target.c_str(), temp.c_str()) == 0) {
-    if (::rename(temp.c_str(), prev.c_str()) != 0) {
-      const std::string why = errno_text();
-      ::unlink(temp.c_str());
-      throw Error(ExitCode::io, "keeping the previous installer as " + prev + ": " + why);
-    }
-    return;
-  }
-  copy_file(target, prev);
-}
-
 }  // namespace
 
 void remember_invocation(int argc, char** argv) {
@@ -142,8 +127,42 @@ void install_installer(const bundles::SeekableReader& reader, const manifest::Bu
   if (::chmod(out.temp_path().c_str(), 0755) != 0) {
     throw Error(ExitCode::io, "chmod " + out.temp_path() + ": " + errno_text());
   }
+  out.seal();  // closed: a file open for writing cannot be executed (ETXTBSY)
+  check_runs(out.temp_path(), artifact.version);
   keep_previous(target);
   out.commit();
+}
+
+void check_runs(const std::string& path, const std::string& expected, std::chrono::milliseconds timeout) {
+  std::string output;
+  try {
+    output = common::version_output(path, timeout);
+  } catch (const Error& e) {
+    throw Error(ExitCode::installer_unusable,
+                "the bundle's sdcadm-install " + expected + " does not run on this headnode (" + e.what() +
+                    "); it was probably built for another system. Nothing was installed");
+  }
+  const std::string said = common::version_word(output);
+  if (said != expected) {
+    throw Error(ExitCode::installer_unusable,
+                "the bundle's sdcadm-install says it is version \"" + said + "\", but the signed index names " +
+                    expected + "; the bundle was built wrongly. Nothing was installed");
+  }
+}
+
+void keep_previous(const std::string& target, PrevBy how) {
+  const std::string prev = target + ".prev";
+  const std::string temp = prev + ".tmp." + std::to_string(::getpid());
+  ::unlink(temp.c_str());
+  if (how == PrevBy::link_or_copy && ::link(target.c_str(), temp.c_str()) == 0) {
+    if (::rename(temp.c_str(), prev.c_str()) != 0) {
+      const std::string why = errno_text();
+      ::unlink(temp.c_str());
+      throw Error(ExitCode::io, "keeping the previous installer as " + prev + ": " + why);
+    }
+    return;
+  }
+  copy_file(target, prev);
 }
 
 void reexec(const std::string& path, const std::vector<std::string>& argv, const std::string& bundle_id) {

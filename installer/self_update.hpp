@@ -11,6 +11,7 @@
 #include <bundles/seekable_reader.hpp>
 #include <manifest/bundle_index.hpp>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,14 +39,32 @@ const manifest::BundleArtifact* installer_to_install(const manifest::BundleIndex
 std::string running_binary_path();
 
 // Extracts the carried installer verified (frame and chunk hashes) into a temp file beside
-// `target`, keeps the current `target` as `<target>.prev` (replaced atomically), then
-// renames the new binary over `target` (mode 0755). A failure before the rename leaves
-// `target` untouched and no temp file. Throws the reader's errors, Error(io) or Error(no_space).
+// `target`, checks that it runs here and says the artifact's version (check_runs), keeps
+// the current `target` as `<target>.prev` (replaced atomically), then renames the new
+// binary over `target` (mode 0755). A failure before the rename leaves `target` untouched
+// and no temp file. Throws the reader's errors, check_runs' Error(installer_unusable),
+// Error(io) or Error(no_space).
 void install_installer(const bundles::SeekableReader& reader, const manifest::BundleArtifact& artifact,
                        const std::string& target);
 
+// Runs `path --version` (common/version_probe.hpp) and requires the version `expected`: a
+// binary built for another system, or one whose signed index entry names another version,
+// is Error(installer_unusable) saying what it printed and that nothing was installed.
+// A binary that hangs is killed after `timeout`.
+void check_runs(const std::string& path, const std::string& expected,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// How keep_previous makes <target>.prev: a hard link (no copy, no moment without a
+// binary), falling back to a streamed copy where the file system has no links (FAT,
+// some NFS); copy_only forces the copy (tests).
+enum class PrevBy { link_or_copy, copy_only };
+
+// <target>.prev := the current `target`, replaced in one rename. Error(io) on failure.
+void keep_previous(const std::string& target, PrevBy how = PrevBy::link_or_copy);
+
 // Replaces this process with `path` run with `argv` (argv[0] kept) and
-// SDCB_INSTALLER_REEXEC=<bundle_id>. Returns only by throwing Error(io) when exec fails.
+// SDCB_INSTALLER_REEXEC=<bundle_id>. The caller keeps its locks across the exec first
+// (FileLock::keep_across_exec). Returns only by throwing Error(io) when exec fails.
 [[noreturn]] void reexec(const std::string& path, const std::vector<std::string>& argv,
                          const std::string& bundle_id);
 

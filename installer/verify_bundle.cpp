@@ -49,6 +49,7 @@ void read_stdin(VerifyResult& result, const VerifyOptions& options) {
   bundles::StreamReader reader(bundles::open_stdin_source());
   result.index = reader.index();
   result.index_bytes = reader.index_bytes();
+  if (options.check_index) options.check_index(result.index_bytes, result.index, reader.signature_slot());
   if (options.payload == PayloadCheck::full) {
     if (options.progress) reader.on_progress([&](std::uint64_t done) { options.progress(done, 0); });
     Discard discard;

@@ -33,6 +33,11 @@ struct VerifyOptions {
   std::optional<std::string> imgapi_url;
   imgapi::ClientOptions client;
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // Standard input only: called once the stream's index and signature slot are read, before
+  // the payload (the trust check of a bundle that can be read only once). Throws to stop.
+  std::function<void(const std::string& index_bytes, const manifest::BundleIndex& index,
+                     const std::string& slot)>
+      check_index;
 };
 
 // What staging and import will need, and where.

@@ -206,14 +206,23 @@ ChangelogEntry changelog_entry_from(const ImageManifest& manifest) {
   return e;
 }
 
+std::string transition_text(const ChangelogArtifact& a) {
+  if (!a.from) return "(new) -> " + printable(a.to.version);
+  if (a.from->version != a.to.version) return printable(a.from->version) + " -> " + printable(a.to.version);
+  // "sdcadm: 1.40.0 -> 1.40.0" would read like a no-op: two builds of one version (sdcadm
+  // orders them by build stamp) are told apart by their uuids.
+  const auto short_uuid = [](const std::string& u) { return printable(u.substr(0, 8)); };
+  return printable(a.from->version) + " (" + short_uuid(a.from->uuid) + ") -> " + printable(a.to.version) + " (" +
+         short_uuid(a.to.uuid) + "), same version, newer build";
+}
+
 std::string render_text(const Changelog& changelog, const std::vector<std::string>& names) {
   std::string out;
   for (const auto& a : changelog.artifacts) {
     if (!names.empty() && std::find(names.begin(), names.end(), a.name) == names.end()) continue;
     if (!out.empty()) out += '\n';
     const std::size_t n = a.entries.size();
-    out += printable(a.name) + ": " + (a.from ? printable(a.from->version) : "(new)") + " -> " +
-           printable(a.to.version) + " (" + std::to_string(n) +
+    out += printable(a.name) + ": " + transition_text(a) + " (" + std::to_string(n) +
            (n == 1 ? " image)\n" : " images)\n");
     for (const auto& e : a.entries) {
       out += "  " + printable(e.published_at.substr(0, 10)) + "  " + printable(e.version) + "  " +

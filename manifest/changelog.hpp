@@ -67,10 +67,15 @@ std::string git_sha_from_version(std::string_view version);
 // git sha from the version, falling back to tags.buildstamp (sdcadm's version is semver).
 ChangelogEntry changelog_entry_from(const ImageManifest& manifest);
 
+// "FROM -> TO" for a header line: "(new) -> TO" without a from; when both versions are the
+// same string (an sdcadm build with a newer build stamp) each side gets its uuid's first 8
+// characters and ", same version, newer build" follows. Control characters become '?'.
+std::string transition_text(const ChangelogArtifact& artifact);
+
 // The text of `sdcadm-bundle changelog`: for each artifact whose name is in `names` (all
 // when `names` is empty), in the changelog's order, a header line
 //   imgapi: master-20240101T000000Z-g0a0a0a0 -> master-20250101T000000Z-g1a2b3c4 (3 images)
-// ("(new)" instead of the from version when there is no "from"; "1 image" singular), then
+// (FROM -> TO as transition_text says; "1 image" singular), then
 // one line per entry, indented by two spaces:
 //   2025-01-01  master-20250101T000000Z-g1a2b3c4  1a2b3c4  Fix the thing
 // (date = published_at's day, "-" for a missing sha, description's first line), and a blank

@@ -43,6 +43,8 @@ err_has() { grep -qF -- "$1" "$TEST_DIR/last.err" || { cat "$TEST_DIR/last.err" 
 out_has() { grep -qF -- "$1" "$TEST_DIR/last.out" || { cat "$TEST_DIR/last.out" >&2; fail "$2: stdout lacks: $1"; }; }
 up() { expect_exit "$1" "$SDCADM" up -y <<<"$2"; }
 state_sans_fail() { st 'JSON.stringify({...s, fail: null})'; }
+# runs_of WORDS: how many logged runs start with WORDS.
+runs_of() { st "s.log.filter((l) => l.argv.join(' ').startsWith('$1')).length"; }
 
 IMGAPI_NEW=$(newest imgapi)
 CNAPI_NEW=$(newest cnapi)
@@ -196,7 +198,7 @@ cp "$CAT/$SHAR.imgfile" "$HN/var/$shar_file"
 expect_exit 1 "$SDCADM" experimental update-agents "/var/$shar_file" -y
 err_has "must specify either --all or a list of servers" "update-agents needs --all"
 expect_exit 1 "$SDCADM" experimental update-agents /var/nope.sh --all -y
-err_has "does not exist" "update-agents missing file"
+err_has "is not a UUID or an existing file" "update-agents missing file"
 expect_exit 0 "$SDCADM" experimental update-agents "/var/$shar_file" --all -y
 check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "$shar_file" "latest link moved"
 cmp -s "$HN/usbkey/extra/agents/$shar_file" "$CAT/$SHAR.imgfile" || fail "shar copied to /usbkey/extra/agents"
@@ -205,8 +207,34 @@ check_eq "$(st 's.instances.find((i) => i.service === "vm-agent").image')" "$(ne
 GZ=$(newest gz-tools)
 import_img "$GZ"
 cp "$CAT/$GZ.imgfile" "$HN/usbkey/extra/gz-tools/gz-tools.tgz"
+check_eq "$(cat "$HN/opt/smartdc/etc/gz-tools.image")" "$(st s.gz_tools.image)" "make_headnode installed the older gz-tools"
 expect_exit 0 "$SDCADM" experimental update-gz-tools /usbkey/extra/gz-tools/gz-tools.tgz
+out_has "Updated gz-tools successfully" "gz-tools update"
+# From the tarball's own content: tools.tar.gz's etc/gz-tools.image, the key's files.
+check_eq "$(cat "$HN/opt/smartdc/etc/gz-tools.image")" "$GZ" "gz-tools.image from tools.tar.gz"
 check_eq "$(st s.gz_tools.image)" "$GZ" "gz-tools recorded"
+check_eq "$(st s.gz_tools.version)" "$(mf "$GZ" m.version)" "gz-tools version from the DC IMGAPI"
+for f in mnt/usbkey/tools.tar.gz mnt/usbkey/scripts/agentsetup.sh usbkey/scripts/joysetup.sh \
+         usbkey/tools.tar.gz usbkey/default/README usbkey/extra/joysetup/cn_tools.tar.gz usbkey/extra/joysetup/agentsetup.sh; do
+  [[ -f "$HN/$f" ]] || fail "update-gz-tools left no $f"
+done
+[[ ! -e "$HN/var/tmp/gz-tools" ]] || fail "update-gz-tools left /var/tmp/gz-tools"
+# A FILE is installed again (the real "already installed" shortcut is for UUIDs only).
+expect_exit 0 "$SDCADM" experimental update-gz-tools /usbkey/extra/gz-tools/gz-tools.tgz
+out_has "UUID of latest installed gz-tools image is:" "gz-tools: says what is installed"
+check_eq "$(runs_of "experimental update-gz-tools")" 2 "gz-tools FILE installed twice"
+# A tarball without tools.tar.gz, and one that is not a tarball: refused, nothing changes.
+mkdir -p "$TEST_DIR/badgz/gz-tools/scripts" "$TEST_DIR/badgz/gz-tools/default"
+touch "$TEST_DIR/badgz/gz-tools/cn_tools.tar.gz"
+tar -czf "$HN/var/tmp/bad-gz.tgz" -C "$TEST_DIR/badgz" gz-tools
+head -c 1000 /dev/urandom >"$HN/var/tmp/junk-gz.tgz"
+before=$(st 'JSON.stringify(s)')
+expect_exit 1 "$SDCADM" experimental update-gz-tools /var/tmp/bad-gz.tgz
+err_has "The provided file does not include the '/tools.tar.gz' file" "gz-tools without tools.tar.gz"
+expect_exit 1 "$SDCADM" experimental update-gz-tools /var/tmp/junk-gz.tgz
+err_has "decompressing gz-tools tarball /var/tmp/junk-gz.tgz: tar xzof" "gz-tools not a tarball"
+check_eq "$(st 'JSON.stringify(s)')" "$before" "refused gz-tools: state unchanged"
+check_eq "$(cat "$HN/opt/smartdc/etc/gz-tools.image")" "$GZ" "refused gz-tools: gz-tools.image unchanged"
 expect_exit 1 "$SDCADM" experimental update-gz-tools --latest
 err_has "needs the updates server" "gz-tools --latest offline"
 PLAT=$(newest platform)
@@ -224,6 +252,74 @@ expect_exit 0 "$SDCADM" platform install "/usbkey/os/$plat_file"
 out_has "already installed" "platform again"
 check_eq "$(st 's.log.map((l) => l.argv.slice(0, 2).join(" ")).filter((a) => a === "experimental update-other").length')" 1 "update-other logged"
 pass "update-agents, update-gz-tools, update-other, platform install"
+
+# --- update-agents with an agents installer that is not an agentsshar image (issue 6) ----------------
+# A hand-written bootstrap following the contract: writes each agent's image_uuid under
+# $AGENTS_BOOTSTRAP_ROOT and records the IMGAPI URL it was given. Servers: the headnode
+# (root = HN) and a compute node cn1 (root = HN/var/fake-sdcadm/servers/<uuid>) with vm-agent
+# and cn-agent.
+VMA=$(newest vm-agent); CNA=$(newest cn-agent)
+import_img "$CNA"
+CN1=$(node -e 'console.log(require("crypto").randomUUID())')
+CN1_ROOT=$HN/var/fake-sdcadm/servers/$CN1
+mkdir -p "$CN1_ROOT/opt/smartdc/agents/lib"
+node -e 'const fs = require("fs"), [p, cn] = process.argv.slice(1), s = JSON.parse(fs.readFileSync(p));
+  for (const svc of ["vm-agent", "cn-agent"]) {
+    const model = s.instances.find((i) => i.service === svc);
+    s.instances.push({...model, instance: require("crypto").randomUUID(), server: cn, hostname: "cn1", server_ip: "10.0.0.2"});
+  }
+  fs.writeFileSync(p, JSON.stringify(s, null, 2));' "$HN_STATE" "$CN1"
+write_bootstrap() {  # write_bootstrap FILE EXIT: the stand-in, ending with EXIT
+  cat >"$1" <<EOF
+#!/bin/bash
+root=\${AGENTS_BOOTSTRAP_ROOT:-}
+[[ -n "\$AGENTS_BOOTSTRAP_IMGAPI_URL" ]] || exit 41
+echo "\$AGENTS_BOOTSTRAP_IMGAPI_URL" >>"\$root/var/tmp/boot.runs"
+[[ $2 -eq 0 ]] || { echo "bootstrap failing on purpose" >&2; exit $2; }
+for a in vm-agent=$VMA cn-agent=$CNA; do
+  mkdir -p "\$root/opt/smartdc/agents/lib/node_modules/\${a%%=*}"
+  echo "\${a#*=}" >"\$root/opt/smartdc/agents/lib/node_modules/\${a%%=*}/image_uuid"
+done
+EOF
+}
+BOOT=agents-20250301T000000Z-0123456789ab.sh
+write_bootstrap "$HN/usbkey/extra/agents/$BOOT" 0
+expect_exit 1 "$SDCADM" experimental update-agents "/usbkey/extra/agents/$BOOT" nosuchserver -y
+err_has "1 of 1 selected servers were not found in CNAPI: nosuchserver" "update-agents: unknown server"
+expect_exit 0 "$SDCADM" experimental update-agents "/usbkey/extra/agents/$BOOT" --all -y
+out_has "Update GZ agents on 2 (of 2) servers using" "bootstrap: plan line"
+out_has "Server $CN1 (cn1): updated" "bootstrap ran on cn1"
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "$BOOT" "bootstrap: latest moved"
+for r in "$HN" "$CN1_ROOT"; do
+  check_eq "$(cat "$r/var/tmp/boot.runs")" "$HN_IMGAPI_URL" "bootstrap env on $r"
+  check_eq "$(cat "$r/opt/smartdc/agents/etc/agentsshar.sha1")" "$(sha1_of "$HN/usbkey/extra/agents/$BOOT")" "agentsshar.sha1 on $r"
+  grep -qx "/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid" "$r/opt/smartdc/agents/etc/agentsshar.post" \
+    || fail "agentsshar.post on $r"
+done
+check_eq "$(st "s.instances.filter((i) => ['vm-agent', 'cn-agent'].includes(i.service)).map((i) => i.image + ' ' + i.version).sort().join(',')")" \
+  "$(printf '%s\n' "$CNA $(mf "$CNA" m.version)" "$CNA $(mf "$CNA" m.version)" "$VMA $(mf "$VMA" m.version)" "$VMA $(mf "$VMA" m.version)" | sort | paste -sd,)" \
+  "agents read back from image_uuid, versions from the DC IMGAPI"
+check_eq "$(st 's.agentsshar.file + " " + s.agentsshar.image')" "$BOOT null" "state: the installer, no image"
+# Same installer, nothing changed since: the install script skips the server.
+expect_exit 0 "$SDCADM" experimental update-agents "/usbkey/extra/agents/$BOOT" cn1 -y
+out_has "Server $CN1 (cn1): already updated" "second run skipped"
+check_eq "$(wc -l <"$CN1_ROOT/var/tmp/boot.runs")" 1 "bootstrap not run again"
+# A failing installer (exit 55): update-agents fails naming the server and the code; no log entry.
+write_bootstrap "$HN/var/tmp/agents-fail.sh" 55
+runs=$(runs_of "experimental update-agents")
+expect_exit 1 "$SDCADM" experimental update-agents /var/tmp/agents-fail.sh --all -y
+err_has "first of 2 errors: Installing agentsshar failed on server $(st 's.instances.find((i) => i.hostname === "headnode").server') (headnode): exit status 60: the installer exited 55" "failing bootstrap"
+out_has "Server $CN1 (cn1): error (Installing agentsshar failed on server $CN1 (cn1): exit status 60: the installer exited 55" "cn1's error"
+check_eq "$(runs_of "experimental update-agents")" "$runs" "a failed update-agents is not logged"
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-fail.sh" "latest moved before the servers ran (as the real one)"
+[[ -f "$HN/usbkey/extra/agents/agents-fail.sh" ]] || fail "a local installer is copied to /usbkey/extra/agents"
+grep -q "bootstrap failing on purpose" "$CN1_ROOT/var/tmp/agents-fail.sh_install.log" || fail "installer log on the server"
+# A server without /opt/smartdc/agents/lib: exit 50, as the download script.
+rm -rf "$CN1_ROOT/opt/smartdc/agents"
+expect_exit 1 "$SDCADM" experimental update-agents "/usbkey/extra/agents/$BOOT" cn1 -y
+err_has "Downloading agentsshar failed on server $CN1 (cn1): exit status 50" "no agents lib"
+ln -sfn "$BOOT" "$HN/usbkey/extra/agents/latest"
+pass "update-agents with a bootstrap installer: runs it per server, reads the agents back, skips, fails"
 
 # --- check-health --------------------------------------------------------------------------------------
 expect_exit 0 "$SDCADM" check-health

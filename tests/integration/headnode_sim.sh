@@ -108,6 +108,30 @@ node -e '
 ' "$HN_STATE" "$TEST_DIR/dc-images.json" "$CAT" || fail "DC IMGAPI content"
 pass "DC IMGAPI: every instance's image active, origins present"
 
+# --- agentsshar, agents and gz-tools as update-agents / update-gz-tools leave them ---------------
+node -e '
+  const fs = require("fs"), crypto = require("crypto");
+  const [hn, listPath] = process.argv.slice(1);
+  const st = require(hn + "/var/fake-sdcadm/state.json"), list = require(listPath);
+  const fail = (m) => { console.error(m); process.exit(1); };
+  const active = new Set(list.filter((i) => i.state === "active").map((i) => i.uuid));
+  for (const k of ["agentsshar", "gz_tools"]) if (!active.has(st[k].image)) fail(`${k} image not active in the DC`);
+  const latest = fs.readlinkSync(hn + "/usbkey/extra/agents/latest");
+  if (latest !== `agents-${st.agentsshar.image}.sh`) fail(`latest -> ${latest}`);
+  const gz = fs.readFileSync(hn + "/opt/smartdc/etc/gz-tools.image", "utf8").trim();
+  if (gz !== st.gz_tools.image) fail(`gz-tools.image ${gz} != ${st.gz_tools.image}`);
+  const lib = hn + "/opt/smartdc/agents/lib/node_modules/";
+  for (const i of st.instances.filter((x) => x.type === "agent")) {
+    if (fs.readFileSync(lib + i.service + "/image_uuid", "utf8").trim() !== i.image) fail(`${i.service} image_uuid`);
+  }
+  const sha1 = crypto.createHash("sha1").update(fs.readFileSync(hn + "/usbkey/extra/agents/" + latest)).digest("hex");
+  if (fs.readFileSync(hn + "/opt/smartdc/agents/etc/agentsshar.sha1", "utf8").trim() !== sha1) fail("agentsshar.sha1");
+  if (st.log.length !== 0) fail("make_headnode left runs in the log");
+' "$HN" "$TEST_DIR/dc-images.json" || fail "agentsshar / agents / gz-tools on the headnode"
+[[ -f "$HN/usbkey/extra/joysetup/cn_tools.tar.gz" && -f "$HN/mnt/usbkey/tools.tar.gz" ]] || fail "gz-tools' USB key files"
+pass "agentsshar (agents-<uuid>.sh), the agents' image_uuid files and gz-tools.image as sdcadm leaves them"
+
+
 # --- fake-sdcadm works against it ------------------------------------------------------------
 "$HN_SDCADM" insts -j >"$TEST_DIR/insts.json" || fail "insts -j"
 node -e '
@@ -121,6 +145,27 @@ node -e 'const h = require(process.argv[1]); if (!h.every((r) => r.healthy === t
   "$TEST_DIR/health.json" || fail "check-health rows"
 "$HN_SDCADM" --version | grep -qx "sdcadm 1.40.0 (master-20250128T.*)" || fail "--version"
 pass "fake-sdcadm insts, svcs, check-health, --version on the simulated headnode"
+
+# --- headnode_instance: another instance, or a service moved, on any valid image --------------
+hi() { node "$SDCB_SOURCE/tests/lib/headnode_instance.js" "$CAT" "$HN" "$@"; }
+cnapi_any=$(node -e 'console.log(require(process.argv[1] + "/catalog.json").artifacts.cnapi[0].uuid)' "$CAT")
+rc=0; hi napi "$cnapi_any" add 2>"$TEST_DIR/hi.err" || rc=$?
+[[ $rc -ne 0 ]] && grep -q "not one of napi's names" "$TEST_DIR/hi.err" || fail "headnode_instance: wrong name refused"
+rc=0; hi cnapi 00000000-0000-4000-8000-000000000000 add 2>"$TEST_DIR/hi.err" || rc=$?
+[[ $rc -ne 0 ]] && grep -q "is not in the catalog" "$TEST_DIR/hi.err" || fail "headnode_instance: unknown image refused"
+rc=0; hi cnapi "$cnapi_any" swap 2>"$TEST_DIR/hi.err" || rc=$?
+[[ $rc -ne 0 ]] || fail "headnode_instance: bad verb refused"
+headnode_instance cnapi "$cnapi_any" add
+headnode_instance cnapi "$cnapi_any" add
+check_eq "$("$HN_SDCADM" insts -j | node -e 'const a = JSON.parse(require("fs").readFileSync(0));
+  console.log(a.filter((i) => i.service === "cnapi").map((i) => i.alias).sort().join(","))')" "cnapi0,cnapi1,cnapi2" "added instances' aliases"
+curl -sf -o /dev/null "$HN_IMGAPI_URL/images/$cnapi_any" || fail "headnode_instance imported the image"
+headnode_instance cnapi "$cnapi_any" move
+check_eq "$(node -e 'const s = require(process.argv[1]); const i = s.instances.filter((x) => x.service === "cnapi");
+  const svc = s.services.find((x) => x.name === "cnapi");
+  console.log(i.every((x) => x.image === process.argv[2]) && svc.params.image_uuid === process.argv[2])' "$HN_STATE" "$cnapi_any")" \
+  true "move: every instance and params.image_uuid"
+pass "headnode_instance: add, move, refusals"
 
 # --- Another channel: release (several services have nothing older there) --------------------
 make_headnode "$TEST_DIR/hn2" "$CAT" release

@@ -7,6 +7,28 @@ source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.s
 source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
 setup_dc
 
+# --- inventory of the fresh DC: its agentsshar and gz-tools, then a build trimmed by it ----------
+# The simulated DC's older shar is latest -> agents-<uuid>.sh (update-agents' name for a shar it
+# fetched) and its gz-tools were installed from the tarball (/opt/smartdc/etc/gz-tools.image).
+old_shar=$(st 's.agentsshar.image')
+old_gz=$(st 's.gz_tools.image')
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-$old_shar.sh" "latest: update-agents' name"
+check_eq "$(cat "$HN/opt/smartdc/etc/gz-tools.image")" "$old_gz" "gz-tools.image of the installed gz-tools"
+expect_exit 0 inst inventory -o fresh.json
+check_eq "$(jsonf fresh.json 'b.agentsshar && b.agentsshar.uuid')" "$old_shar" "inventory: the DC's agentsshar"
+check_eq "$(jsonf fresh.json 'b.gz_tools && b.gz_tools.uuid + " " + b.gz_tools.version')" \
+  "$old_gz $(st 's.gz_tools.version')" "inventory: the DC's gz-tools"
+# Built a minute after b.sdc (a later sequence), so it can be installed after it.
+SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 60)) "$BIN" build -S "$up_URL" --all --inventory fresh.json --cache-dir "$TEST_DIR/cache" -o t.sdc --no-progress \
+  --key "$KEYS/alice.pem" --expires-in 3650 >trim.json 2>trim.err || { cat trim.err >&2; fail "trimmed build"; }
+"$BIN" inspect t.sdc >t-inspect.txt || fail "inspect t.sdc"
+for name in agentsshar gz-tools; do
+  grep -q "^  $name: " t-inspect.txt || fail "the trimmed bundle has no $name changelog"
+  grep -q "^  $name: (new)" t-inspect.txt && fail "$name is \"(new)\" for a DC that has one"
+done
+grep -qF "  agentsshar: $(st 's.agentsshar.version') -> " t-inspect.txt || fail "agentsshar changelog from the DC's shar"
+pass "inventory names the DC's agentsshar and gz-tools; a trimmed build starts from them"
+
 # --- plan: the break-out, nothing changed -----------------------------------------------------
 old_imgapi=$(st 's.instances.find((i) => i.service === "imgapi").image')
 new_imgapi=$(jsonf inspect.json 'b.index.artifacts.find((a) => (a.services || []).includes("imgapi")).uuid')
@@ -73,13 +95,31 @@ expect_exit 0 inst plan b.sdc --force
 grep -qxF "    1 instance forced same-image update at image $new_imgapi" last.out || fail "forced same-image line"
 pass "plan --force: same-image shown as forced"
 
+# --- gz-tools and agents are not run again -----------------------------------------------------
+# update-gz-tools left the bundle's gz-tools.image behind; another bundle with the same targets
+# (the trimmed one) finds gz-tools, agents and everything else installed and runs nothing.
+new_gz=$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "gz-tools").uuid')
+check_eq "$(cat "$HN/opt/smartdc/etc/gz-tools.image")" "$new_gz" "gz-tools.image after apply"
+check_eq "$(st 's.gz_tools.image')" "$new_gz" "fake-sdcadm's gz-tools after apply"
+[[ -f "$HN/usbkey/extra/joysetup/cn_tools.tar.gz" && -d "$HN/mnt/usbkey/scripts" ]] || fail "update-gz-tools' USB key files"
+expect_exit 0 inst plan t.sdc -j
+check_eq "$(jsonf last.out 'b.gz_tools.run + " " + b.agentsshar.run + " " + b.changes')" "false false false" "plan of t.sdc"
+before=$(st 's.log.length')
+expect_exit 0 inst t.sdc -y
+check_eq "$(st 's.log.length')" "$before" "the trimmed bundle ran no sdcadm command"
+check_eq "$(runs "experimental update-gz-tools")" 1 "update-gz-tools ran once"
+expect_exit 0 inst history -j
+check_eq "$(jsonf last.out 'b.filter((r) => r.event === "step" && r.step === "update-gz-tools").length')" 1 \
+  "history: one update-gz-tools step over both bundles"
+pass "a second bundle runs neither update-gz-tools nor update-agents"
+
 # --- history ------------------------------------------------------------------------------------
 expect_exit 0 inst history
 expect_in last.out "bundle $BUNDLE_ID (dev) by $(id -un): ok" "history: the run"
 expect_in last.out "    up-manatee: done" "history: a step"
 expect_in last.out "bundle $BUNDLE_ID (dev) by $(id -un): up-to-date" "history: the second run"
 expect_exit 0 inst history -j
-check_eq "$(jsonf last.out 'b.filter((r) => r.event === "run-start").length')" 2 "history -j: two runs"
+check_eq "$(jsonf last.out 'b.filter((r) => r.event === "run-start").length')" 3 "history -j: three runs"
 check_eq "$(jsonf last.out 'b[0].bundle_digest.length === 64 && Array.isArray(b[0].signers) && b[0].plan.changes')" true \
   "history -j: digest, signers, plan"
 pass "history"
@@ -88,6 +128,13 @@ pass "history"
 expect_exit 0 inst inventory -o dc.json
 check_eq "$(jsonf dc.json 'b.format + " " + b.datacenter + " " + (b.sdcadm.version.length > 0)')" "sdcadm-inventory sim-1 true" "inventory header"
 check_eq "$(jsonf dc.json 'b.services.find((s) => s.name === "imgapi").instances[0].image')" "$new_imgapi" "inventory: imgapi's image"
+# apply ran update-agents with the staged /usbkey/extra/agents/agents-<version>.sh (a local
+# file keeps its name): the inventory knows it by its SHA-1.
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "$(basename "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agentsshar").stage_as')")" \
+  "latest after apply: the staged shar"
+check_eq "$(jsonf dc.json 'b.agentsshar.uuid + " " + b.gz_tools.uuid')" \
+  "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agentsshar").uuid') $new_gz" \
+  "inventory after apply: the bundle's agentsshar and gz-tools"
 # The DC now runs the bundle's release: a build trimmed by its inventory has nothing to carry.
 rc=0
 "$BIN" build -S "$up_URL" --all --inventory dc.json -n >trim.out 2>trim.err || rc=$?

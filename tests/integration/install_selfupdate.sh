@@ -79,6 +79,9 @@ check_eq "$(jsonf hist.json "b.filter(r => r.bundle_id === '$CARRY_ID' && r.even
   "re-exec,ok" "history: the first process ends in a re-exec, the new one finishes"
 check_eq "$(jsonf hist.json "b.filter(r => r.bundle_id === '$CARRY_ID' && r.event === 'step' && r.step === 'stage').length")" 1 \
   "stage ran once (in the new installer)"
+check_eq "$(grep -c '^update "imgapi" service' last.out)" 1 "the plan is shown once, not again by the new installer"
+check_eq "$(grep -c "sdcadm-install $NEXT_VERSION continues the confirmed plan" last.out)" 1 \
+  "the new installer says it continues the confirmed plan"
 pass "apply installs the carried newer installer, keeps .prev, re-executes it and finishes"
 
 expect_exit 0 inst carry.sdc -y
@@ -88,3 +91,42 @@ inst history -j >hist.json || fail "history -j"
 check_eq "$(jsonf hist.json "b.filter(r => r.bundle_id === '$CARRY_ID' && r.event === 'step' && r.step === 'installer-self-update').length")" 1 \
   "a re-run does not self-update again"
 pass "a re-run of the applied bundle does not self-update again"
+
+# --- a carried installer that does not run here, or says another version: 45, nothing installed --
+# The builder asks the binary its version, so these stand-ins answer one way while the bundle is
+# built and another on the headnode (a binary built for another system, a mislabelled build).
+cat >wrong-system.sh <<'EOF'
+#!/bin/sh
+[ -n "$SDCB_TEST_BUILDING" ] || exit 126
+echo "sdcadm-install 9.9.9"
+EOF
+cat >mislabelled.sh <<'EOF'
+#!/bin/sh
+if [ -n "$SDCB_TEST_BUILDING" ]; then echo "sdcadm-install 9.9.9"; else echo "sdcadm-install 9.9.1"; fi
+EOF
+chmod +x wrong-system.sh mislabelled.sh
+# Each later than the bundles installed above (anti-rollback: a sequence is used once per channel).
+SEQ=$(( $(date +%s) + 1000 ))
+SDCB_TEST_BUILDING=1 build -o wrong-system.sdc --installer "$TEST_DIR/wrong-system.sh" --sequence $((SEQ + 1))
+SDCB_TEST_BUILDING=1 build -o mislabelled.sdc --installer "$TEST_DIR/mislabelled.sh" --sequence $((SEQ + 2))
+SDCB_TEST_BUILDING=1 build -o needs-mislabelled.sdc --installer "$TEST_DIR/mislabelled.sh" \
+  --min-installer-version 9.9.9 --sequence $((SEQ + 3))
+cp "$SDCB_BIN/sdcadm-install" opt/sdcadm-install   # back to the running version
+rm -f opt/sdcadm-install.prev
+RUN_SHA=$(sha1_of opt/sdcadm-install)
+sdcadm_runs=$(st 's.log.length')
+expect_exit 45 inst wrong-system.sdc -y
+expect_in last.err "does not run on this headnode" "a binary for another system is named as such"
+expect_exit 45 inst mislabelled.sdc -y
+expect_in last.err 'says it is version "9.9.1", but the signed index names 9.9.9' "a mislabelled installer is refused"
+check_eq "$(sha1_of opt/sdcadm-install)" "$RUN_SHA" "the running installer is untouched"
+ls opt | grep -v '^sdcadm-install$' && fail "a refused self-update left files beside the installer"
+check_eq "$(st 's.log.length')" "$sdcadm_runs" "sdcadm was not run"
+pass "a carried installer that does not run here or says another version is refused (45), nothing installed"
+
+expect_exit 0 inst mislabelled.sdc -y --no-self-update
+expect_in last.out "--no-self-update: the bundle's sdcadm-install is not installed" "--no-self-update says so"
+check_eq "$(sha1_of opt/sdcadm-install)" "$RUN_SHA" "--no-self-update keeps the running installer"
+expect_exit 44 inst needs-mislabelled.sdc -y --no-self-update
+expect_in last.err "--no-self-update" "a bundle needing its own installer is refused with --no-self-update, saying why"
+pass "--no-self-update goes on with the running installer, unless the bundle needs a newer one (44)"

@@ -31,6 +31,7 @@ check_eq "$(jsonf verify.json 'b.space.stage_files')" "$(jsonf inspect.json 'b.i
 check_eq "$(staged_files "$HN" | wc -l)" 0 "verify wrote nothing"
 expect_exit 0 "$INST" --root "$HN" verify - <b.sdc
 expect_in last.out "match the index of bundle $(jsonf inspect.json 'b.index.bundle_id')" "verify -"
+expect_in last.out "signatures: checked against the DC's trust root (1 signer(s))" "verify - checks the signatures too"
 pass "verify: every member, the space needed, nothing written"
 
 # --- stage ----------------------------------------------------------------------------------

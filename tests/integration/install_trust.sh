@@ -35,14 +35,19 @@ pass "trust init installs the root once; show prints it"
 # --- unsigned, unknown key, expired ----------------------------------------------------------------
 build -o unsigned.sdc --expires-in 3650 --no-agentsshar
 expect_exit 30 inst verify unsigned.sdc
+expect_exit 30 inst verify - <unsigned.sdc
 "$BIN" key generate -o mallory.pem >/dev/null 2>&1 || fail "key generate"
 "$BIN" sign unsigned.sdc --key mallory.pem >/dev/null 2>&1 || fail "sign"
 expect_exit 31 inst verify unsigned.sdc
+expect_exit 31 inst verify - <unsigned.sdc
+expect_exit 31 inst verify -j - <unsigned.sdc
+check_eq "$(jsonf last.out 'b.ok + " " + b.exit_code')" "false 31" "verify -j - reports the trust refusal"
 build -o expired.sdc --expires-in 1 --key "$KEYS/alice.pem" --no-agentsshar
 expect_exit 33 inst verify expired.sdc
 expect_exit 0 inst verify expired.sdc --allow-expired
 expect_in last.err "override --allow-expired" "the override is said"
-pass "unsigned (30), unknown key (31) and expired (33; --allow-expired) bundles"
+expect_exit 33 inst verify - <expired.sdc
+pass "unsigned (30), unknown key (31) and expired (33; --allow-expired) bundles, as files and on standard input"
 
 # --- anti-rollback: remembered per channel after an install ------------------------------------------
 expect_exit 0 inst b.sdc -y

@@ -12,18 +12,22 @@
 #   tests/lib/headnode_seed.js says how it is chosen; on dev every service is older),
 #   writes HN/usbkey/config and HN/var/fake-sdcadm/state.json (one instance per service on
 #   that image, agents on the headnode), puts the older agentsshar in
-#   HN/usbkey/extra/agents/ with its "latest" link, makes HN/usbkey/os/STAMP/ for each
-#   installed platform (as `sdcadm platform install` leaves it), and exports:
+#   HN/usbkey/extra/agents/ with its "latest" link (agents-<uuid>.sh, as update-agents names
+#   a shar it fetched) and the agents' image_uuid files under HN/opt/smartdc/agents (with
+#   agentsshar.sha1/.post), installs the older gz-tools from its tarball (which leaves
+#   HN/opt/smartdc/etc/gz-tools.image), makes HN/usbkey/os/STAMP/ for each installed
+#   platform (as `sdcadm platform install` leaves it), and exports:
 #     FAKE_SDCADM_ROOT=HN          fake-sdcadm's root
 #     HN_IMGAPI_URL=http://127.0.0.1:PORT   the DC IMGAPI
 #     HN_SDCADM=$SDCB_BIN/fake-sdcadm       what to pass as the installer's --sdcadm
 #     HN_STATE=HN/var/fake-sdcadm/state.json
 #     HN_CHANNEL=CHANNEL
+#     HN_CATALOG=CATALOG_DIR       (for headnode_instance)
 make_headnode() {
   local hn=$1 catalog=$2 channel=${3:-dev}
   [[ -f "$catalog/catalog.json" ]] || fail "make_headnode: $catalog has no catalog.json (not a sample catalog)"
   mkdir -p "$hn"/usbkey/{images,extra/agents,os,extra/gz-tools} "$hn/mnt/usbkey" \
-    "$hn"/var/{sdcadm,run,log,fake-sdcadm} "$hn/imgapi-data"
+    "$hn"/var/{sdcadm,run,log,fake-sdcadm,tmp} "$hn/imgapi-data"
   start_server dcimgapi --mode dc --data "$hn/imgapi-data"
   # shellcheck disable=SC2154  # set by start_server
   local url=$dcimgapi_URL
@@ -45,9 +49,29 @@ CONFIG
       --skip-owner-check --no-progress >/dev/null || fail "make_headnode: importing image $u"
   done
   _headnode_agentsshar "$hn" "$catalog"
+  _headnode_agents "$hn"
+  _headnode_gz_tools "$hn" "$catalog"
   _headnode_platforms "$hn"
   export FAKE_SDCADM_ROOT=$hn HN_IMGAPI_URL=$url HN_SDCADM=$SDCB_BIN/fake-sdcadm
-  export HN_STATE=$hn/var/fake-sdcadm/state.json HN_CHANNEL=$channel
+  export HN_STATE=$hn/var/fake-sdcadm/state.json HN_CHANNEL=$channel HN_CATALOG=$catalog
+}
+
+# headnode_instance SERVICE IMAGE_UUID add|move: after make_headnode, a DC that is not one
+# instance per service on one release (tests/lib/headnode_instance.js): `add` gives SERVICE
+# one more instance on IMAGE_UUID (as `sdcadm create` would), `move` puts all its instances
+# on it (as `sdcadm up SERVICE@IMAGE_UUID` would). Any image of the catalog with one of the
+# service's names, older or newer than the bundle's; it and its origins are imported into
+# the DC IMGAPI when missing.
+headnode_instance() {
+  local service=$1 image=$2 how=$3 uuids u
+  uuids=$(node "$SDCB_SOURCE/tests/lib/headnode_instance.js" "$HN_CATALOG" "$FAKE_SDCADM_ROOT" \
+    "$service" "$image" "$how") || fail "headnode_instance $service $image $how"
+  for u in $uuids; do
+    curl -sf -o /dev/null "$HN_IMGAPI_URL/images/$u" && continue
+    "$SDCB_BIN/imgapi-cli" -S "$HN_IMGAPI_URL" import -m "$HN_CATALOG/$u.imgmanifest" \
+      -f "$HN_CATALOG/$u.imgfile" --skip-owner-check --no-progress >/dev/null \
+      || fail "headnode_instance: importing image $u"
+  done
 }
 
 # The DC's agentsshar on the USB key, as update-agents leaves it: the file and "latest".
@@ -60,6 +84,52 @@ _headnode_agentsshar() {
   [[ -n "${uuid:-}" ]] || return 0
   cp "$catalog/$uuid.imgfile" "$hn/usbkey/extra/agents/$file"
   ln -sfn "$file" "$hn/usbkey/extra/agents/latest"
+}
+
+# The headnode's installed agents as the shar leaves them: per agent instance on the
+# headnode /opt/smartdc/agents/lib/node_modules/<agent>/image_uuid, and the files
+# update-agents' install script writes after a run (agentsshar.sha1 of the latest shar,
+# agentsshar.post: what `find .../node_modules/*/ -name image_uuid -maxdepth 1 -print -exec
+# cat {} \;` printed), so that update-agents with the same shar has nothing to do.
+_headnode_agents() {
+  local hn=$1
+  node -e '
+    const fs = require("fs"), crypto = require("crypto");
+    const [hn] = process.argv.slice(1);
+    const s = require(hn + "/var/fake-sdcadm/state.json");
+    const lib = "/opt/smartdc/agents/lib", etc = hn + "/opt/smartdc/agents/etc";
+    const agents = s.instances.filter((i) => i.type === "agent" && i.hostname === "headnode");
+    for (const a of agents) {
+      fs.mkdirSync(`${hn}${lib}/node_modules/${a.service}`, { recursive: true });
+      fs.writeFileSync(`${hn}${lib}/node_modules/${a.service}/image_uuid`, a.image + "\n");
+    }
+    const latest = hn + "/usbkey/extra/agents/latest";
+    if (agents.length && fs.existsSync(latest)) {
+      fs.mkdirSync(etc, { recursive: true });
+      const post = [...new Set(agents.map((a) => a.service))].sort()
+        .map((n) => `${lib}/node_modules/${n}/image_uuid\n` + fs.readFileSync(`${hn}${lib}/node_modules/${n}/image_uuid`));
+      fs.writeFileSync(etc + "/agentsshar.post", post.join(""));
+      const sha1 = crypto.createHash("sha1").update(fs.readFileSync(latest)).digest("hex");
+      fs.writeFileSync(etc + "/agentsshar.sha1", sha1 + "\n");
+    }' "$hn" || fail "make_headnode: the headnode's agents"
+}
+
+# The DC's gz-tools, installed the way `sdcadm experimental update-gz-tools UUID` does it
+# (download to /var/tmp/gz-tools-<uuid>.tgz, install, delete): fake-sdcadm runs the real
+# steps on the tarball, which leaves /opt/smartdc/etc/gz-tools.image, the USB key's scripts
+# and tools; the run is then taken out of the state's log (the DC's past, not a test's).
+_headnode_gz_tools() {
+  local hn=$1 catalog=$2
+  local uuid
+  uuid=$(node -e 'const g = require(process.argv[1]).gz_tools; if (g.image) console.log(g.image);' \
+    "$hn/var/fake-sdcadm/state.json")
+  [[ -n "$uuid" ]] || return 0
+  cp "$catalog/$uuid.imgfile" "$hn/var/tmp/gz-tools-$uuid.tgz"
+  FAKE_SDCADM_ROOT=$hn "$SDCB_BIN/fake-sdcadm" experimental update-gz-tools "/var/tmp/gz-tools-$uuid.tgz" \
+    >"$hn/var/tmp/gz-tools-install.log" 2>&1 || { cat "$hn/var/tmp/gz-tools-install.log" >&2; fail "make_headnode: installing gz-tools $uuid"; }
+  rm -f "$hn/var/tmp/gz-tools-$uuid.tgz" "$hn/var/tmp/gz-tools-install.log"
+  node -e 'const fs = require("fs"), p = process.argv[1], s = JSON.parse(fs.readFileSync(p, "utf8"));
+    s.log = []; fs.writeFileSync(p, JSON.stringify(s, null, 2) + "\n");' "$hn/var/fake-sdcadm/state.json"
 }
 
 # The DC's installed platforms on the USB key, as `sdcadm platform install` leaves them:

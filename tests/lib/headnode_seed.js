@@ -87,9 +87,19 @@ if (sdcadm) {
   addImport(sdcadm);
   state.sdcadm = { version: sdcadm.version, buildstamp: sdcadm.buildstamp, image: sdcadm.uuid };
 }
-for (const [key, name] of [['gz_tools', 'gz-tools'], ['agentsshar', 'agentsshar']]) {
-  const img = olderImage([name]);
-  if (img) state[key] = { image: img.uuid, version: img.version, file: img.file_name };
+// The older gz-tools and agentsshar are in the DC IMGAPI, as sdcadm-install leaves every
+// image of the bundles it applied. The agentsshar file carries the name update-agents gives
+// a shar it fetched by uuid (/var/tmp/agents-<uuid>.sh, copied to /usbkey/extra/agents/);
+// gz-tools' file is where update-gz-tools downloads one (make_headnode installs it from there).
+const gzTools = olderImage(['gz-tools']);
+if (gzTools) {
+  addImport(gzTools);
+  state.gz_tools = { image: gzTools.uuid, version: gzTools.version, file: `gz-tools-${gzTools.uuid}.tgz` };
+}
+const shar = olderImage(['agentsshar']);
+if (shar) {
+  addImport(shar);
+  state.agentsshar = { image: shar.uuid, version: shar.version, file: `agents-${shar.uuid}.sh` };
 }
 const platform = olderImage(['platform']);
 if (platform) {

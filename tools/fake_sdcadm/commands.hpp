@@ -60,6 +60,11 @@ struct AgentsOptions {
 };
 void cmd_update_agents(const Context& ctx, const AgentsOptions& options);
 
+// A local FILE argument that must exist (under the root when absolute). Error(network) for
+// --latest or an image UUID (the updates server, offline), Error(not_found) for no file.
+std::string existing_file(const Context& ctx, const std::string& arg, const std::string& what);
+
+// sdcadm experimental update-gz-tools FILE (cmd_gz_tools.cpp).
 void cmd_update_gz_tools(const Context& ctx, const std::string& file);
 void cmd_update_other(const Context& ctx);
 void cmd_platform_install(const Context& ctx, const std::string& file);

@@ -4,7 +4,12 @@
 
 #include <installer/lock.hpp>
 
+#include <common/atomic_file.hpp>
+
 #include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <optional>
 #include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -111,4 +116,70 @@ TEST_CASE("a lock file in a missing directory is an I/O error", "[lock]") {
   TempDir dir;
   CHECK(code_of([&] { FileLock::acquire(dir.file("no/such/dir.lock"), "sdcadm lock"); }) ==
         common::ExitCode::io);
+}
+
+TEST_CASE("a lock kept across exec stays held by the process, and is inherited", "[lock]") {
+  TempDir dir;
+  const std::string path = dir.file("install.lock");
+  const char* env = "SDCB_TEST_LOCK_FD";
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    try {
+      FileLock lock = FileLock::acquire(path, "test lock");
+      lock.keep_across_exec(env);
+      (void)!::write(fds[1], "L", 1);
+      ::close(fds[1]);
+      // The program the process becomes holds the lock without ever opening the file.
+      ::execl("/bin/sleep", "sleep", "3", static_cast<char*>(nullptr));
+    } catch (...) {
+    }
+    ::_exit(3);
+  }
+  ::close(fds[1]);
+  char c = 0;
+  REQUIRE(::read(fds[0], &c, 1) == 1);
+  ::close(fds[0]);
+  std::this_thread::sleep_for(300ms);  // well into `sleep`
+  CHECK(lock_holder(path) == pid);
+  LockOptions quick;
+  quick.timeout = 100ms;
+  CHECK_THROWS_AS(FileLock::acquire(path, "test lock", quick), common::Error);
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+
+  // What the exec'ed program sees: a locked descriptor without close-on-exec, named in the
+  // variable. inherit() takes it over and clears the variable.
+  const int fd = ::open(path.c_str(), O_RDWR);
+  REQUIRE(fd >= 0);
+  struct flock fl {};
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  REQUIRE(::fcntl(fd, F_SETLK, &fl) == 0);
+  ::setenv(env, std::to_string(fd).c_str(), 1);
+  std::optional<FileLock> adopted = FileLock::inherit(path, env);
+  CHECK(std::getenv(env) == nullptr);
+  REQUIRE(adopted.has_value());
+  CHECK(adopted->held());
+  CHECK_FALSE(FileLock::inherit(path, env).has_value());  // nothing to inherit any more
+}
+
+TEST_CASE("inherit() ignores a variable naming another file or no descriptor", "[lock]") {
+  TempDir dir;
+  const std::string path = dir.file("install.lock");
+  const char* env = "SDCB_TEST_LOCK_FD";
+  FileLock other = FileLock::acquire(dir.file("other.lock"), "other");
+  other.keep_across_exec(env);
+  common::write_file_atomic(path, "");
+  CHECK_FALSE(FileLock::inherit(path, env).has_value());
+  CHECK(std::getenv(env) == nullptr);
+  CHECK(other.held());
+  for (const char* junk : {"", "x", "-1", "999999", "12345678901"}) {
+    ::setenv(env, junk, 1);
+    CHECK_FALSE(FileLock::inherit(path, env).has_value());
+    CHECK(std::getenv(env) == nullptr);
+  }
 }

@@ -76,15 +76,19 @@ TEST_CASE("a re-executed installer never updates itself again for the same bundl
   ::unsetenv(k_reexec_env);
 }
 
+// A stand-in installer: a script that says `version` (the index names 9.0.0).
+std::string script_saying(const std::string& version) { return "#!/bin/sh\necho \"sdcadm-install " + version + "\"\n"; }
+
 TEST_CASE("install_installer replaces the target and keeps the previous one", "[self_update]") {
   TempDir dir;
-  const std::string bundle = write_installer_bundle(dir, "#!/bin/sh\necho new\n");
+  const std::string new_binary = script_saying("9.0.0");
+  const std::string bundle = write_installer_bundle(dir, new_binary);
   ::mkdir(dir.file("bin").c_str(), 0755);
   const std::string target = dir.file("bin/sdcadm-install");
   common::write_file_atomic(target, "old binary", 0755);
   const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
   install_installer(reader, reader.index().artifacts.front(), target);
-  CHECK(test_support::slurp(target) == "#!/bin/sh\necho new\n");
+  CHECK(test_support::slurp(target) == new_binary);
   CHECK(test_support::slurp(target + ".prev") == "old binary");
   struct stat st {};
   REQUIRE(::stat(target.c_str(), &st) == 0);
@@ -93,7 +97,68 @@ TEST_CASE("install_installer replaces the target and keeps the previous one", "[
 
   // Again (a re-run that installs once more): .prev is the binary it replaced.
   install_installer(reader, reader.index().artifacts.front(), target);
-  CHECK(test_support::slurp(target + ".prev") == "#!/bin/sh\necho new\n");
+  CHECK(test_support::slurp(target + ".prev") == new_binary);
+}
+
+TEST_CASE("a carried installer that does not run here, or says another version, is not installed",
+          "[self_update]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {script_saying("9.0.1"), "says it is version \"9.0.1\", but the signed index names 9.0.0"},
+      {"#!/bin/sh\nexit 3\n", "does not run on this headnode"},
+      {"\x7f" "ELF for another system", "does not run on this headnode"},
+      {"#!/bin/sh\nsleep 30\n", "does not run on this headnode"},
+  };
+  for (const auto& [content, expected] : cases) {
+    INFO(expected);
+    TempDir dir;
+    const std::string bundle = write_installer_bundle(dir, content);
+    const std::string target = dir.file("sdcadm-install");
+    common::write_file_atomic(target, "old binary", 0755);
+    const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
+    if (content.find("sleep") != std::string::npos) {
+      // A hung binary is killed after the probe's timeout; check_runs with a short one.
+      const std::string hung = dir.file("hung");
+      common::write_file_atomic(hung, content, 0755);
+      CHECK_THROWS_MATCHES(check_runs(hung, "9.0.0", std::chrono::milliseconds(300)), common::Error,
+                           Catch::Predicate<common::Error>([&](const common::Error& e) {
+                             return e.code() == common::ExitCode::installer_unusable &&
+                                    std::string(e.what()).find(expected) != std::string::npos;
+                           }));
+      continue;
+    }
+    CHECK_THROWS_MATCHES(install_installer(reader, reader.index().artifacts.front(), target), common::Error,
+                         Catch::Predicate<common::Error>([&](const common::Error& e) {
+                           return e.code() == common::ExitCode::installer_unusable &&
+                                  std::string(e.what()).find(expected) != std::string::npos;
+                         }));
+    CHECK(test_support::slurp(target) == "old binary");
+    CHECK(sdcb_test::dir_entries(dir.path()) == std::vector<std::string>{"i.sdc", "sdcadm-install"});
+  }
+}
+
+TEST_CASE("keep_previous copies where links are not possible", "[self_update]") {
+  TempDir dir;
+  const std::string target = dir.file("sdcadm-install");
+  common::write_file_atomic(target, "running binary", 0755);
+  common::write_file_atomic(target + ".prev", "an older one", 0755);
+  keep_previous(target, PrevBy::copy_only);
+  CHECK(test_support::slurp(target + ".prev") == "running binary");
+  struct stat t {}, p {};
+  REQUIRE(::stat(target.c_str(), &t) == 0);
+  REQUIRE(::stat((target + ".prev").c_str(), &p) == 0);
+  CHECK(t.st_ino != p.st_ino);  // a copy, not a link
+  CHECK((p.st_mode & 0111) != 0);
+  CHECK(sdcb_test::dir_entries(dir.path()) == std::vector<std::string>{"sdcadm-install", "sdcadm-install.prev"});
+}
+
+TEST_CASE("a failed re-exec is an I/O error that says the installer is in place", "[self_update]") {
+  TempDir dir;
+  CHECK_THROWS_MATCHES(reexec(dir.file("missing"), {"sdcadm-install", "apply"}, "b-1"), common::Error,
+                       Catch::Predicate<common::Error>([](const common::Error& e) {
+                         return e.code() == common::ExitCode::io &&
+                                std::string(e.what()).find("run the same command again") != std::string::npos;
+                       }));
+  ::unsetenv(k_reexec_env);
 }
 
 TEST_CASE("a failed extract leaves the target untouched and no temp file", "[self_update]") {

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -254,4 +255,25 @@ TEST_CASE("apply: declined, and a bundle with nothing new") {
   CHECK(r.outcome == ApplyOutcome::nothing_to_do);
   CHECK(w.stages == 0);
   CHECK(w.commands().empty());
+}
+
+TEST_CASE("apply: a resumed run shows the steps an earlier run finished, though its new plan has none of them") {
+  World w;
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  std::ofstream(w.dir.path + "/fail-at") << 7 << "\n";  // the 7th sdcadm command: up moray
+  CHECK_THROWS_AS(apply_bundle(w.ctx(), w.hooks(), runner, history), common::Error);
+  // The DC now runs the targets the first run put in place, so a fresh plan has no
+  // up-services or up-sapi step any more.
+  w.insts = {{"imgapi", 10}, {"cnapi", 11}, {"sapi", 12}, {"moray", 1}, {"binder", 1}, {"manatee", 1},
+             {"vm-agent", 2, "agent"}};
+  std::vector<std::string> said;
+  const ApplyResult r = apply_bundle(w.ctx(), w.hooks([&](const std::string& l) { said.push_back(l); }), runner, history);
+  CHECK(r.ran == std::vector<std::string>{"up-moray", "up-binder", "up-manatee", "platform-install"});
+  for (const char* step : {"up-services", "up-sapi"}) {
+    CAPTURE(step);
+    CHECK(std::count(r.skipped.begin(), r.skipped.end(), step) == 1);
+    CHECK(std::count(said.begin(), said.end(), std::string("--- ") + step + ": done in an earlier run, skipped") == 1);
+  }
+  CHECK(w.commands() == k_order);  // nothing ran twice
 }

@@ -7,6 +7,7 @@
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
+#include <common/hash.hpp>
 #include <signing/key.hpp>
 #include <signing/root.hpp>
 
@@ -20,12 +21,13 @@ using namespace test_fixtures;
 
 namespace {
 
-manifest::ImageManifest image(int n, const std::string& name, const std::string& version) {
+manifest::ImageManifest image(int n, const std::string& name, const std::string& version,
+                              const std::string& sha1 = std::string(40, 'a')) {
   return manifest::ImageManifest::from_json(
       {{"v", 2}, {"uuid", U(n)}, {"name", name}, {"version", version}, {"type", "other"}, {"os", "other"},
        {"owner", "00000000-0000-0000-0000-000000000000"}, {"public", false}, {"state", "active"},
        {"published_at", "2025-01-01T00:00:00.000Z"},
-       {"files", common::Json::array({common::Json{{"sha1", std::string(40, 'a')}, {"size", 10u},
+       {"files", common::Json::array({common::Json{{"sha1", sha1}, {"size", 10u},
                                                    {"compression", "none"}}})}},
       "test image");
 }
@@ -38,6 +40,9 @@ TEST_CASE("inventory: services, instances, agents, images, platforms, agentsshar
   ::mkdir((dir.path + "/os/20240101T000000Z").c_str(), 0755);
   ::mkdir((dir.path + "/os/20250101T000000Z").c_str(), 0755);
   ::mkdir((dir.path + "/os/not-a-stamp").c_str(), 0755);
+  // A shar installed from a local file keeps its name: only its SHA-1 says which image it is.
+  common::write_file_atomic(dir.path + "/agents-1.0.0.sh", "#!/bin/sh\necho shar\n");
+  const std::string shar_sha1 = common::file_hex_digest(common::HashAlgorithm::sha1, dir.path + "/agents-1.0.0.sh");
   REQUIRE(::symlink("agents-1.0.0.sh", (dir.path + "/latest").c_str()) == 0);
   common::write_file_atomic(dir.path + "/gz-tools.image", U(31) + "\n");
   // A real, self-signed root of version 3 (the inventory reports the DC's root version).
@@ -46,7 +51,9 @@ TEST_CASE("inventory: services, instances, agents, images, platforms, agentsshar
   root.sign(key);
   common::write_file_atomic(dir.path + "/root.json", root.serialize());
   const HeadnodeFiles files = read_headnode_files(
-      {dir.path + "/os", dir.path + "/latest", dir.path + "/gz-tools.image", dir.path + "/root.json"});
+      {dir.path + "/os", dir.path + "/latest", dir.path + "/gz-tools.image", dir.path + "/root.json",
+       SharDigest::compute});
+  CHECK(files.agents_latest_sha1 == shar_sha1);
   CHECK(files.platforms == std::vector<std::string>{"20240101T000000Z", "20250101T000000Z"});
   CHECK(files.agents_latest == "agents-1.0.0.sh");
   CHECK(files.gz_tools_image == U(31));
@@ -59,7 +66,8 @@ TEST_CASE("inventory: services, instances, agents, images, platforms, agentsshar
   in.sdcadm = {"1.40.0", "master-20250101T000000Z-g1"};
   in.svcs = svcs_json(insts, {"cns"});
   in.insts = insts_json(insts);
-  in.active_images = {image(1, "imgapi", "master-20250101T000000Z-g1"), image(30, "agentsshar", "1.0.0"),
+  in.active_images = {image(1, "imgapi", "master-20250101T000000Z-g1"), image(30, "agentsshar", "1.0.0", shar_sha1),
+                      image(32, "agentsshar", "0.9.0"),
                       image(31, "gz-tools", "2.0.0")};
   in.files = files;
   const manifest::Inventory inv = build_inventory(in);
@@ -72,9 +80,10 @@ TEST_CASE("inventory: services, instances, agents, images, platforms, agentsshar
   CHECK(inv.services[2].instances.empty());
   REQUIRE(inv.agents.size() == 1);
   CHECK(inv.agents[0].images == std::vector<std::string>{U(2), U(3)});
-  CHECK(inv.images.size() == 3);
+  CHECK(inv.images.size() == 4);
   REQUIRE(inv.agentsshar);
   CHECK(inv.agentsshar->uuid == U(30));
+  CHECK(inv.agentsshar->sha1 == shar_sha1);
   REQUIRE(inv.gz_tools);
   CHECK(inv.gz_tools->version == "2.0.0");
   REQUIRE(inv.platforms.size() == 2);
@@ -101,4 +110,49 @@ TEST_CASE("inventory: bad headnode files and instances of unknown services are r
   in.svcs = svcs_json({{"imgapi", 1}});
   in.insts = insts_json({{"sapi", 1}});
   CHECK_THROWS_WITH(build_inventory(in), Catch::Contains("which sdcadm svcs -j does not list"));
+}
+
+TEST_CASE("inventory: the agentsshar by the name update-agents gives a fetched shar, else by SHA-1") {
+  InventoryInputs in;
+  in.datacenter = "sim-1";
+  in.created = "2025-03-01T00:00:00Z";
+  in.sdcadm = {"1.40.0", "master-20250101T000000Z-g1"};
+  in.svcs = svcs_json({{"imgapi", 1}});
+  in.insts = insts_json({{"imgapi", 1}});
+  in.active_images = {image(30, "agentsshar", "1.0.0"), image(31, "agentsshar", "1.1.0"), image(33, "other", "1")};
+  SECTION("agents-<uuid>.sh: that image, no hashing needed") {
+    in.files.agents_latest = "agents-" + U(31) + ".sh";
+    REQUIRE(build_inventory(in).agentsshar);
+    CHECK(build_inventory(in).agentsshar->uuid == U(31));
+  }
+  SECTION("the older agent-<uuid>.sh name too") {
+    in.files.agents_latest = "agent-" + U(30) + ".sh";
+    REQUIRE(build_inventory(in).agentsshar);
+    CHECK(build_inventory(in).agentsshar->version == "1.0.0");
+  }
+  SECTION("a version in the name proves nothing: the content decides") {
+    in.files.agents_latest = "agents-1.1.0.sh";
+    in.files.agents_latest_sha1 = std::string(40, 'b');
+    CHECK_FALSE(build_inventory(in).agentsshar);
+  }
+  SECTION("the uuid of an image that is not an agentsshar, or not in the DC IMGAPI") {
+    in.files.agents_latest = "agents-" + U(33) + ".sh";
+    CHECK_FALSE(build_inventory(in).agentsshar);
+    in.files.agents_latest = "agents-" + U(34) + ".sh";
+    CHECK_FALSE(build_inventory(in).agentsshar);
+  }
+}
+
+TEST_CASE("inventory: the shar is hashed only when asked") {
+  TempDir dir;
+  common::write_file_atomic(dir.path + "/agents-x.sh", "shar\n");
+  REQUIRE(::symlink("agents-x.sh", (dir.path + "/latest").c_str()) == 0);
+  const HeadnodeLocations where{dir.path + "/os", dir.path + "/latest", dir.path + "/g", dir.path + "/r"};
+  CHECK(read_headnode_files(where).agents_latest_sha1.empty());
+  HeadnodeLocations hashed = where;
+  hashed.shar_digest = SharDigest::compute;
+  CHECK(read_headnode_files(hashed).agents_latest_sha1 == common::file_hex_digest(common::HashAlgorithm::sha1, dir.path + "/agents-x.sh"));
+  // A dangling link: no file, no digest, no error.
+  REQUIRE(::unlink((dir.path + "/agents-x.sh").c_str()) == 0);
+  CHECK(read_headnode_files(hashed).agents_latest_sha1.empty());
 }

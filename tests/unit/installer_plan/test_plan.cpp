@@ -4,6 +4,7 @@
 #include "fixtures.hpp"
 
 #include <installer/plan.hpp>
+#include <installer/plan_text.hpp>
 
 #include <common/error.hpp>
 
@@ -208,4 +209,37 @@ TEST_CASE("plan: hostile sdcadm output is refused with the row named") {
                     Catch::Contains("[0].service: not a string"));
   CHECK_THROWS_WITH(parse_dc_state(common::Json::parse(R"([{"type": "vm"}])"), common::Json::array()),
                     Catch::Contains("[0]: no \"name\""));
+}
+
+TEST_CASE("plan: agent images in the bundle: update-agents runs their bootstrap, the shar is only staged") {
+  Dc dc;
+  dc.index = make_index({{"agent", "vm-agent", 30, k_target, ""}, {"agent", "agents_core", 34, k_target, ""},
+                         {"agentsshar", "agentsshar", 33, k_target, "1.0.0"}});
+  dc.insts = {{"vm-agent", 1, "agent"}};
+  PlanInputs in = dc.inputs();
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2};
+  Plan plan = make_plan(in, {});
+  REQUIRE(plan.agent_set);
+  CHECK(plan.agent_set->run);
+  CHECK(plan.agent_set->stage_as == "/usbkey/extra/agents/agents-20250201T000000Z-1a2b3c4d.sh");
+  CHECK_FALSE(plan.agentsshar);
+  REQUIRE(plan.notes.size() == 1);
+  CHECK_THAT(plan.notes[0], Catch::Contains("agentsshar 1.0.0 is staged but not run"));
+  CHECK(service(plan, "vm-agent").changes());
+  const std::string text = plan_text(plan);
+  CHECK_THAT(text, Catch::Contains("update agents from the bundle's 2 agent images (bootstrap 20250201T000000Z-1a2b3c4d):\n"
+                                   "    /usbkey/extra/agents/agents-20250201T000000Z-1a2b3c4d.sh\n"
+                                   "update \"vm-agent\" service (1 instance) to "));
+  CHECK(plan_json(plan)["agent_set"]["run"] == true);
+
+  // Every agent on its target: nothing to seed, said as up to date.
+  dc.insts = {{"vm-agent", 30, "agent"}};
+  in = dc.inputs();
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2};
+  plan = make_plan(in, {});
+  REQUIRE(plan.agent_set);
+  CHECK_FALSE(plan.agent_set->run);
+  CHECK_FALSE(plan.has_changes());
+  CHECK_THAT(plan_text(plan), Catch::Contains("agent-set: every agent already runs the bundle's image"));
+  CHECK(make_plan(in, PlanOptions{Force::yes, std::nullopt}).agent_set->run);
 }

@@ -184,3 +184,17 @@ TEST_CASE("changelog_entry_from takes the sha from the version or the build stam
   CHECK(manifest::changelog_entry_from(zone).git_sha == "17f6e1a");
   CHECK(manifest::changelog_entry_from(zone).description.empty());
 }
+
+TEST_CASE("transition_text: one version, two builds are told apart") {
+  manifest::ChangelogArtifact a;
+  a.name = "sdcadm";
+  a.to = {"5e6f7a8b-0000-4000-8000-000000000002", "1.40.0"};
+  CHECK(manifest::transition_text(a) == "(new) -> 1.40.0");
+  a.from = manifest::ChangelogRef{"1a2b3c4d-0000-4000-8000-000000000001", "1.39.0"};
+  CHECK(manifest::transition_text(a) == "1.39.0 -> 1.40.0");
+  a.from->version = "1.40.0";
+  CHECK(manifest::transition_text(a) == "1.40.0 (1a2b3c4d) -> 1.40.0 (5e6f7a8b), same version, newer build");
+  a.to.version = "1.40.0\x1b[2J";
+  a.from->version = a.to.version;
+  CHECK(manifest::transition_text(a).find('\x1b') == std::string::npos);
+}
