@@ -81,7 +81,10 @@ check_installed() {
   done
   [[ -x "$sb/opt/smartdc/agents/bin/apm" ]] || fail "$what: apm not bootstrapped"
   check_eq "$(cat "$sb/opt/smartdc/agents/etc/agentsshar.sha1")" "$(sha1_of "$SCRIPT")" "$what: agentsshar.sha1"
-  (find "$TEST_DIR/$sb"/opt/smartdc/agents/lib/node_modules/*/ -maxdepth 1 -name image_uuid -print -exec cat {} \;) >post.want
+  # update-agents' listing as the node itself computes it (its own /opt paths).
+  (cd "$TEST_DIR/$sb" && find ./opt/smartdc/agents/lib/node_modules/*/ -maxdepth 1 -name image_uuid -print \
+    -exec cat {} \;) | sed 's|^\./opt/|/opt/|' >post.want
+  grep -q "^/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid\$" post.want || fail "post.want shape"
   cmp -s post.want "$sb/opt/smartdc/agents/etc/agentsshar.post" || fail "$what: agentsshar.post is not update-agents' listing"
   [[ ! -e "$sb/var/tmp/agents" ]] || fail "$what: unpack dir left behind"
 }
