@@ -274,3 +274,11 @@ check_eq "$(roles noagents.sdc.json)" "0 1" "build --all --no-agent-images: the 
 expect_exit 10 "$INST" --root "$HN" seed-agents noagents.sdc --no-progress
 expect_in last.err "carries no agent images" "seed-agents on a bundle without agent images"
 pass "builder: agent images beside / instead of the agentsshar; seed-agents refuses a bundle without them (10)"
+
+# --- seed-agents with the DC IMGAPI down: exit 6, latest untouched ----------------------------------
+ln -sfn "$shar_before" "$HN/usbkey/extra/agents/latest"
+kill "$dcimgapi_PID"
+wait "$dcimgapi_PID" 2>/dev/null || true
+expect_exit 6 "$INST" --root "$HN" seed-agents b.sdc --no-progress
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "$shar_before" "IMGAPI down: latest untouched"
+pass "seed-agents with the DC IMGAPI down: exit 6, latest untouched"
