@@ -320,7 +320,13 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
     plan.sdcadm = plan_sdcadm(index, *a, in, options.force);
   }
   const bool agents_named = !options.limit || options.limit->names("agentsshar") || any_agent_selected;
-  if (in.agent_set && agents_named) {
+  if (in.agent_set && !in.agent_set->missing.empty() && agents_named) {
+    std::string missing;
+    for (const auto& m : in.agent_set->missing) missing += (missing.empty() ? "" : ", ") + m;
+    plan.notes.push_back("the bundle's agent images lack " + missing + " (a trimmed build?), so they cannot "
+                         "make the agents bootstrap new nodes need: agents go through the agentsshar");
+  }
+  if (in.agent_set && in.agent_set->missing.empty() && agents_named) {
     plan.agent_set = plan_agent_set(*in.agent_set, any_agent_selected, options.force);
     if (const auto* shar = find_role(index, "agentsshar")) {
       plan.notes.push_back("the bundle's agentsshar " + shar->version + " is staged but not run: the agents are "

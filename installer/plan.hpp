@@ -178,6 +178,7 @@ SpecLimit parse_spec_limit(std::string_view text, const std::string& what);
 struct AgentSetFacts {
   std::string stamp;       // YYYYMMDDTHHMMSSZ-<8 hex>
   std::size_t agents = 0;  // images in the set
+  std::vector<std::string> missing;  // shar agents the bundle lacks: not usable for seeding
 };
 
 struct PlanInputs {

@@ -85,6 +85,14 @@ const std::vector<std::string>& known_agents() { return manifest::shar_agents();
 
 bool is_known_agent(std::string_view name) { return manifest::is_shar_agent(name); }
 
+std::vector<std::string> missing_agents(const AgentSet& set) {
+  std::vector<std::string> missing;
+  for (const auto& name : known_agents()) {
+    if (set.find(name) == nullptr) missing.push_back(name);
+  }
+  return missing;
+}
+
 const AgentImage* AgentSet::find(std::string_view name) const {
   for (const auto& a : agents) {
     if (a.name == name) return &a;

@@ -273,7 +273,13 @@ build_variant noagents.sdc --no-agent-images
 check_eq "$(roles noagents.sdc.json)" "0 1" "build --all --no-agent-images: the agentsshar only"
 expect_exit 10 "$INST" --root "$HN" seed-agents noagents.sdc --no-progress
 expect_in last.err "carries no agent images" "seed-agents on a bundle without agent images"
-pass "builder: agent images beside / instead of the agentsshar; seed-agents refuses a bundle without them (10)"
+"$BIN" build -S "$up_URL" agents_core vm-agent --cache-dir "$TEST_DIR/cache" -o partial.sdc --no-progress \
+  --key "$KEYS/alice.pem" --expires-in 3650 >/dev/null 2>partial.err || { cat partial.err >&2; fail "build partial"; }
+staged_before=$(find "$HN/usbkey" -type f | sort | md5sum)
+expect_exit 10 "$INST" --root "$HN" seed-agents partial.sdc --no-progress
+expect_in last.err "lacks the agent images of cn-agent" "seed-agents on a bundle with some agents names the missing ones"
+check_eq "$(find "$HN/usbkey" -type f | sort | md5sum)" "$staged_before" "a partial set stages nothing"
+pass "builder: agent images beside / instead of the agentsshar; seed-agents refuses a bundle without them, or without all 11 (10)"
 
 # --- seed-agents with the DC IMGAPI down: exit 6, latest untouched ----------------------------------
 ln -sfn "$shar_before" "$HN/usbkey/extra/agents/latest"

@@ -217,7 +217,7 @@ TEST_CASE("plan: agent images in the bundle: update-agents runs their bootstrap,
                          {"agentsshar", "agentsshar", 33, k_target, "1.0.0"}});
   dc.insts = {{"vm-agent", 1, "agent"}};
   PlanInputs in = dc.inputs();
-  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2};
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2, {}};
   Plan plan = make_plan(in, {});
   REQUIRE(plan.agent_set);
   CHECK(plan.agent_set->run);
@@ -235,13 +235,24 @@ TEST_CASE("plan: agent images in the bundle: update-agents runs their bootstrap,
   // Every agent on its target: nothing to seed, said as up to date.
   dc.insts = {{"vm-agent", 30, "agent"}};
   in = dc.inputs();
-  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2};
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2, {}};
   plan = make_plan(in, {});
   REQUIRE(plan.agent_set);
   CHECK_FALSE(plan.agent_set->run);
   CHECK_FALSE(plan.has_changes());
   CHECK_THAT(plan_text(plan), Catch::Contains("agent-set: every agent already runs the bundle's image"));
   CHECK(make_plan(in, PlanOptions{Force::yes, std::nullopt}).agent_set->run);
+
+  // A trimmed bundle without every shar agent cannot make a bootstrap: the shar is used.
+  dc.insts = {{"vm-agent", 1, "agent"}};
+  in = dc.inputs();
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2, {"cn-agent", "net-agent"}};
+  plan = make_plan(in, {});
+  CHECK_FALSE(plan.agent_set);
+  REQUIRE(plan.agentsshar);
+  CHECK(plan.agentsshar->run);
+  REQUIRE(plan.notes.size() == 1);
+  CHECK_THAT(plan.notes[0], Catch::StartsWith("the bundle's agent images lack cn-agent, net-agent"));
 }
 
 TEST_CASE("plan: agents outside the shar: experimental update for dockerlogger, none for legacy ones") {
