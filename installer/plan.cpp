@@ -153,9 +153,17 @@ ArtifactPlan plan_file_artifact(const manifest::BundleIndex& index, const manife
   ArtifactPlan p{a.role, target_of(index, a), a.stage_as, "", true, ""};
   if (a.role == "gz-tools") {
     p.current = in.dc.gz_tools_image;
+    const auto current = p.current.empty() || !in.lookup ? std::nullopt : in.lookup(p.current);
+    // As for services: a gz-tools published after the bundle's is not replaced by it.
+    const bool newer = current && p.current != a.uuid && !current->published_at.empty() &&
+                       manifest::compare_published_at(current->published_at, a.published_at) > 0;
     if (p.current == a.uuid && force == Force::no) {
       p.run = false;
       p.note = "already installed";
+    } else if (newer) {
+      p.run = force == Force::yes;
+      p.note = force == Force::yes ? "forced downgrade"
+                                   : "the DC runs a newer gz-tools (" + current->version + "); --force to install the bundle's";
     }
   } else if (a.role == "platform") {
     const std::string stamp = manifest::buildstamp_time(a.version).value_or("");

@@ -296,3 +296,20 @@ TEST_CASE("plan text: every instance on a newer image is not counted as at the t
   const std::string text = plan_text(make_plan(dc.inputs(), {}));
   CHECK_THAT(text, Catch::Contains("    \"vmapi\" (1 instance left at newer image " + U(3) + ")\n"));
 }
+
+TEST_CASE("plan: a newer gz-tools in the DC is not replaced by the bundle's older one without --force") {
+  Dc dc;
+  dc.index = make_index({{"gz-tools", "gz-tools", 31, k_target, "1.0.0-master-20250201T000000Z-g1"}});
+  dc.insts = {};
+  PlanInputs in = dc.inputs();
+  in.dc.gz_tools_image = U(3);  // published k_newer in the DC IMGAPI
+  Plan plan = make_plan(in, {});
+  REQUIRE(plan.gz_tools);
+  CHECK_FALSE(plan.gz_tools->run);
+  CHECK_THAT(plan.gz_tools->note, Catch::StartsWith("the DC runs a newer gz-tools"));
+  plan = make_plan(in, PlanOptions{Force::yes, std::nullopt});
+  CHECK(plan.gz_tools->run);
+  CHECK(plan.gz_tools->note == "forced downgrade");
+  in.dc.gz_tools_image = U(1);  // older: updated
+  CHECK(make_plan(in, {}).gz_tools->run);
+}
