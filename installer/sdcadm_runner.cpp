@@ -244,10 +244,18 @@ HealthReport SdcadmRunner::check_health() const {
   }
 }
 
+void SdcadmRunner::run_with_spec(const std::vector<std::string>& args, const common::Json& spec) const {
+  run_checked(args, common::dump_json(spec, 2) + "\n", true);
+}
+
 void SdcadmRunner::up(const common::Json& spec, bool force_same_image) const {
   std::vector<std::string> args = {"up", "-y"};
   if (force_same_image) args.push_back("--force-same-image");
-  run_checked(args, common::dump_json(spec, 2) + "\n", true);
+  run_with_spec(args, spec);
+}
+
+void SdcadmRunner::experimental_update(const common::Json& spec) const {
+  run_with_spec({"experimental", "update", "-y"}, spec);
 }
 
 void SdcadmRunner::experimental_update(const common::Json& spec) const {

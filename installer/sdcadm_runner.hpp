@@ -85,6 +85,9 @@ class SdcadmRunner {
   // `sdcadm up -y` with `spec` (sdcadm's update-spec array) on stdin; `force_same_image`
   // adds --force-same-image.
   void up(const common::Json& spec, bool force_same_image) const;
+  // `sdcadm experimental update -y` with `spec` on stdin: as up(), for the agents up skips
+  // (UpdateAgentV1's list, e.g. firewall-logger-agent) and dockerlogger.
+  void experimental_update(const common::Json& spec) const;
   // `sdcadm self-update -S URL -C CHANNEL --allow-major-update UUID`.
   void self_update(const std::string& url, const std::string& channel,
                    const std::string& uuid) const;
@@ -107,6 +110,8 @@ class SdcadmRunner {
 
  private:
   common::Json json_array(const std::vector<std::string>& args) const;
+  // run_checked(args, observed) with `spec` as its stdin text (the update commands).
+  void run_with_spec(const std::vector<std::string>& args, const common::Json& spec) const;
 
   std::string m_program;
   std::function<void(Stream, std::string_view)> m_observer;

@@ -321,6 +321,59 @@ err_has "Downloading agentsshar failed on server $CN1 (cn1): exit status 50" "no
 ln -sfn "$BOOT" "$HN/usbkey/extra/agents/latest"
 pass "update-agents with a bootstrap installer: runs it per server, reads the agents back, skips, fails"
 
+# --- experimental update: agents and dockerlogger ------------------------------------------------------
+# The installer's spec for what the agentsshar does not install (dockerlogger via
+# UpdateDockerlogger, firewall-logger-agent via UpdateAgentV1); cabase is outside
+# UpdateAgentV1's list and refused as coordinatePlan refuses it.
+DL=$(newest dockerlogger); FLA=$(newest firewall-logger-agent); CAB=$(newest cabase)
+for u in "$DL" "$FLA" "$CAB"; do import_img "$u"; done
+xup() { expect_exit "$1" "$SDCADM" experimental update -y "${@:3}" <<<"$2"; }
+SPEC="[{\"service\": \"dockerlogger\", \"image\": \"$DL\"}, {\"service\": \"firewall-logger-agent\", \"image\": \"$FLA\"}]"
+before=$(st 'JSON.stringify(s)')
+xup 1 "[{\"service\": \"firewall-logger-agent\", \"image\": \"$FLA\"}, {\"service\": \"cabase\", \"image\": \"$CAB\"}]"
+err_has "sdcadm experimental update: error: do not support the following changes:" "cabase refused"
+err_has "    {\"type\":\"update-service\",\"service\":\"cabase\",\"image\":\"$CAB\"}" "cabase refused: the change"
+xup 1 "{\"service\": \"dockerlogger\", \"image\": \"$FLA\"}"
+err_has "is invalid for service dockerlogger, valid images must have name \"dockerlogger\"" "name mismatch"
+xup 1 '{"service": "dockerlogger", "image": "00000000-1111-4222-8333-444444444444"}'
+err_has "is not in the DC IMGAPI" "missing image"
+xup 1 "$SPEC" -s nosuch,cn1
+err_has 'unknown servers "nosuch"' "unknown server"
+xup 1 "$SPEC" -j 0
+err_has "-j/--concurrency must be a positive integer" "-j 0"
+FAKE_SDCADM_FAIL=update:firewall-logger-agent xup 1 "$SPEC"
+err_has "error updating agent firewall-logger-agent on server" "fault knob update:SVC"
+err_has "simulated failure (fake-sdcadm fault knob)" "fault knob text"
+expect_exit 0 "$SDCADM" experimental update -y -n <<<"$SPEC"
+out_has "    update \"dockerlogger\" service to image $DL " "plan: UpdateDockerlogger's summary"
+out_has "    update \"firewall-logger-agent\" service to image $FLA" "plan: UpdateAgentV1's summary"
+out_has "        (firewall-logger-agent@$(mf "$FLA" m.version))" "plan: image label"
+out_has "[dry-run] done" "dry run"
+check_eq "$(st 'JSON.stringify(s)')" "$before" "refusals, fault and dry run: state unchanged"
+up 0 "$SPEC"
+out_has "Up-to-date." "up skips agents"
+check_eq "$(st 'JSON.stringify(s.instances)')" "$(node -e 'console.log(JSON.stringify(JSON.parse(process.argv[1]).instances))' "$before")" \
+  "up: agents unchanged"
+xup 0 "$SPEC"
+out_has "Starting dockerlogger update on 1 servers" "dockerlogger progress"
+out_has "Agent firewall-logger-agent successfully updated on server" "agent progress"
+out_has "Updated successfully (elapsed" "experimental update success"
+check_eq "$(st 's.instances.find((i) => i.service === "dockerlogger").image')" "$DL" "dockerlogger moved"
+check_eq "$(st 's.instances.find((i) => i.service === "firewall-logger-agent").version')" "$(mf "$FLA" m.version)" "firewall-logger-agent moved"
+check_eq "$(st 's.services.find((v) => v.name === "firewall-logger-agent").params.image_uuid')" "$FLA" "SAPI image bumped"
+check_eq "$(runs_of "experimental update -y")" 1 "experimental update logged once"
+xup 0 "$SPEC"
+out_has "Up-to-date." "again: up to date"
+# -s: only cn1's vm-agent moves (to an older image, given by argument).
+VMA_OLD=$(node -e 'const l = require(process.argv[1] + "/catalog.json").artifacts["vm-agent"]
+  .filter((i) => i.channels.includes("dev")); console.log(l[l.length - 2].uuid);' "$CAT")
+import_img "$VMA_OLD"
+expect_exit 0 "$SDCADM" experimental update -y -s cn1 "vm-agent@$VMA_OLD" </dev/null
+out_has "    update instances of service \"vm-agent\" to image $VMA_OLD" "plan: update-instances"
+check_eq "$(st "s.instances.filter((i) => i.service === 'vm-agent').map((i) => i.hostname + '=' + i.image).sort().join(',')")" \
+  "cn1=$VMA_OLD,headnode=$VMA" "-s cn1: only cn1's vm-agent"
+pass "experimental update: agents and dockerlogger, cabase refused, image checks, -s, -j, -n, fault knob, log"
+
 # --- check-health --------------------------------------------------------------------------------------
 expect_exit 0 "$SDCADM" check-health
 out_has "HEALTHY" "health table"

@@ -21,6 +21,7 @@ struct Args {
   bool json = false;
   std::vector<std::string> words;
   UpOptions up;
+  UpOptions exp_up;  // experimental update
   SelfUpdateOptions self;
   AgentsOptions agents;
   bool agents_latest = false;
@@ -96,9 +97,29 @@ void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) 
       ->add_option("file", a.file, "platform-<branch>-<stamp>.tgz")->required();
 }
 
+// sdcadm experimental update: `update` with agents and dockerlogger (sdcadm.md §2.1).
+void add_experimental_update(CLI::App& exp, Args& a, std::string& cur, Action& act) {
+  auto* up = command(exp, "update", "", "update services, agents included (spec on stdin)", cur, act,
+                     [&a](const Context& c) {
+                       UpOptions o = a.exp_up;
+                       o.command = UpdateCommand::experimental;
+                       const bool from_stdin = o.args.empty() && !stdin_is_tty();
+                       cmd_up(c, o, from_stdin ? read_stdin_bounded() : std::string());
+                     });
+  up->add_flag("-y,--yes", a.exp_up.yes, "answer yes to the confirmation");
+  up->add_flag("-n,--dry-run", a.exp_up.dry_run, "show the plan only");
+  up->add_flag("--force-same-image", a.exp_up.force_same_image, "update even to the current image");
+  up->add_option("-j,--concurrency", a.exp_up.concurrency, "servers updated at once (default 5)");
+  up->add_option("-s,--servers", a.exp_up.servers, "agent changes on these servers only (uuid or hostname)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  up->add_option("args", a.exp_up.args, "SVC, SVC@IMAGE-UUID, SVC@VERSION or INSTANCE");
+}
+
 void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
   CLI::App* exp = app.add_subcommand("experimental", "experimental commands");
   exp->require_subcommand(1);
+  add_experimental_update(*exp, a, cur, act);
   auto* agents = command(*exp, "update-agents", "", "update agents from an agentsshar", cur, act,
                          [&a](const Context& c) {
                            AgentsOptions o = a.agents;

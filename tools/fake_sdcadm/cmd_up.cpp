@@ -1,7 +1,8 @@
-// sdcadm update|up (sdcadm.md §2): spec from stdin or arguments, validated like the real
-// one, planned against the state and the DC IMGAPI, confirmed, then every instance of each
-// change moves to its image. Holds the sdcadm lock from planning to the end, like
-// genUpdatePlan + execUpdatePlan.
+// sdcadm update|up and sdcadm experimental update (sdcadm.md §2): spec from stdin or
+// arguments, validated like the real one, planned against the state and the DC IMGAPI,
+// confirmed, then every instance of each change moves to its image. Holds the sdcadm lock
+// from planning to the end, like genUpdatePlan + execUpdatePlan. `experimental update`
+// is the same command with agents allowed (UpdateAgentV1, UpdateDockerlogger).
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
 #include <tools/fake_sdcadm/plan.hpp>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <sys/stat.h>
 
 namespace fake_sdcadm {
@@ -52,11 +54,38 @@ std::string image_label(const manifest::ImageManifest& image) {
   return "(" + image.name() + "@" + image.version() + ")";
 }
 
+// UpdateAgentV1's and UpdateDockerlogger's summarize(), as summarizePlan indents them.
+void print_agent_change(const Context& ctx, const PlannedChange& pc, const State& state) {
+  const std::string label = pc.image.name() + "@" + pc.image.version();
+  const std::string count = std::to_string(pc.instances.size());
+  if (pc.kind == Change::Kind::update_instance) {
+    const std::string id = string_field(state.instances()[pc.instances.front()], "instance");
+    if (pc.procedure == Procedure::dockerlogger) {
+      ctx.out << "    update \"" << id << "\" instance of \"dockerlogger\" service to image " << pc.image.uuid()
+              << " \n        " << label << "\n";
+    } else {
+      ctx.out << "    update \"" << id << "\" instance of \"" << pc.service << "\" service\n        to image "
+              << pc.image.uuid() << " (" << label << ")\n";
+    }
+  } else if (pc.procedure == Procedure::dockerlogger) {
+    ctx.out << "    update \"dockerlogger\" service to image " << pc.image.uuid() << " \n        " << label
+            << "\n    in " << count << " servers\n";
+  } else {
+    ctx.out << (pc.servers_chosen ? "    update instances of service \"" : "    update \"") << pc.service
+            << (pc.servers_chosen ? "\" to image " : "\" service to image ") << pc.image.uuid() << "\n        ("
+            << label << ")\n    on " << count << " servers\n";
+  }
+}
+
 // The plan summary of do_update.js (sdcadm.md §2.7), 4-space indented.
 void print_plan(const Context& ctx, const Plan& plan, const State& state) {
   ctx.out << "\nThis update will make the following changes:\n";
   for (const PlannedChange& pc : plan.changes) {
     const common::Json& insts = state.instances();
+    if (pc.procedure != Procedure::vm) {
+      print_agent_change(ctx, pc, state);
+      continue;
+    }
     if (pc.kind == Change::Kind::update_instance) {
       const common::Json& in = insts[pc.instances.front()];
       ctx.out << "    update instance \"" << in.at("instance").get<std::string>() << "\" ("
@@ -105,17 +134,45 @@ void write_work_dir(const Context& ctx, const Plan& plan, const State& state) {
   common::write_file_atomic(ctx.root.path(dir + "/plan.json"), common::dump_json(doc, 4) + "\n");
 }
 
+const char* fault_name(UpdateCommand command) { return command == UpdateCommand::up ? "up" : "update"; }
+
+// An agent change as UpdateAgentV1 (CNAPI install-agent per server) or UpdateDockerlogger
+// (its installer run by ur on each server) reports it.
+void execute_agent_change(const Context& ctx, const PlannedChange& pc, const std::optional<Fault>& fault,
+                          UpdateCommand command, State& state) {
+  if (pc.procedure == Procedure::dockerlogger) {
+    ctx.out << "Getting image file from local imgapi\nCopying dockerlogger to assets dir: /usbkey/extra/dockerlogger\n"
+            << "Starting dockerlogger update on " << pc.instances.size() << " servers\n";
+  } else {
+    ctx.out << "Verifying that CNAPI is able to run agent updates\n";
+  }
+  for (const std::size_t i : pc.instances) {
+    const std::string server = string_field(state.instances()[i], "server");
+    if (pc.procedure == Procedure::agent) ctx.out << "Updating " << pc.service << " on server " << server << "\n";
+    fire_fault(fault, fault_name(command), pc.service,
+               "error updating agent " + pc.service + " on server " + server + " to image " + pc.image.uuid() +
+                   ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
+    if (pc.procedure == Procedure::agent) {
+      ctx.out << "Agent " << pc.service << " successfully updated on server " << server << "\n";
+    }
+  }
+}
+
 // Runs the plan: progress per instance; a matching fault fails before anything changes.
-void execute(const Context& ctx, const Plan& plan, State& state) {
+void execute(const Context& ctx, const Plan& plan, UpdateCommand command, State& state) {
   const auto fault = active_fault(state);
   write_work_dir(ctx, plan, state);
   for (const PlannedChange& pc : plan.changes) {
     if (plan.changes.size() > 1) ctx.out << "--- Updating " << pc.service << " ...\n";
+    if (pc.procedure != Procedure::vm) {
+      execute_agent_change(ctx, pc, fault, command, state);
+      continue;
+    }
     for (const std::size_t i : pc.instances) {
       const common::Json& in = state.instances()[i];
       const std::string zone = zone_of(in);
       ctx.out << "Reprovisioning VM " << zone << " on server " << in.at("server").get<std::string>() << "\n";
-      fire_fault(fault, "up", pc.service,
+      fire_fault(fault, fault_name(command), pc.service,
                  "error reprovisioning VM " + zone + " (" + string_field(in, "alias") + ") of service \"" +
                      pc.service + "\" to image " + pc.image.uuid() +
                      ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
@@ -129,6 +186,10 @@ void execute(const Context& ctx, const Plan& plan, State& state) {
 
 void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_text) {
   const auto start = std::chrono::steady_clock::now();
+  if (o.concurrency < 1) {
+    throw Error(ExitCode::usage, "invalid concurrency " + std::to_string(o.concurrency) +
+                                     ": -j/--concurrency must be a positive integer");
+  }
   const std::vector<Change> changes = changes_from(o, stdin_text, State::load(ctx.root));
   const FileLock lock = take_sdcadm_lock(ctx);
   const StateLock state_lock(ctx.root);
@@ -141,7 +202,10 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
   imgapi::Client imgapi(dc_imgapi_url(ctx.root));
   const Plan plan = make_plan(changes, state, load_name_map(ctx.root),
                               [&](const std::string& uuid) { return imgapi.find_image(uuid); },
-                              o.force_same_image ? SameImage::force : SameImage::drop);
+                              o.force_same_image ? SameImage::force : SameImage::drop,
+                              PlanScope{o.command == UpdateCommand::experimental ? AgentChanges::update
+                                                                                 : AgentChanges::skip,
+                                        o.servers});
   if (plan.changes.empty() || o.just_images) {
     ctx.out << (o.just_images ? "Up-to-date (all images are imported).\n" : "Up-to-date.\n");
     if (!o.dry_run) {
@@ -160,7 +224,7 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
     return;
   }
   check_reprov_lock(ctx);
-  execute(ctx, plan, state);
+  execute(ctx, plan, o.command, state);
   state.append_log(ctx.argv);
   state.save(ctx.root);
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);

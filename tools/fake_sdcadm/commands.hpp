@@ -31,15 +31,23 @@ void cmd_svcs(const Context& ctx, Output output);
 // sdcadm check-health [-j] [SERVICE|INSTANCE...]
 void cmd_check_health(const Context& ctx, Output output, const std::vector<std::string>& filters);
 
+// `sdcadm update|up`, or `sdcadm experimental update` (agents and dockerlogger too, -j, -s).
+enum class UpdateCommand { up, experimental };
+
 struct UpOptions {
+  UpdateCommand command = UpdateCommand::up;
   std::vector<std::string> args;  // svc, svc@uuid, svc@version, inst...
   bool all = false;
   bool yes = false;
   bool dry_run = false;
   bool just_images = false;
   bool force_same_image = false;
+  int concurrency = 5;               // experimental -j (checked, runs are sequential here)
+  std::vector<std::string> servers;  // experimental -s: agent changes on these servers only
 };
-// sdcadm update|up; the spec comes from stdin when there are no args and no --all.
+// sdcadm update|up and sdcadm experimental update; the spec comes from stdin when there are
+// no args and no --all. The fault knob's command is "up" for the first, "update" for the
+// second (as "update-agents" is `experimental update-agents`).
 void cmd_up(const Context& ctx, const UpOptions& options, const std::string& stdin_text);
 
 struct SelfUpdateOptions {

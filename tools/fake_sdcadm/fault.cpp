@@ -12,7 +12,7 @@ using common::ExitCode;
 
 namespace {
 
-const std::array<const char*, 7> k_commands = {"up", "self-update", "update-agents",
+const std::array<const char*, 8> k_commands = {"up", "update", "self-update", "update-agents",
                                                "update-gz-tools", "update-other",
                                                "platform-install", "check-health"};
 
@@ -21,7 +21,7 @@ void check_command(const std::string& command, const std::string& where) {
     if (command == c) return;
   }
   throw Error(ExitCode::usage, where + ": unknown fault command \"" + command +
-                                   "\" (up, self-update, update-agents, update-gz-tools, "
+                                   "\" (up, update, self-update, update-agents, update-gz-tools, "
                                    "update-other, platform-install, check-health)");
 }
 

@@ -3,9 +3,9 @@
 // that they stop, record where, and resume. Set in the state file
 //   "fail": {"command": "up", "service": "imgapi", "once": true}
 // or in the environment: FAKE_SDCADM_FAIL=up:imgapi, FAKE_SDCADM_FAIL=platform-install.
-// Commands: up, self-update, update-agents, update-gz-tools, update-other,
-// platform-install, check-health. "service" (optional) limits up and check-health to
-// changes/instances of that service. A firing fault changes nothing in the state, except
+// Commands: up, update (`experimental update`), self-update, update-agents, update-gz-tools,
+// update-other, platform-install, check-health. "service" (optional) limits up, update and
+// check-health to changes/instances of that service. A firing fault changes nothing in the state, except
 // that a state-file fault with "once": true clears itself (so a re-run succeeds).
 
 #include <tools/fake_sdcadm/root.hpp>

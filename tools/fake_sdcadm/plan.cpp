@@ -2,6 +2,8 @@
 
 #include <common/error.hpp>
 
+#include <algorithm>
+#include <array>
 #include <set>
 
 namespace fake_sdcadm {
@@ -13,6 +15,17 @@ using common::Json;
 namespace {
 
 const char* k_updates_url = "https://updates.tritondatacenter.com";
+
+// coordinatePlan's updateAgent `allowed` list (sdcadm.md §2.6, item 9).
+const std::array<const char*, 12> k_update_agent_allowed = {
+    "cn-agent",   "vm-agent",    "net-agent",       "agents_core", "firewaller", "smartlogin",
+    "config-agent", "amon-agent", "amon-relay", "hagfish-watcher", "cmon-agent", "firewall-logger-agent"};
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
 
 [[noreturn]] void needs_updates_server(const std::string& what) {
   throw Error(ExitCode::network,
@@ -107,10 +120,82 @@ void check_conflicts(const std::vector<PlannedChange>& changes, const State& sta
   }
 }
 
+// -s SERVERS as server uuids (a hostname names its server, as serverFromUuidOrHostname).
+// The DC's servers are those of its instances. Error(usage) names the unknown ones.
+std::set<std::string> chosen_servers(const State& state, const std::vector<std::string>& servers) {
+  std::set<std::string> uuids;
+  std::vector<std::string> unknown;
+  for (const std::string& s : servers) {
+    const Json& insts = state.instances();
+    const auto it = std::find_if(insts.begin(), insts.end(), [&](const Json& in) {
+      return string_field(in, "server") == s || string_field(in, "hostname") == s;
+    });
+    if (it == insts.end()) {
+      unknown.push_back(s);
+    } else {
+      uuids.insert(string_field(*it, "server"));
+    }
+  }
+  if (!unknown.empty()) throw Error(ExitCode::usage, "unknown servers \"" + join(unknown, "\", \"") + "\"");
+  return uuids;
+}
+
+// The change as coordinatePlan's "do not support" summary shows it ({type, service, image}).
+std::string unsupported_summary(const PlannedChange& pc) {
+  const std::string type = pc.kind == Change::Kind::update_instance ? "update-instance"
+                           : pc.servers_chosen                      ? "update-instances"
+                                                                    : "update-service";
+  return common::dump_json(Json{{"type", type}, {"service", pc.service}, {"image", pc.image.uuid()}}, -1);
+}
+
+// coordinatePlan's agent handlers, after dropNoops: -s limits agent changes to the chosen
+// servers' instances (an instance elsewhere is an error), a change left with no instance
+// has no procedure, and an agent UpdateAgentV1 does not allow is left over, which fails.
+std::vector<PlannedChange> scope_agents(std::vector<PlannedChange> planned, const State& state,
+                                        const PlanScope& scope) {
+  const std::set<std::string> servers = chosen_servers(state, scope.servers);
+  std::vector<PlannedChange> kept;
+  std::vector<std::string> unsupported;
+  for (PlannedChange& pc : planned) {
+    if (pc.procedure == Procedure::vm) {
+      kept.push_back(std::move(pc));
+      continue;
+    }
+    const bool allowed = pc.procedure == Procedure::dockerlogger || agent_update_allowed(pc.service);
+    if (!servers.empty() && pc.kind == Change::Kind::update_instance) {
+      const Json& in = state.instances()[pc.instances.front()];
+      if (servers.count(string_field(in, "server")) == 0) {
+        throw Error(ExitCode::usage, "Instance \"" + string_field(in, "instance") + "\" is not on server(s) \"" +
+                                         join(scope.servers, ", ") + "\"");
+      }
+    } else if (!servers.empty()) {
+      pc.servers_chosen = true;
+      auto& insts = pc.instances;
+      insts.erase(std::remove_if(insts.begin(), insts.end(), [&](std::size_t i) {
+                    return servers.count(string_field(state.instances()[i], "server")) == 0;
+                  }), insts.end());
+    }
+    if (!allowed) {
+      unsupported.push_back(unsupported_summary(pc));
+    } else if (!pc.instances.empty()) {
+      kept.push_back(std::move(pc));
+    }
+  }
+  if (!unsupported.empty()) {
+    throw Error(ExitCode::usage, "do not support the following changes:\n    " + join(unsupported, "\n    "));
+  }
+  return kept;
+}
+
 }  // namespace
 
+bool agent_update_allowed(const std::string& service) {
+  return std::any_of(k_update_agent_allowed.begin(), k_update_agent_allowed.end(),
+                     [&](const char* a) { return service == a; });
+}
+
 Plan make_plan(const std::vector<Change>& changes, const State& state, const NameMap& names,
-               const ImageLookup& lookup, SameImage same_image) {
+               const ImageLookup& lookup, SameImage same_image, const PlanScope& scope) {
   Plan plan;
   std::vector<PlannedChange> planned;
   for (const Change& ch : changes) {
@@ -131,18 +216,23 @@ Plan make_plan(const std::vector<Change>& changes, const State& state, const Nam
       }
       insts = service_instances(state, service);
     }
-    if (state.find_service(service)->at("type").get<std::string>() == "agent") {
+    const bool agent = state.find_service(service)->at("type").get<std::string>() == "agent";
+    if (agent && scope.agents == AgentChanges::skip) {
       plan.skipped.push_back(ch.repr);  // agents only with `sdcadm experimental update`
       continue;
     }
+    const Procedure procedure = !agent ? Procedure::vm
+                                : service == "dockerlogger" ? Procedure::dockerlogger : Procedure::agent;
     planned.push_back(PlannedChange{ch.kind, service, ch.instance,
-                                    resolve_image(ch, service, names, lookup), insts});
+                                    resolve_image(ch, service, names, lookup), insts, procedure});
   }
   check_conflicts(planned, state);
+  std::vector<PlannedChange> needed;
   for (PlannedChange& pc : planned) {
     if (same_image == SameImage::drop && is_noop(pc, state)) continue;
-    plan.changes.push_back(std::move(pc));
+    needed.push_back(std::move(pc));
   }
+  plan.changes = scope_agents(std::move(needed), state, scope);
   return plan;
 }
 
@@ -152,7 +242,8 @@ void apply_plan(const Plan& plan, State& state) {
       state.instances()[i]["image"] = pc.image.uuid();
       state.instances()[i]["version"] = pc.image.version();
     }
-    if (pc.kind != Change::Kind::update_service) continue;
+    // UpdateAgentV1 bumps the SAPI service's image only for an update of all its instances.
+    if (pc.kind != Change::Kind::update_service || pc.servers_chosen) continue;
     for (Json& svc : state.json()["services"]) {
       if (svc.at("name").get<std::string>() == pc.service) svc["params"]["image_uuid"] = pc.image.uuid();
     }

@@ -89,6 +89,37 @@ TEST_CASE("runner: sdcadm commands, failures become step_failed with stderr") {
   CHECK(argv.find("up -y --force-same-image\n") != std::string::npos);
 }
 
+TEST_CASE("runner: experimental update takes the spec on stdin; a refusal is step_failed with stderr") {
+  TempDir dir;
+  const std::string prog = dir.path + "/sdcadm";
+  // Refuses cabase as sdcadm's coordinatePlan does; records argv and the spec otherwise.
+  write_script(prog,
+               "echo \"$*\" >> " + dir.path + "/argv\n"
+               "cat > " + dir.path + "/spec\n"
+               "if grep -q cabase " + dir.path + "/spec; then\n"
+               "  echo 'sdcadm experimental update: error: do not support the following changes:' >&2\n"
+               "  echo '    {\"type\":\"update-service\",\"service\":\"cabase\"}' >&2; exit 1\n"
+               "fi\n"
+               "echo 'Updated successfully (elapsed 0s).'\n");
+  std::vector<std::string> seen;
+  SdcadmRunner runner(prog, [&](Stream, std::string_view l) { seen.emplace_back(l); });
+  const common::Json spec = common::Json::array({{{"service", "dockerlogger"}, {"image", U(1)}},
+                                                 {{"service", "firewall-logger-agent"}, {"image", U(2)}}});
+  runner.experimental_update(spec);
+  CHECK(read_file(dir.path + "/argv") == "experimental update -y\n");
+  CHECK(common::Json::parse(read_file(dir.path + "/spec")) == spec);
+  CHECK(seen == std::vector<std::string>{"Updated successfully (elapsed 0s)."});
+  try {
+    runner.experimental_update(common::Json::array({{{"service", "cabase"}, {"image", U(3)}}}));
+    FAIL("no error");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == common::ExitCode::step_failed);
+    CHECK(std::string(e.what()) ==
+          "sdcadm experimental update -y failed (exit 1): sdcadm experimental update: error: do not support the "
+          "following changes:;     {\"type\":\"update-service\",\"service\":\"cabase\"}");
+  }
+}
+
 TEST_CASE("runner: version and health parsing refuse other shapes") {
   CHECK_THROWS_AS(parse_sdcadm_version("sdcadm 1.40.0\n"), common::Error);
   CHECK_THROWS_AS(parse_sdcadm_version("sdcadm one (x)\n"), common::Error);
