@@ -258,10 +258,6 @@ void SdcadmRunner::experimental_update(const common::Json& spec) const {
   run_with_spec({"experimental", "update", "-y"}, spec);
 }
 
-void SdcadmRunner::experimental_update(const common::Json& spec) const {
-  run_checked({"experimental", "update", "-y"}, common::dump_json(spec, 2) + "\n", true);
-}
-
 void SdcadmRunner::self_update(const std::string& url, const std::string& channel,
                                const std::string& uuid) const {
   run_checked({"self-update", "-S", url, "-C", channel, "--allow-major-update", uuid}, {}, true);

@@ -91,9 +91,6 @@ class SdcadmRunner {
   // `sdcadm self-update -S URL -C CHANNEL --allow-major-update UUID`.
   void self_update(const std::string& url, const std::string& channel,
                    const std::string& uuid) const;
-  // `sdcadm experimental update -y` with `spec` on stdin: the agents update-agents does not
-  // install (dockerlogger, firewall-logger-agent; sdcadm.md §2 procedures 9-10).
-  void experimental_update(const common::Json& spec) const;
   // `sdcadm experimental update-agents FILE --all -y`.
   void update_agents(const std::string& file) const;
   // `sdcadm experimental update-other`.
