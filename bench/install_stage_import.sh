@@ -77,6 +77,7 @@ fresh_dc() {
   mkdir -p "$WORK"/hn/usbkey/images "$WORK"/hn/var/run "$WORK"/hn/var/log "$WORK"/hn/var/sdcadm "$WORK/hand"
   serve dc --mode dc --data "$WORK/hn/imgapi-data"
   echo "imgapi_domain=${dc_URL#http://}" >"$WORK/hn/usbkey/config"
+  "$INST" --root "$WORK/hn" trust init "$WORK/root.json" >/dev/null
   sync
 }
 # timed NAME CMD...: GNU time into $WORK/NAME.time ("wall max_rss_kib").
@@ -88,11 +89,13 @@ timed() {
 wall() { cut -d' ' -f1 "$WORK/$1.time"; }
 rss_mib() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
 
-note "sample catalog --scale $SCALE and build --all"
+note "sample catalog --scale $SCALE and build --all (signed: the installer trusts nothing else)"
+"$BIN" key generate -o "$WORK/release.pem" >/dev/null 2>&1
+"$BIN" trust init --key "$WORK/release.pub" --threshold 1 --sign-key "$WORK/release.pem" -o "$WORK/root.json" >/dev/null 2>&1
 "$BIN_DIR/sample-catalog" -o "$WORK/catalog" --scale "$SCALE" -q
 serve up "$WORK/catalog"
-SOURCE_DATE_EPOCH=1764072000 "$BIN" build -S "$up_URL" --all --cache-dir "$WORK/cache" \
-  -o "$WORK/b.sdc" --no-progress >/dev/null 2>&1
+SOURCE_DATE_EPOCH=1764072000 "$BIN" build -S "$up_URL" --all --cache-dir "$WORK/cache" --key "$WORK/release.pem" \
+  --expires-in 3650 -o "$WORK/b.sdc" --no-progress >/dev/null 2>&1
 kill "$up_PID"; rm -rf "$WORK/catalog" "$WORK/cache"
 size=$(stat -c %s "$WORK/b.sdc")
 note "bundle: $((size >> 20)) MiB"
