@@ -198,6 +198,11 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
     steps.push_back({"update-agents", "sdcadm experimental update-agents " + file + " --all -y", true,
                      [&runner, file] { runner.update_agents(file); }});
   }
+  if (const auto extra = experimental_update_services(plan); !extra.empty()) {
+    const common::Json spec = up_spec(extra);
+    steps.push_back({"update-agents-experimental", "sdcadm experimental update: " + names_of(extra), true,
+                     [&runner, spec] { runner.experimental_update(spec); }});
+  }
   if (plan.has_changes()) {
     steps.push_back({"update-other", "sdcadm experimental update-other", true, [&runner] { runner.update_other(); }});
   }

@@ -3,7 +3,7 @@
 // "Installer flow" step 8, reference sdcadm.md §8 docs/update.md):
 //
 //   [installer-self-update] -> stage -> import -> [seed-agents] -> sdcadm-self-update -> update-agents
-//   -> update-other -> update-gz-tools
+//   -> update-agents-experimental (dockerlogger, firewall-logger-agent) -> update-other -> update-gz-tools
 //   -> up-services (all but sapi, moray, binder, manatee, one `sdcadm up`) -> up-sapi ->
 //   up-moray -> up-binder -> up-manatee -> platform-install
 //

@@ -42,6 +42,13 @@ agents::AgentSet require_set(std::optional<agents::AgentSet> set, const std::str
     throw Error(ExitCode::not_found, bundle + " carries no agent images (role agent); build it without "
                                      "--no-agent-images, or keep using the agentsshar");
   }
+  if (const auto missing = agents::missing_agents(*set); !missing.empty()) {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    throw Error(ExitCode::not_found, bundle + " lacks the agent images of " + names + ": a bootstrap for new "
+                "nodes must install all " + std::to_string(agents::known_agents().size()) + " agents. Build the "
+                "bundle with --all and without trimming by an inventory, or keep using the agentsshar");
+  }
   return std::move(*set);
 }
 
@@ -124,10 +131,10 @@ void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
     throw Error(ExitCode::config, "imgapi_domain '" + domain.substr(0, 80) + "' is not a host name or address "
                                   "with an optional :port; fix it in /usbkey/config");
   }
-  const bool has_agents = std::any_of(trusted.index.artifacts.begin(), trusted.index.artifacts.end(), [](const auto& a) {
-    return a.role == "agent" && agents::is_known_agent(a.name);
-  });
-  if (!has_agents) require_set(std::nullopt, args.bundle);  // refused before anything is staged
+  {  // a bundle without (all) agent images is refused before anything is staged
+    const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle, bundles::PartCheck::sizes_only);
+    require_set(agents::agent_set_of_bundle(reader, domain), args.bundle);
+  }
   stage_and_import(globals, args, paths, bundle, trusted);
   const agents::AgentSet set = require_set(agents::agent_set_of(trusted.index, paths, domain), args.bundle);
   const agents::SeedResult r = agents::write_seed(

@@ -1,6 +1,7 @@
 #include <installer/plan.hpp>
 
 #include <common/error.hpp>
+#include <manifest/triton_agents.hpp>
 
 #include <algorithm>
 #include <map>
@@ -152,9 +153,17 @@ ArtifactPlan plan_file_artifact(const manifest::BundleIndex& index, const manife
   ArtifactPlan p{a.role, target_of(index, a), a.stage_as, "", true, ""};
   if (a.role == "gz-tools") {
     p.current = in.dc.gz_tools_image;
+    const auto current = p.current.empty() || !in.lookup ? std::nullopt : in.lookup(p.current);
+    // As for services: a gz-tools published after the bundle's is not replaced by it.
+    const bool newer = current && p.current != a.uuid && !current->published_at.empty() &&
+                       manifest::compare_published_at(current->published_at, a.published_at) > 0;
     if (p.current == a.uuid && force == Force::no) {
       p.run = false;
       p.note = "already installed";
+    } else if (newer) {
+      p.run = force == Force::yes;
+      p.note = force == Force::yes ? "forced downgrade"
+                                   : "the DC runs a newer gz-tools (" + current->version + "); --force to install the bundle's";
     }
   } else if (a.role == "platform") {
     const std::string stamp = manifest::buildstamp_time(a.version).value_or("");
@@ -183,7 +192,34 @@ ArtifactPlan plan_agent_set(const AgentSetFacts& facts, bool agent_changes, Forc
   return p;
 }
 
+// Keeps only the "already" groups of the agent services `pick` selects: nothing can move them.
+template <typename Pick>
+std::vector<std::string> freeze_agents(std::vector<ServicePlan>& services, Pick pick) {
+  std::vector<std::string> frozen;
+  for (auto& sp : services) {
+    if (sp.type != "agent" || !pick(sp) || !sp.changes()) continue;
+    frozen.push_back(sp.service);
+    sp.groups.erase(std::remove_if(sp.groups.begin(), sp.groups.end(),
+                                   [](const InstanceGroup& g) { return g.kind != GroupKind::already; }),
+                    sp.groups.end());
+    sp.params_only = false;
+  }
+  return frozen;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
 }  // namespace
+
+AgentRoute agent_route(const std::string& service) {
+  if (manifest::is_shar_agent(service)) return AgentRoute::installer;
+  if (service == "dockerlogger" || service == "firewall-logger-agent") return AgentRoute::experimental_update;
+  return AgentRoute::none;
+}
 
 bool ServicePlan::changes() const {
   if (params_only) return true;
@@ -201,6 +237,14 @@ bool Plan::has_changes() const {
     if (*a && (*a)->run) return true;
   }
   return std::any_of(services.begin(), services.end(), [](const ServicePlan& s) { return s.changes(); });
+}
+
+std::vector<const ServicePlan*> experimental_update_services(const Plan& plan) {
+  std::vector<const ServicePlan*> out;
+  for (const auto& sp : plan.services) {
+    if (sp.changes() && agent_route(sp.service) == AgentRoute::experimental_update) out.push_back(&sp);
+  }
+  return out;
 }
 
 bool SpecLimit::names(const std::string& service) const {
@@ -276,7 +320,7 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
       continue;
     }
     ServicePlan sp = plan_service(service, types[service], target, in, options.force);
-    if (agent && sp.changes()) any_agent_selected = true;
+    if (agent && sp.changes() && agent_route(service) == AgentRoute::installer) any_agent_selected = true;
     plan.services.push_back(std::move(sp));
   }
 
@@ -284,7 +328,13 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
     plan.sdcadm = plan_sdcadm(index, *a, in, options.force);
   }
   const bool agents_named = !options.limit || options.limit->names("agentsshar") || any_agent_selected;
-  if (in.agent_set && agents_named) {
+  if (in.agent_set && !in.agent_set->missing.empty() && agents_named) {
+    std::string missing;
+    for (const auto& m : in.agent_set->missing) missing += (missing.empty() ? "" : ", ") + m;
+    plan.notes.push_back("the bundle's agent images lack " + missing + " (a trimmed build?), so they cannot "
+                         "make the agents bootstrap new nodes need: agents go through the agentsshar");
+  }
+  if (in.agent_set && in.agent_set->missing.empty() && agents_named) {
     plan.agent_set = plan_agent_set(*in.agent_set, any_agent_selected, options.force);
     if (const auto* shar = find_role(index, "agentsshar")) {
       plan.notes.push_back("the bundle's agentsshar " + shar->version + " is staged but not run: the agents are "
@@ -303,12 +353,12 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
   } else if (any_agent_selected) {
     plan.notes.push_back("agent updates need an agentsshar or the agent images, which this bundle does not "
                          "carry; agents are left as they are");
-    for (auto& sp : plan.services) {
-      if (sp.type == "agent") sp.groups.erase(
-          std::remove_if(sp.groups.begin(), sp.groups.end(),
-                         [](const InstanceGroup& g) { return g.kind != GroupKind::already; }),
-          sp.groups.end());
-    }
+    freeze_agents(plan.services, [](const ServicePlan& sp) { return agent_route(sp.service) == AgentRoute::installer; });
+  }
+  const auto legacy = freeze_agents(plan.services, [](const ServicePlan& sp) { return agent_route(sp.service) == AgentRoute::none; });
+  if (!legacy.empty()) {
+    plan.notes.push_back(joined(legacy) + ": sdcadm cannot update these agents (neither update-agents nor "
+                         "experimental update knows them); their images are imported, the instances are left as they are");
   }
   if (const auto* a = find_role(index, "gz-tools"); a && selected("gz-tools")) {
     plan.gz_tools = plan_file_artifact(index, *a, in, options.force);

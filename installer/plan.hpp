@@ -20,7 +20,10 @@
 //  * agents are updated through `update-agents --all`: with the bootstrap made from the
 //    bundle's agent images when it has them (issue 6, docs/agents.md; the agentsshar, if
 //    also carried, is then only staged as a fallback), else with the agentsshar; without
-//    either they are left alone; gz-tools and platform are run when the bundle carries them and the DC does not
+//    either they are left alone. That covers the 11 agents the shar installs; dockerlogger
+//    and firewall-logger-agent are updated by `sdcadm experimental update` (UpdateAgentV1,
+//    UpdateDockerlogger), and other agents (legacy cabase, cainstsvc) cannot be updated by
+//    sdcadm: they are left alone and the plan says so; gz-tools and platform are run when the bundle carries them and the DC does not
 //    already have them (`DcState::gz_tools_image`, `platforms`).
 //  * a spec (-f SPEC.json, sdcadm's format) limits the plan to the services it names.
 
@@ -107,6 +110,18 @@ struct ServicePlan {
   bool forced_same_image() const;
 };
 
+// How sdcadm updates an agent service (sdcadm.md §2 procedures 9-10, headnode.md §3.1).
+enum class AgentRoute {
+  installer,            // one of the shar's 11 agents: update-agents with the shar or bootstrap
+  experimental_update,  // dockerlogger, firewall-logger-agent: sdcadm experimental update
+  none,                 // anything else (cabase, cainstsvc): sdcadm has no way to update it
+};
+AgentRoute agent_route(const std::string& service);
+
+struct Plan;
+// The changing agent services that `sdcadm experimental update` updates, in plan order.
+std::vector<const ServicePlan*> experimental_update_services(const Plan& plan);
+
 // A non-service step: sdcadm, agentsshar, the agent set's bootstrap, gz-tools, platform.
 struct ArtifactPlan {
   std::string role;          // "sdcadm", "agentsshar", "agent-set", "gz-tools", "platform"
@@ -163,6 +178,7 @@ SpecLimit parse_spec_limit(std::string_view text, const std::string& what);
 struct AgentSetFacts {
   std::string stamp;       // YYYYMMDDTHHMMSSZ-<8 hex>
   std::size_t agents = 0;  // images in the set
+  std::vector<std::string> missing;  // shar agents the bundle lacks: not usable for seeding
 };
 
 struct PlanInputs {

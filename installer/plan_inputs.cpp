@@ -47,7 +47,7 @@ ImageLookup imgapi_lookup(const std::string& imgapi_url) {
 std::optional<AgentSetFacts> agent_set_facts(const OpenBundle& bundle, const std::string& agents_domain) {
   const std::optional<agents::AgentSet> set = agents::agent_set_of_bundle(*bundle.reader, agents_domain);
   if (!set) return std::nullopt;
-  return AgentSetFacts{set->stamp, set->agents.size()};
+  return AgentSetFacts{set->stamp, set->agents.size(), agents::missing_agents(*set)};
 }
 
 PlanInputs gather_plan_inputs(const OpenBundle& bundle, const SdcadmRunner& runner,

@@ -67,9 +67,17 @@ void up_to_date(std::ostringstream& out, const Plan& plan) {
   std::vector<std::string> lines;
   for (const auto& sp : plan.services) {
     if (sp.changes()) continue;
-    std::string line = "\"" + sp.service + "\" (" + count_of(sp.instances, "instance") + " at image " + sp.target.uuid + ")";
-    for (const auto& d : sp.dropped) line += ", " + count_of(d.count, "instance") + " left at newer image " + d.from_image;
-    lines.push_back(line);
+    std::size_t at_target = 0, newer = 0;
+    for (const auto& g : sp.groups) at_target += g.kind == GroupKind::already ? g.instances.size() : 0;
+    for (const auto& d : sp.dropped) newer += d.count;
+    // Instances neither at the target nor newer are ones nothing can move (a note says why).
+    if (at_target + newer < sp.instances) continue;
+    std::string line = "\"" + sp.service + "\" (";
+    if (at_target > 0 || newer == 0) line += count_of(at_target, "instance") + " at image " + sp.target.uuid;
+    for (const auto& d : sp.dropped) {
+      line += (line.back() == '(' ? "" : ", ") + count_of(d.count, "instance") + " left at newer image " + d.from_image;
+    }
+    lines.push_back(line + ")");
   }
   for (const auto* a : {&plan.sdcadm, &plan.agentsshar, &plan.agent_set, &plan.gz_tools, &plan.platform}) {
     if (*a && !(*a)->run) lines.push_back((*a)->role + ": " + (*a)->note);
@@ -121,7 +129,11 @@ std::string plan_text(const Plan& plan) {
   if (plan.agentsshar) artifact_line(out, *plan.agentsshar);
   if (plan.agent_set) artifact_line(out, *plan.agent_set);
   const bool agents_run = (plan.agentsshar && plan.agentsshar->run) || (plan.agent_set && plan.agent_set->run);
-  for (const auto& sp : plan.services) if (sp.type == "agent" && agents_run) service_block(out, sp);
+  for (const auto& sp : plan.services) {
+    if (sp.type == "agent" && agents_run && agent_route(sp.service) == AgentRoute::installer) service_block(out, sp);
+  }
+  if (!experimental_update_services(plan).empty()) out << "update agents with sdcadm experimental update:\n";
+  for (const ServicePlan* sp : experimental_update_services(plan)) service_block(out, *sp);
   if (plan.has_changes()) out << "run sdcadm experimental update-other\n";
   if (plan.gz_tools) artifact_line(out, *plan.gz_tools);
   for (const auto& sp : plan.services) if (sp.type != "agent" && !is_ordered(sp.service)) service_block(out, sp);

@@ -95,4 +95,19 @@ show "sdcadm --version"
 show "sdcadm insts"
 "$HN_SDCADM" insts
 
-step "done: catalog, updates server, keys, trust root, DC inventory, trimmed signed bundle, verify, plan, install, re-install, history"
+step "11. a new compute node comes up without the agentsshar (docs/agents.md)"
+# CNAPI's server-setup runs stock agentsetup.sh, which fetches /usbkey/extra/agents/latest and
+# runs it with bash. latest now names the bootstrap apply made from the agent images; here it
+# runs in a sandbox root for a fresh node and downloads every agent from the DC IMGAPI.
+show "ls -l /usbkey/extra/agents/latest"
+ls -l "$HN/usbkey/extra/agents/latest" | sed 's/.* latest/latest/'
+cn=$work/new-cn
+mkdir -p "$cn"
+AGENTS_BOOTSTRAP_ROOT=$cn AGENTS_BOOTSTRAP_IMGAPI_URL=$HN_IMGAPI_URL bash "$HN/usbkey/extra/agents/latest" 2>&1 |
+  tail -n 3
+show "agents installed on the new node"
+for f in "$cn"/opt/smartdc/agents/lib/node_modules/*/image_uuid; do
+  printf '  %-16s %s\n' "$(basename "$(dirname "$f")")" "$(cat "$f")"
+done
+
+step "done: catalog, updates server, keys, trust root, DC inventory, trimmed signed bundle, verify, plan, install, re-install, history, a new node's agents from their images"

@@ -1,5 +1,7 @@
 #include <installer/agents/agent_set.hpp>
 
+#include <manifest/triton_agents.hpp>
+
 #include <common/error.hpp>
 #include <common/hash.hpp>
 
@@ -79,16 +81,16 @@ void check_image(const AgentImage& a, const std::string& what) {
 
 }  // namespace
 
-const std::vector<std::string>& known_agents() {
-  static const std::vector<std::string> names = {
-      "agents_core", "cn-agent",   "vm-agent",   "net-agent",       "config-agent", "amon-agent",
-      "amon-relay",  "firewaller", "hagfish-watcher", "smartlogin", "cmon-agent"};
-  return names;
-}
+const std::vector<std::string>& known_agents() { return manifest::shar_agents(); }
 
-bool is_known_agent(std::string_view name) {
-  const auto& names = known_agents();
-  return std::find(names.begin(), names.end(), name) != names.end();
+bool is_known_agent(std::string_view name) { return manifest::is_shar_agent(name); }
+
+std::vector<std::string> missing_agents(const AgentSet& set) {
+  std::vector<std::string> missing;
+  for (const auto& name : known_agents()) {
+    if (set.find(name) == nullptr) missing.push_back(name);
+  }
+  return missing;
 }
 
 const AgentImage* AgentSet::find(std::string_view name) const {

@@ -54,6 +54,11 @@ AgentImage agent_image_of(const manifest::ImageManifest& manifest, const std::st
 // naming it: without it no node can bootstrap apm), sorts them and computes the stamp.
 AgentSet make_agent_set(std::vector<AgentImage> images, const std::string& imgapi_domain);
 
+// The shar agents the set lacks (known_agents() order). A bootstrap that `latest` names must
+// install every agent a new node needs, so seeding refuses a set with any missing (a
+// trimmed bundle drops agents the DC already runs); apply falls back to the agentsshar.
+std::vector<std::string> missing_agents(const AgentSet& set);
+
 // The stamp of a set: its newest published_at as YYYYMMDDTHHMMSSZ, '-', and the first 8
 // hex digits of SHA-256 over the canonical set (name uuid sha1 size compression, one line
 // each, then the domain). Same set => same stamp; any change => another stamp.

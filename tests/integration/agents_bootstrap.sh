@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 6: agents from agent images instead of the agentsshar. A bundle built from the
-# sample catalog is seeded on a bare headnode (`sdcadm-install seed-agents`), then the
+# sample catalog is seeded on a simulated headnode (tests/lib/headnode.bash) (`sdcadm-install seed-agents`), then the
 # generated bootstrap runs with bash in sandbox roots (AGENTS_BOOTSTRAP_ROOT):
 #   (a) headnode mode: images from /usbkey/images, IMGAPI down;
 #   (b) compute-node mode: an empty sandbox, images from the DC IMGAPI.
@@ -11,11 +11,18 @@
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 source "$SDCB_SOURCE/tests/integration/install_helpers.bash"
+source "$SDCB_SOURCE/tests/lib/headnode.bash"
 
 cd "$TEST_DIR"
 make_bundle b.sdc 2M
 HN="$TEST_DIR/hn"
-make_root "$HN"
+# A simulated headnode on the DC's older release, its agentsshar behind latest.
+make_headnode "$HN" "$TEST_DIR/catalog"
+trust_dc "$HN"
+dc_URL=$HN_IMGAPI_URL
+shar_before=$(readlink "$HN/usbkey/extra/agents/latest")
+[[ $shar_before == agents-*.sh ]] || fail "the simulated headnode has no agentsshar behind latest"
+images_before=$(dc_count active)
 AGENTS=(agents_core cn-agent vm-agent net-agent config-agent amon-agent amon-relay firewaller
         hagfish-watcher smartlogin cmon-agent)
 
@@ -35,7 +42,9 @@ SCRIPT="$HN/usbkey/extra/agents/agents-$stamp.sh"
 check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-$stamp.sh" "latest points at the bootstrap"
 check_eq "$(jsonf "$HN/usbkey/extra/agents/agents-$stamp.json" 'b.agents.length + " " + b.agents[0].name')" \
   "11 agents_core" "the agent set file: 11 agents, agents_core first"
-check_eq "$(dc_count active)" "$n_agent_images" "only the agent images imported into the DC IMGAPI"
+# The older release shares no agent image with the bundle (dev's newest are all newer).
+check_eq "$(dc_count active)" "$((images_before + n_agent_images))" "only the agent images imported into the DC IMGAPI"
+[[ -f "$HN/usbkey/extra/agents/$shar_before" ]] || fail "the previous agentsshar was removed"
 for a in $(jsonf seed.json 'b.set.agents.map(a => a.uuid).join(" ")'); do
   grep -q "$a" "$SCRIPT" || fail "agent $a not baked into the script"
 done
@@ -72,7 +81,10 @@ check_installed() {
   done
   [[ -x "$sb/opt/smartdc/agents/bin/apm" ]] || fail "$what: apm not bootstrapped"
   check_eq "$(cat "$sb/opt/smartdc/agents/etc/agentsshar.sha1")" "$(sha1_of "$SCRIPT")" "$what: agentsshar.sha1"
-  (find "$TEST_DIR/$sb"/opt/smartdc/agents/lib/node_modules/*/ -maxdepth 1 -name image_uuid -print -exec cat {} \;) >post.want
+  # update-agents' listing as the node itself computes it (its own /opt paths).
+  (cd "$TEST_DIR/$sb" && find ./opt/smartdc/agents/lib/node_modules/*/ -maxdepth 1 -name image_uuid -print \
+    -exec cat {} \;) | sed 's|^\./opt/|/opt/|' >post.want
+  grep -q "^/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid\$" post.want || fail "post.want shape"
   cmp -s post.want "$sb/opt/smartdc/agents/etc/agentsshar.post" || fail "$what: agentsshar.post is not update-agents' listing"
   [[ ! -e "$sb/var/tmp/agents" ]] || fail "$what: unpack dir left behind"
 }
@@ -207,6 +219,18 @@ nothing_installed hn4 "wrong image_uuid"
 expect_in last.err "holds image_uuid '00000000-1111-4222-8333-444444444444'" "wrong image_uuid named"
 pass "fault: wrong image_uuid inside the tarball exits 56, nothing installed"
 
+# A bzip2 agent image (cn-agent recompressed, as config-agent was once published) installs.
+gzip -dc "$HN/usbkey/images/$cn_uuid.imgfile" | bzip2 -c >cn.tar.bz2
+sed "s/^cn-agent $cn_uuid $old_size $old_sha1 gzip\$/cn-agent $cn_uuid $(wc -c <cn.tar.bz2) $(sha1_of cn.tar.bz2) bzip2/" \
+  "$SCRIPT" >bz.sh
+grep -q "^cn-agent $cn_uuid [0-9]* [0-9a-f]* bzip2\$" bz.sh || fail "bzip2 line not in the test script"
+headnode_sandbox hn6
+cp cn.tar.bz2 hn6/usbkey/images/"$cn_uuid".imgfile
+mkdir -p hn6/var/tmp
+expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn6" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash bz.sh
+check_eq "$(head -n1 hn6/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid)" "$cn_uuid" "bzip2 agent installed"
+pass "a bzip2 agent image is checked and installed"
+
 # --- --media ---------------------------------------------------------------------------------------
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
 check_eq "$(jsonf last.out 'b.images_written + " " + b.script_written')" "11 true" "media: 11 images and the script"
@@ -249,4 +273,18 @@ build_variant noagents.sdc --no-agent-images
 check_eq "$(roles noagents.sdc.json)" "0 1" "build --all --no-agent-images: the agentsshar only"
 expect_exit 10 "$INST" --root "$HN" seed-agents noagents.sdc --no-progress
 expect_in last.err "carries no agent images" "seed-agents on a bundle without agent images"
-pass "builder: agent images beside / instead of the agentsshar; seed-agents refuses a bundle without them (10)"
+"$BIN" build -S "$up_URL" agents_core vm-agent --cache-dir "$TEST_DIR/cache" -o partial.sdc --no-progress \
+  --key "$KEYS/alice.pem" --expires-in 3650 >/dev/null 2>partial.err || { cat partial.err >&2; fail "build partial"; }
+staged_before=$(find "$HN/usbkey" -type f | sort | md5sum)
+expect_exit 10 "$INST" --root "$HN" seed-agents partial.sdc --no-progress
+expect_in last.err "lacks the agent images of cn-agent" "seed-agents on a bundle with some agents names the missing ones"
+check_eq "$(find "$HN/usbkey" -type f | sort | md5sum)" "$staged_before" "a partial set stages nothing"
+pass "builder: agent images beside / instead of the agentsshar; seed-agents refuses a bundle without them, or without all 11 (10)"
+
+# --- seed-agents with the DC IMGAPI down: exit 6, latest untouched ----------------------------------
+ln -sfn "$shar_before" "$HN/usbkey/extra/agents/latest"
+kill "$dcimgapi_PID"
+wait "$dcimgapi_PID" 2>/dev/null || true
+expect_exit 6 "$INST" --root "$HN" seed-agents b.sdc --no-progress
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "$shar_before" "IMGAPI down: latest untouched"
+pass "seed-agents with the DC IMGAPI down: exit 6, latest untouched"

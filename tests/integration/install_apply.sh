@@ -37,6 +37,14 @@ cp last.out plan.txt
 expect_in plan.txt "Plan for bundle $BUNDLE_ID:" "plan header"
 grep -qF "update \"imgapi\" service (1 instance) to image $new_imgapi (" plan.txt || fail "imgapi target line"
 grep -qxF "    1 instance will be updated from image $old_imgapi" plan.txt || fail "imgapi break-out line"
+stamp=$(grep -o "update agents from the bundle's 11 agent images (bootstrap [0-9TZ]*-[0-9a-f]*)" plan.txt | sed 's/.*bootstrap \(.*\))/\1/')
+[[ -n "$stamp" ]] || fail "the plan updates the agents from the bundle's 11 agent images"
+grep -qxF "    /usbkey/extra/agents/agents-$stamp.sh" plan.txt || fail "the plan names the bootstrap"
+expect_in plan.txt "note: the bundle's agentsshar $(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agentsshar").version') is staged but not run" \
+  "the plan says the shar is not run"
+grep -qF "update \"cn-agent\" service (1 instance) to image " plan.txt || fail "an agent's own block in the plan"
+expect_in plan.txt "update agents with sdcadm experimental update:" "dockerlogger and firewall-logger-agent via experimental update"
+expect_in plan.txt "cabase, cainstsvc: sdcadm cannot update these agents" "legacy agents are named as left alone"
 expect_in plan.txt "[dry-run] nothing was changed" "plan is a dry run"
 check_eq "$(st 's.log.length')" 0 "plan ran no mutating sdcadm command"
 [[ ! -e "$HN/var/sdcadm/install" ]] || fail "plan wrote under /var/sdcadm/install"
@@ -78,8 +86,18 @@ check_final_state
 # Triton's order: agents, update-other, gz-tools, the services, sapi, moray, binder, manatee, platform.
 order=$(node -e 'const s = require(process.argv[1]);
   console.log(s.log.map((l) => l.argv.slice(0, 2).join(" ")).join(","));' "$HN_STATE")
-check_eq "$order" "self-update -S,experimental update-agents,experimental update-other,experimental update-gz-tools,up -y,up -y,up -y,up -y,up -y,platform install" "documented order"
-pass "apply: older release -> the bundle's targets, in Triton's order"
+check_eq "$order" "self-update -S,experimental update-agents,experimental update,experimental update-other,experimental update-gz-tools,up -y,up -y,up -y,up -y,up -y,platform install" "documented order"
+# update-agents ran the bootstrap made from the agent images (issue 6): latest names it, and the
+# headnode's agents are the bundle's images, installed by the bootstrap itself.
+check_eq "$(node -e 'const s = require(process.argv[1]); console.log(s.log.find((l) => l.argv[1] === "update-agents").argv[2])' "$HN_STATE")" \
+  "/usbkey/extra/agents/agents-$stamp.sh" "update-agents ran with the bootstrap"
+check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-$stamp.sh" "latest after apply: the bootstrap"
+[[ -f "$HN/usbkey/extra/agents/agents-$stamp.json" ]] || fail "the agent set file beside the bootstrap"
+check_eq "$(cat "$HN/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid")" \
+  "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agent" && a.name === "cn-agent").uuid')" \
+  "the headnode's cn-agent is the bundle's image"
+expect_in apply.txt "--- seed-agents: write the agents bootstrap /usbkey/extra/agents/agents-$stamp.sh" "apply: the seed-agents step"
+pass "apply: older release -> the bundle's targets, in Triton's order, agents from their images"
 
 # --- second install: nothing to do --------------------------------------------------------------
 before=$(st 's.log.length')
@@ -103,7 +121,7 @@ check_eq "$(cat "$HN/opt/smartdc/etc/gz-tools.image")" "$new_gz" "gz-tools.image
 check_eq "$(st 's.gz_tools.image')" "$new_gz" "fake-sdcadm's gz-tools after apply"
 [[ -f "$HN/usbkey/extra/joysetup/cn_tools.tar.gz" && -d "$HN/mnt/usbkey/scripts" ]] || fail "update-gz-tools' USB key files"
 expect_exit 0 inst plan t.sdc -j
-check_eq "$(jsonf last.out 'b.gz_tools.run + " " + b.agentsshar.run + " " + b.changes')" "false false false" "plan of t.sdc"
+check_eq "$(jsonf last.out 'b.gz_tools.run + " " + b.agent_set.run + " " + b.changes')" "false false false" "plan of t.sdc"
 before=$(st 's.log.length')
 expect_exit 0 inst t.sdc -y
 check_eq "$(st 's.log.length')" "$before" "the trimmed bundle ran no sdcadm command"
@@ -128,13 +146,10 @@ pass "history"
 expect_exit 0 inst inventory -o dc.json
 check_eq "$(jsonf dc.json 'b.format + " " + b.datacenter + " " + (b.sdcadm.version.length > 0)')" "sdcadm-inventory sim-1 true" "inventory header"
 check_eq "$(jsonf dc.json 'b.services.find((s) => s.name === "imgapi").instances[0].image')" "$new_imgapi" "inventory: imgapi's image"
-# apply ran update-agents with the staged /usbkey/extra/agents/agents-<version>.sh (a local
-# file keeps its name): the inventory knows it by its SHA-1.
-check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "$(basename "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agentsshar").stage_as')")" \
-  "latest after apply: the staged shar"
-check_eq "$(jsonf dc.json 'b.agentsshar.uuid + " " + b.gz_tools.uuid')" \
-  "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agentsshar").uuid') $new_gz" \
-  "inventory after apply: the bundle's agentsshar and gz-tools"
+# latest names the bootstrap, not a shar: the inventory has no agentsshar (its agents are listed
+# per agent), and the bundle's gz-tools.
+check_eq "$(jsonf dc.json '(b.agentsshar || null) + " " + b.gz_tools.uuid')" "null $new_gz" \
+  "inventory after apply: no agentsshar behind latest, the bundle's gz-tools"
 # The DC now runs the bundle's release: a build trimmed by its inventory has nothing to carry.
 rc=0
 "$BIN" build -S "$up_URL" --all --inventory dc.json -n >trim.out 2>trim.err || rc=$?

@@ -20,6 +20,7 @@
 #include <common/error.hpp>
 #include <common/hash.hpp>
 #include <imgapi/client.hpp>
+#include <manifest/triton_agents.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -183,6 +184,8 @@ void update_with_shar(const Context& ctx, const AgentsOptions& o, State& state, 
   int updated = 0;
   for (common::Json& inst : state.instances()) {
     if (inst.at("type").get<std::string>() != "agent" || !on_servers(inst, o)) continue;
+    // The shar carries the agents of its agents.json only (not dockerlogger, cabase, ...).
+    if (!manifest::is_shar_agent(inst.at("service").get<std::string>())) continue;
     imgapi::ListFilter filter;
     filter.name = inst.at("service").get<std::string>();
     const auto newest = imgapi::latest_image(client.list_images(filter));

@@ -277,3 +277,47 @@ TEST_CASE("apply: a resumed run shows the steps an earlier run finished, though 
   }
   CHECK(w.commands() == k_order);  // nothing ran twice
 }
+
+TEST_CASE("apply: with agent images, seed-agents runs after import and update-agents gets the bootstrap") {
+  struct Killed {};
+  World w;
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  int seeds = 0;
+  bool armed = true;
+  ApplyHooks hooks = w.hooks([&](const std::string& line) {
+    if (armed && line.rfind("--- seed-agents:", 0) == 0) { armed = false; throw Killed{}; }
+  });
+  hooks.seed_agents = [&] { ++seeds; };
+  auto with_set = [&](ApplyHooks h) {
+    h.make_plan = [&w] {
+      PlanInputs in;
+      in.index = &w.index;
+      in.dc = parse_dc_state(svcs_json(w.insts), insts_json(w.insts));
+      in.dc.sdcadm = manifest::SdcadmVersion{"1.41.0", "master-20250201T000000Z-g2"};
+      in.lookup = lookup({{1, k_old}, {2, k_old}});
+      in.sdcadm_buildstamp = "master-20250201T000000Z-g2";  // the DC runs the bundle's sdcadm
+      in.agent_set = AgentSetFacts{"20250201T000000Z-0a1b2c3d", 11, {}};
+      return make_plan(in, {});
+    };
+    return h;
+  };
+  CHECK_THROWS_AS(apply_bundle(w.ctx(), with_set(hooks), runner, history), Killed);
+  CHECK(seeds == 0);
+  CHECK(w.commands().empty());
+  const ApplyResult r = apply_bundle(w.ctx(), with_set(hooks), runner, history);
+  CHECK(seeds == 1);
+  REQUIRE(r.ran.size() >= 2);
+  CHECK(r.ran[0] == "seed-agents");
+  CHECK(r.ran[1] == "update-agents");
+  CHECK(r.skipped == std::vector<std::string>{"stage", "import"});
+  REQUIRE_FALSE(w.commands().empty());
+  CHECK(w.commands()[0] ==
+        "experimental update-agents /usbkey/extra/agents/agents-20250201T000000Z-0a1b2c3d.sh --all -y");
+
+  // No seed hook while the plan seeds: a programming error, said before anything runs.
+  World w2;
+  ApplyHooks bare = with_set(w2.hooks());
+  History h2(w2.dir.path + "/history.jsonl");
+  CHECK_THROWS_AS(apply_bundle(w2.ctx(), bare, runner, h2), common::Error);
+}

@@ -217,7 +217,7 @@ TEST_CASE("plan: agent images in the bundle: update-agents runs their bootstrap,
                          {"agentsshar", "agentsshar", 33, k_target, "1.0.0"}});
   dc.insts = {{"vm-agent", 1, "agent"}};
   PlanInputs in = dc.inputs();
-  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2};
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2, {}};
   Plan plan = make_plan(in, {});
   REQUIRE(plan.agent_set);
   CHECK(plan.agent_set->run);
@@ -235,11 +235,81 @@ TEST_CASE("plan: agent images in the bundle: update-agents runs their bootstrap,
   // Every agent on its target: nothing to seed, said as up to date.
   dc.insts = {{"vm-agent", 30, "agent"}};
   in = dc.inputs();
-  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2};
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2, {}};
   plan = make_plan(in, {});
   REQUIRE(plan.agent_set);
   CHECK_FALSE(plan.agent_set->run);
   CHECK_FALSE(plan.has_changes());
   CHECK_THAT(plan_text(plan), Catch::Contains("agent-set: every agent already runs the bundle's image"));
   CHECK(make_plan(in, PlanOptions{Force::yes, std::nullopt}).agent_set->run);
+
+  // A trimmed bundle without every shar agent cannot make a bootstrap: the shar is used.
+  dc.insts = {{"vm-agent", 1, "agent"}};
+  in = dc.inputs();
+  in.agent_set = AgentSetFacts{"20250201T000000Z-1a2b3c4d", 2, {"cn-agent", "net-agent"}};
+  plan = make_plan(in, {});
+  CHECK_FALSE(plan.agent_set);
+  REQUIRE(plan.agentsshar);
+  CHECK(plan.agentsshar->run);
+  REQUIRE(plan.notes.size() == 1);
+  CHECK_THAT(plan.notes[0], Catch::StartsWith("the bundle's agent images lack cn-agent, net-agent"));
+}
+
+TEST_CASE("plan: agents outside the shar: experimental update for dockerlogger, none for legacy ones") {
+  Dc dc;
+  dc.index = make_index({{"agent", "vm-agent", 30, k_target, ""},
+                         {"agent", "dockerlogger", 35, k_target, ""},
+                         {"agent", "cabase", 36, k_target, ""},
+                         {"agentsshar", "agentsshar", 33, k_target, "1.0.0"}});
+  dc.insts = {{"vm-agent", 1, "agent"}, {"dockerlogger", 1, "agent"}, {"cabase", 2, "agent"}};
+  CHECK(agent_route("vm-agent") == AgentRoute::installer);
+  CHECK(agent_route("firewall-logger-agent") == AgentRoute::experimental_update);
+  CHECK(agent_route("cainstsvc") == AgentRoute::none);
+
+  Plan plan = make_plan(dc.inputs(), {});
+  REQUIRE(plan.agentsshar);
+  CHECK(plan.agentsshar->run);
+  const auto extra = experimental_update_services(plan);
+  REQUIRE(extra.size() == 1);
+  CHECK(extra[0]->service == "dockerlogger");
+  CHECK_FALSE(service(plan, "cabase").changes());
+  REQUIRE(plan.notes.size() == 1);
+  CHECK_THAT(plan.notes[0], Catch::StartsWith("cabase: sdcadm cannot update these agents"));
+  const std::string text = plan_text(plan);
+  CHECK_THAT(text, Catch::Contains("update agents with sdcadm experimental update:\n"
+                                   "update \"dockerlogger\" service (1 instance) to "));
+  CHECK_THAT(text, !Catch::Contains("\"cabase\" ("));  // not claimed to be up to date
+
+  // Only dockerlogger changes: the shar has nothing to do, experimental update still runs.
+  dc.insts = {{"vm-agent", 30, "agent"}, {"dockerlogger", 1, "agent"}};
+  plan = make_plan(dc.inputs(), {});
+  REQUIRE(plan.agentsshar);
+  CHECK_FALSE(plan.agentsshar->run);
+  CHECK(experimental_update_services(plan).size() == 1);
+  CHECK(plan.has_changes());
+}
+
+TEST_CASE("plan text: every instance on a newer image is not counted as at the target") {
+  Dc dc;
+  dc.index = make_index({{"service-image", "vmapi", 12, k_target, ""}});
+  dc.insts = {{"vmapi", 3}};
+  const std::string text = plan_text(make_plan(dc.inputs(), {}));
+  CHECK_THAT(text, Catch::Contains("    \"vmapi\" (1 instance left at newer image " + U(3) + ")\n"));
+}
+
+TEST_CASE("plan: a newer gz-tools in the DC is not replaced by the bundle's older one without --force") {
+  Dc dc;
+  dc.index = make_index({{"gz-tools", "gz-tools", 31, k_target, "1.0.0-master-20250201T000000Z-g1"}});
+  dc.insts = {};
+  PlanInputs in = dc.inputs();
+  in.dc.gz_tools_image = U(3);  // published k_newer in the DC IMGAPI
+  Plan plan = make_plan(in, {});
+  REQUIRE(plan.gz_tools);
+  CHECK_FALSE(plan.gz_tools->run);
+  CHECK_THAT(plan.gz_tools->note, Catch::StartsWith("the DC runs a newer gz-tools"));
+  plan = make_plan(in, PlanOptions{Force::yes, std::nullopt});
+  CHECK(plan.gz_tools->run);
+  CHECK(plan.gz_tools->note == "forced downgrade");
+  in.dc.gz_tools_image = U(1);  // older: updated
+  CHECK(make_plan(in, {}).gz_tools->run);
 }
