@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace fake_sdcadm {
 
@@ -149,8 +150,10 @@ void stage_dockerlogger(const Context& ctx, imgapi::Client& imgapi, const manife
   imgapi.get_image_file_to_path(image.uuid(), *image.file(), ctx.root.path("/var/tmp/" + name));
   ctx.out << "Copying dockerlogger to assets dir: /usbkey/extra/dockerlogger\n";
   std::filesystem::create_directories(ctx.root.path("/usbkey/extra/dockerlogger"));
-  std::filesystem::copy_file(ctx.root.path("/var/tmp/" + name), ctx.root.path("/usbkey/extra/dockerlogger/" + name),
-                             std::filesystem::copy_options::overwrite_existing);
+  const std::string dest = ctx.root.path("/usbkey/extra/dockerlogger/" + name);
+  const std::string tmp = dest + ".tmp." + std::to_string(::getpid());  // never a half-copied installer
+  std::filesystem::copy_file(ctx.root.path("/var/tmp/" + name), tmp, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::rename(tmp, dest);
 }
 
 // An agent change as UpdateAgentV1 (CNAPI install-agent per server) or UpdateDockerlogger
