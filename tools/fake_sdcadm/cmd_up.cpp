@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace fake_sdcadm {
 
@@ -136,13 +137,32 @@ void write_work_dir(const Context& ctx, const Plan& plan, const State& state) {
 
 const char* fault_name(UpdateCommand command) { return command == UpdateCommand::up ? "up" : "update"; }
 
+// UpdateDockerlogger's first steps: the image's file (the installer) from the DC IMGAPI
+// into /var/tmp/dockerlogger-<uuid>.sh, copied to /usbkey/extra/dockerlogger/ (assets),
+// where setting up a new server finds it.
+void stage_dockerlogger(const Context& ctx, imgapi::Client& imgapi, const manifest::ImageManifest& image) {
+  ctx.out << "Getting image file from local imgapi\n";
+  if (!image.file()) {
+    throw Error(ExitCode::bad_data, "dockerlogger image " + image.uuid() + " has no file in the DC IMGAPI");
+  }
+  const std::string name = "dockerlogger-" + image.uuid() + ".sh";
+  std::filesystem::create_directories(ctx.root.path("/var/tmp"));
+  imgapi.get_image_file_to_path(image.uuid(), *image.file(), ctx.root.path("/var/tmp/" + name));
+  ctx.out << "Copying dockerlogger to assets dir: /usbkey/extra/dockerlogger\n";
+  std::filesystem::create_directories(ctx.root.path("/usbkey/extra/dockerlogger"));
+  const std::string dest = ctx.root.path("/usbkey/extra/dockerlogger/" + name);
+  const std::string tmp = dest + ".tmp." + std::to_string(::getpid());  // never a half-copied installer
+  std::filesystem::copy_file(ctx.root.path("/var/tmp/" + name), tmp, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::rename(tmp, dest);
+}
+
 // An agent change as UpdateAgentV1 (CNAPI install-agent per server) or UpdateDockerlogger
 // (its installer run by ur on each server) reports it.
-void execute_agent_change(const Context& ctx, const PlannedChange& pc, const std::optional<Fault>& fault,
-                          UpdateCommand command, State& state) {
+void execute_agent_change(const Context& ctx, imgapi::Client& imgapi, const PlannedChange& pc,
+                          const std::optional<Fault>& fault, UpdateCommand command, State& state) {
   if (pc.procedure == Procedure::dockerlogger) {
-    ctx.out << "Getting image file from local imgapi\nCopying dockerlogger to assets dir: /usbkey/extra/dockerlogger\n"
-            << "Starting dockerlogger update on " << pc.instances.size() << " servers\n";
+    stage_dockerlogger(ctx, imgapi, pc.image);
+    ctx.out << "Starting dockerlogger update on " << pc.instances.size() << " servers\n";
   } else {
     ctx.out << "Verifying that CNAPI is able to run agent updates\n";
   }
@@ -159,13 +179,13 @@ void execute_agent_change(const Context& ctx, const PlannedChange& pc, const std
 }
 
 // Runs the plan: progress per instance; a matching fault fails before anything changes.
-void execute(const Context& ctx, const Plan& plan, UpdateCommand command, State& state) {
+void execute(const Context& ctx, imgapi::Client& imgapi, const Plan& plan, UpdateCommand command, State& state) {
   const auto fault = active_fault(state);
   write_work_dir(ctx, plan, state);
   for (const PlannedChange& pc : plan.changes) {
     if (plan.changes.size() > 1) ctx.out << "--- Updating " << pc.service << " ...\n";
     if (pc.procedure != Procedure::vm) {
-      execute_agent_change(ctx, pc, fault, command, state);
+      execute_agent_change(ctx, imgapi, pc, fault, command, state);
       continue;
     }
     for (const std::size_t i : pc.instances) {
@@ -224,7 +244,7 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
     return;
   }
   check_reprov_lock(ctx);
-  execute(ctx, plan, o.command, state);
+  execute(ctx, imgapi, plan, o.command, state);
   state.append_log(ctx.argv);
   state.save(ctx.root);
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);

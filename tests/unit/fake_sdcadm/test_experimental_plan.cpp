@@ -41,13 +41,15 @@ State dc_state() {
     services += R"({"uuid": "cccccccc-0000-4000-8000-00000000000)" + std::to_string(++n) + R"(", "name": ")" + s +
                 R"(", "type": "agent"},)";
   }
-  const std::string text = R"({"sdcadm": {"version": "1.39.1", "buildstamp": "release-20250116-20250205T062404Z-g078205b",
+  const std::string text = R"({"sdcadm": {"version": "1.39.1",
+               "buildstamp": "release-20250116-20250205T062404Z-g078205b",
                "image": "bbbbbbbb-0000-4000-8000-000000000001"},
     "services": [)" + services + R"({"uuid": "cccccccc-0000-4000-8000-000000000009", "name": "imgapi", "type": "vm",
                   "params": {"image_uuid": ")" + k_old.at("imgapi") + R"("}}],
     "instances": [)" + agent("dockerlogger", "1", k_hn, "headnode") + "," + agent("dockerlogger", "2", k_cn, "cn1") +
                            "," + agent("firewall-logger-agent", "3", k_hn, "headnode") + "," +
-                           agent("firewall-logger-agent", "4", k_cn, "cn1") + "," + agent("cabase", "5", k_hn, "headnode") +
+                           agent("firewall-logger-agent", "4", k_cn, "cn1") + "," +
+                           agent("cabase", "5", k_hn, "headnode") +
                            R"(, {"type": "vm", "service": "imgapi", "alias": "imgapi0",
        "instance": "dddddddd-0000-4000-8000-000000000006", "zonename": "dddddddd-0000-4000-8000-000000000006",
        "image": ")" + k_old.at("imgapi") + R"(", "version": "v1", "state": "running", "server": ")" + k_hn +
@@ -77,6 +79,11 @@ std::string change(const std::string& service, const std::string& image) {
   return R"({"service": ")" + service + R"(", "image": ")" + image + "\"}";
 }
 
+// What the installer sends: dockerlogger and firewall-logger-agent to their new images.
+std::string installer_spec() {
+  return "[" + change("dockerlogger", k_dl_new) + ", " + change("firewall-logger-agent", k_fla_new) + "]";
+}
+
 Plan exp_plan(const std::string& spec, std::vector<std::string> servers = {},
               SameImage same = SameImage::drop) {
   return make_plan(parse_spec(spec), dc_state(), name_map(), dc_imgapi(), same,
@@ -98,7 +105,7 @@ std::string exp_error(const std::string& spec, common::ExitCode code, std::vecto
 
 TEST_CASE("experimental plan: the installer's spec moves dockerlogger and firewall-logger-agent",
           "[fake_sdcadm]") {
-  const std::string spec = "[" + change("dockerlogger", k_dl_new) + ", " + change("firewall-logger-agent", k_fla_new) + "]";
+  const std::string spec = installer_spec();
   const Plan plan = exp_plan(spec);
   REQUIRE(plan.changes.size() == 2);
   CHECK(plan.skipped.empty());
@@ -152,7 +159,7 @@ TEST_CASE("experimental plan: image checks as `up`", "[fake_sdcadm]") {
 }
 
 TEST_CASE("experimental plan: -s SERVERS limits agent changes", "[fake_sdcadm]") {
-  const std::string spec = "[" + change("dockerlogger", k_dl_new) + ", " + change("firewall-logger-agent", k_fla_new) + "]";
+  const std::string spec = installer_spec();
   const Plan on_cn = exp_plan(spec, {"cn1"});
   REQUIRE(on_cn.changes.size() == 2);
   CHECK(on_cn.changes[0].instances == std::vector<std::size_t>{1});
