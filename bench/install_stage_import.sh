@@ -19,7 +19,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN_DIR=${SDCB_BIN:-$here/build/bin}
 WORK=${TMPDIR:-/tmp}/sdcb-bench-install.$$
 SCALE=8G
-CONCURRENCY=2
+CONCURRENCY=4
 KEEP=0
 while [[ $# -gt 0 ]]; do
   case $1 in

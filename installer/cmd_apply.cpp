@@ -42,7 +42,7 @@ struct ApplyArgs {
   bool no_self_update = false;
   std::string spec;
   bool json = false;
-  unsigned concurrency = 2;
+  unsigned concurrency = k_default_import_concurrency;
   ProgressFlags progress;
   TrustOverrides trust;
 };
@@ -276,7 +276,7 @@ void register_apply(CLI::App& app, const Globals& globals) {
   cmd->add_flag("--no-self-update", args->no_self_update,
                 "Do not install the newer sdcadm-install the bundle carries; go on with this one (refused "
                 "when the bundle needs a newer installer than this)");
-  cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 2)")
+  cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 4, as sdcadm's own image downloads)")
       ->check(CLI::Range(1, 16));
   add_progress_flags(*cmd, args->progress);
   cmd->footer(k_exit_codes);

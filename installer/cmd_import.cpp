@@ -20,7 +20,7 @@ namespace {
 struct ImportArgs {
   std::string bundle;
   bool json = false;
-  unsigned concurrency = 2;
+  unsigned concurrency = k_default_import_concurrency;
   int attempts = 3;
   ProgressFlags progress;
   TrustOverrides trust;
@@ -75,7 +75,7 @@ void register_import(CLI::App& app, const Globals& globals) {
   cmd->add_option("BUNDLE", args->bundle, "NAME.sdc, NAME.sdc.parts.json or NAME.sdc.001 (split)")
       ->required();
   cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
-  cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 2)")
+  cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 4, as sdcadm's own image downloads)")
       ->check(CLI::Range(1, 16));
   cmd->add_option("--attempts", args->attempts,
                   "Tries per image on network errors and 5xx replies (default 3)")
