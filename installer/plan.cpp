@@ -1,7 +1,8 @@
 #include <installer/plan.hpp>
 
+#include <installer/plan_detail.hpp>
+
 #include <common/error.hpp>
-#include <manifest/triton_agents.hpp>
 
 #include <algorithm>
 #include <map>
@@ -11,6 +12,7 @@ namespace {
 
 using common::Error;
 using common::ExitCode;
+using namespace plan_detail;
 
 std::string str_field(const common::Json& row, const char* key, const std::string& where,
                       bool required) {
@@ -20,11 +22,6 @@ std::string str_field(const common::Json& row, const char* key, const std::strin
   }
   if (!row[key].is_string()) throw Error(ExitCode::bad_data, where + "." + key + ": not a string");
   return row[key].get<std::string>();
-}
-
-Target target_of(const manifest::BundleIndex& index, const manifest::BundleArtifact& a) {
-  const manifest::BundleMember* m = a.file_member.empty() ? nullptr : index.find_member(a.file_member);
-  return Target{a.uuid, a.name, a.version, a.published_at, m ? m->size : 0};
 }
 
 // The service targets of the bundle, in index order: service-image artifacts for each of
@@ -50,15 +47,6 @@ std::vector<std::pair<std::string, Target>> service_targets(const manifest::Bund
     }
   }
   return out;
-}
-
-const manifest::BundleArtifact* find_role(const manifest::BundleIndex& index, const std::string& role) {
-  const manifest::BundleArtifact* best = nullptr;
-  for (const auto& a : index.artifacts) {
-    if (a.role != role) continue;
-    if (!best || manifest::compare_published_at(a.published_at, best->published_at) > 0) best = &a;
-  }
-  return best;
 }
 
 // Sorts one service's instances into groups.
@@ -124,102 +112,40 @@ bool runs_service(const DcState& dc, const std::string& name) {
                      [&](const DcService& s) { return s.name == name; });
 }
 
-ArtifactPlan plan_sdcadm(const manifest::BundleIndex& index, const manifest::BundleArtifact& a,
-                         const PlanInputs& in, Force force) {
-  ArtifactPlan p{a.role, target_of(index, a), a.stage_as, "", false, ""};
-  if (!in.dc.sdcadm) {
-    p.run = true;
-    p.note = "the running sdcadm's version is unknown";
-    return p;
-  }
-  p.current = in.dc.sdcadm->version + " (" + in.dc.sdcadm->buildstamp + ")";
-  if (in.sdcadm_buildstamp.empty()) {
-    throw Error(ExitCode::bad_data, "the bundle's sdcadm image " + a.uuid + " has no tags.buildstamp");
-  }
-  const int cmp = manifest::compare_sdcadm({a.version, in.sdcadm_buildstamp}, *in.dc.sdcadm);
-  if (cmp > 0) {
-    p.run = true;
-  } else if (force == Force::yes && cmp < 0) {
-    p.run = true;
-    p.note = "forced downgrade";
-  } else {
-    p.note = cmp == 0 ? "already running it" : "the running sdcadm is newer";
-  }
-  return p;
-}
-
-ArtifactPlan plan_file_artifact(const manifest::BundleIndex& index, const manifest::BundleArtifact& a,
-                                const PlanInputs& in, Force force) {
-  ArtifactPlan p{a.role, target_of(index, a), a.stage_as, "", true, ""};
-  if (a.role == "gz-tools") {
-    p.current = in.dc.gz_tools_image;
-    const auto current = p.current.empty() || !in.lookup ? std::nullopt : in.lookup(p.current);
-    // As for services: a gz-tools published after the bundle's is not replaced by it.
-    const bool newer = current && p.current != a.uuid && !current->published_at.empty() &&
-                       manifest::compare_published_at(current->published_at, a.published_at) > 0;
-    if (p.current == a.uuid && force == Force::no) {
-      p.run = false;
-      p.note = "already installed";
-    } else if (newer) {
-      p.run = force == Force::yes;
-      p.note = force == Force::yes ? "forced downgrade"
-                                   : "the DC runs a newer gz-tools (" + current->version + "); --force to install the bundle's";
+// -f SPEC.json may name only what the bundle carries, at the bundle's image.
+void check_limit(const SpecLimit& limit, const manifest::BundleIndex& index,
+                 const std::vector<std::pair<std::string, Target>>& targets) {
+  for (const auto& e : limit.entries) {
+    auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == e.service; });
+    const bool artifact = e.service == "sdcadm" || e.service == "agentsshar" ||
+                          e.service == "gz-tools" || e.service == "platform";
+    const manifest::BundleArtifact* art = artifact ? find_role(index, e.service) : nullptr;
+    if (it == targets.end() && !art) {
+      throw Error(ExitCode::usage, "SPEC.json names \"" + e.service + "\", which this bundle has no image for");
     }
-  } else if (a.role == "platform") {
-    const std::string stamp = manifest::buildstamp_time(a.version).value_or("");
-    p.current = in.dc.platforms.empty() ? "" : in.dc.platforms.back();
-    if (!stamp.empty() &&
-        std::find(in.dc.platforms.begin(), in.dc.platforms.end(), stamp) != in.dc.platforms.end() &&
-        force == Force::no) {
-      p.run = false;
-      p.note = "platform " + stamp + " already installed";
+    const std::string uuid = art ? art->uuid : it->second.uuid;
+    const std::string version = art ? art->version : it->second.version;
+    if ((e.image && *e.image != uuid) || (e.version && *e.version != version)) {
+      throw Error(ExitCode::usage, "SPEC.json asks for another image of \"" + e.service +
+                                       "\" than the bundle's " + uuid + " (" + version +
+                                       "); an offline update can only install what the bundle carries");
     }
   }
-  return p;
 }
 
-// The bootstrap made from the bundle's agent images: run (seeded, then update-agents with
-// it) when an agent instance changes; --force runs it anyway, as it does the shar.
-ArtifactPlan plan_agent_set(const AgentSetFacts& facts, bool agent_changes, Force force) {
-  ArtifactPlan p;
-  p.role = "agent-set";
-  p.target.name = "agents";
-  p.target.version = facts.stamp;
-  p.stage_as = "/usbkey/extra/agents/agents-" + facts.stamp + ".sh";
-  p.current = std::to_string(facts.agents) + " agent images";
-  p.run = agent_changes || force == Force::yes;
-  if (!p.run) p.note = "every agent already runs the bundle's image";
-  return p;
-}
-
-// Keeps only the "already" groups of the agent services `pick` selects: nothing can move them.
-template <typename Pick>
-std::vector<std::string> freeze_agents(std::vector<ServicePlan>& services, Pick pick) {
-  std::vector<std::string> frozen;
-  for (auto& sp : services) {
-    if (sp.type != "agent" || !pick(sp) || !sp.changes()) continue;
-    frozen.push_back(sp.service);
-    sp.groups.erase(std::remove_if(sp.groups.begin(), sp.groups.end(),
-                                   [](const InstanceGroup& g) { return g.kind != GroupKind::already; }),
-                    sp.groups.end());
-    sp.params_only = false;
+// The bundle's images the DC IMGAPI does not have active (platforms never go there).
+void add_imports(Plan& plan, const PlanInputs& in) {
+  const manifest::BundleIndex& index = *in.index;
+  for (const auto& a : index.artifacts) {
+    if (a.role == "platform" || a.role == "installer" || a.uuid.empty()) continue;
+    if (std::any_of(plan.imports.begin(), plan.imports.end(), [&](const ImportImage& i) { return i.uuid == a.uuid; })) continue;
+    const auto facts = in.lookup ? in.lookup(a.uuid) : std::nullopt;
+    if (facts && facts->state == "active") continue;
+    plan.imports.push_back(ImportImage{a.uuid, a.name, a.version, target_of(index, a).size});
   }
-  return frozen;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
 }
 
 }  // namespace
-
-AgentRoute agent_route(const std::string& service) {
-  if (manifest::is_shar_agent(service)) return AgentRoute::installer;
-  if (service == "dockerlogger" || service == "firewall-logger-agent") return AgentRoute::experimental_update;
-  return AgentRoute::none;
-}
 
 bool ServicePlan::changes() const {
   if (params_only) return true;
@@ -237,14 +163,6 @@ bool Plan::has_changes() const {
     if (*a && (*a)->run) return true;
   }
   return std::any_of(services.begin(), services.end(), [](const ServicePlan& s) { return s.changes(); });
-}
-
-std::vector<const ServicePlan*> experimental_update_services(const Plan& plan) {
-  std::vector<const ServicePlan*> out;
-  for (const auto& sp : plan.services) {
-    if (sp.changes() && agent_route(sp.service) == AgentRoute::experimental_update) out.push_back(&sp);
-  }
-  return out;
 }
 
 bool SpecLimit::names(const std::string& service) const {
@@ -288,24 +206,7 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
 
   std::map<std::string, std::string> types;
   const auto targets = service_targets(index, types);
-  if (options.limit) {
-    for (const auto& e : options.limit->entries) {
-      auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == e.service; });
-      const bool artifact = e.service == "sdcadm" || e.service == "agentsshar" ||
-                            e.service == "gz-tools" || e.service == "platform";
-      const manifest::BundleArtifact* art = artifact ? find_role(index, e.service) : nullptr;
-      if (it == targets.end() && !art) {
-        throw Error(ExitCode::usage, "SPEC.json names \"" + e.service + "\", which this bundle has no image for");
-      }
-      const std::string uuid = art ? art->uuid : it->second.uuid;
-      const std::string version = art ? art->version : it->second.version;
-      if ((e.image && *e.image != uuid) || (e.version && *e.version != version)) {
-        throw Error(ExitCode::usage, "SPEC.json asks for another image of \"" + e.service +
-                                         "\" than the bundle's " + uuid + " (" + version +
-                                         "); an offline update can only install what the bundle carries");
-      }
-    }
-  }
+  if (options.limit) check_limit(*options.limit, index, targets);
 
   bool any_agent_selected = false;
   for (const auto& [service, target] : targets) {
@@ -327,53 +228,16 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
   if (const auto* a = find_role(index, "sdcadm"); a && selected("sdcadm")) {
     plan.sdcadm = plan_sdcadm(index, *a, in, options.force);
   }
-  const bool agents_named = !options.limit || options.limit->names("agentsshar") || any_agent_selected;
-  if (in.agent_set && !in.agent_set->missing.empty() && agents_named) {
-    std::string missing;
-    for (const auto& m : in.agent_set->missing) missing += (missing.empty() ? "" : ", ") + m;
-    plan.notes.push_back("the bundle's agent images lack " + missing + " (a trimmed build?), so they cannot "
-                         "make the agents bootstrap new nodes need: agents go through the agentsshar");
-  }
-  if (in.agent_set && in.agent_set->missing.empty() && agents_named) {
-    plan.agent_set = plan_agent_set(*in.agent_set, any_agent_selected, options.force);
-    if (const auto* shar = find_role(index, "agentsshar")) {
-      plan.notes.push_back("the bundle's agentsshar " + shar->version + " is staged but not run: the agents are "
-                           "installed from their own images (docs/agents.md says how to go back to the shar)");
-    }
-  } else if (const auto* a = find_role(index, "agentsshar")) {
-    if (agents_named) {
-      ArtifactPlan p = plan_file_artifact(index, *a, in, options.force);
-      const bool has_agent_targets = std::any_of(targets.begin(), targets.end(),
-                                                 [&](const auto& t) { return types[t.first] == "agent"; });
-      // Without agent images in the bundle the shar's content is unknown: run it.
-      p.run = any_agent_selected || !has_agent_targets || options.force == Force::yes;
-      if (!p.run) p.note = "every agent already runs the bundle's image";
-      plan.agentsshar = p;
-    }
-  } else if (any_agent_selected) {
-    plan.notes.push_back("agent updates need an agentsshar or the agent images, which this bundle does not "
-                         "carry; agents are left as they are");
-    freeze_agents(plan.services, [](const ServicePlan& sp) { return agent_route(sp.service) == AgentRoute::installer; });
-  }
-  const auto legacy = freeze_agents(plan.services, [](const ServicePlan& sp) { return agent_route(sp.service) == AgentRoute::none; });
-  if (!legacy.empty()) {
-    plan.notes.push_back(joined(legacy) + ": sdcadm cannot update these agents (neither update-agents nor "
-                         "experimental update knows them); their images are imported, the instances are left as they are");
-  }
+  const bool has_agent_targets = std::any_of(targets.begin(), targets.end(),
+                                             [&](const auto& t) { return types[t.first] == "agent"; });
+  plan_agents(plan, in, options, any_agent_selected, has_agent_targets);
   if (const auto* a = find_role(index, "gz-tools"); a && selected("gz-tools")) {
     plan.gz_tools = plan_file_artifact(index, *a, in, options.force);
   }
   if (const auto* a = find_role(index, "platform"); a && selected("platform")) {
     plan.platform = plan_file_artifact(index, *a, in, options.force);
   }
-
-  for (const auto& a : index.artifacts) {
-    if (a.role == "platform" || a.role == "installer" || a.uuid.empty()) continue;
-    if (std::any_of(plan.imports.begin(), plan.imports.end(), [&](const ImportImage& i) { return i.uuid == a.uuid; })) continue;
-    const auto facts = in.lookup ? in.lookup(a.uuid) : std::nullopt;
-    if (facts && facts->state == "active") continue;
-    plan.imports.push_back(ImportImage{a.uuid, a.name, a.version, target_of(index, a).size});
-  }
+  add_imports(plan, in);
   return plan;
 }
 
