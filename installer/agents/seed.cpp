@@ -57,7 +57,8 @@ std::optional<AgentSet> agent_set_of(const manifest::BundleIndex& index, const P
     if (!is_known_agent(staged.name)) {
       // sdcadm's service list still names agents the agentsshar no longer installs
       // (cabase, cainstsvc, dockerlogger ...): imported like any image, not bootstrapped.
-      common::log::info("agent image " + staged.name + " " + staged.uuid +
+      // Debug only: the plan already says how each of them is handled.
+      common::log::debug("agent image " + staged.name + " " + staged.uuid +
                         " is not one of the agents a node bootstraps; imported, not in the bootstrap");
       continue;
     }
