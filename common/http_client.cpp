@@ -215,8 +215,8 @@ struct HttpClient::Impl {
   char errbuf[CURL_ERROR_SIZE] = {};
 
   // One attempt: sets the options, performs, rethrows what a callback threw.
-  CURLcode perform(const HttpOptions& options, const HttpRequest& req, Transfer& t);
-  void setup(const HttpOptions& options, const HttpRequest& req, Transfer& t);
+  CURLcode perform(const HttpOptions& options, const HttpRequest& req, Transfer& t, int attempt);
+  void setup(const HttpOptions& options, const HttpRequest& req, Transfer& t, int attempt);
   void set_method_and_body(const HttpRequest& req, Transfer& t, Slist& headers);
   std::string error_text(CURLcode code) const {
     return errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(code));
@@ -225,7 +225,7 @@ struct HttpClient::Impl {
 
 // Sets every option for one attempt on a freshly reset handle (the reset keeps the
 // connection cache, so keep-alive still works).
-void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req, Transfer& t) {
+void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req, Transfer& t, int attempt) {
   curl_easy_reset(curl);
   errbuf[0] = '\0';
   setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -238,6 +238,13 @@ void HttpClient::Impl::setup(const HttpOptions& options, const HttpRequest& req,
   setopt(curl, CURLOPT_NOSIGNAL, 1L);
   setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  // A retry never rides on the connection the failed attempt used: after a server answered
+  // an upload early (503 before the body was read), leftover body bytes on that connection
+  // would be parsed as the next request (seen in CI as "400 ... could not be parsed").
+  if (attempt > 1) setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+  // For the same reason an upload's connection is closed after it, whatever the answer;
+  // uploads are image files, so one more TCP handshake costs nothing.
+  if (req.upload) setopt(curl, CURLOPT_FORBID_REUSE, 1L);
   setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
   setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
   // Read timeout: abort when less than 1 byte/s moves for read_timeout_s seconds.
@@ -280,9 +287,9 @@ void HttpClient::Impl::set_method_and_body(const HttpRequest& req, Transfer& t, 
 }
 
 CURLcode HttpClient::Impl::perform(const HttpOptions& options, const HttpRequest& req,
-                                   Transfer& t) {
+                                   Transfer& t, int attempt) {
   Slist headers;  // must outlive curl_easy_perform
-  setup(options, req, t);
+  setup(options, req, t, attempt);
   set_method_and_body(req, t, headers);
   const CURLcode rc = curl_easy_perform(curl);
   if (t.error) std::rethrow_exception(t.error);
@@ -367,7 +374,7 @@ HttpResponse HttpClient::download(const HttpRequest& request, const Sink& sink) 
     t.sink = sink ? &sink : nullptr;
     t.max_memory = m_options.max_memory_body;
     t.progress_last = &progress_last;
-    const CURLcode rc = m_impl->perform(m_options, request, t);
+    const CURLcode rc = m_impl->perform(m_options, request, t, attempt);
 
     const bool may_retry = attempt < max_attempts && can_repeat && t.sink_bytes == 0;
     std::string reason;

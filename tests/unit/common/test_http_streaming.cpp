@@ -276,3 +276,37 @@ TEST_CASE("progress is monotonic and reaches the total", "[http]") {
     CHECK(calls.back().second == data.size());
   }
 }
+
+TEST_CASE("a retried upload, and the request after an upload, use a new connection", "[http]") {
+  // A server may answer an upload before reading its body (503 at once); the bytes it never
+  // read must not meet the next request on a reused connection (CI once saw "400 the request
+  // could not be parsed"). Connections are told apart by the client's port.
+  const std::string data = pattern_bytes(64 * 1024);
+  std::vector<int> ports;
+  std::atomic<int> requests{0};
+  TestServer server([&](httplib::Server& s) {
+    s.Put("/file", [&](const httplib::Request& req, httplib::Response& res) {
+      ports.push_back(req.remote_port);
+      res.status = ++requests == 1 ? 503 : 200;
+    });
+    s.Get("/ping", [&](const httplib::Request& req, httplib::Response& res) {
+      ports.push_back(req.remote_port);
+      res.set_content("pong", "text/plain");
+    });
+  });
+  HttpClient client(fast_options());
+  HttpRequest req;
+  req.method = "PUT";
+  req.url = server.url("/file");
+  req.upload_size = data.size();
+  StringSource source{data};
+  req.upload = source.source();
+  req.rewind = source.rewind();
+  CHECK(client.send(req).status == 200);
+  HttpRequest ping;
+  ping.url = server.url("/ping");
+  CHECK(client.send(ping).body == "pong");
+  REQUIRE(ports.size() == 3);
+  CHECK(ports[0] != ports[1]);  // the retry
+  CHECK(ports[1] != ports[2]);  // the request after the upload
+}
