@@ -63,16 +63,6 @@ std::string dir_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::string bundle_argument(const std::string& path) {
-  const std::string first = ".001";
-  if (path.size() <= first.size() || path.compare(path.size() - first.size(), first.size(), first) != 0) {
-    return path;
-  }
-  const std::string list = path.substr(0, path.size() - first.size()) + ".parts.json";
-  struct stat st {};
-  return ::stat(list.c_str(), &st) == 0 ? list : path;
-}
-
 FreeSpace free_space(const std::string& path) {
   std::string p = path.empty() ? "." : path;
   struct stat st {};

@@ -2,6 +2,7 @@
 // Small pieces the sdcadm-bundle subcommands share: sizes on the command line, the build
 // time (SOURCE_DATE_EPOCH), the progress flags, output helpers and free-space checks.
 
+#include <bundles/part_source.hpp>
 #include <common/cli_flags.hpp>
 #include <common/json.hpp>
 #include <common/progress.hpp>
@@ -12,6 +13,8 @@
 #include <string>
 
 namespace builder {
+
+using bundles::bundle_path_argument;
 
 // A whole number of bytes with an optional binary suffix K, M, G or T (also KiB, MiB, ...;
 // case-insensitive): "4000M", "1G", "65536". Throws Error(usage) naming `option` for
@@ -37,9 +40,6 @@ struct FreeSpace {
 };
 FreeSpace free_space(const std::string& path);
 
-// A bundle argument as the readers take it: "NAME.sdc.001" (the first part of a split
-// bundle) becomes "NAME.sdc.parts.json" when that exists; anything else is unchanged.
-std::string bundle_argument(const std::string& path);
 
 // The directory part of `path` ("." for a bare name).
 std::string dir_of(const std::string& path);

@@ -79,7 +79,7 @@ void check_names(const manifest::Changelog& changelog, const ChangelogArgs& args
 }
 
 void run_changelog(const ChangelogArgs& given) {
-  const BundleChangelog bundle = read_changelog(bundle_argument(given.bundle));
+  const BundleChangelog bundle = read_changelog(bundle_path_argument(given.bundle));
   const manifest::Changelog& changelog = bundle.changelog;
   ChangelogArgs args = given;
   args.names = image_names(bundle, given.names);

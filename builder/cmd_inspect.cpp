@@ -146,7 +146,7 @@ std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader&
 }
 
 void run_inspect(const InspectArgs& args) {
-  const std::string path = bundle_argument(args.bundle);
+  const std::string path = bundle_path_argument(args.bundle);
   const auto reader = bundles::SeekableReader::open(path, bundles::PartCheck::sizes_only);
   const auto changelog = read_changelog(reader);
   const common::Json signatures = inspect_signatures(reader, path, args.trust);

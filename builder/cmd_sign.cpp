@@ -61,7 +61,7 @@ SignatureDocument starting_document(const std::string& slot, const std::string& 
 }
 
 void run_sign(const SignArgs& args) {
-  const std::string path = bundle_argument(args.bundle);
+  const std::string path = bundle_path_argument(args.bundle);
   const auto reader = bundles::SeekableReader::open(path, bundles::PartCheck::sizes_only);
   const bool split = ends_with(path, ".parts.json");
   const bool detached = args.detached || split;

@@ -88,7 +88,7 @@ VerifyOutcome verify_stream(const VerifyArgs& args) {
 }
 
 VerifyOutcome verify_seekable(const VerifyArgs& args) {
-  const std::string path = bundle_argument(args.bundle);
+  const std::string path = bundle_path_argument(args.bundle);
   const auto reader = bundles::SeekableReader::open(path, bundles::PartCheck::hashes);
   VerifyOutcome out;
   out.verdict = check_signatures(args, path, reader.index_bytes(), reader.index(), reader.signature_slot());

@@ -230,6 +230,13 @@ void check_part_list(const ByteSource& source, const std::string& index_bytes,
   }
 }
 
+std::string bundle_path_argument(const std::string& path) {
+  const std::string first = ".001";
+  if (!ends_with(path, first) || path.size() == first.size()) return path;
+  const std::string list = path.substr(0, path.size() - first.size()) + ".parts.json";
+  return file_exists(list) ? list : path;
+}
+
 std::unique_ptr<ByteSource> open_bundle_source(const std::string& path, PartCheck check) {
   if (path == "-") return open_stdin_source();
   if (ends_with(path, ".parts.json")) return open_parts_source(path, check);

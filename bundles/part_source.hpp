@@ -46,6 +46,11 @@ std::optional<PartListFacts> part_list_facts(const ByteSource& source);
 void check_part_list(const ByteSource& source, const std::string& index_bytes,
                      const std::string& bundle_id);
 
+// A bundle argument as the readers take it: "NAME.sdc.001" (the first part of a split
+// bundle) becomes "NAME.sdc.parts.json" when that exists; anything else is unchanged. Both
+// front ends apply it to every BUNDLE argument.
+std::string bundle_path_argument(const std::string& path);
+
 // "-" => stdin; "*.parts.json" => parts; an existing file => that file; "NAME.sdc" that
 // does not exist but has "NAME.sdc.parts.json" next to it => its parts.
 std::unique_ptr<ByteSource> open_bundle_source(const std::string& path,

@@ -94,16 +94,6 @@ void run_reporting(bool json, const std::function<void()>& body) {
   }
 }
 
-std::string bundle_argument(const std::string& path) {
-  const std::string first = ".001";
-  if (path.size() <= first.size() || path.compare(path.size() - first.size(), first.size(), first) != 0) {
-    return path;
-  }
-  const std::string list = path.substr(0, path.size() - first.size()) + ".parts.json";
-  struct stat st {};
-  return ::stat(list.c_str(), &st) == 0 ? list : path;
-}
-
 }  // namespace installer
 
 namespace installer {

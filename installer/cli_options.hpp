@@ -8,6 +8,7 @@
 #include <installer/paths.hpp>
 #include <installer/trust_store.hpp>
 
+#include <bundles/part_source.hpp>
 #include <common/json.hpp>
 #include <common/progress.hpp>
 
@@ -19,6 +20,8 @@
 #include <string>
 
 namespace installer {
+
+using bundles::bundle_path_argument;
 
 // Paths under --root, and the bunyan log (ROOT/var/log/sdcadm-install.log) configured
 // for this run: info lines on stderr, warnings only with --json.
@@ -73,9 +76,6 @@ TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
 // {"ok": false, "exit_code": N, "error": "..."} before it travels on to main.
 void run_reporting(bool json, const std::function<void()>& body);
 
-// "NAME.sdc.001" (the first part of a split bundle) -> "NAME.sdc.parts.json" when that
-// exists; anything else unchanged.
-std::string bundle_argument(const std::string& path);
 
 // Size of a bundle file for progress bars; 0 for "-", parts and anything not a file.
 std::uint64_t bundle_file_size(const std::string& path);

@@ -145,9 +145,9 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   const SdcadmRunner runner(globals.sdcadm, [&talk](Stream, std::string_view line) { talk << "    " << line << "\n" << std::flush; });
   FileLock install = take_install_lock(globals, paths);
   check_reprov_lock(paths.reprov_fail_lock);
-  const TrustedIndex trusted = check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
+  const TrustedIndex trusted = check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
   if (args.no_self_update) check_installer_version(trusted.index, running_version(), SelfUpdate::refused);
-  const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
+  const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
   if (bundle.reader->index_bytes() != trusted.index_bytes) {
     throw Error(ExitCode::trust_mismatch, "the bundle changed while it was being checked; run again");
   }
@@ -215,8 +215,8 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   const std::string url = imgapi_url(globals, paths);
   const PlanOptions options = plan_options(args);
   const SdcadmRunner runner(globals.sdcadm);
-  check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
-  const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
+  check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
+  const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
   const Plan plan =
       make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths)), options);
   // plan writes nothing: the journal is only read when an apply has made one.

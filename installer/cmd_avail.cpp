@@ -38,8 +38,8 @@ void run_avail(const GlobalOptions& globals, const AvailArgs& args) {
   const Paths paths = start_run(globals, args.json);
   const std::string url = imgapi_url(globals, paths);
   const SdcadmRunner runner(globals.sdcadm);
-  check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
-  const OpenBundle bundle = open_bundle(bundle_argument(args.bundle));
+  check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
+  const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
   PlanOptions options;
   if (!args.services.empty()) {
     SpecLimit limit;

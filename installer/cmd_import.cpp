@@ -49,7 +49,7 @@ void run_import(const GlobalOptions& globals, const ImportArgs& args) {
   const std::string url = imgapi_url(globals, paths);
   const RunLocks locks = take_locks(globals, paths);
   const TrustedIndex trusted =
-      check_trust_or_throw(paths, bundle_argument(args.bundle), args.trust, args.json);
+      check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
   const StagePlan plan = plan_stage(trusted.index, paths);
   const std::vector<ImportItem> items = plan_import(plan);
   ImportOptions options;

@@ -53,7 +53,7 @@ agents::AgentSet require_set(std::optional<agents::AgentSet> set, const std::str
 }
 
 void run_media(const GlobalOptions& globals, const SeedArgs& args, const Paths& paths) {
-  const std::string bundle = bundle_argument(args.bundle);
+  const std::string bundle = bundle_path_argument(args.bundle);
   const TrustedIndex trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
   const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
   if (reader.index_bytes() != trusted.index_bytes) {
@@ -124,7 +124,7 @@ void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
     return;
   }
   const RunLocks locks = take_locks(globals, paths);
-  const std::string bundle = bundle_argument(args.bundle);
+  const std::string bundle = bundle_path_argument(args.bundle);
   const TrustedIndex trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
   const std::string domain = agents_imgapi_domain(globals, paths);
   if (!agents::is_safe_domain(domain)) {  // before anything is staged

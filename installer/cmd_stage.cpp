@@ -44,7 +44,7 @@ void run_stage(const GlobalOptions& globals, const StageArgs& args) {
                         "stage -: standard input is a terminal; pipe a bundle in or name a file");
   }
   const RunLocks locks = take_locks(globals, paths);
-  const std::string bundle = bundle_argument(args.bundle);
+  const std::string bundle = bundle_path_argument(args.bundle);
   common::Progress bar("stage " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
   StageOptions options;
   if (bundle == "-") {

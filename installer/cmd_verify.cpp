@@ -82,7 +82,7 @@ void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
   options.threads = args.threads;
   options.imgapi_url = imgapi_url_if_known(globals, paths);
   options.client.http.max_attempts = 2;  // only an estimate: do not wait long for a DC
-  const std::string bundle = bundle_argument(args.bundle);
+  const std::string bundle = bundle_path_argument(args.bundle);
   // Trust first: a file before its payload is read; standard input inside the one pass.
   std::optional<TrustedIndex> trusted;
   if (bundle != "-") {
