@@ -5,6 +5,7 @@
 #include <tools/fake_sdcadm/plan.hpp>
 
 #include <common/error.hpp>
+#include <tests/unit/support/error_capture.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -91,14 +92,10 @@ Plan exp_plan(const std::string& spec, std::vector<std::string> servers = {},
 }
 
 std::string exp_error(const std::string& spec, common::ExitCode code, std::vector<std::string> servers = {}) {
-  try {
-    exp_plan(spec, std::move(servers));
-  } catch (const common::Error& e) {
-    CHECK(e.code() == code);
-    return e.what();
-  }
-  FAIL("no error for " << spec);
-  return "";
+  INFO("spec: " << spec);
+  const common::Error e = sdcb_test::error_of([&] { exp_plan(spec, std::move(servers)); });
+  CHECK(e.code() == code);
+  return e.what();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <tools/fake_sdcadm/plan.hpp>
 
 #include <common/error.hpp>
+#include <tests/unit/support/error_capture.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -48,14 +49,10 @@ Plan plan_for(const std::string& spec, Dc& dc, SameImage same = SameImage::drop)
 
 std::string plan_error(const std::string& spec, common::ExitCode code) {
   Dc dc = make_dc();
-  try {
-    plan_for(spec, dc);
-  } catch (const common::Error& e) {
-    CHECK(e.code() == code);
-    return e.what();
-  }
-  FAIL("no error for " << spec);
-  return "";
+  INFO("spec: " << spec);
+  const common::Error e = sdcb_test::error_of([&] { plan_for(spec, dc); });
+  CHECK(e.code() == code);
+  return e.what();
 }
 
 }  // namespace

@@ -20,8 +20,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// What the child does once it holds the lock: wait to be killed, or first keep the lock
+// across an exec (keep_across_exec into `env`) and become `sleep 3`.
+enum class Then { pause, exec_sleep };
+
 // A child process that takes the lock, reports through a pipe, and holds it until killed.
-pid_t hold_in_child(const std::string& path) {
+pid_t hold_in_child(const std::string& path, Then then = Then::pause, const char* env = nullptr) {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   const pid_t pid = ::fork();
@@ -30,11 +34,15 @@ pid_t hold_in_child(const std::string& path) {
     ::close(fds[0]);
     try {
       FileLock lock = FileLock::acquire(path, "test lock");
+      if (then == Then::exec_sleep) lock.keep_across_exec(env);
       (void)!::write(fds[1], "L", 1);
+      ::close(fds[1]);
+      // The program the process becomes holds the lock without ever opening the file.
+      if (then == Then::exec_sleep) ::execl("/bin/sleep", "sleep", "3", static_cast<char*>(nullptr));
       for (;;) ::pause();
     } catch (...) {
-      ::_exit(3);
     }
+    ::_exit(3);
   }
   ::close(fds[1]);
   char c = 0;
@@ -122,27 +130,7 @@ TEST_CASE("a lock kept across exec stays held by the process, and is inherited",
   TempDir dir;
   const std::string path = dir.file("install.lock");
   const char* env = "SDCB_TEST_LOCK_FD";
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    try {
-      FileLock lock = FileLock::acquire(path, "test lock");
-      lock.keep_across_exec(env);
-      (void)!::write(fds[1], "L", 1);
-      ::close(fds[1]);
-      // The program the process becomes holds the lock without ever opening the file.
-      ::execl("/bin/sleep", "sleep", "3", static_cast<char*>(nullptr));
-    } catch (...) {
-    }
-    ::_exit(3);
-  }
-  ::close(fds[1]);
-  char c = 0;
-  REQUIRE(::read(fds[0], &c, 1) == 1);
-  ::close(fds[0]);
+  const pid_t pid = hold_in_child(path, Then::exec_sleep, env);
   std::this_thread::sleep_for(300ms);  // well into `sleep`
   CHECK(lock_holder(path) == pid);
   LockOptions quick;

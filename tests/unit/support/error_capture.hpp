@@ -1,7 +1,7 @@
 #pragma once
-// What a call throws, for tests that assert an exit code or a message: code_of(fn) and
-// message_of(fn) run fn and return the common::Error's code or text; a call that throws
-// nothing fails the test.
+// What a call throws, for tests that assert an exit code or a message: error_of(fn) runs
+// fn and returns the common::Error it threw, code_of / message_of just its code or text; a
+// call that throws nothing fails the test.
 
 #include <common/error.hpp>
 
@@ -12,24 +12,18 @@
 
 namespace sdcb_test {
 
-inline common::ExitCode code_of(const std::function<void()>& fn) {
+inline common::Error error_of(const std::function<void()>& fn) {
   try {
     fn();
   } catch (const common::Error& e) {
-    return e.code();
+    return e;
   }
   FAIL("no common::Error thrown");
-  return common::ExitCode::ok;
+  return common::Error(common::ExitCode::ok, "");
 }
 
-inline std::string message_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const common::Error& e) {
-    return e.what();
-  }
-  FAIL("no common::Error thrown");
-  return {};
-}
+inline common::ExitCode code_of(const std::function<void()>& fn) { return error_of(fn).code(); }
+
+inline std::string message_of(const std::function<void()>& fn) { return error_of(fn).what(); }
 
 }  // namespace sdcb_test
