@@ -29,3 +29,31 @@ if(SDCB_SANITIZE)
                          -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(sdcb_settings INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Fast rebuilds (DEVELOPERS.md "Fast feedback"). ccache, when installed, caches compiler
+# runs; paths are made relative to the source tree and the working directory is not
+# hashed, so a fresh clone or a git worktree elsewhere reuses the same cache entries.
+# SDCB_CCACHE=OFF turns it off.
+option(SDCB_CCACHE "Use ccache as the compiler launcher when it is installed" ON)
+find_program(SDCB_CCACHE_PROGRAM ccache)
+if(SDCB_CCACHE AND SDCB_CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER
+      ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${PROJECT_SOURCE_DIR} CCACHE_NOHASHDIR=1
+      CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+      ${SDCB_CCACHE_PROGRAM})
+endif()
+
+# nlohmann/json is included by most translation units and costs about a second each:
+# precompile it (with the standard headers around it) once per target.
+option(SDCB_PCH "Precompile the heavy headers (nlohmann/json, CLI11)" ON)
+if(SDCB_PCH)
+  target_precompile_headers(sdcb_settings INTERFACE
+    <nlohmann/json.hpp> <string> <vector> <map> <optional> <functional> <memory>)
+endif()
+
+# CLI11 for the targets with a command line (call after add_executable).
+function(sdcb_cli_pch target)
+  if(SDCB_PCH)
+    target_precompile_headers(${target} PRIVATE <CLI/CLI.hpp>)
+  endif()
+endfunction()

@@ -106,6 +106,12 @@ if (platform) {
   const stamp = platform.version.split('-').pop();
   state.platforms = { default: stamp, installed: [stamp] };
 }
+// The headnode as CNAPI lists it: set up, running, booting the default platform by name
+// (not "latest"; `sdcadm platform install` refuses to go on without -y when it is).
+const stamp = state.platforms.default;
+state.servers = [{ uuid: server, hostname: 'headnode', headnode: true, setup: true, status: 'running',
+                   current_platform: stamp, boot_platform: stamp }];
+state.sdc_app = { metadata: { update_channel: channel } };
 fs.writeFileSync(`${hn}/var/fake-sdcadm/state.json`, JSON.stringify(state, null, 2) + '\n');
 // Origins (depth -1 until placed) first: sort by the depth of the chain below each image.
 const depthOf = (u) => { let d = 0; for (let o = byUuid.get(u).origin; o; o = byUuid.get(o).origin) d++; return d; };

@@ -4,6 +4,7 @@
 #include <common/error.hpp>
 #include <manifest/version_order.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <sys/stat.h>
@@ -66,14 +67,68 @@ void check_instances(const State& state) {
   const Json& instances = require_array(state.json(), "instances");
   for (std::size_t i = 0; i < instances.size(); ++i) {
     const std::string where = "instances[" + std::to_string(i) + "]";
-    require_strings(instances[i], where,
-                    {"type", "service", "instance", "image", "version", "server", "hostname"});
+    require_strings(instances[i], where, {"type", "service", "image", "version", "server", "hostname"});
     const std::string type = instances[i]["type"].get<std::string>();
+    // An agent's instance id is CNAPI's agent.uuid, which a server without
+    // /opt/smartdc/agents/etc/<agent> does not report (sdcadm lib/sdcadm.js:676-684).
+    if (type == "vm" || instances[i].contains("instance")) require_strings(instances[i], where, {"instance"});
     if (type == "vm") require_strings(instances[i], where, {"alias", "zonename", "state"});
     const Json* service = state.find_service(instances[i]["service"].get<std::string>());
     if (service == nullptr || service->at("type").get<std::string>() != type) {
       throw Error(ExitCode::bad_data, where + ": no " + type + " service named \"" +
                                           instances[i]["service"].get<std::string>() + "\"");
+    }
+  }
+}
+
+void require_bool(const Json& obj, const std::string& where, const char* key) {
+  const auto it = obj.find(key);
+  if (it == obj.end() || !it->is_boolean()) {
+    throw Error(ExitCode::bad_data, where + "." + key + " is missing or not a boolean");
+  }
+}
+
+// The servers of the instances, set up and running, when the file has no "servers".
+Json derived_servers(const Json& instances) {
+  Json servers = Json::array();
+  for (const Json& inst : instances) {
+    const std::string uuid = string_field(inst, "server");
+    const bool known = std::any_of(servers.begin(), servers.end(),
+                                   [&](const Json& s) { return string_field(s, "uuid") == uuid; });
+    if (known) continue;
+    const std::string hostname = string_field(inst, "hostname");
+    servers.push_back({{"uuid", uuid}, {"hostname", hostname}, {"headnode", hostname == "headnode"},
+                       {"setup", true}, {"status", "running"}});
+  }
+  return servers;
+}
+
+// CNAPI's server fields that sdcadm reads (setup, status, headnode: lib/steps/servers.js,
+// lib/cli/do_update_agents.js) and the fake's "ur" knob ("ok", or "timeout": the server
+// does not answer Ur, as a hung or unreachable CN). Every instance lives on one of them.
+void check_servers(Json& top) {
+  if (!top.contains("servers")) top["servers"] = derived_servers(top.at("instances"));
+  const Json& servers = require_array(top, "servers");
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    const std::string where = "servers[" + std::to_string(i) + "]";
+    require_strings(servers[i], where, {"uuid", "hostname", "status"});
+    for (const char* key : {"headnode", "setup"}) require_bool(servers[i], where, key);
+    for (const char* key : {"current_platform", "boot_platform"}) {
+      if (servers[i].contains(key) && !servers[i][key].is_string() && !servers[i][key].is_null()) {
+        throw Error(ExitCode::bad_data, where + "." + key + " is not a string");
+      }
+    }
+    const std::string ur = servers[i].contains("ur") ? string_field(servers[i], "ur") : "ok";
+    if (ur != "ok" && ur != "timeout") throw Error(ExitCode::bad_data, where + ".ur must be \"ok\" or \"timeout\"");
+  }
+  for (std::size_t i = 0; i < top.at("instances").size(); ++i) {
+    const Json& inst = top["instances"][i];
+    const auto it = std::find_if(servers.begin(), servers.end(), [&](const Json& s) {
+      return string_field(s, "uuid") == string_field(inst, "server");
+    });
+    if (it == servers.end() || string_field(*it, "hostname") != string_field(inst, "hostname")) {
+      throw Error(ExitCode::bad_data, "instances[" + std::to_string(i) + "]: server " + string_field(inst, "server") +
+                                          " (" + string_field(inst, "hostname") + ") is not in servers");
     }
   }
 }
@@ -98,6 +153,15 @@ void check_optional(Json& top) {
   default_section(top, "unhealthy", Json::array(), Json::value_t::array);
   default_section(top, "fail", nullptr, Json::value_t::object);
   default_section(top, "log", Json::array(), Json::value_t::array);
+  default_section(top, "sdc_app", Json{{"metadata", Json::object()}}, Json::value_t::object);
+  const Json& app = top["sdc_app"];
+  if (!app.contains("metadata") || !app["metadata"].is_object()) {
+    throw Error(ExitCode::bad_data, "sdc_app.metadata is missing or not an object");
+  }
+  const auto channel = app["metadata"].find("update_channel");
+  if (channel != app["metadata"].end() && !channel->is_string()) {
+    throw Error(ExitCode::bad_data, "sdc_app.metadata.update_channel is not a string");
+  }
 }
 
 }  // namespace
@@ -109,6 +173,7 @@ State State::parse(std::string_view text, const std::string& what) {
     check_sdcadm(state.m_json);
     check_services(state.m_json);
     check_instances(state);
+    check_servers(state.m_json);
     check_optional(state.m_json);
   } catch (const Error& e) {
     throw e.with_context(what);
@@ -137,6 +202,24 @@ const Json* State::find_service(const std::string& name) const {
     if (s.at("name").get<std::string>() == name) return &s;
   }
   return nullptr;
+}
+
+const Json* State::find_server(const std::string& id) const {
+  for (const Json& s : servers()) {
+    if (string_field(s, "uuid") == id || string_field(s, "hostname") == id) return &s;
+  }
+  return nullptr;
+}
+
+std::string State::headnode_hostname() const {
+  for (const Json& s : servers()) {
+    if (s.at("headnode").get<bool>()) return string_field(s, "hostname");
+  }
+  return "headnode";
+}
+
+std::string State::update_channel() const {
+  return string_field(m_json.at("sdc_app").at("metadata"), "update_channel");
 }
 
 void State::append_log(const std::vector<std::string>& argv) {

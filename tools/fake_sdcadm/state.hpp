@@ -1,7 +1,8 @@
 #pragma once
 // fake-sdcadm's state file, <root>/var/fake-sdcadm/state.json: the simulated DC's truth
-// (sdcadm version, SAPI services, instances, platforms, gz-tools, agentsshar, unhealthy
-// instances, the fault knob and a log of mutating runs). Format in
+// (sdcadm version, the sdc application's metadata, SAPI services, CNAPI servers,
+// instances, platforms, gz-tools, agentsshar, unhealthy instances, the fault knob and a log
+// of mutating runs). Format in
 // docs/simulated-headnode.md. The file is hostile input like any other: load() checks
 // every field the commands use and refuses a bad file with Error(bad_data) naming the field.
 // Writes are atomic (common::AtomicFile); read-modify-write cycles hold StateLock.
@@ -38,6 +39,19 @@ class State {
 
   // The SAPI service named `name`, or nullptr.
   const common::Json* find_service(const std::string& name) const;
+
+  // The DC's servers as CNAPI lists them: {uuid, hostname, headnode, setup, status,
+  // current_platform, boot_platform, ur} (docs/simulated-headnode.md). With no "servers" section in the
+  // file they are the servers of the instances, all set up and running, the one with
+  // hostname "headnode" the headnode.
+  const common::Json& servers() const { return m_json.at("servers"); }
+  common::Json& servers() { return m_json["servers"]; }
+  // The server with this uuid or hostname, or nullptr.
+  const common::Json* find_server(const std::string& uuid_or_hostname) const;
+  // The headnode's hostname ("headnode" when no server says headnode: true).
+  std::string headnode_hostname() const;
+  // The sdc application's metadata.update_channel (sdcadm's default channel), "" if unset.
+  std::string update_channel() const;
   // Appends {"argv": argv, "at": <now, ISO-8601 UTC>} to "log".
   void append_log(const std::vector<std::string>& argv);
 
