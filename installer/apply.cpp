@@ -30,12 +30,53 @@ std::string names_of(const std::vector<const ServicePlan*>& services) {
   return s;
 }
 
+// sdcadm exits 0 when a procedure silently dropped a change (lib/procedures/index.js:262-267,
+// 313-334): every instance the step moves must run its target afterwards.
+void verify_instances(const SdcadmRunner& runner, const std::string& step,
+                      const std::vector<std::pair<std::string, std::string>>& moving) {
+  if (moving.empty()) return;
+  const DcState now = parse_dc_state(runner.svcs(), runner.insts());
+  std::string stale;
+  std::size_t count = 0;
+  for (const auto& [id, target] : moving) {
+    const auto it = std::find_if(now.instances.begin(), now.instances.end(),
+                                 [&](const DcInstance& i) { return i.instance == id; });
+    if (it == now.instances.end()) {
+      stale += (count++ ? "; " : "") + id + " is gone";
+    } else if (it->image != target) {
+      stale += (count++ ? "; " : "") + (it->alias.empty() ? it->service : it->alias) + " (" + id + ") runs " +
+               it->image + ", not " + target;
+    }
+  }
+  if (count == 0) return;
+  throw Error(ExitCode::step_unverified,
+              step + ": sdcadm exited 0, but " + std::to_string(count) + " of " + std::to_string(moving.size()) +
+                  " instance" + (moving.size() == 1 ? "" : "s") + " did not move (sdcadm insts -j): " + stale +
+                  ". sdcadm did not carry the change out; see its log in /var/log/sdcadm/logs");
+}
+
 ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> services, const SdcadmRunner& runner) {
   const common::Json spec = up_spec(services);
-  bool same = false;
-  for (const auto* sp : services) same = same || sp->forced_same_image();
-  return ApplyStep{name, "sdcadm up: " + names_of(services), true,
-                   [&runner, spec, same] { runner.up(spec, same); }};
+  const auto moving = moving_instances(services);
+  UpFlags flags;
+  for (const auto* sp : services) {
+    flags.force_same_image = flags.force_same_image || sp->forced_same_image();
+    flags.force_rabbitmq = flags.force_rabbitmq || needs_force_rabbitmq(sp->service);
+    flags.force_data_path = flags.force_data_path || needs_force_data_path(sp->service);
+  }
+  ApplyStep step{name, "sdcadm up: " + names_of(services), true, [&runner, spec, flags] { runner.up(spec, flags); }, {}};
+  step.verify = [&runner, name, moving] { verify_instances(runner, name, moving); };
+  return step;
+}
+
+// platform install exits 0 without installing when the headnode boots "latest" and -y is
+// missing (lib/platform.js:577-607): the stamp's directory is the proof.
+void verify_platform(const std::string& usbkey_os, const std::string& stamp) {
+  struct stat st {};
+  const std::string dir = usbkey_os + "/" + stamp;
+  if (!stamp.empty() && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
+  throw Error(ExitCode::step_unverified, "platform-install: sdcadm exited 0, but " + dir +
+                                             " does not exist: the platform was not installed");
 }
 
 void say(const ApplyHooks& hooks, const std::string& line) {
@@ -51,6 +92,9 @@ class StepRunner {
       : m_journal(journal), m_history(history), m_runner(runner), m_hooks(hooks),
         m_run(std::move(run_id)), m_result(result) {}
 
+  // check-health rows of these servers are ignored (the servers the plan leaves out).
+  void ignore_health_of(const ServerChoice* servers) { m_servers = servers; }
+
   void run(const ApplyStep& step) {
     if (m_journal.is_done(step.name)) {
       say(m_hooks, "--- " + step.name + ": done in an earlier run, skipped");
@@ -64,6 +108,7 @@ class StepRunner {
     m_journal.step_started(step.name);
     try {
       step.run();
+      if (step.verify) step.verify();
     } catch (const Error& e) {
       m_journal.step_failed(step.name, e.what());
       record(step.name, "failed", started, t0, e.what());
@@ -78,7 +123,9 @@ class StepRunner {
  private:
   void check_health(const std::string& when, const ApplyStep* after) {
     const HealthReport report = m_runner.check_health();
-    const auto problems = report.problems();
+    const ServerChoice* servers = m_servers;
+    const auto problems =
+        report.problems([servers](const std::string& host) { return servers != nullptr && servers->ignores(host); });
     if (problems.empty()) return;
     std::string list;
     for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
@@ -86,7 +133,8 @@ class StepRunner {
                 "sdcadm check-health " + when + ": " + std::to_string(problems.size()) +
                     " unhealthy instance" + (problems.size() == 1 ? "" : "s") + ": " + list +
                     (after ? "; the step itself finished and is recorded as done" : "; nothing was changed by it") +
-                    ". Fix the instances (sdcadm check-health), then run sdcadm-install again to go on");
+                    ". Fix the instances (sdcadm check-health), or leave a server that is down out of this update "
+                    "(--exclude-servers HOSTNAME), then run sdcadm-install again to go on");
   }
 
   void record(const std::string& name, const char* result, const std::string& started,
@@ -105,6 +153,7 @@ class StepRunner {
   const ApplyHooks& m_hooks;
   std::string m_run;
   ApplyResult& m_result;
+  const ServerChoice* m_servers = nullptr;
 };
 
 common::Json run_start(const ApplyContext& ctx, const std::string& run, const Plan& plan) {
@@ -144,11 +193,11 @@ void report_done_elsewhere(const Journal& journal, const std::vector<ApplyStep>&
 // (a local file, before sdcadm runs it), then the sdcadm steps.
 std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx,
                                  const ApplyHooks& hooks) {
-  std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey", false, hooks.stage},
-                                {"import", "import images into the DC IMGAPI", false, hooks.import}};
+  std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey", false, hooks.stage, {}},
+                                {"import", "import images into the DC IMGAPI", false, hooks.import, {}}};
   if (plan.agent_set && plan.agent_set->run) {
     if (!hooks.seed_agents) throw Error(ExitCode::internal, "apply: the plan seeds agents but no seed hook is set");
-    all.push_back({"seed-agents", "write the agents bootstrap " + plan.agent_set->stage_as, false, hooks.seed_agents});
+    all.push_back({"seed-agents", "write the agents bootstrap " + plan.agent_set->stage_as, false, hooks.seed_agents, {}});
   }
   for (auto& step : sdcadm_steps(plan, runner, ctx)) all.push_back(std::move(step));
   return all;
@@ -188,28 +237,35 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
   if (plan.sdcadm && plan.sdcadm->run) {
     const std::string url = ctx.imgapi_url, channel = ctx.channel, uuid = plan.sdcadm->target.uuid;
     steps.push_back({"sdcadm-self-update", "sdcadm self-update to " + plan.sdcadm->target.version, true,
-                     [&runner, url, channel, uuid] { runner.self_update(url, channel, uuid); }});
+                     [&runner, url, channel, uuid] { runner.self_update(url, channel, uuid); }, {}});
   }
   const ArtifactPlan* agents = plan.agent_set && plan.agent_set->run    ? &*plan.agent_set
                                : plan.agentsshar && plan.agentsshar->run ? &*plan.agentsshar
                                                                          : nullptr;
   if (agents != nullptr) {
     const std::string file = agents->stage_as;
-    steps.push_back({"update-agents", "sdcadm experimental update-agents " + file + " --all -y", true,
-                     [&runner, file] { runner.update_agents(file); }});
+    std::vector<std::string> servers;
+    for (const DcServer& s : plan.servers.targets) servers.push_back(s.uuid);
+    steps.push_back({"update-agents",
+                     "sdcadm experimental update-agents " + file + " on " + std::to_string(servers.size()) + " server" +
+                         (servers.size() == 1 ? "" : "s") + " -y",
+                     true, [&runner, file, servers] { runner.update_agents(file, servers); }, {}});
   }
   if (const auto extra = experimental_update_services(plan); !extra.empty()) {
     const common::Json spec = up_spec(extra);
+    const auto moving = moving_instances(extra);
     steps.push_back({"update-agents-experimental", "sdcadm experimental update: " + names_of(extra), true,
-                     [&runner, spec] { runner.experimental_update(spec); }});
+                     [&runner, spec] { runner.experimental_update(spec); },
+                     [&runner, moving] { verify_instances(runner, "update-agents-experimental", moving); }});
   }
   if (plan.has_changes()) {
-    steps.push_back({"update-other", "sdcadm experimental update-other", true, [&runner] { runner.update_other(); }});
+    steps.push_back({"update-other", "sdcadm experimental update-other", true, [&runner] { runner.update_other(); }, {}});
   }
   if (plan.gz_tools && plan.gz_tools->run) {
-    const std::string file = plan.gz_tools->stage_as;
+    const std::string file = plan.gz_tools->stage_as, channel = ctx.channel;
+    const std::vector<std::string> exclude = plan.servers.gz_tools_exclusions();
     steps.push_back({"update-gz-tools", "sdcadm experimental update-gz-tools " + file, true,
-                     [&runner, file] { runner.update_gz_tools(file); }});
+                     [&runner, file, channel, exclude] { runner.update_gz_tools(file, channel, exclude); }, {}});
   }
   std::vector<const ServicePlan*> rest;
   for (const auto& sp : plan.services) {
@@ -222,9 +278,11 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
     }
   }
   if (plan.platform && plan.platform->run) {
-    const std::string file = plan.platform->stage_as;
-    steps.push_back({"platform-install", "sdcadm platform install " + file, true,
-                     [&runner, file] { runner.platform_install(file); }});
+    const std::string file = plan.platform->stage_as, channel = ctx.channel, os = ctx.usbkey_os;
+    const std::string stamp = manifest::buildstamp_time(plan.platform->target.version).value_or("");
+    steps.push_back({"platform-install", "sdcadm platform install " + file + " -y", true,
+                     [&runner, file, channel] { runner.platform_install(file, channel); },
+                     [os, stamp] { verify_platform(os, stamp); }});
   }
   return steps;
 }
@@ -261,11 +319,12 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   history.append(run_start(ctx, run, result.plan));
   const bool nothing = !result.plan.has_changes() && result.plan.imports.empty() && !resumed;
   StepRunner steps(journal, history, runner, hooks, run, result);
+  steps.ignore_health_of(&result.plan.servers);
   try {
     if (hooks.self_update) {
       bool installed = false;
       steps.run({"installer-self-update", "install the bundle's newer sdcadm-install", false,
-                 [&] { installed = hooks.self_update(); }});
+                 [&] { installed = hooks.self_update(); }, {}});
       if (installed && hooks.reexec) {
         run_end(history, ctx, run, "re-exec", ExitCode::ok, "", "");
         hooks.reexec();

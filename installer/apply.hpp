@@ -41,6 +41,9 @@ struct ApplyStep {
   std::string title;   // what the operator reads: "sdcadm up: imgapi, cnapi"
   bool sdcadm = true;  // runs an sdcadm command: check-health around it
   std::function<void()> run;
+  // Checks, after `run` returned, that the DC shows the step's outcome (sdcadm can exit 0
+  // having done nothing); throws Error(step_unverified) naming the evidence. Optional.
+  std::function<void()> verify;
 };
 
 struct ApplyHooks {
@@ -66,6 +69,7 @@ struct ApplyHooks {
 
 struct ApplyContext {
   std::string bundle_id, bundle_digest, channel;
+  std::string usbkey_os;            // /usbkey/os under the root: where platform install leaves <stamp>/
   std::string imgapi_url;           // for sdcadm self-update -S
   std::string reprov_fail_lock;     // /var/sdcadm/reprovFailLock.json under the root
   std::string journal_dir;
@@ -88,7 +92,9 @@ struct ApplyResult {
 };
 
 // The sdcadm steps for `plan`, in Triton's order (stage and import excluded). Steps with
-// nothing to do are left out.
+// nothing to do are left out. Each `sdcadm up` step is verified against `sdcadm insts -j`
+// afterwards (every instance its spec moves runs the target), platform install against
+// ctx.usbkey_os/<stamp>.
 std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner,
                                     const ApplyContext& ctx);
 

@@ -27,6 +27,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->option_text("URL");
   app.add_option("--sdcadm", g.sdcadm, "The sdcadm program (default /opt/smartdc/bin/sdcadm)")
       ->option_text("PATH");
+  app.add_option("--sdc-server", g.sdc_server,
+                 "The headnode's sdc-server, which lists CNAPI's servers (default /opt/smartdc/bin/sdc-server)")
+      ->option_text("PATH");
   app.add_option("--lock-wait", g.lock_wait_s,
                  "Seconds to wait for the sdcadm lock or another sdcadm-install before "
                  "failing with exit code 40 (default 600)")

@@ -1,6 +1,6 @@
 #pragma once
 // Command-line front end of sdcadm-install: `sdcadm-install [GLOBAL OPTIONS] COMMAND ...`.
-// Global options (--root, --imgapi, --sdcadm, --lock-wait) may come before or after the
+// Global options (--root, --imgapi, --sdcadm, --sdc-server, --lock-wait) may come before or after the
 // command; each command registers its own options and handler (one cmd_*.cpp each) and
 // throws common::Error on failure, which run() turns into "sdcadm-install: error: ..."
 // and the exit code.
@@ -16,6 +16,7 @@ struct GlobalOptions {
   std::string root = "/";                         // --root: a simulated headnode
   std::string imgapi;                             // --imgapi: "" = from /usbkey/config
   std::string sdcadm = "/opt/smartdc/bin/sdcadm"; // --sdcadm
+  std::string sdc_server = "/opt/smartdc/bin/sdc-server";  // --sdc-server: CNAPI's servers
   double lock_wait_s = 600;                       // --lock-wait: give up on a held lock
 };
 using Globals = std::shared_ptr<GlobalOptions>;

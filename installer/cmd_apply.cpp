@@ -40,6 +40,8 @@ struct ApplyArgs {
   bool dry_run = false;
   bool force = false;
   bool no_self_update = false;
+  bool include_rabbitmq = false;
+  std::vector<std::string> exclude_servers;
   std::string spec;
   bool json = false;
   unsigned concurrency = k_default_import_concurrency;
@@ -50,6 +52,8 @@ struct ApplyArgs {
 PlanOptions plan_options(const ApplyArgs& args) {
   PlanOptions o;
   o.force = args.force ? Force::yes : Force::no;
+  o.policy.include_rabbitmq = args.include_rabbitmq;
+  o.exclude_servers = args.exclude_servers;
   if (!args.spec.empty()) {
     std::string text;
     try {
@@ -156,6 +160,7 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.bundle_id = bundle.index().bundle_id;
   ctx.bundle_digest = bundle.digest;
   ctx.channel = bundle.index().channel;
+  ctx.usbkey_os = paths.usbkey_os;
   ctx.imgapi_url = url;
   ctx.reprov_fail_lock = paths.reprov_fail_lock;
   ctx.journal_dir = paths.journal_dir;
@@ -168,7 +173,9 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
 
   ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
   const std::string agents_domain = agents_imgapi_domain(globals, paths);
-  hooks.make_plan = [&] { return make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain), options); };
+  hooks.make_plan = [&] {
+    return make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain, globals.sdc_server), options);
+  };
   hooks.seed_agents = [&] { seed_agents(globals, paths, bundle, agents_domain); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
@@ -218,7 +225,8 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
   const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
   const Plan plan =
-      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths)), options);
+      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths), globals.sdc_server),
+                options);
   // plan writes nothing: the journal is only read when an apply has made one.
   const bool has_journal = ::access(paths.journal_dir.c_str(), F_OK) == 0;
   const std::optional<Journal> journal =
@@ -249,6 +257,15 @@ void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
                   "Limit the plan to the services named in SPEC.json (sdcadm's update-spec format: "
                   "[{\"service\": NAME [, \"image\": UUID]}...])")
       ->option_text("SPEC.json");
+  cmd->add_flag("--include-rabbitmq", a.include_rabbitmq,
+                "Also update rabbitmq (sdcadm up --force-rabbitmq); by default it is held back, as sdcadm "
+                "holds it back (`rabbitmq updates are locked`)");
+  cmd->add_option("--exclude-servers", a.exclude_servers,
+                  "Leave these servers (hostnames or uuids, comma-separated) out of this update: their agents "
+                  "and gz-tools stay as they are and their check-health rows are ignored. Servers that are "
+                  "not set up or not running are left out without it; the plan lists them all")
+      ->delimiter(',')
+      ->option_text("NAMES");
   cmd->add_flag("-j,--json", a.json, "The plan (and result) as JSON on stdout (also on failure)");
   add_trust_flags(*cmd, a.trust);
 }
@@ -257,7 +274,8 @@ const char* const k_exit_codes =
     "Exit codes: 0 done (or nothing to do), 2 usage (bad SPEC.json, -y needed without a terminal), "
     "3 no IMGAPI configured or sdcadm not found, 40 a lock is held, 41 reprovFailLock.json present, "
     "42 an sdcadm step failed, 43 check-health found unhealthy instances, 44 the bundle needs a newer "
-    "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 30-37 the bundle is not "
+    "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 46 an sdcadm step "
+    "exited 0 but the DC does not show its outcome, 30-37 the bundle is not "
     "trusted (unsigned 30, unknown key 31, too few signers 32, expired 33, rollback 34, bad root "
     "chain 35, changed after signing 36, no trust root 37: docs/trust.md), plus the verify, stage and "
     "import codes (docs/exit-codes.md). After a failure, fix the cause and run the same command "

@@ -47,7 +47,8 @@ void run_avail(const GlobalOptions& globals, const AvailArgs& args) {
     options.limit = limit;
   }
   const Plan plan =
-      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths)), options);
+      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths), globals.sdc_server),
+                options);
   const auto changelog = args.changes ? read_changelog(bundle) : std::nullopt;
   common::Json rows = common::Json::array();
   for (const auto& sp : plan.services) {

@@ -49,6 +49,23 @@ std::vector<std::pair<std::string, Target>> service_targets(const manifest::Bund
   return out;
 }
 
+// The shape sdcadm's procedures care about (sdcadm_routes.hpp).
+UpShape up_shape(const ServicePlan& sp, const PlanInputs& in, const std::string& headnode) {
+  UpShape shape;
+  shape.instances = sp.instances;
+  shape.params_only = sp.params_only;
+  shape.newer_left = !sp.dropped.empty();
+  shape.on_headnode = !headnode.empty();
+  for (const auto& inst : in.dc.instances) {
+    if (inst.service == sp.service && inst.hostname != headnode) shape.on_headnode = false;
+  }
+  for (const auto& g : sp.groups) {
+    if (g.kind == GroupKind::already) continue;
+    for (const auto& id : g.instances) shape.instance_ids = shape.instance_ids && !id.empty();
+  }
+  return shape;
+}
+
 // Sorts one service's instances into groups.
 ServicePlan plan_service(const std::string& service, const std::string& type, const Target& target,
                          const PlanInputs& in, Force force) {
@@ -147,11 +164,13 @@ void add_imports(Plan& plan, const PlanInputs& in) {
 
 }  // namespace
 
-bool ServicePlan::changes() const {
+bool ServicePlan::needs_update() const {
   if (params_only) return true;
   return std::any_of(groups.begin(), groups.end(),
                      [](const InstanceGroup& g) { return g.kind != GroupKind::already; });
 }
+
+bool ServicePlan::changes() const { return !held() && needs_update(); }
 
 bool ServicePlan::forced_same_image() const {
   return std::any_of(groups.begin(), groups.end(),
@@ -188,9 +207,10 @@ DcState parse_dc_state(const common::Json& svcs, const common::Json& insts) {
     const std::string where = "sdcadm insts -j: [" + std::to_string(i) + "]";
     const auto& row = insts[i];
     if (!row.is_object()) throw Error(ExitCode::bad_data, where + ": not an object");
+    const std::string type = str_field(row, "type", where, false);
     dc.instances.push_back(DcInstance{
-        str_field(row, "type", where, false), str_field(row, "service", where, true),
-        str_field(row, "instance", where, true), str_field(row, "alias", where, false),
+        type, str_field(row, "service", where, true),
+        str_field(row, "instance", where, type != "agent"), str_field(row, "alias", where, false),
         str_field(row, "image", where, false), str_field(row, "version", where, false),
         str_field(row, "server", where, false), str_field(row, "hostname", where, false)});
   }
@@ -202,6 +222,8 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
   Plan plan;
   plan.bundle_id = index.bundle_id;
   plan.force = options.force;
+  plan.policy = options.policy;
+  plan.servers = choose_servers(in.dc.servers, options.exclude_servers);
   auto selected = [&](const std::string& name) { return !options.limit || options.limit->names(name); };
 
   std::map<std::string, std::string> types;
@@ -221,6 +243,7 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
       continue;
     }
     ServicePlan sp = plan_service(service, types[service], target, in, options.force);
+    if (sp.type == "vm") sp.route = up_route(service, up_shape(sp, in, plan.servers.headnode_hostname), options.policy);
     if (agent && sp.changes() && agent_route(service) == AgentRoute::installer) any_agent_selected = true;
     plan.services.push_back(std::move(sp));
   }
@@ -241,15 +264,28 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
   return plan;
 }
 
+namespace {
+
+// An agent service goes whole when every instance moves (UpdateAgentV1 takes every instance
+// of a service change, lib/procedures/index.js:758-790), else per instance.
+bool agent_whole(const ServicePlan& sp) {
+  const bool all_move = sp.dropped.empty() && std::none_of(sp.groups.begin(), sp.groups.end(), [](const InstanceGroup& g) {
+                          return g.kind == GroupKind::already;
+                        });
+  return sp.params_only || all_move || sp.forced_same_image();
+}
+
+bool as_service(const ServicePlan& sp) {
+  return sp.type == "vm" ? sp.route.form == UpForm::service : agent_whole(sp);
+}
+
+}  // namespace
+
 common::Json up_spec(const std::vector<const ServicePlan*>& services) {
   common::Json spec = common::Json::array();
   for (const ServicePlan* sp : services) {
     if (!sp->changes()) continue;
-    const bool whole = sp->params_only ||
-                       (sp->dropped.empty() && std::none_of(sp->groups.begin(), sp->groups.end(), [](const InstanceGroup& g) {
-                          return g.kind == GroupKind::already;
-                        }));
-    if (whole || sp->forced_same_image()) {
+    if (as_service(*sp)) {
       spec.push_back({{"service", sp->service}, {"image", sp->target.uuid}});
       continue;
     }
@@ -259,6 +295,20 @@ common::Json up_spec(const std::vector<const ServicePlan*>& services) {
     }
   }
   return spec;
+}
+
+std::vector<std::pair<std::string, std::string>> moving_instances(const std::vector<const ServicePlan*>& services) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const ServicePlan* sp : services) {
+    if (!sp->changes()) continue;
+    for (const auto& g : sp->groups) {
+      if (g.kind == GroupKind::already) continue;
+      for (const auto& inst : g.instances) {
+        if (!inst.empty()) out.emplace_back(inst, sp->target.uuid);
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace installer

@@ -25,7 +25,16 @@
 //    UpdateDockerlogger), and other agents (legacy cabase, cainstsvc) cannot be updated by
 //    sdcadm: they are left alone and the plan says so; gz-tools and platform are run when the bundle carries them and the DC does not
 //    already have them (`DcState::gz_tools_image`, `platforms`).
-//  * a spec (-f SPEC.json, sdcadm's format) limits the plan to the services it names.
+//  * a spec (-f SPEC.json, sdcadm's format) limits the plan to the services it names;
+//  * a core service goes to `sdcadm up` only in a form sdcadm can carry out in this DC's
+//    shape (sdcadm_routes.hpp): as one service change, as one change per instance, or held
+//    back with the reason (no procedure, rabbitmq's lock, imgapi not a single headnode
+//    instance, manatee with a newer instance);
+//  * update-agents and update-gz-tools run on the set-up, running servers the operator did
+//    not leave out (servers.hpp); the others are listed with the reason.
+
+#include <installer/sdcadm_routes.hpp>
+#include <installer/servers.hpp>
 
 #include <manifest/bundle_index.hpp>
 #include <manifest/version_order.hpp>
@@ -43,7 +52,8 @@ namespace installer {
 
 enum class Force { no, yes };
 
-// One row of `sdcadm insts -j`.
+// One row of `sdcadm insts -j`. An agent row may lack "instance" (a server without
+// /opt/smartdc/agents/etc/<agent>: CNAPI has no agent uuid, sdcadm lib/sdcadm.js:676-684).
 struct DcInstance {
   std::string type;  // "vm", "agent", ...
   std::string service, instance, alias, image, version, server, hostname;
@@ -62,6 +72,7 @@ struct DcState {
   std::optional<manifest::SdcadmVersion> sdcadm;  // nullopt: unknown
   std::string gz_tools_image;                    // "" when unknown
   std::vector<std::string> platforms;            // installed platform stamps
+  std::vector<DcServer> servers;                 // CNAPI's servers (sdc-server lookup -j)
 };
 
 // Reads `sdcadm svcs -j` and `sdcadm insts -j` (hostile: Error(bad_data) naming the row
@@ -105,8 +116,14 @@ struct ServicePlan {
   std::vector<InstanceGroup> groups; // in first-seen order of the old images
   std::vector<DroppedGroup> dropped; // only without --force
   bool params_only = false;          // no instances: the service's params image is updated
+  // VM services: how `sdcadm up` gets the change (sdcadm_routes.hpp). A held service
+  // changes nothing; `route.reason` says why.
+  UpRoute route;
+  bool held() const { return route.form == UpForm::held; }
   // True when an instance (or the service's params image) changes.
   bool changes() const;
+  // True when an instance (or the params image) is not on the target, held or not.
+  bool needs_update() const;
   bool forced_same_image() const;
 };
 
@@ -153,6 +170,8 @@ struct Plan {
   std::vector<std::string> not_deployed;     // bundle services the DC does not run
   std::vector<std::string> not_selected;     // left out by -f SPEC.json
   std::vector<std::string> notes;            // other things the operator should know
+  ServerChoice servers;                      // where update-agents and update-gz-tools run
+  UpPolicy policy;                           // --include-rabbitmq
   // True when applying would change something in the DC.
   bool has_changes() const;
 };
@@ -192,16 +211,23 @@ struct PlanInputs {
 struct PlanOptions {
   Force force = Force::no;
   std::optional<SpecLimit> limit;
+  UpPolicy policy;                            // --include-rabbitmq
+  std::vector<std::string> exclude_servers;   // --exclude-servers: uuids or hostnames
 };
 
 // Builds the plan. Throws Error(usage) when the spec names a service the bundle does not
-// carry or an image/version other than the bundle's, Error(bad_data) for an index whose
-// published_at or sdcadm version cannot be compared.
+// carry or an image/version other than the bundle's, or --exclude-servers names an unknown
+// server or the headnode; Error(bad_data) for an index whose published_at or sdcadm
+// version cannot be compared.
 Plan make_plan(const PlanInputs& inputs, const PlanOptions& options);
 
-// The update spec for `services` as `sdcadm up` reads it on stdin: one {"service","image"}
-// per service whose instances all move, else one {"instance","image"} per moving instance
-// (mixed services without --force), and {"service","image"} for params-only services.
+// The update spec for `services` as `sdcadm up` reads it on stdin. VM services follow their
+// route (one {"service","image"}, or one {"instance","image"} per moving instance; held
+// ones are left out). Agents (`experimental update`): one {"service","image"} when all
+// their instances move, else one {"instance","image"} per moving instance.
 common::Json up_spec(const std::vector<const ServicePlan*>& services);
+
+// The instance uuids `services`' spec moves (for the check after the step).
+std::vector<std::pair<std::string, std::string>> moving_instances(const std::vector<const ServicePlan*>& services);
 
 }  // namespace installer

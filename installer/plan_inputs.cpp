@@ -52,10 +52,11 @@ std::optional<AgentSetFacts> agent_set_facts(const OpenBundle& bundle, const std
 
 PlanInputs gather_plan_inputs(const OpenBundle& bundle, const SdcadmRunner& runner,
                               const std::string& imgapi_url, const Paths& paths,
-                              const std::string& agents_domain) {
+                              const std::string& agents_domain, const std::string& sdc_server) {
   PlanInputs in;
   in.index = &bundle.index();
   in.dc = parse_dc_state(runner.svcs(), runner.insts());
+  in.dc.servers = list_servers(sdc_server);
   in.dc.sdcadm = runner.version();
   const HeadnodeFiles files = read_headnode_files(
       {paths.usbkey_os, paths.usbkey_extra_agents + "/latest", paths.local("/opt/smartdc/etc/gz-tools.image"),

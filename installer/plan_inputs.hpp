@@ -2,8 +2,8 @@
 // Gathers what make_plan needs from the real world: the bundle's index (and the sdcadm
 // image's build stamp from its manifest member), the DC as sdcadm reports it (svcs, insts,
 // --version), the DC IMGAPI (current images' published_at, what is already imported) and
-// the headnode's files (gz-tools.image, /usbkey/os platforms). Shared by apply, plan and
-// avail.
+// the headnode's files (gz-tools.image, /usbkey/os platforms), CNAPI's servers (sdc-server
+// lookup -j). Shared by apply, plan and avail.
 
 #include <installer/paths.hpp>
 #include <installer/plan.hpp>
@@ -40,9 +40,10 @@ ImageLookup imgapi_lookup(const std::string& imgapi_url);
 std::optional<AgentSetFacts> agent_set_facts(const OpenBundle& bundle, const std::string& agents_domain);
 
 // Everything make_plan needs. `index` points into `bundle`, which must outlive the result.
-// `agents_domain`: the IMGAPI host the agents bootstrap names (agents_imgapi_domain).
+// `agents_domain`: the IMGAPI host the agents bootstrap names (agents_imgapi_domain);
+// `sdc_server`: the headnode's sdc-server (--sdc-server), for CNAPI's servers.
 PlanInputs gather_plan_inputs(const OpenBundle& bundle, const SdcadmRunner& runner,
                               const std::string& imgapi_url, const Paths& paths,
-                              const std::string& agents_domain);
+                              const std::string& agents_domain, const std::string& sdc_server);
 
 }  // namespace installer

@@ -28,21 +28,58 @@ void group_line(std::ostringstream& out, const ServicePlan& sp, const InstanceGr
   }
 }
 
-void service_block(std::ostringstream& out, const ServicePlan& sp) {
+// `shar`: the agents go through the agentsshar, which installs its own agents on every
+// server whatever runs there (newer ones too); the bootstrap made from agent images leaves
+// an agent on a newer image alone (docs/agents.md).
+void service_block(std::ostringstream& out, const ServicePlan& sp, bool shar = false) {
   if (!sp.changes()) return;
   out << "update \"" << sp.service << "\" service (" << count_of(sp.instances, "instance") << ") to "
       << image_label(sp.target) << ":\n";
   if (sp.params_only) out << "    no instances: the service's image is set for new ones\n";
+  if (sp.route.form == UpForm::instances) out << "    (" << sp.route.reason << ")\n";
   for (const auto& g : sp.groups) group_line(out, sp, g);
   for (const auto& d : sp.dropped) {
-    out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image
-        << " (not older than the target; --force to downgrade)\n";
+    if (shar) {
+      out << "    " << count_of(d.count, "instance") << " on newer image " << d.from_image
+          << " will be moved back to the shar's (the agentsshar reinstalls every agent)\n";
+    } else {
+      out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image
+          << " (not older than the target; --force to downgrade)\n";
+    }
   }
 }
 
 bool is_ordered(const std::string& service) {
   for (const char* s : k_ordered) if (service == s) return true;
   return false;
+}
+
+// Services sdcadm cannot update in this DC's shape, and why (sdcadm_routes.hpp).
+void held_block(std::ostringstream& out, const Plan& plan) {
+  bool first = true;
+  for (const auto& sp : plan.services) {
+    if (!sp.held() || !sp.needs_update()) continue;
+    if (first) out << "held back (their images are imported; the instances stay as they are):\n";
+    first = false;
+    out << "    \"" << sp.service << "\" (" << count_of(sp.instances, "instance") << ") to " << image_label(sp.target)
+        << ":\n        " << sp.route.reason << "\n";
+  }
+}
+
+// Where update-agents and update-gz-tools run, and the servers left out.
+void servers_block(std::ostringstream& out, const Plan& plan) {
+  const bool agents = (plan.agentsshar && plan.agentsshar->run) || (plan.agent_set && plan.agent_set->run);
+  const bool gz_tools = plan.gz_tools && plan.gz_tools->run;
+  const auto& choice = plan.servers;
+  if (!agents && !gz_tools && choice.left_out.empty()) return;
+  out << "servers: " << count_of(choice.targets.size() + choice.left_out.size(), "server") << " in CNAPI";
+  if (agents || gz_tools) {
+    out << "; " << (agents ? "agents" : "") << (agents && gz_tools ? " and " : "") << (gz_tools ? "gz-tools" : "")
+        << " on " << count_of(choice.targets.size(), "server") << ":";
+    for (const auto& s : choice.targets) out << " " << s.hostname;
+  }
+  out << "\n";
+  for (const auto& l : choice.left_out) out << "    left out: " << l.server.label() << ": " << l.why << "\n";
 }
 
 void artifact_line(std::ostringstream& out, const ArtifactPlan& a) {
@@ -60,13 +97,16 @@ void artifact_line(std::ostringstream& out, const ArtifactPlan& a) {
     out << "update gz-tools to " << image_label(a.target) << forced << ":\n    " << a.stage_as << "\n";
   } else if (a.role == "platform") {
     out << "install platform " << a.target.version << forced << ":\n    " << a.stage_as << "\n";
+    const std::string stamp = manifest::buildstamp_time(a.target.version).value_or(a.target.version);
+    out << "    (installing does not boot it: afterwards run sdcadm platform assign " << stamp
+        << " --all, then reboot the servers)\n";
   }
 }
 
 void up_to_date(std::ostringstream& out, const Plan& plan) {
   std::vector<std::string> lines;
   for (const auto& sp : plan.services) {
-    if (sp.changes()) continue;
+    if (sp.needs_update()) continue;
     std::size_t at_target = 0, newer = 0;
     for (const auto& g : sp.groups) at_target += g.kind == GroupKind::already ? g.instances.size() : 0;
     for (const auto& d : sp.dropped) newer += d.count;
@@ -96,6 +136,15 @@ void name_list(std::ostringstream& out, const char* title, const std::vector<std
 
 common::Json target_json(const Target& t) {
   return {{"uuid", t.uuid}, {"name", t.name}, {"version", t.version}, {"published_at", t.published_at}, {"size", t.size}};
+}
+
+common::Json servers_json(const ServerChoice& choice) {
+  common::Json targets = common::Json::array(), left_out = common::Json::array();
+  for (const auto& s : choice.targets) targets.push_back({{"uuid", s.uuid}, {"hostname", s.hostname}});
+  for (const auto& l : choice.left_out) {
+    left_out.push_back({{"uuid", l.server.uuid}, {"hostname", l.server.hostname}, {"why", l.why}});
+  }
+  return {{"headnode", choice.headnode_hostname}, {"targets", targets}, {"left_out", left_out}};
 }
 
 common::Json artifact_json(const std::optional<ArtifactPlan>& a) {
@@ -128,9 +177,10 @@ std::string plan_text(const Plan& plan) {
   if (plan.sdcadm) artifact_line(out, *plan.sdcadm);
   if (plan.agentsshar) artifact_line(out, *plan.agentsshar);
   if (plan.agent_set) artifact_line(out, *plan.agent_set);
-  const bool agents_run = (plan.agentsshar && plan.agentsshar->run) || (plan.agent_set && plan.agent_set->run);
+  const bool shar = plan.agentsshar && plan.agentsshar->run;
+  const bool agents_run = shar || (plan.agent_set && plan.agent_set->run);
   for (const auto& sp : plan.services) {
-    if (sp.type == "agent" && agents_run && agent_route(sp.service) == AgentRoute::installer) service_block(out, sp);
+    if (sp.type == "agent" && agents_run && agent_route(sp.service) == AgentRoute::installer) service_block(out, sp, shar);
   }
   if (!experimental_update_services(plan).empty()) out << "update agents with sdcadm experimental update:\n";
   for (const ServicePlan* sp : experimental_update_services(plan)) service_block(out, *sp);
@@ -141,6 +191,8 @@ std::string plan_text(const Plan& plan) {
     for (const auto& sp : plan.services) if (sp.service == name) service_block(out, sp);
   }
   if (plan.platform) artifact_line(out, *plan.platform);
+  held_block(out, plan);
+  servers_block(out, plan);
   up_to_date(out, plan);
   name_list(out, "not deployed in this DC:", plan.not_deployed);
   name_list(out, "not selected by the spec:", plan.not_selected);
@@ -172,9 +224,13 @@ common::Json plan_json(const Plan& plan) {
     }
     services.push_back({{"service", sp.service}, {"type", sp.type}, {"target", target_json(sp.target)},
                         {"instances", sp.instances}, {"changes", sp.changes()}, {"groups", groups},
-                        {"dropped", dropped}, {"params_only", sp.params_only}});
+                        {"dropped", dropped}, {"params_only", sp.params_only},
+                        {"held", sp.held() ? common::Json(sp.route.reason) : common::Json(nullptr)},
+                        {"per_instance", sp.route.form == UpForm::instances}});
   }
   j["services"] = services;
+  j["servers"] = servers_json(plan.servers);
+  j["include_rabbitmq"] = plan.policy.include_rabbitmq;
   j["not_deployed"] = plan.not_deployed;
   j["not_selected"] = plan.not_selected;
   j["notes"] = plan.notes;

@@ -182,12 +182,13 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   return result;
 }
 
-std::vector<std::string> HealthReport::problems() const {
+std::vector<std::string> HealthReport::problems(const std::function<bool(const std::string&)>& ignore) const {
   std::vector<std::string> out;
   for (const auto& r : rows) {
-    if (r.healthy) continue;
+    if (r.healthy || (ignore && ignore(r.hostname))) continue;
     std::string name = r.alias.empty() ? r.service : r.alias + " (" + r.service + ")";
-    out.push_back(name + " " + r.instance + ": " +
+    out.push_back(name + (r.instance.empty() ? "" : " " + r.instance) +
+                  (r.hostname.empty() ? "" : " on " + r.hostname) + ": " +
                   (r.errors.empty() ? std::string("unhealthy") : r.errors.front()));
   }
   return out;
@@ -248,9 +249,11 @@ void SdcadmRunner::run_with_spec(const std::vector<std::string>& args, const com
   run_checked(args, common::dump_json(spec, 2) + "\n", true);
 }
 
-void SdcadmRunner::up(const common::Json& spec, bool force_same_image) const {
+void SdcadmRunner::up(const common::Json& spec, const UpFlags& flags) const {
   std::vector<std::string> args = {"up", "-y"};
-  if (force_same_image) args.push_back("--force-same-image");
+  if (flags.force_same_image) args.push_back("--force-same-image");
+  if (flags.force_rabbitmq) args.push_back("--force-rabbitmq");
+  if (flags.force_data_path) args.push_back("--force-data-path");
   run_with_spec(args, spec);
 }
 
@@ -263,18 +266,36 @@ void SdcadmRunner::self_update(const std::string& url, const std::string& channe
   run_checked({"self-update", "-S", url, "-C", channel, "--allow-major-update", uuid}, {}, true);
 }
 
-void SdcadmRunner::update_agents(const std::string& file) const {
-  run_checked({"experimental", "update-agents", file, "--all", "-y"}, {}, true);
+void SdcadmRunner::update_agents(const std::string& file, const std::vector<std::string>& servers) const {
+  std::vector<std::string> args = {"experimental", "update-agents", file};
+  args.insert(args.end(), servers.begin(), servers.end());
+  args.push_back("-y");
+  try {
+    run_checked(args, {}, true);
+  } catch (const Error& e) {
+    // failedUrBroadcast (do_update_agents.js:326-333): the other servers were updated.
+    const std::string what = e.what();
+    if (what.find("did not reply to Ur broadcast") == std::string::npos) throw;
+    throw Error(e.code(), what + ". The servers that answered were updated; bring the silent one back (or leave it "
+                                 "out of this update with --exclude-servers HOSTNAME) and run sdcadm-install again");
+  }
 }
 
 void SdcadmRunner::update_other() const { run_checked({"experimental", "update-other"}, {}, true); }
 
-void SdcadmRunner::update_gz_tools(const std::string& file) const {
-  run_checked({"experimental", "update-gz-tools", file}, {}, true);
+void SdcadmRunner::update_gz_tools(const std::string& file, const std::string& channel,
+                                   const std::vector<std::string>& exclude) const {
+  std::vector<std::string> args = {"experimental", "update-gz-tools", file, "-C", channel};
+  if (!exclude.empty()) {
+    std::string list;
+    for (const auto& s : exclude) list += (list.empty() ? "" : ",") + s;
+    args.insert(args.end(), {"-S", list});
+  }
+  run_checked(args, {}, true);
 }
 
-void SdcadmRunner::platform_install(const std::string& file) const {
-  run_checked({"platform", "install", file}, {}, true);
+void SdcadmRunner::platform_install(const std::string& file, const std::string& channel) const {
+  run_checked({"platform", "install", file, "-y", "-C", channel}, {}, true);
 }
 
 manifest::SdcadmVersion parse_sdcadm_version(std::string_view text) {
@@ -305,16 +326,24 @@ HealthReport parse_health(std::string_view text) {
   auto str = [](const common::Json& o, const char* k) {
     return o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string();
   };
-  for (const auto& row : j) {
-    if (!row.is_object() || !row.contains("healthy") || !row["healthy"].is_boolean()) {
-      throw Error(ExitCode::bad_data, "output of sdcadm check-health -j: a row without a boolean \"healthy\"");
-    }
-    HealthRow h{str(row, "service"), str(row, "instance"), str(row, "alias"), str(row, "hostname"),
-                row["healthy"].get<bool>(), {}};
-    if (row.contains("health_errors") && row["health_errors"].is_array()) {
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const auto& row = j[i];
+    const std::string where = "output of sdcadm check-health -j: row " + std::to_string(i);
+    if (!row.is_object()) throw Error(ExitCode::bad_data, where + " is not an object");
+    HealthRow h{str(row, "service"), str(row, "instance"), str(row, "alias"), str(row, "hostname"), true, {}};
+    if (row.contains("health_errors")) {
+      if (!row["health_errors"].is_array()) throw Error(ExitCode::bad_data, where + ": health_errors is not an array");
       for (const auto& e : row["health_errors"]) {
         if (e.is_object()) h.errors.push_back(str(e, "message"));
       }
+    }
+    if (row.contains("healthy")) {
+      if (!row["healthy"].is_boolean()) throw Error(ExitCode::bad_data, where + ": \"healthy\" is not a boolean");
+      h.healthy = row["healthy"].get<bool>();
+    } else {
+      // A failed Ur check: sdcadm deletes "healthy" and keeps health_errors (lib/sdcadm.js:4051-4062).
+      h.healthy = h.errors.empty();
+      if (!h.healthy && h.errors.front().empty()) h.errors.front() = "the Ur check failed";
     }
     report.rows.push_back(std::move(h));
   }

@@ -46,7 +46,9 @@ struct RunOptions {
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const RunOptions& options = {});
 
-// One row of `sdcadm check-health -j`.
+// One row of `sdcadm check-health -j`. sdcadm leaves "healthy" out of a row whose Ur
+// check failed (a server down or timed out: lib/sdcadm.js:4051-4062 deletes it and sets
+// only health_errors); such a row is unhealthy when it has health_errors.
 struct HealthRow {
   std::string service, instance, alias, hostname;
   bool healthy = true;
@@ -55,9 +57,17 @@ struct HealthRow {
 
 struct HealthReport {
   std::vector<HealthRow> rows;
-  // The unhealthy rows as "imgapi0 (imgapi, <uuid>): <first error>", one per row.
-  std::vector<std::string> problems() const;
+  // The unhealthy rows as "imgapi0 (imgapi, <uuid>) on headnode: <first error>", one per
+  // row, leaving out rows of servers `ignore(hostname)` says to ignore.
+  std::vector<std::string> problems(const std::function<bool(const std::string&)>& ignore = {}) const;
   bool healthy() const { return problems().empty(); }
+};
+
+// The extra `sdcadm up` flags a spec needs (lib/cli/do_update.js options).
+struct UpFlags {
+  bool force_same_image = false;  // --force-same-image
+  bool force_rabbitmq = false;    // --force-rabbitmq: the spec names rabbitmq
+  bool force_data_path = false;   // --force-data-path: the spec names portolan
 };
 
 class SdcadmRunner {
@@ -82,23 +92,27 @@ class SdcadmRunner {
   // error; no JSON or another exit code is Error(step_failed).
   HealthReport check_health() const;
 
-  // `sdcadm up -y` with `spec` (sdcadm's update-spec array) on stdin; `force_same_image`
-  // adds --force-same-image.
-  void up(const common::Json& spec, bool force_same_image) const;
+  // `sdcadm up -y [FLAGS]` with `spec` (sdcadm's update-spec array) on stdin.
+  void up(const common::Json& spec, const UpFlags& flags) const;
   // `sdcadm experimental update -y` with `spec` on stdin: as up(), for the agents up skips
   // (UpdateAgentV1's list, e.g. firewall-logger-agent) and dockerlogger.
   void experimental_update(const common::Json& spec) const;
   // `sdcadm self-update -S URL -C CHANNEL --allow-major-update UUID`.
   void self_update(const std::string& url, const std::string& channel,
                    const std::string& uuid) const;
-  // `sdcadm experimental update-agents FILE --all -y`.
-  void update_agents(const std::string& file) const;
+  // `sdcadm experimental update-agents FILE SERVER... -y`: the servers by uuid, never
+  // --all (which fails on any server not set up, do_update_agents.js:507-523). A failure
+  // naming servers that did not answer Ur says how to leave them out.
+  void update_agents(const std::string& file, const std::vector<std::string>& servers) const;
   // `sdcadm experimental update-other`.
   void update_other() const;
-  // `sdcadm experimental update-gz-tools FILE`.
-  void update_gz_tools(const std::string& file) const;
-  // `sdcadm platform install FILE`.
-  void platform_install(const std::string& file) const;
+  // `sdcadm experimental update-gz-tools FILE -C CHANNEL [-S SERVER,...]`: -C so that sdcadm
+  // does not ask the updates server for its default channel; -S the set-up servers to skip.
+  void update_gz_tools(const std::string& file, const std::string& channel,
+                       const std::vector<std::string>& exclude) const;
+  // `sdcadm platform install FILE -y -C CHANNEL`: without -y sdcadm prints "Aborting
+  // platform install" and exits 0 when the headnode boots "latest" (lib/platform.js:577-607).
+  void platform_install(const std::string& file, const std::string& channel) const;
 
   // Runs `args`; a non-zero exit is Error(step_failed) "sdcadm ARGS failed (exit N): <last
   // lines of stderr>". Public for the commands above and tests.

@@ -59,7 +59,7 @@ show "sdcadm insts"
 "$HN_SDCADM" insts
 
 # The operator's command on this headnode: every path under $HN, fake-sdcadm as sdcadm.
-sdcadm_install() { "$bin/sdcadm-install" --root "$HN" --sdcadm "$HN_SDCADM" "$@"; }
+sdcadm_install() { "$bin/sdcadm-install" --root "$HN" --sdcadm "$HN_SDCADM" --sdc-server "$HN_SDC_SERVER" "$@"; }
 
 step "4. the operator installs the DC's trust root (carried in on the USB key, checked by hand)"
 sdcadm_install trust init "$work/root.json"

@@ -13,7 +13,7 @@ setup_dc() {
   trust_dc "$HN"
   BUNDLE_ID=$(jsonf inspect.json 'b.index.bundle_id')
 }
-inst() { "$INST" --root "$HN" --sdcadm "${SDCADM_PROG:-$HN_SDCADM}" --lock-wait "${LOCK_WAIT:-10}" "$@"; }
+inst() { "$INST" --root "$HN" --sdcadm "${SDCADM_PROG:-$HN_SDCADM}" --sdc-server "${SDC_SERVER_PROG:-$HN_SDC_SERVER}" --lock-wait "${LOCK_WAIT:-10}" "$@"; }
 
 # st EXPR: a JavaScript expression over the fake's state `s`.
 st() {

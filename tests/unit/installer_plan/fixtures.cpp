@@ -64,6 +64,28 @@ common::Json insts_json(const std::vector<Inst>& insts) {
   return out;
 }
 
+installer::DcServer headnode_server() {
+  installer::DcServer s;
+  s.uuid = U(7000);
+  s.hostname = "headnode";
+  s.headnode = true;
+  s.setup = true;
+  s.status = "running";
+  return s;
+}
+
+installer::DcState dc_state(const std::vector<Inst>& insts) {
+  installer::DcState dc = installer::parse_dc_state(svcs_json(insts), insts_json(insts));
+  dc.servers = {headnode_server()};
+  return dc;
+}
+
+installer::PlanOptions with_force(installer::Force force) {
+  installer::PlanOptions o;
+  o.force = force;
+  return o;
+}
+
 installer::ImageLookup lookup(const std::map<int, std::string>& published) {
   return [published](const std::string& uuid) -> std::optional<installer::ImageFacts> {
     for (const auto& [n, at] : published) {

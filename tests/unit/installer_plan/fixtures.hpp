@@ -31,6 +31,13 @@ struct Inst {
 };
 common::Json svcs_json(const std::vector<Inst>& insts, const std::vector<std::string>& extra_services = {});
 common::Json insts_json(const std::vector<Inst>& insts);
+// The headnode as CNAPI lists it (every instance above lives on it).
+installer::DcServer headnode_server();
+// parse_dc_state of both, with the headnode as the DC's one server.
+installer::DcState dc_state(const std::vector<Inst>& insts);
+
+// Plan options with only --force set.
+installer::PlanOptions with_force(installer::Force force);
 
 // A DC IMGAPI that has image n published at the given time (active).
 installer::ImageLookup lookup(const std::map<int, std::string>& published);

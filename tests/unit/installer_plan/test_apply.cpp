@@ -41,14 +41,22 @@ struct World {
   std::vector<Inst> insts = {{"imgapi", 1}, {"cnapi", 1}, {"sapi", 1}, {"moray", 1},
                              {"binder", 1}, {"manatee", 1}, {"vm-agent", 2, "agent"}};
   int stages = 0, imports = 0;
+  PlanOptions options;                 // for plan()
+  std::vector<DcServer> more_servers;  // besides the headnode
 
   World() {
     // The fake: logs the argv of each mutating command that succeeded, printing one line;
     // the n-th mutating command fails once when "fail-at" holds n; "sick" makes
     // check-health report an unhealthy instance.
     const std::string d = dir.path;
+    write_after();
     write_script(sdcadm,
+                 // insts/svcs (the check after an up step) answer the DC as the steps leave it.
+                 "if [ \"$1\" = insts ]; then cat " + d + "/insts.json; exit 0; fi\n"
+                 "if [ \"$1\" = svcs ]; then cat " + d + "/svcs.json; exit 0; fi\n"
                  "if [ \"$1\" = check-health ]; then echo check-health >> " + d + "/health\n"
+                 "  if [ -e " + d + "/ur-down ]; then echo '[{\"type\":\"agent\",\"hostname\":\"cn-down\",\"instance\":\"a\","
+                 "\"service\":\"vm-agent\",\"health_errors\":[{\"message\":\"timeout\"}]}]'; exit 1; fi\n"
                  "  if [ -e " + d + "/sick ]; then echo '[{\"healthy\":false,\"service\":\"imgapi\","
                  "\"alias\":\"imgapi0\",\"instance\":\"i\",\"health_errors\":[{\"message\":\"down\"}]}]'; exit 1; fi\n"
                  "  echo '[]'; exit 0; fi\n"
@@ -56,17 +64,34 @@ struct World {
                  "n=$(cat " + d + "/count 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + d + "/count\n"
                  "if [ \"$(cat " + d + "/fail-at 2>/dev/null)\" = \"$n\" ]; then rm " + d + "/fail-at; echo \"$1 broke\" >&2; exit 1; fi\n"
                  "echo \"$*\" >> " + log + "\n"
+                 "[ \"$1\" = platform ] && [ ! -e " + d + "/no-platform ] && mkdir -p " + d + "/os/20250201T000000Z\n"
                  "echo progress-line\n");
+  }
+
+  // What `sdcadm insts -j` says once the steps ran: every instance on its bundle image
+  // (`stale` names a service whose instances sdcadm left behind).
+  void write_after(const std::string& stale = "") const {
+    std::vector<Inst> after = insts;
+    for (auto& i : after) {
+      for (const auto& a : index.artifacts) {
+        if (i.service != stale && (a.name == i.service || (a.services.size() == 1 && a.services[0] == i.service))) {
+          i.image = std::stoi(a.uuid.substr(24));
+        }
+      }
+    }
+    common::write_file_atomic(dir.path + "/insts.json", common::dump_json(insts_json(after), 2));
+    common::write_file_atomic(dir.path + "/svcs.json", common::dump_json(svcs_json(after), 2));
   }
 
   Plan plan() const {
     PlanInputs in;
     in.index = &index;
-    in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+    in.dc = dc_state(insts);
     in.dc.sdcadm = manifest::SdcadmVersion{"1.40.0", "master-20250101T000000Z-g1"};
     in.sdcadm_buildstamp = "master-20250201T000000Z-g2";
     in.lookup = lookup({{1, k_old}, {2, k_old}});
-    return make_plan(in, {});
+    for (const auto& s : more_servers) in.dc.servers.push_back(s);
+    return make_plan(in, options);
   }
 
   ApplyContext ctx() const {
@@ -77,6 +102,7 @@ struct World {
     c.imgapi_url = "http://127.0.0.1:1";
     c.reprov_fail_lock = dir.path + "/reprovFailLock.json";
     c.journal_dir = dir.path + "/journal";
+    c.usbkey_os = dir.path + "/os";
     c.confirm = Confirm::assume_yes;
     return c;
   }
@@ -107,15 +133,15 @@ struct World {
 
 const std::vector<std::string> k_order = {
     "self-update -S http://127.0.0.1:1 -C release --allow-major-update 00000000-0000-4000-8000-000000000020",
-    "experimental update-agents /usbkey/extra/agents/agents-1.0.0.sh --all -y",
+    "experimental update-agents /usbkey/extra/agents/agents-1.0.0.sh 00000000-0000-4000-8000-000000007000 -y",
     "experimental update-other",
-    "experimental update-gz-tools /usbkey/extra/gz-tools-2.0.0.tgz",
+    "experimental update-gz-tools /usbkey/extra/gz-tools-2.0.0.tgz -C release",
     "up -y",  // imgapi, cnapi
     "up -y",  // sapi
     "up -y",  // moray
     "up -y",  // binder
     "up -y",  // manatee
-    "platform install /usbkey/extra/platform-master-20250201T000000Z.tgz"};
+    "platform install /usbkey/extra/platform-master-20250201T000000Z.tgz -y -C release"};
 
 const std::vector<std::string> k_steps = {"stage", "import", "sdcadm-self-update", "update-agents", "update-other",
                                           "update-gz-tools", "up-services", "up-sapi", "up-moray", "up-binder",
@@ -293,7 +319,7 @@ TEST_CASE("apply: with agent images, seed-agents runs after import and update-ag
     h.make_plan = [&w] {
       PlanInputs in;
       in.index = &w.index;
-      in.dc = parse_dc_state(svcs_json(w.insts), insts_json(w.insts));
+      in.dc = dc_state(w.insts);
       in.dc.sdcadm = manifest::SdcadmVersion{"1.41.0", "master-20250201T000000Z-g2"};
       in.lookup = lookup({{1, k_old}, {2, k_old}});
       in.sdcadm_buildstamp = "master-20250201T000000Z-g2";  // the DC runs the bundle's sdcadm
@@ -313,11 +339,84 @@ TEST_CASE("apply: with agent images, seed-agents runs after import and update-ag
   CHECK(r.skipped == std::vector<std::string>{"stage", "import"});
   REQUIRE_FALSE(w.commands().empty());
   CHECK(w.commands()[0] ==
-        "experimental update-agents /usbkey/extra/agents/agents-20250201T000000Z-0a1b2c3d.sh --all -y");
+        "experimental update-agents /usbkey/extra/agents/agents-20250201T000000Z-0a1b2c3d.sh "
+        "00000000-0000-4000-8000-000000007000 -y");
 
   // No seed hook while the plan seeds: a programming error, said before anything runs.
   World w2;
   ApplyHooks bare = with_set(w2.hooks());
   History h2(w2.dir.path + "/history.jsonl");
   CHECK_THROWS_AS(apply_bundle(w2.ctx(), bare, runner, h2), common::Error);
+}
+
+TEST_CASE("apply: sdcadm up exits 0 but leaves instances behind: step_unverified, and the re-run tries again") {
+  World w;
+  w.write_after("cnapi");  // sdcadm "drops" the cnapi change, as it drops napi of 2 instances
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  try {
+    apply_bundle(w.ctx(), w.hooks(), runner, history);
+    FAIL("no error");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == common::ExitCode::step_unverified);
+    CHECK_THAT(e.what(), Catch::Contains("step up-services failed: up-services: sdcadm exited 0, but 1 of 2 instances "
+                                         "did not move (sdcadm insts -j): cnapi2 (" + U(5001) + ") runs " + U(1) +
+                                         ", not " + U(11)));
+  }
+  const Journal j = Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1");
+  CHECK(j.find("up-services")->state == StepState::failed);
+  w.write_after();
+  const ApplyResult r = apply_bundle(w.ctx(), w.hooks(), runner, history);
+  CHECK(r.ran.front() == "up-services");
+}
+
+TEST_CASE("apply: platform install that installs nothing is step_unverified") {
+  World w;
+  std::ofstream(w.dir.path + "/no-platform") << "";
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  try {
+    apply_bundle(w.ctx(), w.hooks(), runner, history);
+    FAIL("no error");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == common::ExitCode::step_unverified);
+    CHECK_THAT(e.what(), Catch::Contains(w.dir.path + "/os/20250201T000000Z does not exist"));
+  }
+  std::remove((w.dir.path + "/no-platform").c_str());
+  CHECK(apply_bundle(w.ctx(), w.hooks(), runner, history).ran == std::vector<std::string>{"platform-install"});
+}
+
+TEST_CASE("apply: the up flags sdcadm needs for rabbitmq and portolan") {
+  World w;
+  w.index = make_index({{"service-image", "rabbitmq", 10, k_new, ""}, {"service-image", "portolan", 11, k_new, ""}});
+  w.insts = {{"rabbitmq", 1}, {"portolan", 1}};
+  w.write_after();
+  w.options.policy.include_rabbitmq = true;
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  apply_bundle(w.ctx(), w.hooks(), runner, history);
+  CHECK(w.commands() == std::vector<std::string>{"experimental update-other", "up -y --force-rabbitmq --force-data-path"});
+}
+
+TEST_CASE("apply: a check-health row without \"healthy\" fails the run, unless its server is left out") {
+  DcServer down = headnode_server();
+  down.uuid = U(7002), down.hostname = "cn-down", down.headnode = false, down.status = "unknown";
+  World w;
+  std::ofstream(w.dir.path + "/ur-down") << "";
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  try {
+    apply_bundle(w.ctx(), w.hooks(), runner, history);
+    FAIL("no error");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == common::ExitCode::health_failed);
+    CHECK_THAT(e.what(), Catch::Contains("vm-agent a on cn-down: timeout"));
+    CHECK_THAT(e.what(), Catch::Contains("--exclude-servers HOSTNAME"));
+  }
+  World ok;
+  std::ofstream(ok.dir.path + "/ur-down") << "";
+  ok.more_servers = {down};  // not running: left out, its rows ignored
+  History h2(ok.dir.path + "/history.jsonl");
+  SdcadmRunner ok_runner(ok.sdcadm);
+  CHECK(apply_bundle(ok.ctx(), ok.hooks(), ok_runner, h2).outcome == ApplyOutcome::applied);
 }

@@ -20,17 +20,17 @@ const char* const k_target = "2025-02-01T00:00:00.000Z";
 const char* const k_newer = "2025-03-01T00:00:00.000Z";
 
 struct Dc {
-  manifest::BundleIndex index = make_index({{"service-image", "imgapi", 10, k_target, ""},
+  manifest::BundleIndex index = make_index({{"service-image", "papi", 10, k_target, ""},
                                             {"service-image", "cnapi", 11, k_target, ""},
                                             {"service-image", "vmapi", 12, k_target, ""},
                                             {"service-image", "sapi", 13, k_target, ""},
                                             {"service-image", "cns", 14, k_target, ""}});
-  std::vector<Inst> insts = {{"imgapi", 1}, {"imgapi", 1}, {"cnapi", 1}, {"cnapi", 2}, {"cnapi", 11},
+  std::vector<Inst> insts = {{"papi", 1}, {"papi", 1}, {"cnapi", 1}, {"cnapi", 2}, {"cnapi", 11},
                              {"vmapi", 3},  {"sapi", 13},  {"sapi", 13}};
   PlanInputs inputs() const {
     PlanInputs in;
     in.index = &index;
-    in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+    in.dc = dc_state(insts);
     in.lookup = lookup({{1, k_old}, {2, k_old}, {3, k_newer}, {10, k_target}, {11, k_target}, {13, k_target}});
     return in;
   }
@@ -47,12 +47,12 @@ const ServicePlan& service(const Plan& plan, const std::string& name) {
 TEST_CASE("plan: updated, mixed, downgrade and same-image services without --force") {
   Dc dc;
   const Plan plan = make_plan(dc.inputs(), {});
-  const ServicePlan& imgapi = service(plan, "imgapi");
-  REQUIRE(imgapi.groups.size() == 1);
-  CHECK(imgapi.groups[0].kind == GroupKind::update);
-  CHECK(imgapi.groups[0].from_image == U(1));
-  CHECK(imgapi.groups[0].instances.size() == 2);
-  CHECK(imgapi.changes());
+  const ServicePlan& papi = service(plan, "papi");
+  REQUIRE(papi.groups.size() == 1);
+  CHECK(papi.groups[0].kind == GroupKind::update);
+  CHECK(papi.groups[0].from_image == U(1));
+  CHECK(papi.groups[0].instances.size() == 2);
+  CHECK(papi.changes());
 
   const ServicePlan& cnapi = service(plan, "cnapi");
   REQUIRE(cnapi.groups.size() == 3);
@@ -81,7 +81,7 @@ TEST_CASE("plan: updated, mixed, downgrade and same-image services without --for
 
 TEST_CASE("plan: --force turns downgrades and same-image into forced groups") {
   Dc dc;
-  const Plan plan = make_plan(dc.inputs(), {Force::yes, std::nullopt});
+  const Plan plan = make_plan(dc.inputs(), with_force(Force::yes));
   const ServicePlan& vmapi = service(plan, "vmapi");
   REQUIRE(vmapi.groups.size() == 1);
   CHECK(vmapi.groups[0].kind == GroupKind::forced_downgrade);
@@ -95,23 +95,23 @@ TEST_CASE("plan: --force turns downgrades and same-image into forced groups") {
 
 TEST_CASE("plan: an image the DC IMGAPI does not know counts as older") {
   Dc dc;
-  dc.insts = {{"imgapi", 77}};
+  dc.insts = {{"papi", 77}};
   const Plan plan = make_plan(dc.inputs(), {});
-  REQUIRE(service(plan, "imgapi").groups.size() == 1);
-  CHECK(service(plan, "imgapi").groups[0].kind == GroupKind::update);
+  REQUIRE(service(plan, "papi").groups.size() == 1);
+  CHECK(service(plan, "papi").groups[0].kind == GroupKind::update);
 }
 
 TEST_CASE("plan: the update spec for sdcadm up") {
   Dc dc;
   const Plan plan = make_plan(dc.inputs(), {});
-  const common::Json spec = up_spec({&service(plan, "imgapi"), &service(plan, "cnapi"), &service(plan, "vmapi")});
+  const common::Json spec = up_spec({&service(plan, "papi"), &service(plan, "cnapi"), &service(plan, "vmapi")});
   // imgapi moves whole; cnapi is mixed: only its two old instances, by instance; vmapi none.
   REQUIRE(spec.size() == 3);
-  CHECK(spec[0] == common::Json{{"service", "imgapi"}, {"image", U(10)}});
+  CHECK(spec[0] == common::Json{{"service", "papi"}, {"image", U(10)}});
   CHECK(spec[1]["instance"] == insts_json(dc.insts)[2]["instance"]);
   CHECK(spec[2]["instance"] == insts_json(dc.insts)[3]["instance"]);
   CHECK(spec[2]["image"] == U(11));
-  const Plan forced = make_plan(dc.inputs(), {Force::yes, std::nullopt});
+  const Plan forced = make_plan(dc.inputs(), with_force(Force::yes));
   const common::Json fspec = up_spec({&service(forced, "sapi")});
   CHECK(fspec == common::Json::array({{{"service", "sapi"}, {"image", U(13)}}}));
 }
@@ -119,10 +119,10 @@ TEST_CASE("plan: the update spec for sdcadm up") {
 TEST_CASE("plan: -f SPEC.json limits the plan to the services it names") {
   Dc dc;
   PlanOptions options;
-  options.limit = parse_spec_limit(R"([{"service": "imgapi"}, {"service": "cnapi", "image": ")" + U(11) + "\"}]", "SPEC.json");
+  options.limit = parse_spec_limit(R"([{"service": "papi"}, {"service": "cnapi", "image": ")" + U(11) + "\"}]", "SPEC.json");
   const Plan plan = make_plan(dc.inputs(), options);
   REQUIRE(plan.services.size() == 2);
-  CHECK(plan.services[0].service == "imgapi");
+  CHECK(plan.services[0].service == "papi");
   CHECK(plan.services[1].service == "cnapi");
   CHECK(plan.not_selected == std::vector<std::string>{"vmapi", "sapi", "cns"});
 }
@@ -139,18 +139,18 @@ TEST_CASE("plan: -f SPEC.json refusals") {
     }
     return common::ExitCode::ok;
   };
-  CHECK(code_of(R"({"service": "imgapi"})") == common::ExitCode::ok);  // a single object
-  CHECK(code_of(R"({"service": "imgapi", "colour": "red"})") == common::ExitCode::usage);
-  CHECK(code_of(R"({"service": "imgapi", "image": "latest"})") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "papi"})") == common::ExitCode::ok);  // a single object
+  CHECK(code_of(R"({"service": "papi", "colour": "red"})") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "papi", "image": "latest"})") == common::ExitCode::usage);
   CHECK(code_of(R"({"instance": "imgapi0"})") == common::ExitCode::usage);
   CHECK(code_of(R"({"service": "nosuch"})") == common::ExitCode::usage);
-  CHECK(code_of(R"({"service": "imgapi", "image": ")" + U(99) + "\"}") == common::ExitCode::usage);
-  CHECK(code_of(R"([{"service": "imgapi"}, {"service": "imgapi"}])") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "papi", "image": ")" + U(99) + "\"}") == common::ExitCode::usage);
+  CHECK(code_of(R"([{"service": "papi"}, {"service": "papi"}])") == common::ExitCode::usage);
   CHECK(code_of("[]") == common::ExitCode::usage);
   CHECK(code_of("{not json") == common::ExitCode::usage);
-  CHECK(code_of(R"({"service": "imgapi", "type": "delete"})") == common::ExitCode::usage);
+  CHECK(code_of(R"({"service": "papi", "type": "delete"})") == common::ExitCode::usage);
   try {
-    parse_spec_limit(R"({"service": "imgapi", "colour": "red"})", "SPEC.json");
+    parse_spec_limit(R"({"service": "papi", "colour": "red"})", "SPEC.json");
   } catch (const common::Error& e) {
     CHECK(std::string(e.what()).find("invalid extra fields") != std::string::npos);
   }
@@ -164,7 +164,7 @@ TEST_CASE("plan: sdcadm self-update only when newer (semver, then build stamp)")
     PlanInputs in = dc.inputs();
     in.dc.sdcadm = manifest::SdcadmVersion{cur_version, cur_stamp};
     in.sdcadm_buildstamp = bundle_stamp;
-    const Plan plan = make_plan(in, {force, std::nullopt});
+    const Plan plan = make_plan(in, with_force(force));
     REQUIRE(plan.sdcadm);
     return plan.sdcadm->run;
   };
@@ -241,7 +241,7 @@ TEST_CASE("plan: agent images in the bundle: update-agents runs their bootstrap,
   CHECK_FALSE(plan.agent_set->run);
   CHECK_FALSE(plan.has_changes());
   CHECK_THAT(plan_text(plan), Catch::Contains("agent-set: every agent already runs the bundle's image"));
-  CHECK(make_plan(in, PlanOptions{Force::yes, std::nullopt}).agent_set->run);
+  CHECK(make_plan(in, with_force(Force::yes)).agent_set->run);
 
   // A trimmed bundle without every shar agent cannot make a bootstrap: the shar is used.
   dc.insts = {{"vm-agent", 1, "agent"}};
@@ -307,7 +307,7 @@ TEST_CASE("plan: a newer gz-tools in the DC is not replaced by the bundle's olde
   REQUIRE(plan.gz_tools);
   CHECK_FALSE(plan.gz_tools->run);
   CHECK_THAT(plan.gz_tools->note, Catch::StartsWith("the DC runs a newer gz-tools"));
-  plan = make_plan(in, PlanOptions{Force::yes, std::nullopt});
+  plan = make_plan(in, with_force(Force::yes));
   CHECK(plan.gz_tools->run);
   CHECK(plan.gz_tools->note == "forced downgrade");
   in.dc.gz_tools_image = U(1);  // older: updated

@@ -13,18 +13,18 @@ namespace {
 
 Plan sample_plan(Force force) {
   static const manifest::BundleIndex index = make_index(
-      {{"service-image", "imgapi", 10, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gaaa"},
+      {{"service-image", "papi", 10, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gaaa"},
        {"service-image", "vmapi", 12, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gbbb"},
        {"service-image", "moray", 13, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gccc"},
        {"service-image", "sapi", 14, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gddd"}});
-  const std::vector<Inst> insts = {{"imgapi", 1}, {"imgapi", 1}, {"imgapi", 2}, {"imgapi", 10}, {"vmapi", 3},
+  const std::vector<Inst> insts = {{"papi", 1}, {"papi", 1}, {"papi", 2}, {"papi", 10}, {"vmapi", 3},
                                    {"moray", 13}, {"sapi", 1}};
   PlanInputs in;
   in.index = &index;
-  in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+  in.dc = dc_state(insts);
   in.lookup = lookup({{1, "2025-01-01T00:00:00Z"}, {2, "2025-01-02T00:00:00Z"}, {3, "2025-03-01T00:00:00Z"},
                       {10, "2025-02-01T00:00:00Z"}, {12, "2025-02-01T00:00:00Z"}, {13, "2025-02-01T00:00:00Z"}});
-  return make_plan(in, {force, std::nullopt});
+  return make_plan(in, with_force(force));
 }
 
 }  // namespace
@@ -35,8 +35,8 @@ TEST_CASE("plan text: updated, mixed, downgrade left alone, up to date") {
       "import 1 image (14.0 KiB) from bundle:\n"
       "    image 00000000-0000-4000-8000-000000000014 (sapi@master-20250201T000000Z-gddd)\n"
       "run sdcadm experimental update-other\n"
-      "update \"imgapi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
-      "(imgapi@master-20250201T000000Z-gaaa):\n"
+      "update \"papi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
+      "(papi@master-20250201T000000Z-gaaa):\n"
       "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001\n"
       "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002\n"
       "    1 instance already at image 00000000-0000-4000-8000-000000000010\n"
@@ -55,8 +55,8 @@ TEST_CASE("plan text: forced same-image and forced downgrade") {
       "import 1 image (14.0 KiB) from bundle:\n"
       "    image 00000000-0000-4000-8000-000000000014 (sapi@master-20250201T000000Z-gddd)\n"
       "run sdcadm experimental update-other\n"
-      "update \"imgapi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
-      "(imgapi@master-20250201T000000Z-gaaa):\n"
+      "update \"papi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
+      "(papi@master-20250201T000000Z-gaaa):\n"
       "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001\n"
       "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002\n"
       "    1 instance forced same-image update at image 00000000-0000-4000-8000-000000000010\n"
@@ -77,7 +77,7 @@ TEST_CASE("plan text: nothing to do") {
   const std::vector<Inst> insts = {{"imgapi", 10}};
   PlanInputs in;
   in.index = &index;
-  in.dc = parse_dc_state(svcs_json(insts), insts_json(insts));
+  in.dc = dc_state(insts);
   in.lookup = lookup({{10, "2025-02-01T00:00:00Z"}});
   CHECK(plan_text(make_plan(in, {})) ==
         "Plan for bundle b0000000-0000-4000-8000-000000000001:\n"
@@ -89,7 +89,7 @@ TEST_CASE("plan text: nothing to do") {
 TEST_CASE("plan json: groups and counts") {
   const common::Json j = plan_json(sample_plan(Force::no));
   CHECK(j["changes"] == true);
-  CHECK(j["services"][0]["service"] == "imgapi");
+  CHECK(j["services"][0]["service"] == "papi");
   CHECK(j["services"][0]["groups"][0]["kind"] == "update");
   CHECK(j["services"][0]["groups"][0]["count"] == 2);
   CHECK(j["services"][1]["dropped"][0]["reason"] == "downgrade");

@@ -71,19 +71,19 @@ TEST_CASE("runner: sdcadm commands, failures become step_failed with stderr") {
   CHECK(v.buildstamp == "release-20250101-20250101T000000Z-g1234567");
   CHECK(runner.insts().size() == 1);
   CHECK_THROWS_WITH(runner.svcs(), Catch::Contains("not a JSON array"));
-  runner.up(common::Json::array({{{"service", "imgapi"}, {"image", U(1)}}}), true);
+  runner.up(common::Json::array({{{"service", "imgapi"}, {"image", U(1)}}}), UpFlags{true, false, false});
   CHECK(common::Json::parse(read_file(dir.path + "/spec"))[0]["service"] == "imgapi");
   CHECK(seen == std::vector<std::string>{"Updated successfully (elapsed 1s)."});
   const HealthReport health = runner.check_health();
   REQUIRE(health.problems().size() == 1);
   CHECK(health.problems()[0] == "imgapi0 (imgapi) i1: svc down");
   try {
-    runner.platform_install("/usbkey/extra/platform-x.tgz");
+    runner.platform_install("/usbkey/extra/platform-x.tgz", "release");
     FAIL("no error");
   } catch (const common::Error& e) {
     CHECK(e.code() == common::ExitCode::step_failed);
     CHECK(std::string(e.what()) ==
-          "sdcadm platform install /usbkey/extra/platform-x.tgz failed (exit 1): platform file not found");
+          "sdcadm platform install /usbkey/extra/platform-x.tgz -y -C release failed (exit 1): platform file not found");
   }
   const std::string argv = read_file(dir.path + "/argv");
   CHECK(argv.find("up -y --force-same-image\n") != std::string::npos);

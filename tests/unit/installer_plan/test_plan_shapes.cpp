@@ -1,0 +1,155 @@
+// The plan on DC shapes real headnodes have and real sdcadm refuses or ignores (issue 11):
+// an old rabbitmq, a portolan, a dapi, two napi, a mixed manatee, imgapi off the headnode,
+// servers not set up or not running. Each case says what the installer sends to `sdcadm up`.
+
+#include "fixtures.hpp"
+
+#include <installer/plan.hpp>
+#include <installer/plan_text.hpp>
+
+#include <common/error.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace installer;
+using namespace test_fixtures;
+
+namespace {
+
+const char* const k_old = "2025-01-01T00:00:00.000Z";
+const char* const k_target = "2025-02-01T00:00:00.000Z";
+const char* const k_newer = "2025-03-01T00:00:00.000Z";
+
+// Targets: rabbitmq 10, portolan 11, dapi 12, napi 13, manatee 14, vmapi 15.
+struct Shapes {
+  manifest::BundleIndex index = make_index({{"service-image", "rabbitmq", 10, k_target, ""},
+                                            {"service-image", "portolan", 11, k_target, ""},
+                                            {"service-image", "dapi", 12, k_target, ""},
+                                            {"service-image", "napi", 13, k_target, ""},
+                                            {"service-image", "manatee", 14, k_target, ""},
+                                            {"service-image", "vmapi", 15, k_target, ""}});
+  std::vector<Inst> insts = {{"rabbitmq", 1}, {"portolan", 1}, {"dapi", 1}, {"napi", 1}, {"napi", 2},
+                             {"manatee", 1},  {"manatee", 14}, {"vmapi", 1}};
+  PlanInputs inputs() const {
+    PlanInputs in;
+    in.index = &index;
+    in.dc = dc_state(insts);
+    in.lookup = lookup({{1, k_old}, {2, k_old}, {3, k_newer}, {14, k_target}});
+    return in;
+  }
+};
+
+const ServicePlan& service(const Plan& plan, const std::string& name) {
+  for (const auto& s : plan.services) if (s.service == name) return s;
+  FAIL("no service " << name);
+  throw 0;
+}
+
+std::vector<const ServicePlan*> all(const Plan& plan) {
+  std::vector<const ServicePlan*> out;
+  for (const auto& s : plan.services) out.push_back(&s);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("plan shapes: the up spec holds rabbitmq and dapi back, splits napi, keeps manatee whole") {
+  Shapes dc;
+  const Plan plan = make_plan(dc.inputs(), {});
+  CHECK(service(plan, "rabbitmq").held());
+  CHECK(service(plan, "dapi").held());
+  CHECK_FALSE(service(plan, "rabbitmq").changes());
+  CHECK(service(plan, "rabbitmq").needs_update());
+  const common::Json spec = up_spec(all(plan));
+  std::vector<std::string> named;
+  for (const auto& c : spec) named.push_back(c.contains("service") ? c["service"].get<std::string>() : "instance");
+  // portolan whole; napi's two instances one by one; manatee whole (one instance is already
+  // on the target: sdcadm skips it, update-manatee-v2.js:620-640); vmapi whole.
+  CHECK(named == std::vector<std::string>{"portolan", "instance", "instance", "manatee", "vmapi"});
+  CHECK(spec[1]["image"] == U(13));
+  CHECK(service(plan, "napi").route.form == UpForm::instances);
+
+  const std::string text = plan_text(plan);
+  CHECK_THAT(text, Catch::Contains("held back (their images are imported; the instances stay as they are):\n"
+                                   "    \"rabbitmq\" (1 instance) to image " + U(10)));
+  CHECK_THAT(text, Catch::Contains("pass --include-rabbitmq"));
+  CHECK_THAT(text, Catch::Contains("    \"dapi\" (1 instance) to image " + U(12)));
+  CHECK_THAT(text, Catch::Contains("    (one change per instance: sdcadm drops a service change for napi when it has 2 instances"));
+  const common::Json j = plan_json(plan);
+  CHECK(j["services"][0]["held"].is_string());
+  CHECK(j["services"][3]["per_instance"] == true);
+}
+
+TEST_CASE("plan shapes: --include-rabbitmq sends rabbitmq") {
+  Shapes dc;
+  PlanOptions options;
+  options.policy.include_rabbitmq = true;
+  const Plan plan = make_plan(dc.inputs(), options);
+  CHECK(service(plan, "rabbitmq").changes());
+  CHECK(up_spec({&service(plan, "rabbitmq")}) == common::Json::array({{{"service", "rabbitmq"}, {"image", U(10)}}}));
+  CHECK(plan_json(plan)["include_rabbitmq"] == true);
+}
+
+TEST_CASE("plan shapes: a manatee on a newer image holds manatee back; --force moves it") {
+  Shapes dc;
+  dc.insts = {{"manatee", 1}, {"manatee", 3}};
+  const Plan plan = make_plan(dc.inputs(), {});
+  CHECK(service(plan, "manatee").held());
+  CHECK(up_spec(all(plan)).empty());
+  CHECK_FALSE(plan.has_changes());
+  const Plan forced = make_plan(dc.inputs(), with_force(Force::yes));
+  CHECK(up_spec(all(forced)) == common::Json::array({{{"service", "manatee"}, {"image", U(14)}}}));
+}
+
+TEST_CASE("plan shapes: a papi on a newer image splits papi into its older instances") {
+  Shapes dc;
+  dc.index = make_index({{"service-image", "papi", 10, k_target, ""}});
+  dc.insts = {{"papi", 1}, {"papi", 3}, {"papi", 10}};
+  const Plan plan = make_plan(dc.inputs(), {});
+  const common::Json spec = up_spec(all(plan));
+  REQUIRE(spec.size() == 1);
+  CHECK(spec[0]["instance"] == insts_json(dc.insts)[0]["instance"]);
+}
+
+TEST_CASE("plan shapes: imgapi off the headnode is held back") {
+  Shapes dc;
+  dc.index = make_index({{"service-image", "imgapi", 10, k_target, ""}});
+  dc.insts = {{"imgapi", 1}};
+  PlanInputs in = dc.inputs();
+  in.dc.instances[0].hostname = "cn1";
+  const Plan plan = make_plan(in, {});
+  CHECK(plan.services[0].held());
+  CHECK_THAT(plan.services[0].route.reason, Catch::Contains("single instance on the headnode"));
+}
+
+TEST_CASE("plan shapes: servers not set up or not running are left out and shown") {
+  Shapes dc;
+  dc.index = make_index({{"agentsshar", "agentsshar", 17, k_target, "1.0.0"}});
+  dc.insts = {};
+  PlanInputs in = dc.inputs();
+  DcServer unsetup = headnode_server(), down = headnode_server();
+  unsetup.uuid = U(7001), unsetup.hostname = "cn-new", unsetup.headnode = false, unsetup.setup = false;
+  down.uuid = U(7002), down.hostname = "cn-down", down.headnode = false, down.status = "unknown";
+  in.dc.servers = {headnode_server(), unsetup, down};
+  const Plan plan = make_plan(in, {});
+  REQUIRE(plan.agentsshar);
+  REQUIRE(plan.agentsshar->run);
+  const std::string text = plan_text(plan);
+  CHECK_THAT(text, Catch::Contains("servers: 3 servers in CNAPI; agents on 1 server: headnode\n"
+                                   "    left out: cn-new (" + U(7001) + "): not set up\n"
+                                   "    left out: cn-down (" + U(7002) + "): not running (CNAPI status \"unknown\")\n"));
+  PlanOptions options;
+  options.exclude_servers = {"cn-nine"};
+  CHECK_THROWS_AS(make_plan(in, options), common::Error);
+}
+
+TEST_CASE("plan shapes: an agent row without an instance uuid is read; a VM row without one is refused") {
+  common::Json insts = insts_json({{"vm-agent", 1, "agent"}});
+  insts[0].erase("instance");
+  const DcState dc = parse_dc_state(svcs_json({{"vm-agent", 1, "agent"}}), insts);
+  REQUIRE(dc.instances.size() == 1);
+  CHECK(dc.instances[0].instance.empty());
+  common::Json vms = insts_json({{"imgapi", 1}});
+  vms[0].erase("instance");
+  CHECK_THROWS_WITH(parse_dc_state(svcs_json({{"imgapi", 1}}), vms), Catch::Contains("no \"instance\""));
+}
