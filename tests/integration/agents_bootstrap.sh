@@ -7,7 +7,7 @@
 # The installed tree (node_modules/<name>/image_uuid of the 11 agents, apm from the
 # agents_core stand-in) and the update-agents markers are checked; a re-run changes
 # nothing. Faults each exit with their code and install nothing. --media writes a USB-key
-# tree (lower-case, no links) idempotently. Issue 11: the node's
+# tree (lower-case, no links, images in agent-images/) idempotently. Issue 11: the node's
 # /lib/sdc/config.sh names the IMGAPI (the baked-in domain is the fallback), an agent at a
 # newer image is left alone, the shar's cleanup-apm, AGENTSSHAR_UNPACK_DIR in the first 512
 # bytes.
@@ -361,7 +361,9 @@ pass "a bzip2 agent image is checked and installed (unpacked as .tar.bz2)"
 # --- --media ---------------------------------------------------------------------------------------
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
 check_eq "$(jsonf last.out 'b.images_written + " " + b.script_written')" "11 true" "media: 11 images and the script"
-check_eq "$(find key -type f -name '*.imgfile' | wc -l) $(find key -type f -name '*.imgmanifest' | wc -l)" "11 11" "media images"
+check_eq "$(find key/agent-images -type f -name '*.imgfile' | wc -l) $(find key/agent-images -type f -name '*.imgmanifest' | wc -l)" "11 11" "media images in agent-images/"
+# Nothing in images/: the first boot's imgadm install would stop on an agent image.
+[[ ! -e key/images ]] || check_eq "$(find key/images -type f | wc -l)" 0 "no agent image in the key's images/"
 check_eq "$(find key -type l | wc -l)" 0 "media has no links"
 check_eq "$(find key | grep -c '[A-Z]' || true)" 0 "media names are lower-case"
 mscript=$(ls key/ur-scripts/agents-*.sh)
@@ -370,9 +372,16 @@ cmp -s "$mscript" "$SCRIPT" || fail "media script differs from the headnode boot
 listing key >key.before
 sleep 1
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
-check_eq "$(jsonf last.out 'b.images_written + " " + b.images_already + " " + b.script_written')" "0 11 false" "media re-run"
+check_eq "$(jsonf last.out 'b.images_written + " " + b.images_already + " " + b.script_written + " " + b.stale_removed')" "0 11 false 0" "media re-run"
 listing key >key.after
 cmp -s key.before key.after || fail "media re-run changed the tree"
+# Agent images an earlier version left in the key's images/ are removed; other images stay.
+mkdir -p key4/images
+cp "$HN/usbkey/images/$cn_uuid".img* key4/images/
+echo '{}' >key4/images/00000000-0000-4000-8000-000000000001.imgmanifest
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key4" -j --no-progress
+check_eq "$(jsonf last.out 'b.stale_removed')" 2 "media: cn-agent's old images/ files removed"
+check_eq "$(ls key4/images)" "00000000-0000-4000-8000-000000000001.imgmanifest" "media: other images/ files kept"
 # Too small a key: refused before writing; a link in the tree: refused.
 expect_exit 5 env SDCB_TEST_FREE_BYTES=1000000 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key2" --no-progress
 check_eq "$(find key2 -type f | wc -l)" 0 "media: nothing written when the key is too small"
@@ -384,7 +393,8 @@ mkdir -p hn5/mnt
 cp -R key hn5/mnt/usbkey
 expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn5" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash "hn5/mnt/usbkey/ur-scripts/$(basename "$mscript")"
 check_eq "$(ls hn5/opt/smartdc/agents/lib/node_modules | wc -l)" 11 "first boot from media installs the 11 agents"
-pass "--media: images + ur-scripts, lower-case, no links, re-run idempotent, first boot installs from it"
+expect_in last.err "cn-agent: $TEST_DIR/hn5/mnt/usbkey/agent-images/$cn_uuid.imgfile" "first boot: images from the key's agent-images/"
+pass "--media: agent-images + ur-scripts, lower-case, no links, re-run idempotent, stale images/ removed, first boot installs from it"
 
 # --- the builder's flags: agent images instead of the agentsshar, or none -------------------------
 build_variant() {

@@ -52,10 +52,10 @@ TEST_CASE("bootstrap: the template keeps its contract", "[agents]") {
                              "EXIT_MISSING=52", "EXIT_DOWNLOAD=53", "EXIT_CHECKSUM=55", "EXIT_CONTENT=56",
                              "EXIT_INSTALL=60", "bootstrap/bootstrap.sh", "bin/apm\" install", "svcadm restart cn-agent",
                              // issue 11: the DC's imgapi_domain at run time, newer agents kept,
-                             // the shar's cleanup-apm.
+                             // the shar's cleanup-apm, the media's agent-images/.
                              "/lib/sdc/config.sh", "load_sdc_config", "CONFIG_imgapi_domain", "baked in at seed time",
                              "$IMGAPI_URL/images/$1\"", "never downgrades", "bin/apm\" uninstall", "provisioner heartbeater",
-                             ".tar.bz2"}) {
+                             "/usbkey/agent-images", "/mnt/usbkey/agent-images", ".tar.bz2"}) {
     INFO(needle);
     CHECK(t.find(needle) != std::string::npos);
   }
