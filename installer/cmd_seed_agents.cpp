@@ -65,13 +65,18 @@ void run_media(const GlobalOptions& globals, const SeedArgs& args, const Paths& 
   if (args.json) {
     print_json({{"ok", true}, {"bundle", args.bundle}, {"media", args.media}, {"script", r.script_path},
                 {"script_written", r.script_written}, {"images_written", r.images_written},
-                {"images_already", r.images_already}, {"bytes_written", r.bytes_written}, {"set", agents::to_json(set)}});
+                {"images_already", r.images_already}, {"bytes_written", r.bytes_written},
+                {"stale_removed", r.stale_removed}, {"set", agents::to_json(set)}});
     return;
   }
   std::cout << "install media " << args.media << ": " << r.images_written << " agent image(s) written ("
             << common::format_bytes(r.bytes_written) << "), " << r.images_already << " already there; "
-            << r.script_path << (r.script_written ? " written" : " unchanged") << "\n"
-            << std::flush;
+            << r.script_path << (r.script_written ? " written" : " unchanged") << "\n";
+  if (r.stale_removed > 0) {
+    std::cout << r.stale_removed << " agent image file(s) removed from " << args.media
+              << "/images/ (the first boot's imgadm install cannot install agent images)\n";
+  }
+  std::cout << std::flush;
 }
 
 // Stage (the full pass: it keeps what is in place), then the agent images into IMGAPI.
@@ -153,7 +158,7 @@ void register_seed_agents(CLI::App& app, const Globals& globals) {
       "/usbkey/extra/agents/agents-<stamp>.sh (a bootstrap that stock agentsetup.sh runs) and "
       "agents-<stamp>.json (the agent set), and point /usbkey/extra/agents/latest at the bootstrap. "
       "With --media DIR: write the agent images and the bootstrap into a headnode USB-key tree "
-      "instead (DIR/images/, DIR/ur-scripts/; no DC IMGAPI needed). See docs/agents.md");
+      "instead (DIR/agent-images/, DIR/ur-scripts/; no DC IMGAPI needed). See docs/agents.md");
   cmd->add_option("BUNDLE", args->bundle, "NAME.sdc, NAME.sdc.parts.json or NAME.sdc.001 (split)")->required();
   cmd->add_option("--media", args->media,
                   "A headnode USB-key tree (the mounted key or a copy) to write the agent images and "

@@ -164,7 +164,9 @@ std::string make_stamp(const AgentSet& set) {
   std::string canonical;
   for (const auto& a : set.agents) {
     newest = std::max(newest, compact_time(a.published_at));
-    canonical += a.name + " " + a.uuid + " " + a.sha1 + " " + std::to_string(a.size) + " " + a.compression + "\n";
+    // Every value the bootstrap bakes in (published_at too, issue 11), so one name is one script.
+    canonical += a.name + " " + a.uuid + " " + a.sha1 + " " + std::to_string(a.size) + " " + a.compression + " " +
+                 a.published_at + "\n";
   }
   canonical += set.imgapi_domain + "\n";
   return newest + "-" +

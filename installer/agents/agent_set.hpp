@@ -60,8 +60,9 @@ AgentSet make_agent_set(std::vector<AgentImage> images, const std::string& imgap
 std::vector<std::string> missing_agents(const AgentSet& set);
 
 // The stamp of a set: its newest published_at as YYYYMMDDTHHMMSSZ, '-', and the first 8
-// hex digits of SHA-256 over the canonical set (name uuid sha1 size compression, one line
-// each, then the domain). Same set => same stamp; any change => another stamp.
+// hex digits of SHA-256 over the canonical set (name uuid sha1 size compression
+// published_at, one line each, then the domain): everything the bootstrap bakes in. Same
+// set => same stamp; any change => another stamp.
 std::string make_stamp(const AgentSet& set);
 
 // True for a host name, an IPv4 address or a bracketed IPv6 address with an optional

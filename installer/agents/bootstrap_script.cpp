@@ -18,13 +18,15 @@ void substitute(std::string& text, const std::string& key, const std::string& va
   }
 }
 
-// "name uuid size sha1 compression" lines in install order, inside a double-quoted shell
-// string: the values are validated, so none holds a quote, $, ` or backslash.
+// "name uuid size sha1 compression published_at" lines in install order, inside a
+// double-quoted shell string: the values are validated, so none holds a quote, $, ` or
+// backslash. published_at lets the script leave an agent whose installed image is not older.
 std::string agents_table(const AgentSet& set) {
   std::string table;
   for (const auto& a : set.agents) {
     if (!table.empty()) table += "\n";
-    table += a.name + " " + a.uuid + " " + std::to_string(a.size) + " " + a.sha1 + " " + a.compression;
+    table += a.name + " " + a.uuid + " " + std::to_string(a.size) + " " + a.sha1 + " " + a.compression + " " +
+             a.published_at;
   }
   return table;
 }

@@ -82,6 +82,24 @@ std::uint64_t extract_image(const bundles::SeekableReader& reader, const std::st
   return written;
 }
 
+// Agent images an earlier sdcadm-install wrote into DIR/images/: headnode.sh would
+// `imgadm install` them at first boot and stop (media.hpp). Only this set's uuids.
+std::size_t remove_stale(const AgentSet& set, const std::string& images_dir) {
+  std::size_t removed = 0;
+  for (const AgentImage& a : set.agents) {
+    for (const char* ext : {".imgmanifest", ".imgfile"}) {
+      const std::string path = images_dir + "/" + a.uuid + ext;
+      refuse_link(path);
+      if (::unlink(path.c_str()) == 0) {
+        ++removed;
+      } else if (errno != ENOENT) {
+        throw Error(ExitCode::io, "cannot remove " + path + ": " + std::strerror(errno));
+      }
+    }
+  }
+  return removed;
+}
+
 }  // namespace
 
 std::string media_script_name(const AgentSet& set) {
@@ -105,10 +123,12 @@ std::optional<AgentSet> agent_set_of_bundle(const bundles::SeekableReader& reade
 }
 
 MediaResult write_media(const bundles::SeekableReader& reader, const AgentSet& set, const std::string& dir) {
-  const std::string images_dir = dir + "/images", scripts_dir = dir + "/ur-scripts";
-  for (const std::string& d : {dir, images_dir, scripts_dir}) refuse_link(d);
+  const std::string images_dir = dir + "/" + k_media_images_dir, scripts_dir = dir + "/ur-scripts";
+  for (const std::string& d : {dir, images_dir, scripts_dir, dir + "/images"}) refuse_link(d);
   make_dirs(images_dir);
   make_dirs(scripts_dir);
+  MediaResult r;
+  r.stale_removed = remove_stale(set, dir + "/images");
   std::vector<const AgentImage*> missing;
   std::uint64_t need = 0;
   for (const AgentImage& a : set.agents) {
@@ -120,7 +140,6 @@ MediaResult write_media(const bundles::SeekableReader& reader, const AgentSet& s
     need += a.size + k_max_manifest_member;
   }
   if (!missing.empty()) require_space({SpaceNeed{images_dir, need, "agent images for the install media"}});
-  MediaResult r;
   r.images_already = set.agents.size() - missing.size();
   for (const AgentImage* a : missing) {
     r.bytes_written += extract_image(reader, artifact_of(reader.index(), a->uuid)->file_member, *a,

@@ -7,7 +7,10 @@
 # The installed tree (node_modules/<name>/image_uuid of the 11 agents, apm from the
 # agents_core stand-in) and the update-agents markers are checked; a re-run changes
 # nothing. Faults each exit with their code and install nothing. --media writes a USB-key
-# tree (lower-case, no links) idempotently.
+# tree (lower-case, no links, images in agent-images/) idempotently. Issue 11: the node's
+# /lib/sdc/config.sh names the IMGAPI (the baked-in domain is the fallback), an agent at a
+# newer image is left alone, the shar's cleanup-apm, AGENTSSHAR_UNPACK_DIR in the first 512
+# bytes.
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 source "$SDCB_SOURCE/tests/integration/install_helpers.bash"
@@ -53,6 +56,8 @@ if command -v shellcheck >/dev/null; then
   mkdir core && tar -xzf "$HN/usbkey/images/$(jsonf seed.json 'b.set.agents[0].uuid').imgfile" -C core
   shellcheck -s bash core/agents_core/bootstrap/bootstrap.sh core/agents_core/bootstrap/apm || fail "shellcheck of the stand-ins"
 fi
+# cn-agent's mock backend reads only a shar's first 512 bytes for AGENTSSHAR_UNPACK_DIR.
+head -c 512 "$SCRIPT" | grep -q AGENTSSHAR_UNPACK_DIR || fail "AGENTSSHAR_UNPACK_DIR not in the first 512 bytes"
 before=$(stat -c %Y "$SCRIPT")
 sleep 1
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc -j --no-progress
@@ -130,15 +135,63 @@ sleep 1
 run_bootstrap 0 cn1 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
 listing cn1 >cn1.after
 cmp -s cn1.before cn1.after || { diff cn1.before cn1.after >&2; fail "compute-node re-run changed the tree"; }
-# The baked-in imgapi_domain is /usbkey/config's: the same IMGAPI without the override.
+# The baked-in imgapi_domain is /usbkey/config's: the same IMGAPI without the override,
+# used when the node has no /lib/sdc/config.sh.
 run_bootstrap 0 cn2
 check_installed cn2 "compute-node mode, baked-in imgapi_domain"
+expect_in last.err "IMGAPI $dc_URL (imgapi_domain baked in at seed time: no $TEST_DIR/cn2/lib/sdc/config.sh)" \
+  "the baked-in domain is named as the fallback"
 pass "bootstrap, compute-node mode: 11 agents from the DC IMGAPI; re-run changes nothing"
+
+# --- the node's own imgapi_domain (/lib/sdc/config.sh), the baked one only as a fallback ----------
+# config_sh SANDBOX DOMAIN: a config.sh written like the platform's (load_sdc_config reads an
+# unset $1, the file tests $1 at the top level: neither may break a nounset caller).
+config_sh() {
+  mkdir -p "$1/lib/sdc"
+  cat >"$1/lib/sdc/config.sh" <<CONFIG
+function load_sdc_config {
+    prefix=\$1
+    [[ -z \${prefix} ]] && prefix="CONFIG_"
+    eval "\${prefix}imgapi_domain=$2"
+}
+if [[ \$1 == "-json" ]]; then
+    exit 3
+fi
+CONFIG
+}
+# The generated script (baked: the DC IMGAPI) on a node whose config names another host:
+# it uses the node's, so with nothing there it fails (53) naming that host.
+config_sh cn9 127.0.0.1:9
+run_bootstrap 53 cn9
+nothing_installed cn9 "config.sh names a dead IMGAPI"
+expect_in last.err "IMGAPI http://127.0.0.1:9 (imgapi_domain from $TEST_DIR/cn9/lib/sdc/config.sh)" "config.sh's domain used"
+expect_in last.err "downloading http://127.0.0.1:9/images/" "downloads from the node's own IMGAPI"
+# A script baked with a dead domain on a node whose config names the DC IMGAPI: installs.
+sed 's|^IMGAPI_DOMAIN=".*"$|IMGAPI_DOMAIN="127.0.0.1:9"|' "$SCRIPT" >dead-domain.sh
+grep -q '^IMGAPI_DOMAIN="127.0.0.1:9"$' dead-domain.sh || fail "dead-domain.sh"
+config_sh cn10 "${dc_URL#http://}"
+mkdir -p cn10/var/tmp
+expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/cn10" bash dead-domain.sh
+check_eq "$(ls cn10/opt/smartdc/agents/lib/node_modules | wc -l)" 11 "installed from the config's IMGAPI"
+expect_in last.err "downloading $dc_URL/images/" "config.sh's IMGAPI, not the baked one"
+# A config.sh that gives no imgapi_domain, or not a host[:port]: the baked one, and why.
+config_sh cn11 ""
+run_bootstrap 0 cn11
+expect_in last.err "(imgapi_domain baked in at seed time: load_sdc_config of $TEST_DIR/cn11/lib/sdc/config.sh gives no CONFIG_imgapi_domain)" "empty config domain"
+config_sh cn12 "'imgapi.example.com/evil path'"
+run_bootstrap 0 cn12
+expect_in last.err "gives CONFIG_imgapi_domain 'imgapi.example.com/evil path', not a host[:port])" "bad config domain"
+pass "imgapi_domain from the node's /lib/sdc/config.sh (load_sdc_config), the baked-in one as the fallback"
 
 # --- AGENTSSHAR_UNPACK_ONLY ------------------------------------------------------------------------
 mkdir -p unpack
 run_bootstrap 0 cn3 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL AGENTSSHAR_UNPACK_ONLY=true AGENTSSHAR_UNPACK_DIR="$TEST_DIR/unpack"
 check_eq "$(find unpack/agents -name '*.tgz' | wc -l)" 11 "unpack only: the 11 tarballs in AGENTSSHAR_UNPACK_DIR/agents"
+# cn-agent's mock backend runs it with only these two variables in its environment.
+mkdir -p unpack2
+expect_exit 0 env -i AGENTSSHAR_UNPACK_DIR="$TEST_DIR/unpack2" AGENTSSHAR_UNPACK_ONLY=true \
+  AGENTS_BOOTSTRAP_IMGAPI_URL="$dc_URL" /bin/bash "$SCRIPT"
+check_eq "$(find unpack2/agents -name '*.tgz' | wc -l)" 11 "unpack only with the mock backend's environment"
 nothing_installed cn3 "unpack only"
 pass "AGENTSSHAR_UNPACK_ONLY: unpacked dir left, nothing installed"
 
@@ -201,6 +254,71 @@ expect_exit 1 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/cn8" AGENTS_BOOTSTRAP_IMGAPI_
 nothing_installed cn8 "arguments"
 pass "faults: missing image 52, IMGAPI down 53, tampered key file 52, tampered/partial download 55, apm failing 60, arguments 1; nothing installed"
 
+# --- an agent already at a newer image is left alone (never downgraded) --------------------------
+# A cn-agent image published after the set's, in the DC IMGAPI (same file, another uuid).
+newer_uuid=00000000-2222-4333-8444-555555555555
+node -e '
+  const fs = require("fs"), [src, uuid, out] = process.argv.slice(1), m = JSON.parse(fs.readFileSync(src, "utf8"));
+  m.uuid = uuid; m.published_at = "2099-01-01T00:00:00.000Z"; m.version = m.version + "-newer";
+  fs.writeFileSync(out, JSON.stringify(m));' "$HN/usbkey/images/$cn_uuid.imgmanifest" "$newer_uuid" newer.imgmanifest
+"$SDCB_BIN/imgapi-cli" -S "$dc_URL" import -m newer.imgmanifest -f "$HN/usbkey/images/$cn_uuid.imgfile" \
+  --skip-owner-check --no-progress >/dev/null || fail "import the newer cn-agent"
+old_vm=$(head -n1 "$HN/opt/smartdc/agents/lib/node_modules/vm-agent/image_uuid")
+vm_uuid=$(jsonf seed.json "b.set.agents.find(a => a.name === 'vm-agent').uuid")
+[[ $old_vm != "$vm_uuid" ]] || fail "the headnode's vm-agent is already the bundle's"
+# installed NODE AGENT UUID: AGENT's image_uuid on NODE.
+installed() {
+  mkdir -p "$1/opt/smartdc/agents/lib/node_modules/$2"
+  echo "$3" >"$1/opt/smartdc/agents/lib/node_modules/$2/image_uuid"
+}
+installed cn13 cn-agent "$newer_uuid"
+installed cn13 vm-agent "$old_vm"        # an older image IMGAPI has: replaced
+installed cn13 net-agent 00000000-9999-4999-8999-999999999999   # one IMGAPI lacks: replaced
+run_bootstrap 0 cn13 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
+check_eq "$(head -n1 cn13/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid)" "$newer_uuid" "the newer cn-agent is kept"
+check_eq "$(head -n1 cn13/opt/smartdc/agents/lib/node_modules/vm-agent/image_uuid)" "$vm_uuid" "an older vm-agent is replaced"
+expect_in last.err "cn-agent: installed image $newer_uuid (published 2099-01-01T00:00:00.000Z) is not older than $cn_uuid" "the log says why"
+expect_in last.err "left as it is (this bootstrap never downgrades an agent)" "never downgrades"
+expect_in last.err "net-agent: installed image 00000000-9999-4999-8999-999999999999 is not in the DC IMGAPI: counted as older" "unknown image"
+grep -q "downloading $dc_URL/images/$cn_uuid/file" last.err && fail "the kept cn-agent was downloaded"
+grep -qx "$newer_uuid" cn13/opt/smartdc/agents/etc/agentsshar.post || fail "agentsshar.post lists the kept image"
+listing cn13 >cn13.before
+sleep 1
+run_bootstrap 0 cn13 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
+listing cn13 >cn13.after
+cmp -s cn13.before cn13.after || { diff cn13.before cn13.after >&2; fail "re-run with a kept agent changed the tree"; }
+# IMGAPI that does not answer: the bootstrap cannot tell, so it stops before anything (53).
+headnode_sandbox hn7
+installed hn7 cn-agent "$newer_uuid"
+run_bootstrap 53 hn7 AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN
+expect_in last.err "cn-agent: cannot tell whether the installed image $newer_uuid is newer than $cn_uuid" "no answer named"
+check_eq "$(ls hn7/opt/smartdc/agents/lib/node_modules)" "cn-agent" "nothing installed when IMGAPI gives no answer"
+pass "an agent at a newer image is left alone (logged); older or unknown ones are replaced; no IMGAPI answer: 53"
+
+# --- the shar's cleanup-apm: rabbit-era provisioner and heartbeater go, through apm --------------
+installed cn14 agents_core "$core_uuid"   # so the node's own apm is used
+installed cn14 provisioner 00000000-aaaa-4aaa-8aaa-aaaaaaaaaaaa
+installed cn14 heartbeater 00000000-bbbb-4bbb-8bbb-bbbbbbbbbbbb
+mkdir -p cn14/opt/smartdc/agents/bin
+tar -xzf "$HN/usbkey/images/$core_uuid.imgfile" -O agents_core/bootstrap/apm >cn14/opt/smartdc/agents/bin/apm.stand-in
+cat >cn14/opt/smartdc/agents/bin/apm <<'APM'
+#!/bin/bash
+# apm with uninstall, logging every call; install is the sample catalog's stand-in.
+here=$(cd "$(dirname "$0")" && pwd)
+echo "$*" >>"$here/../apm.calls"
+if [[ $1 == uninstall ]]; then rm -rf "$here/../lib/node_modules/$2"; exit 0; fi
+exec bash "$here/apm.stand-in" "$@"
+APM
+chmod +x cn14/opt/smartdc/agents/bin/apm
+run_bootstrap 0 cn14 AGENTS_BOOTSTRAP_IMGAPI_URL=$dc_URL
+[[ ! -e cn14/opt/smartdc/agents/lib/node_modules/provisioner && ! -e cn14/opt/smartdc/agents/lib/node_modules/heartbeater ]] \
+  || fail "cleanup-apm left provisioner or heartbeater"
+check_eq "$(head -n2 cn14/opt/smartdc/agents/apm.calls)" "$(printf 'uninstall provisioner\nuninstall heartbeater')" \
+  "cleanup-apm first, through apm uninstall"
+check_eq "$(grep -c '^install ' cn14/opt/smartdc/agents/apm.calls)" 10 "then the 10 other agents"
+expect_in last.err "removing provisioner, an agent from the rabbit era (the shar's cleanup-apm)" "cleanup-apm logged"
+pass "the shar's cleanup-apm: provisioner and heartbeater uninstalled with apm before the agents are installed"
+
 # Wrong image_uuid inside a tarball whose size and sha1 the set vouches for (a bad build):
 # a cn-agent tarball holding another uuid, baked into a copy of the script.
 mkdir -p evil/cn-agent
@@ -221,20 +339,31 @@ pass "fault: wrong image_uuid inside the tarball exits 56, nothing installed"
 
 # A bzip2 agent image (cn-agent recompressed, as config-agent was once published) installs.
 gzip -dc "$HN/usbkey/images/$cn_uuid.imgfile" | bzip2 -c >cn.tar.bz2
-sed "s/^cn-agent $cn_uuid $old_size $old_sha1 gzip\$/cn-agent $cn_uuid $(wc -c <cn.tar.bz2) $(sha1_of cn.tar.bz2) bzip2/" \
+sed "s/^cn-agent $cn_uuid $old_size $old_sha1 gzip /cn-agent $cn_uuid $(wc -c <cn.tar.bz2) $(sha1_of cn.tar.bz2) bzip2 /" \
   "$SCRIPT" >bz.sh
-grep -q "^cn-agent $cn_uuid [0-9]* [0-9a-f]* bzip2\$" bz.sh || fail "bzip2 line not in the test script"
+grep -q "^cn-agent $cn_uuid [0-9]* [0-9a-f]* bzip2 [0-9T:.Z-]*\$" bz.sh || fail "bzip2 line not in the test script"
 headnode_sandbox hn6
 cp cn.tar.bz2 hn6/usbkey/images/"$cn_uuid".imgfile
 mkdir -p hn6/var/tmp
 expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn6" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash bz.sh
 check_eq "$(head -n1 hn6/opt/smartdc/agents/lib/node_modules/cn-agent/image_uuid)" "$cn_uuid" "bzip2 agent installed"
-pass "a bzip2 agent image is checked and installed"
+# Unpacked, it is named as cn-agent names a bzip2 download (.tar.bz2), so the mock backend
+# untars it with -j.
+headnode_sandbox hn8
+cp cn.tar.bz2 hn8/usbkey/images/"$cn_uuid".imgfile
+mkdir -p unpack3
+expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn8" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN AGENTSSHAR_UNPACK_ONLY=true \
+  AGENTSSHAR_UNPACK_DIR="$TEST_DIR/unpack3" bash bz.sh
+[[ -f unpack3/agents/cn-agent-$cn_uuid.tar.bz2 ]] || fail "bzip2 image not unpacked as .tar.bz2: $(ls unpack3/agents)"
+check_eq "$(find unpack3/agents -name '*.tgz' | wc -l)" 10 "the gzip ones stay .tgz"
+pass "a bzip2 agent image is checked and installed (unpacked as .tar.bz2)"
 
 # --- --media ---------------------------------------------------------------------------------------
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
 check_eq "$(jsonf last.out 'b.images_written + " " + b.script_written')" "11 true" "media: 11 images and the script"
-check_eq "$(find key -type f -name '*.imgfile' | wc -l) $(find key -type f -name '*.imgmanifest' | wc -l)" "11 11" "media images"
+check_eq "$(find key/agent-images -type f -name '*.imgfile' | wc -l) $(find key/agent-images -type f -name '*.imgmanifest' | wc -l)" "11 11" "media images in agent-images/"
+# Nothing in images/: the first boot's imgadm install would stop on an agent image.
+[[ ! -e key/images ]] || check_eq "$(find key/images -type f | wc -l)" 0 "no agent image in the key's images/"
 check_eq "$(find key -type l | wc -l)" 0 "media has no links"
 check_eq "$(find key | grep -c '[A-Z]' || true)" 0 "media names are lower-case"
 mscript=$(ls key/ur-scripts/agents-*.sh)
@@ -243,9 +372,16 @@ cmp -s "$mscript" "$SCRIPT" || fail "media script differs from the headnode boot
 listing key >key.before
 sleep 1
 expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key" -j --no-progress
-check_eq "$(jsonf last.out 'b.images_written + " " + b.images_already + " " + b.script_written')" "0 11 false" "media re-run"
+check_eq "$(jsonf last.out 'b.images_written + " " + b.images_already + " " + b.script_written + " " + b.stale_removed')" "0 11 false 0" "media re-run"
 listing key >key.after
 cmp -s key.before key.after || fail "media re-run changed the tree"
+# Agent images an earlier version left in the key's images/ are removed; other images stay.
+mkdir -p key4/images
+cp "$HN/usbkey/images/$cn_uuid".img* key4/images/
+echo '{}' >key4/images/00000000-0000-4000-8000-000000000001.imgmanifest
+expect_exit 0 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key4" -j --no-progress
+check_eq "$(jsonf last.out 'b.stale_removed')" 2 "media: cn-agent's old images/ files removed"
+check_eq "$(ls key4/images)" "00000000-0000-4000-8000-000000000001.imgmanifest" "media: other images/ files kept"
 # Too small a key: refused before writing; a link in the tree: refused.
 expect_exit 5 env SDCB_TEST_FREE_BYTES=1000000 "$INST" --root "$HN" seed-agents b.sdc --media "$TEST_DIR/key2" --no-progress
 check_eq "$(find key2 -type f | wc -l)" 0 "media: nothing written when the key is too small"
@@ -257,7 +393,8 @@ mkdir -p hn5/mnt
 cp -R key hn5/mnt/usbkey
 expect_exit 0 env AGENTS_BOOTSTRAP_ROOT="$TEST_DIR/hn5" AGENTS_BOOTSTRAP_IMGAPI_URL=$DOWN bash "hn5/mnt/usbkey/ur-scripts/$(basename "$mscript")"
 check_eq "$(ls hn5/opt/smartdc/agents/lib/node_modules | wc -l)" 11 "first boot from media installs the 11 agents"
-pass "--media: images + ur-scripts, lower-case, no links, re-run idempotent, first boot installs from it"
+expect_in last.err "cn-agent: $TEST_DIR/hn5/mnt/usbkey/agent-images/$cn_uuid.imgfile" "first boot: images from the key's agent-images/"
+pass "--media: agent-images + ur-scripts, lower-case, no links, re-run idempotent, stale images/ removed, first boot installs from it"
 
 # --- the builder's flags: agent images instead of the agentsshar, or none -------------------------
 build_variant() {

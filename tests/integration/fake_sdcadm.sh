@@ -255,7 +255,8 @@ pass "update-agents, update-gz-tools, update-other, platform install"
 
 # --- update-agents with an agents installer that is not an agentsshar image (issue 6) ----------------
 # A hand-written bootstrap following the contract: writes each agent's image_uuid under
-# $AGENTS_BOOTSTRAP_ROOT and records the IMGAPI URL it was given. Servers: the headnode
+# $AGENTS_BOOTSTRAP_ROOT and records the IMGAPI its node's /lib/sdc/config.sh names (it is
+# given no URL, as on a real node). Servers: the headnode
 # (root = HN) and a compute node cn1 (root = HN/var/fake-sdcadm/servers/<uuid>) with vm-agent
 # and cn-agent.
 VMA=$(newest vm-agent); CNA=$(newest cn-agent)
@@ -273,8 +274,9 @@ write_bootstrap() {  # write_bootstrap FILE EXIT: the stand-in, ending with EXIT
   cat >"$1" <<EOF
 #!/bin/bash
 root=\${AGENTS_BOOTSTRAP_ROOT:-}
-[[ -n "\$AGENTS_BOOTSTRAP_IMGAPI_URL" ]] || exit 41
-echo "\$AGENTS_BOOTSTRAP_IMGAPI_URL" >>"\$root/var/tmp/boot.runs"
+[[ -z "\${AGENTS_BOOTSTRAP_IMGAPI_URL:-}" ]] || exit 41
+. "\$root/lib/sdc/config.sh" && load_sdc_config || exit 42
+echo "http://\$CONFIG_imgapi_domain" >>"\$root/var/tmp/boot.runs"
 [[ $2 -eq 0 ]] || { echo "bootstrap failing on purpose" >&2; exit $2; }
 for a in vm-agent=$VMA cn-agent=$CNA; do
   mkdir -p "\$root/opt/smartdc/agents/lib/node_modules/\${a%%=*}"

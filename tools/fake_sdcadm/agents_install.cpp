@@ -17,6 +17,8 @@ namespace {
 
 const char* k_agents_lib = "/opt/smartdc/agents/lib";
 const char* k_agents_etc = "/opt/smartdc/agents/etc";
+const char* k_config_sh = "/lib/sdc/config.sh";
+const char* k_node_config = "/opt/smartdc/config/node.config";
 
 std::string read_or_empty(const fs::path& path) {
   try {
@@ -51,6 +53,57 @@ std::string trimmed(std::string s) {
   return s;
 }
 
+// 'TEXT' for bash (a ' inside as '\'').
+std::string single_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The simulated platform's /lib/sdc/config.sh: only load_sdc_config, reading what the real
+// one reads (smartos-live src/lib/sdc/config.sh:97-126,172-200): the headnode's
+// /usbkey/config, else the node's /opt/smartdc/config/node.config; each key=value line
+// (value quotes removed, as its eval does) becomes ${prefix:-CONFIG_}key. The paths are the
+// server's root, baked in.
+std::string config_sh(const std::string& sroot) {
+  return "#!/bin/bash\n"
+         "# Simulated /lib/sdc/config.sh of a fake-sdcadm server (docs/simulated-headnode.md,\n"
+         "# update-agents): load_sdc_config as smartos-live src/lib/sdc/config.sh reads it.\n"
+         "load_sdc_config() {\n"
+         "    local prefix=${1:-CONFIG_} file line value\n"
+         "    file=" + single_quoted(sroot + "/usbkey/config") + "\n"
+         "    [[ -f $file ]] || file=" + single_quoted(sroot + k_node_config) + "\n"
+         "    [[ -f $file ]] || return 0\n"
+         "    while IFS= read -r line || [[ -n $line ]]; do\n"
+         "        line=${line#\"${line%%[![:space:]]*}\"}\n"
+         "        [[ $line =~ ^[a-zA-Z][a-zA-Z0-9_]*= ]] || continue\n"
+         "        value=${line#*=}\n"
+         "        if [[ $value == \\'*\\' && ${#value} -ge 2 ]]; then value=${value:1:${#value}-2}; fi\n"
+         "        printf -v \"$prefix${line%%=*}\" '%s' \"$value\"\n"
+         "    done <\"$file\"\n"
+         "}\n";
+}
+
+// What the simulated platform gives a server before the installer runs: its
+// /lib/sdc/config.sh (always this one) and, on a compute node, the node.config of its
+// setup (headnode.sh:359-398 writes it from the headnode's config, with imgapi_domain),
+// only when it has none: a node keeps its own, so a test can give one another IMGAPI.
+void provide_config(const Root& root, const std::string& sroot, const std::string& imgapi_url) {
+  const std::string config = sroot + k_config_sh, wanted = config_sh(sroot);
+  if (read_or_empty(config) != wanted) {
+    fs::create_directories(fs::path(config).parent_path());
+    common::write_file_atomic(config, wanted);
+  }
+  const std::string node_config = sroot + k_node_config;
+  if (sroot == root.dir() || fs::exists(node_config)) return;
+  const std::string scheme = "http://";
+  if (imgapi_url.compare(0, scheme.size(), scheme) != 0) {
+    throw common::Error(common::ExitCode::config, "the DC IMGAPI " + imgapi_url + " is not http://<imgapi_domain>");
+  }
+  fs::create_directories(fs::path(node_config).parent_path());
+  common::write_file_atomic(node_config, "imgapi_domain=" + single_quoted(imgapi_url.substr(scheme.size())) + "\n");
+}
+
 ServerOutcome failed(const AgentServer& server, const std::string& message) {
   return {server, ServerResult::failed, message};
 }
@@ -73,9 +126,10 @@ ServerOutcome install_on(const Root& root, const std::string& installer, const s
     return {server, ServerResult::already_updated, ""};
   }
   const std::string log = "/var/tmp/" + name + "_install.log";
-  const int rc = run_and_wait({{"bash", copy},
-                               {"AGENTS_BOOTSTRAP_ROOT=" + sroot, "AGENTS_BOOTSTRAP_IMGAPI_URL=" + imgapi_url},
-                               sroot + log});
+  // No IMGAPI URL: the installer finds the DC's IMGAPI as on a real node, through the
+  // server's /lib/sdc/config.sh (docs/agents.md).
+  provide_config(root, sroot, imgapi_url);
+  const int rc = run_and_wait({{"bash", copy}, {"AGENTS_BOOTSTRAP_ROOT=" + sroot}, sroot + log});
   if (rc != 0) {
     return failed(server, "Installing agentsshar failed on server " + server.uuid + " (" + server.hostname +
                               "): exit status 60: the installer exited " + std::to_string(rc) +

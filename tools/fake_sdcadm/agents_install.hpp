@@ -5,8 +5,11 @@
 // servers' roots. The headnode's root is the simulated root itself; a compute node's is
 // <root>/var/fake-sdcadm/servers/<server_uuid>/. The contract with the installer file (the
 // bootstrap's, docs/agents.md; docs/simulated-headnode.md "update-agents"): `bash FILE`
-// with AGENTS_BOOTSTRAP_ROOT=<server root> and AGENTS_BOOTSTRAP_IMGAPI_URL=<DC IMGAPI>; it
-// leaves <server root>/opt/smartdc/agents/lib/node_modules/<agent>/image_uuid behind.
+// with AGENTS_BOOTSTRAP_ROOT=<server root> and nothing else, as ur runs it; it finds the
+// DC IMGAPI as a real node's installer does, through <server root>/lib/sdc/config.sh
+// (load_sdc_config: the headnode's /usbkey/config, a compute node's
+// /opt/smartdc/config/node.config), and leaves
+// <server root>/opt/smartdc/agents/lib/node_modules/<agent>/image_uuid behind.
 
 #include <tools/fake_sdcadm/root.hpp>
 
@@ -35,9 +38,11 @@ struct ServerOutcome {
 // On each server, as the ur scripts do: (b) needs <server root>/opt/smartdc/agents/lib
 // (else exit 50) and copies the installer to its /var/tmp/; (c) skips it when
 // /opt/smartdc/agents/etc/agentsshar.sha1 is `sha1` and agentsshar.post still lists the
-// installed agents' image_uuid files, else runs `bash /var/tmp/<name>` (output to
-// /var/tmp/<name>_install.log on that server) and, when it exits 0, writes both files.
-// `installer` is the file in /usbkey/extra/agents/. Never throws for a server's failure.
+// installed agents' image_uuid files, else writes the server's /lib/sdc/config.sh (and a
+// compute node's node.config naming `imgapi_url`'s host when it has none), runs `bash
+// /var/tmp/<name>` (output to /var/tmp/<name>_install.log on that server) and, when it
+// exits 0, writes both files. `installer` is the file in /usbkey/extra/agents/;
+// `imgapi_url` is http://<the headnode's imgapi_domain>. Never throws for a server's failure.
 std::vector<ServerOutcome> install_on_servers(const Root& root, const std::string& installer,
                                               const std::string& sha1, const std::string& imgapi_url,
                                               const std::vector<AgentServer>& servers);

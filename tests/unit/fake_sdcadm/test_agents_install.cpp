@@ -85,3 +85,41 @@ TEST_CASE("update-agents installer: server roots, exit 50, failure, install, ski
   CHECK(r[0].result == ServerResult::updated);
   CHECK(test_support::slurp(cn_root + "/runs") == "run\nrun\nrun\n");
 }
+
+// Issue 11 item 6: the installer gets no IMGAPI URL; the simulated platform gives each
+// server a /lib/sdc/config.sh whose load_sdc_config reads the headnode's /usbkey/config or
+// the compute node's node.config (written from the DC IMGAPI once, then kept).
+TEST_CASE("update-agents installer: config.sh and node.config give the node its IMGAPI", "[fake_sdcadm]") {
+  test_support::TempDir dir;
+  const Root root(dir.path());
+  const AgentServer hn{"11111111-1111-4111-8111-111111111111", "headnode"};
+  const AgentServer cn{"22222222-2222-4222-8222-222222222222", "cn1"};
+  const std::string cn_root = dir.path() + "/var/fake-sdcadm/servers/" + cn.uuid;
+  fs::create_directories(dir.path() + "/opt/smartdc/agents/lib");
+  fs::create_directories(cn_root + "/opt/smartdc/agents/lib");
+  fs::create_directories(dir.path() + "/usbkey");
+  common::write_file_atomic(dir.path() + "/usbkey/config", "# the headnode's\n  imgapi_domain=imgapi.hn.example.com\n");
+  const std::string installer = dir.path() + "/agents-probe.sh";
+  common::write_file_atomic(installer,
+                            "set -o nounset\nroot=$AGENTS_BOOTSTRAP_ROOT\n. \"$root/lib/sdc/config.sh\"\nload_sdc_config\n"
+                            "echo \"${CONFIG_imgapi_domain:-none} ${AGENTS_BOOTSTRAP_IMGAPI_URL:-no-url}\" >\"$root/seen\"\n");
+  auto r = install_on_servers(root, installer, std::string(40, 'a'), "http://127.0.0.1:8080", {hn, cn});
+  REQUIRE(r.size() == 2);
+  CHECK(r[0].result == ServerResult::updated);
+  CHECK(r[1].result == ServerResult::updated);
+  CHECK(test_support::slurp(dir.path() + "/seen") == "imgapi.hn.example.com no-url\n");
+  CHECK(test_support::slurp(cn_root + "/seen") == "127.0.0.1:8080 no-url\n");
+  CHECK(test_support::slurp(cn_root + "/opt/smartdc/config/node.config") == "imgapi_domain='127.0.0.1:8080'\n");
+  CHECK_FALSE(test_support::exists(dir.path() + "/opt/smartdc/config/node.config"));
+  // A node keeps its own node.config (another IMGAPI); config.sh is the platform's.
+  common::write_file_atomic(cn_root + "/opt/smartdc/config/node.config", "imgapi_domain='imgapi.cn.example.com'\n");
+  common::write_file_atomic(cn_root + "/lib/sdc/config.sh", "broken\n");
+  r = install_on_servers(root, installer, std::string(40, 'b'), "http://127.0.0.1:8080", {cn});
+  CHECK(r[0].result == ServerResult::updated);
+  CHECK(test_support::slurp(cn_root + "/seen") == "imgapi.cn.example.com no-url\n");
+  // An IMGAPI URL that is not http://<domain> fails that server, not the command.
+  fs::remove(cn_root + "/opt/smartdc/config/node.config");
+  r = install_on_servers(root, installer, std::string(40, 'c'), "https://imgapi", {cn});
+  CHECK(r[0].result == ServerResult::failed);
+  CHECK_THAT(r[0].message, Catch::Contains("is not http://<imgapi_domain>"));
+}

@@ -114,6 +114,10 @@ TEST_CASE("stamp: newest published_at + digest, deterministic, changes with the 
   images[3].sha1 = std::string(40, 'c');
   CHECK(make_agent_set(images, "imgapi").stamp != a.stamp);
   CHECK(make_agent_set(eleven(), "imgapi2").stamp != a.stamp);
+  // published_at is baked into the bootstrap too (issue 11): one stamp, one script.
+  auto republished = eleven();
+  republished[3].published_at = "2025-01-01T00:00:00.001Z";
+  CHECK(make_agent_set(republished, "imgapi").stamp != a.stamp);
   auto reordered = eleven();
   std::swap(reordered[0], reordered[5]);
   CHECK(make_agent_set(reordered, "imgapi").stamp == a.stamp);

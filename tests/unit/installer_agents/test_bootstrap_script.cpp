@@ -21,7 +21,8 @@ TEST_CASE("bootstrap: the set is baked in, one table line per agent in install o
   CHECK(s.find("IMGAPI_DOMAIN=\"imgapi.sim-1.example.com\"") != std::string::npos);
   std::size_t last = 0;
   for (const AgentImage& a : set.agents) {
-    const std::string line = a.name + " " + a.uuid + " " + std::to_string(a.size) + " " + a.sha1 + " " + a.compression;
+    const std::string line = a.name + " " + a.uuid + " " + std::to_string(a.size) + " " + a.sha1 + " " +
+                             a.compression + " " + a.published_at;
     const std::size_t at = s.find(line);
     INFO(line);
     REQUIRE(at != std::string::npos);
@@ -29,6 +30,15 @@ TEST_CASE("bootstrap: the set is baked in, one table line per agent in install o
     last = at;
   }
   CHECK(bootstrap_file_name(set) == "agents-" + set.stamp + ".sh");
+}
+
+// cn-agent's mock backend runs a shar only when its first 512 bytes name
+// AGENTSSHAR_UNPACK_DIR (sdc-cn-agent lib/backends/dummy/tasks/shared.js:425-469).
+TEST_CASE("bootstrap: AGENTSSHAR_UNPACK_DIR within the first 512 bytes", "[agents]") {
+  AgentSet set = make_agent_set(eleven(), std::string(200, 'i'));  // a long domain: still the header
+  const std::string s = bootstrap_script(set);
+  CHECK(s.substr(0, 512).find("AGENTSSHAR_UNPACK_DIR") != std::string::npos);
+  CHECK(bootstrap_template().substr(0, 512).find("AGENTSSHAR_UNPACK_DIR") != std::string::npos);
 }
 
 TEST_CASE("bootstrap: same set, same bytes", "[agents]") {
@@ -40,7 +50,12 @@ TEST_CASE("bootstrap: the template keeps its contract", "[agents]") {
   for (const char* needle : {"AGENTS_BOOTSTRAP_ROOT", "AGENTS_BOOTSTRAP_IMGAPI_URL", "AGENTSSHAR_UNPACK_ONLY",
                              "AGENTSSHAR_UNPACK_DIR", "agentsshar.sha1", "agentsshar.post", "/images/$uuid/file",
                              "EXIT_MISSING=52", "EXIT_DOWNLOAD=53", "EXIT_CHECKSUM=55", "EXIT_CONTENT=56",
-                             "EXIT_INSTALL=60", "bootstrap/bootstrap.sh", "bin/apm\" install", "svcadm restart cn-agent"}) {
+                             "EXIT_INSTALL=60", "bootstrap/bootstrap.sh", "bin/apm\" install", "svcadm restart cn-agent",
+                             // issue 11: the DC's imgapi_domain at run time, newer agents kept,
+                             // the shar's cleanup-apm, the media's agent-images/.
+                             "/lib/sdc/config.sh", "load_sdc_config", "CONFIG_imgapi_domain", "baked in at seed time",
+                             "$IMGAPI_URL/images/$1\"", "never downgrades", "bin/apm\" uninstall", "provisioner heartbeater",
+                             "/usbkey/agent-images", "/mnt/usbkey/agent-images", ".tar.bz2"}) {
     INFO(needle);
     CHECK(t.find(needle) != std::string::npos);
   }
