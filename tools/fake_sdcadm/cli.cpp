@@ -68,6 +68,17 @@ void add_read_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
   health->add_option("filters", a.words, "service, instance, alias or type=vm|agent");
 }
 
+// The flags `update` and `experimental update` share (do_update.options,
+// lib/cli/do_update.js:299-375; experimental adds -j and -s, 435-451).
+void add_update_flags(CLI::App* up, UpOptions& o) {
+  up->add_flag("-a,--all", o.all, "update all services (needs the updates server)");
+  up->add_flag("-I,--just-images", o.just_images, "only import images");
+  up->add_flag("--force-same-image", o.force_same_image, "update even to the current image");
+  up->add_flag("--force-rabbitmq", o.force_rabbitmq, "update rabbitmq (locked otherwise)");
+  up->add_flag("--force-data-path", o.force_data_path, "update portolan (locked otherwise)");
+  up->add_option("-C,--channel", o.channel, "update channel");
+}
+
 void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
   auto* up = command(app, "update", "up", "update core services (spec on stdin)", cur, act,
                      [&a](const Context& c) {
@@ -76,9 +87,7 @@ void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) 
                      });
   up->add_flag("-y,--yes", a.up.yes, "answer yes to the confirmation");
   up->add_flag("-n,--dry-run", a.up.dry_run, "show the plan only");
-  up->add_flag("-a,--all", a.up.all, "update all services (needs the updates server)");
-  up->add_flag("-I,--just-images", a.up.just_images, "only import images");
-  up->add_flag("--force-same-image", a.up.force_same_image, "update even to the current image");
+  add_update_flags(up, a.up);
   up->add_option("args", a.up.args, "SVC, SVC@IMAGE-UUID, SVC@VERSION or INSTANCE");
 
   auto* self = command(app, "self-update", "", "update sdcadm itself", cur, act,
@@ -103,12 +112,12 @@ void add_experimental_update(CLI::App& exp, Args& a, std::string& cur, Action& a
                      [&a](const Context& c) {
                        UpOptions o = a.exp_up;
                        o.command = UpdateCommand::experimental;
-                       const bool from_stdin = o.args.empty() && !stdin_is_tty();
+                       const bool from_stdin = o.args.empty() && !o.all && !stdin_is_tty();
                        cmd_up(c, o, from_stdin ? read_stdin_bounded() : std::string());
                      });
   up->add_flag("-y,--yes", a.exp_up.yes, "answer yes to the confirmation");
   up->add_flag("-n,--dry-run", a.exp_up.dry_run, "show the plan only");
-  up->add_flag("--force-same-image", a.exp_up.force_same_image, "update even to the current image");
+  add_update_flags(up, a.exp_up);
   up->add_option("-j,--concurrency", a.exp_up.concurrency, "servers updated at once (default 5)");
   up->add_option("-s,--servers", a.exp_up.servers, "agent changes on these servers only (uuid or hostname)")
       ->delimiter(',')
