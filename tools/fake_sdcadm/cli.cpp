@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -175,6 +176,17 @@ std::string parsed_command(CLI::App& app) {
   return name;
 }
 
+// node-cmdln names the command as it was typed (nameFromErr: the tool's name and the
+// subcommand word from argv), so `sdcadm up` fails with "sdcadm up: error: ...": the first
+// word of `cmd` becomes the first word of argv that is not an option.
+std::string as_typed(const std::string& cmd, int argc, char** argv) {
+  for (int i = 1; i < argc && !cmd.empty(); ++i) {
+    if (argv[i][0] == '-') continue;
+    return argv[i] + cmd.substr(std::min(cmd.find(' '), cmd.size()));
+  }
+  return cmd;
+}
+
 int print_error(const std::string& cmd, const std::string& message) {
   std::cerr << "sdcadm" << (cmd.empty() ? "" : " " + cmd) << ": error: " << message << "\n";
   return 1;
@@ -199,7 +211,7 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    return print_error(parsed_command(app), e.what());
+    return print_error(as_typed(parsed_command(app), argc, argv), e.what());
   }
   common::log::configure({"sdcadm", "", common::log::Level::debug, common::log::Level::warn});
   try {
@@ -218,10 +230,10 @@ int run(int argc, char** argv) {
     }
   } catch (const common::Error& e) {
     std::cout.flush();
-    return print_error(current, e.what());
+    return print_error(as_typed(current, argc, argv), e.what());
   } catch (const std::exception& e) {
     std::cout.flush();
-    return print_error(current, std::string("internal error: ") + e.what());
+    return print_error(as_typed(current, argc, argv), std::string("internal error: ") + e.what());
   }
   return 0;
 }

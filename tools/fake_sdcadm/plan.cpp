@@ -160,15 +160,23 @@ void check_locks(const std::vector<PlannedChange>& changes, const State& state, 
   }
 }
 
-// normalizeChanges' errors as vasync.forEachParallel reports them: "first of N error(s): "
-// and the first (lib/sdcadm.js:1930; the checks that need no lookup fail first).
-[[noreturn]] void throw_normalize_errors(std::vector<Error> errors) {
-  const std::string n = std::to_string(errors.size());
-  throw Error(errors.front().code(),
-              "first of " + n + (errors.size() == 1 ? " error: " : " errors: ") + errors.front().what());
+// normalizeChanges' errors as vasync.forEachParallel collects them (lib/sdcadm.js:1930; the
+// checks that need no lookup fail first) in a VError MultiError, which node-cmdln prints
+// unrolled: the message alone, or "N errors:" and one message per line (cmdln.js:1466-1481).
+[[noreturn]] void throw_normalize_errors(const std::vector<Error>& errors) {
+  std::vector<std::string> messages;
+  for (const Error& e : errors) messages.push_back(e.what());
+  throw Error(errors.front().code(), multi_error_text(messages));
 }
 
 }  // namespace
+
+std::string multi_error_text(const std::vector<std::string>& messages) {
+  if (messages.size() == 1) return messages.front();
+  std::string out = std::to_string(messages.size()) + " errors:";
+  for (const std::string& m : messages) out += "\n    " + m;
+  return out;
+}
 
 bool is_vm_procedure(Procedure p) { return p != Procedure::agent && p != Procedure::dockerlogger; }
 
@@ -221,7 +229,7 @@ Plan gen_update_plan(const std::vector<Change>& changes, const State& state, con
     }
   }
   errors.insert(errors.end(), lookup_errors.begin(), lookup_errors.end());
-  if (!errors.empty()) throw_normalize_errors(std::move(errors));
+  if (!errors.empty()) throw_normalize_errors(errors);
   check_conflicts(all);
   for (PlannedChange& pc : resolved) {
     if (options.same_image == SameImage::drop && is_noop(pc, state)) continue;

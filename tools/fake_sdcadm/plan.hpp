@@ -84,10 +84,14 @@ struct Plan {
   std::vector<std::string> notes;    // progress lines coordinatePlan prints ("Note: There are no ...")
 };
 
+// How sdcadm prints a VError MultiError (vasync's, VError.errorFromList's): node-cmdln
+// unrolls it to the one message, or "N errors:" then "\n    <message>" each (cmdln.js:1466-1481).
+std::string multi_error_text(const std::vector<std::string>& messages);
+
 // genUpdatePlan up to its locks. Throws Error(usage) for unknown services/instances/servers
 // and conflicting changes, Error(not_found) for an image missing from (or not active in) the
 // DC IMGAPI, Error(bad_data) for an image whose name does not fit the service (several of
-// these: "first of N errors: <first>", as vasync reports normalizeChanges), Error(network)
+// these: multi_error_text of them all, as normalizeChanges reports them), Error(network)
 // for what would need the updates server, and Error(usage) with the real text for a locked
 // rabbitmq or portolan change. The plan's changes are in spec order, with no procedure.
 Plan gen_update_plan(const std::vector<Change>& changes, const State& state, const NameMap& names,

@@ -100,10 +100,7 @@ void select(std::vector<PlannedChange>& changes, Plan& plan, Selector& sel, Proc
     plan.dropped.insert(plan.dropped.end(), skipped.begin(), skipped.end());
     plan.changes.insert(plan.changes.end(), handled.begin(), handled.end());
   }
-  if (sel.errors.size() == 1) throw Error(ExitCode::usage, sel.errors.front());
-  if (sel.errors.size() > 1) {
-    throw Error(ExitCode::usage, "first of " + std::to_string(sel.errors.size()) + " errors: " + sel.errors.front());
-  }
+  if (!sel.errors.empty()) throw Error(ExitCode::usage, multi_error_text(sel.errors));
 }
 
 bool is_agent(const State& state, const std::string& service) {

@@ -149,7 +149,7 @@ TEST_CASE("experimental plan: an agent UpdateAgentV1 does not allow is refused a
 
 TEST_CASE("experimental plan: image checks as `up`", "[fake_sdcadm]") {
   CHECK(exp_error(change("dockerlogger", k_fla_new), common::ExitCode::bad_data) ==
-        std::string("first of 1 error: image ") + k_fla_new +
+        std::string("image ") + k_fla_new +
             " (firewall-logger-agent@2.0.0) is invalid for service dockerlogger, valid images must have name "
             "\"dockerlogger\" (update change: {\"service\":\"dockerlogger\",\"image\":\"" + k_fla_new +
             "\",\"type\":\"update-service\"})");

@@ -104,34 +104,34 @@ TEST_CASE("plan: agents are skipped, and never looked up", "[fake_sdcadm]") {
 TEST_CASE("plan: refusals in sdcadm's words", "[fake_sdcadm]") {
   using common::ExitCode;
   const std::string img = k_new;
-  // normalizeChanges runs under vasync.forEachParallel: "first of N error(s): " (lib/sdcadm.js:1930).
+  // normalizeChanges' errors, as node-cmdln prints vasync's MultiError (one: its message).
   CHECK(plan_error(R"({"service": "binder", "image": ")" + img + "\"}", ExitCode::bad_data) ==
-        "first of 1 error: image " + img + " (imgapi@imgapi-v2) is invalid for service binder, valid images "
+        "image " + img + " (imgapi@imgapi-v2) is invalid for service binder, valid images "
         "must have name \"mantav2-nameservice\" or \"manta-nameservice\" (update change: "
         "{\"service\":\"binder\",\"image\":\"" + img + "\",\"type\":\"update-service\"})");
   CHECK(plan_error(R"({"service": "imgapi", "image": "aaaaaaaa-0000-4000-8000-00000000000f"})", ExitCode::not_found)
-            .rfind("first of 1 error: unknown image \"aaaaaaaa-0000-4000-8000-00000000000f\" from "
+            .rfind("unknown image \"aaaaaaaa-0000-4000-8000-00000000000f\" from "
                    "{\"service\":\"imgapi\",\"image\":\"aaaaaaaa-0000-4000-8000-00000000000f\",\"type\":"
                    "\"update-service\"} (not in the DC IMGAPI",
                    0) == 0);
   CHECK(plan_error(R"({"service": "imgapi", "image": "not-a-uuid"})", ExitCode::not_found)
-            .rfind("first of 1 error: unknown image \"not-a-uuid\" from ", 0) == 0);
+            .rfind("unknown image \"not-a-uuid\" from ", 0) == 0);
   CHECK(plan_error(R"({"service": "nope", "image": ")" + img + "\"}", ExitCode::usage) ==
-        "first of 1 error: unknown service \"nope\" from {\"service\":\"nope\",\"image\":\"" + img +
+        "unknown service \"nope\" from {\"service\":\"nope\",\"image\":\"" + img +
             "\",\"type\":\"update-service\"}");
   CHECK(plan_error(R"({"instance": "nope0", "image": ")" + img + "\"}", ExitCode::usage) ==
-        "first of 1 error: unknown SDC instance or service \"nope0\" from {\"instance\":\"nope0\",\"image\":\"" + img +
+        "unknown SDC instance or service \"nope0\" from {\"instance\":\"nope0\",\"image\":\"" + img +
             "\",\"type\":\"update-instance\"}");
   CHECK(plan_error(R"({"service": "vm-agent", "server": "cn9"})", ExitCode::usage) ==
-        R"(first of 1 error: unknown SDC server "cn9" from {"service":"vm-agent","server":"cn9","type":"update-instance"})");
-  // Several: counted, the ones needing no lookup first.
+        R"(unknown SDC server "cn9" from {"service":"vm-agent","server":"cn9","type":"update-instance"})");
+  // Several: "N errors:", one per line, the ones needing no lookup first (cmdln.js:1466-1481).
   CHECK(plan_error(R"([{"service": "binder", "image": ")" + img + R"("}, {"service": "nope", "image": ")" + img + "\"}]",
                    ExitCode::usage)
-            .rfind("first of 2 errors: unknown service \"nope\"", 0) == 0);
+            .rfind("2 errors:\n    unknown service \"nope\"", 0) == 0);
   CHECK(plan_error(R"({"service": "imgapi"})", ExitCode::network).find("needs the updates server") !=
         std::string::npos);
   CHECK(plan_error(R"({"service": "imgapi", "version": "1"})", ExitCode::not_found)
-            .rfind("first of 1 error: unknown image \"1\" from ", 0) == 0);
+            .rfind("unknown image \"1\" from ", 0) == 0);
   Dc dc = make_dc();
   dc.images.erase(k_new);
   dc.images.emplace(k_new, image(k_new, "imgapi", "unactivated"));

@@ -167,6 +167,10 @@ TEST_CASE("procedures: manatee only as a whole service, all of its instances", "
   // lib/procedures/index.js:557-562, whether or not the instance is already on the image.
   CHECK(dc.error(inst("manatee0", new_m)) == "Individual update of manatee instances is not allowed");
   CHECK(dc.error(inst(dc.uuid_of("manatee1"), old_m)) == "Individual update of manatee instances is not allowed");
+  // Two: VError.errorFromList, as node-cmdln prints it (cmdln.js:1466-1481).
+  CHECK(dc.error(list({inst("manatee0", new_m), inst("manatee1", old_m)})) ==
+        "2 errors:\n    Individual update of manatee instances is not allowed\n"
+        "    Individual update of manatee instances is not allowed");
   const Plan plan = dc.plan(svc("manatee", new_m));
   REQUIRE(plan.changes.size() == 1);
   CHECK(plan.changes[0].procedure == Procedure::manatee);
