@@ -103,13 +103,14 @@ err_has "no terminal (/dev/tty); pass -y" "no -y, no tty"
 check_eq "$(cat "$HN_STATE")" "$before" "refusals leave the state untouched"
 pass "up: unknown keys, non-UUID, wrong name, missing image, offline-only forms, no -y"
 
-# Agent services are skipped (only `sdcadm experimental update` updates agents).
-up 0 "{\"service\": \"vm-agent\", \"image\": \"$(newest vm-agent)\"}"
+# Agent services given as arguments are left out of `up` (lib/cli/index.js:331-337; not
+# looked up: this image is not even in the DC IMGAPI yet).
+expect_exit 0 "$SDCADM" up -y "vm-agent@$(newest vm-agent)" </dev/null
 out_has "Up-to-date." "agent service skipped"
 check_eq "$(st 's.instances.find((i) => i.service === "vm-agent").image')" \
   "$(node -e 'console.log(JSON.parse(process.argv[1]).instances.find((i) => i.service === "vm-agent").image)' "$before")" \
   "agent unchanged"
-pass "up: agent services skipped"
+pass "up: agent services as arguments skipped"
 
 # --- up: a real update ----------------------------------------------------------------------------
 expect_exit 0 "$SDCADM" up -y -n <<<"{\"service\": \"imgapi\", \"image\": \"$IMGAPI_NEW\"}"
@@ -399,8 +400,8 @@ FAKE_SDCADM_FAIL=update:firewall-logger-agent xup 1 "$SPEC"
 err_has "error updating agent firewall-logger-agent on server" "fault knob update:SVC"
 err_has "simulated failure (fake-sdcadm fault knob)" "fault knob text"
 check_eq "$(st 'JSON.stringify(s)')" "$before" "refusals, fault and dry run: state unchanged"
-up 0 "$SPEC"
-out_has "Up-to-date." "up skips agents"
+expect_exit 0 "$SDCADM" up -y "dockerlogger@$DL" "firewall-logger-agent@$FLA" </dev/null
+out_has "Up-to-date." "up skips agent arguments"
 check_eq "$(st 'JSON.stringify(s.instances)')" "$(node -e 'console.log(JSON.stringify(JSON.parse(process.argv[1]).instances))' "$before")" \
   "up: agents unchanged"
 xup 0 "$SPEC"

@@ -2,7 +2,8 @@
 // arguments, validated like the real one, planned against the state and the DC IMGAPI,
 // confirmed, then every instance of each change moves to its image. Holds the sdcadm lock
 // from planning to the end, like genUpdatePlan + execUpdatePlan. `experimental update`
-// is the same command with agents allowed (UpdateAgentV1, UpdateDockerlogger).
+// is the same command with -j and -s (lib/cli/do_update.js:160-163); `update` leaves agent
+// services given as arguments out.
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
 #include <tools/fake_sdcadm/plan.hpp>
@@ -42,7 +43,11 @@ std::vector<Change> changes_from(const UpOptions& o, const std::string& stdin_te
   std::vector<Change> changes;
   for (const std::string& arg : o.args) {
     const std::string name = arg.substr(0, arg.find('@'));
-    changes.push_back(change_from_arg(arg, state.find_service(name) != nullptr));
+    const common::Json* service = state.find_service(name);
+    // _specFromArgs leaves agent services given as arguments out of `sdcadm update`, and
+    // only those (lib/cli/index.js:331-337): on stdin they are planned like any change.
+    if (service != nullptr && string_field(*service, "type") == "agent" && o.command == UpdateCommand::up) continue;
+    changes.push_back(change_from_arg(arg, service != nullptr));
   }
   return changes;
 }
@@ -182,7 +187,6 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
   options.same_image = o.force_same_image ? SameImage::force : SameImage::drop;
   options.force_rabbitmq = o.force_rabbitmq;
   options.force_data_path = o.force_data_path;
-  options.agents = o.command == UpdateCommand::experimental ? AgentChanges::update : AgentChanges::skip;
   options.servers = o.servers;
   Plan plan = gen_update_plan(changes, state, load_name_map(ctx.root),
                               [&](const std::string& uuid) { return imgapi.find_image(uuid); }, options);

@@ -209,15 +209,13 @@ Plan gen_update_plan(const std::vector<Change>& changes, const State& state, con
       errors.emplace_back(ExitCode::usage, "unknown SDC server \"" + ch.server + "\" from " + ch.typed_repr);  // :2022-2029
       continue;
     }
-    const bool agent = state.find_service(service)->at("type").get<std::string>() == "agent";
     // The {service, server} form is an update-instance with no instance (lib/sdcadm.js:1786-1797).
     all.push_back(ch.kind == Change::Kind::update_service          ? Named{"update-service", service, std::nullopt}
                   : ch.kind == Change::Kind::update_agent_on_server ? Named{"update-instance", service, std::nullopt}
                       : Named{"update-instance", service, string_field(state.instances()[insts.front()], "instance")});
-    // The agent {service, server} form: coordinatePlan finds no instances for it. Agents
-    // with `sdcadm update`: see docs/simulated-headnode.md (the real one skips them only as
-    // arguments, lib/cli/index.js:332-337).
-    if (ch.kind == Change::Kind::update_agent_on_server || (agent && options.agents == AgentChanges::skip)) {
+    // The agent {service, server} form: coordinatePlan finds no instances for it
+    // (updateAgent reads change.instance only, lib/procedures/index.js:851-861).
+    if (ch.kind == Change::Kind::update_agent_on_server) {
       plan.skipped.push_back(ch.repr);
       continue;
     }

@@ -5,7 +5,8 @@
 //   IMGAPI, checkForConflictingChanges, dropNoops and the rabbitmq / portolan locks;
 // - coordinate_plan (procedures.cpp): coordinatePlan's procedure selection
 //   (lib/procedures/index.js:100-1100), which can also refuse, or drop a change silently.
-// `sdcadm update` skips agent services; `sdcadm experimental update` updates them.
+// `sdcadm update` and `sdcadm experimental update` plan alike (the latter adds -s); only
+// agent services given as arguments are left out of `sdcadm update` (cmd_up.cpp).
 // Offline like an air-gapped DC: anything the real sdcadm would ask the updates server for
 // (a version, the latest image, an image missing from the DC IMGAPI) is an error here.
 
@@ -27,15 +28,11 @@ using ImageLookup = std::function<std::optional<manifest::ImageManifest>(const s
 
 enum class SameImage { drop, force };  // --force-same-image
 
-// Which command plans: `update` skips agent services, `experimental update` updates them.
-enum class AgentChanges { skip, update };
-
 // The options of `sdcadm up` / `sdcadm experimental update` that change the plan.
 struct PlanOptions {
   SameImage same_image = SameImage::drop;
   bool force_rabbitmq = false;   // --force-rabbitmq
   bool force_data_path = false;  // --force-data-path (portolan)
-  AgentChanges agents = AgentChanges::skip;
   // experimental -s SERVERS (uuids or hostnames), as given: agent changes only on those
   // servers' instances; an update-instance of a simple service or binder elsewhere is refused.
   std::vector<std::string> servers;
@@ -80,7 +77,7 @@ struct Plan {
   // Changes coordinatePlan dropped without a word (no procedure takes them, and another
   // change went to the same selector): sdcadm exits 0 and these instances stay as they are.
   std::vector<PlannedChange> dropped;
-  std::vector<std::string> skipped;  // reprs of changes skipped (agents with `up`, agent@server)
+  std::vector<std::string> skipped;  // reprs of the agent {service, server} changes (no instances)
   std::vector<std::string> notes;    // progress lines coordinatePlan prints ("Note: There are no ...")
 };
 

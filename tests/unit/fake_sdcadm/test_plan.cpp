@@ -19,7 +19,10 @@ manifest::ImageManifest image(const std::string& uuid, const std::string& name, 
       common::Json{{"uuid", uuid}, {"name", name}, {"version", name + "-v2"}, {"state", state}}, "test image");
 }
 
-// A DC IMGAPI with k_new = imgapi, k_other = mantav2-nameservice (binder's first name).
+const char* k_agent = "aaaaaaaa-0000-4000-8000-000000000009";
+
+// A DC IMGAPI with k_new = imgapi, k_other = mantav2-nameservice (binder's first name),
+// k_agent = vm-agent.
 struct Dc {
   std::map<std::string, manifest::ImageManifest> images;
   int lookups = 0;
@@ -37,6 +40,7 @@ Dc make_dc() {
   Dc dc;
   dc.images.emplace(k_new, image(k_new, "imgapi"));
   dc.images.emplace(k_other, image(k_other, "mantav2-nameservice"));
+  dc.images.emplace(k_agent, image(k_agent, "vm-agent"));
   return dc;
 }
 
@@ -83,22 +87,27 @@ TEST_CASE("plan: a multi-name service accepts each of its names; instances by al
   CHECK(forced.changes[0].service == "binder");
 }
 
-TEST_CASE("plan: agents are skipped, and never looked up", "[fake_sdcadm]") {
+TEST_CASE("plan: an agent {service, server} change is skipped, and never looked up", "[fake_sdcadm]") {
   Dc dc = make_dc();
-  Plan plan = plan_for(std::string(R"([{"service": "vm-agent", "image": ")") + k_new + R"("}])", dc);
+  const Plan plan = plan_for(R"([{"service": "vm-agent", "server": "headnode"}])", dc);
   CHECK(plan.changes.empty());
   CHECK(plan.skipped.size() == 1);
-  plan = plan_for(R"([{"service": "vm-agent", "server": "headnode"}])", dc);
-  CHECK(plan.skipped.size() == 1);
   CHECK(dc.lookups == 0);
-  // Skipped, but still changes for checkForConflictingChanges: the {service, server} form
-  // is an update-instance without instance (lib/sdcadm.js:1786-1797, 2220-2232).
+  // Skipped, but still a change for checkForConflictingChanges: an update-instance without
+  // instance (lib/sdcadm.js:1786-1797, 2220-2232).
   CHECK(sdcb_test::message_of([&] {
-          plan_for(std::string(R"([{"service": "vm-agent", "image": ")") + k_new +
+          plan_for(std::string(R"([{"service": "vm-agent", "image": ")") + k_agent +
                        R"("}, {"service": "vm-agent", "server": "headnode"}])",
                    dc);
         }) == "conflict: cannot make changes to a service and an instance of that service: "
               R"({"type":"update-instance","service":"vm-agent"} and {"type":"update-service","service":"vm-agent"})");
+}
+
+TEST_CASE("plan: an agent on stdin is planned by `up` too (UpdateAgentV1)", "[fake_sdcadm]") {
+  Dc dc = make_dc();
+  const Plan plan = plan_for(std::string(R"({"service": "vm-agent", "image": ")") + k_agent + "\"}", dc);
+  REQUIRE(plan.changes.size() == 1);
+  CHECK(plan.changes[0].procedure == Procedure::agent);
 }
 
 TEST_CASE("plan: refusals in sdcadm's words", "[fake_sdcadm]") {

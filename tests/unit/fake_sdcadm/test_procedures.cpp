@@ -340,7 +340,6 @@ TEST_CASE("procedures: experimental -s against simple services' instances, as gi
   const std::string old_v = dc.image("vmapi", "20240101T000000Z"), new_v = dc.image("vmapi");
   dc.add("vmapi", old_v);
   PlanOptions o;
-  o.agents = AgentChanges::update;
   o.servers = {"headnode"};
   // updateSimpleServices runs before updateAgent maps hostnames to uuids (index.js:292-299,
   // 833-836): a hostname never matches the instance's server uuid.
