@@ -103,7 +103,7 @@ err_has "no terminal (/dev/tty); pass -y" "no -y, no tty"
 check_eq "$(cat "$HN_STATE")" "$before" "refusals leave the state untouched"
 pass "up: unknown keys, non-UUID, wrong name, missing image, offline-only forms, no -y"
 
-# Agent services given as arguments are left out of `up` (lib/cli/index.js:331-337; not
+# Agent services given as arguments are left out of `up` (lib/cli/index.js:332-337; not
 # looked up: this image is not even in the DC IMGAPI yet).
 expect_exit 0 "$SDCADM" up -y "vm-agent@$(newest vm-agent)" </dev/null
 out_has "Up-to-date." "agent service skipped"

@@ -45,7 +45,7 @@ std::vector<Change> changes_from(const UpOptions& o, const std::string& stdin_te
     const std::string name = arg.substr(0, arg.find('@'));
     const common::Json* service = state.find_service(name);
     // _specFromArgs leaves agent services given as arguments out of `sdcadm update`, and
-    // only those (lib/cli/index.js:331-337): on stdin they are planned like any change.
+    // only those (lib/cli/index.js:332-337): on stdin they are planned like any change.
     if (service != nullptr && string_field(*service, "type") == "agent" && o.command == UpdateCommand::up) continue;
     changes.push_back(change_from_arg(arg, service != nullptr));
   }
@@ -176,7 +176,7 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
   const FileLock lock = take_sdcadm_lock(ctx);
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
-  // Only a change without image or version looks for candidates (lib/sdcadm.js:2118-2121).
+  // Only a change without image or version looks for candidates (lib/sdcadm.js:2124-2128).
   for (const Change& ch : changes) {
     if (ch.kind == Change::Kind::update_service && !ch.image && !ch.version) {
       ctx.out << "Finding candidate update images for the \"" << ch.service << "\" service.\n";
@@ -190,7 +190,7 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
   options.servers = o.servers;
   Plan plan = gen_update_plan(changes, state, load_name_map(ctx.root),
                               [&](const std::string& uuid) { return imgapi.find_image(uuid); }, options);
-  // getChannel (lib/sdcadm.js:2507-2521, getDefaultChannel 1310-1345): -C, else the sdc
+  // getChannel (lib/sdcadm.js:2508-2522, getDefaultChannel 1310-1345): -C, else the sdc
   // application's update_channel; else the updates server is asked, which fails offline,
   // and nothing is printed.
   const std::string channel = o.channel.empty() ? state.update_channel() : o.channel;

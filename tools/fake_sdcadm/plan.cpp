@@ -98,7 +98,7 @@ struct Named {
   }
 };
 
-// checkForConflictingChanges (lib/sdcadm.js:2166-2236), over every change in spec order.
+// checkForConflictingChanges (lib/sdcadm.js:2171-2236), over every change in spec order.
 void check_conflicts(const std::vector<Named>& changes) {
   std::map<std::string, const Named*> by_service;
   std::map<std::string, const Named*> by_instance;  // "" for the agent {service, server} form
@@ -122,7 +122,7 @@ void check_conflicts(const std::vector<Named>& changes) {
   }
 }
 
-// dropNoops (lib/sdcadm.js:2242-2290): nothing to do when all of the SERVICE's instances (not
+// dropNoops (lib/sdcadm.js:2244-2291): nothing to do when all of the SERVICE's instances (not
 // just the changed one) run one image and it is the target; a service with no instances
 // compares its SAPI params.image_uuid.
 bool is_noop(const PlannedChange& pc, const State& state) {
@@ -160,7 +160,7 @@ void check_locks(const std::vector<PlannedChange>& changes, const State& state, 
   }
 }
 
-// normalizeChanges' errors as vasync.forEachParallel collects them (lib/sdcadm.js:1930; the
+// normalizeChanges' errors as vasync.forEachParallel collects them (lib/sdcadm.js:1926-2163; the
 // checks that need no lookup fail first) in a VError MultiError, which node-cmdln prints
 // unrolled: the message alone, or "N errors:" and one message per line (cmdln.js:1466-1481).
 [[noreturn]] void throw_normalize_errors(const std::vector<Error>& errors) {
@@ -209,12 +209,12 @@ Plan gen_update_plan(const std::vector<Change>& changes, const State& state, con
       errors.emplace_back(ExitCode::usage, "unknown SDC server \"" + ch.server + "\" from " + ch.typed_repr);  // :2022-2029
       continue;
     }
-    // The {service, server} form is an update-instance with no instance (lib/sdcadm.js:1786-1797).
+    // The {service, server} form is an update-instance with no instance (lib/sdcadm.js:1789-1800).
     all.push_back(ch.kind == Change::Kind::update_service          ? Named{"update-service", service, std::nullopt}
                   : ch.kind == Change::Kind::update_agent_on_server ? Named{"update-instance", service, std::nullopt}
                       : Named{"update-instance", service, string_field(state.instances()[insts.front()], "instance")});
     // The agent {service, server} form: coordinatePlan finds no instances for it
-    // (updateAgent reads change.instance only, lib/procedures/index.js:851-861).
+    // (updateAgent reads change.instance only, lib/procedures/index.js:766-784).
     if (ch.kind == Change::Kind::update_agent_on_server) {
       plan.skipped.push_back(ch.repr);
       continue;

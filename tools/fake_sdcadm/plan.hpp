@@ -68,7 +68,7 @@ struct PlannedChange {
   bool servers_chosen = false;  // an agent service change limited by -s ("update-instances")
 };
 
-// The agents UpdateAgentV1 may update (lib/procedures/index.js:810-815, updateAgent's `allowed`).
+// The agents UpdateAgentV1 may update (lib/procedures/index.js:725-729, updateAgent's `allowed`).
 bool agent_update_allowed(const std::string& service);
 
 struct Plan {

@@ -27,7 +27,7 @@ std::string instance_head(const PlannedChange& pc, const Json& inst) {
 }
 
 // Whether the real selector gave the change "insts" (the service has several instances,
-// index.js:452-462, 624-640) rather than "inst": only then are instances listed.
+// index.js:365-379, 565-577, 613-629) rather than "inst": only then are instances listed.
 bool several(const PlannedChange& pc, const State& state) {
   std::size_t n = 0;
   for (const Json& in : state.instances()) n += string_field(in, "service") == pc.service ? 1 : 0;

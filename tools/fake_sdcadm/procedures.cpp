@@ -25,16 +25,16 @@ namespace {
 // HA_READY_SIMPLE_SVCS (index.js:35-44): stateless services that run several instances.
 const std::array<const char*, 8> k_ha_ready_simple = {"adminui", "cloudapi", "cmon",  "mahi",
                                                       "nat",     "papi",     "portolan", "workflow"};
-// updateSimpleServices' list (index.js:307-311), plus the HA-ready ones.
+// updateSimpleServices' list (index.js:208-212), plus the HA-ready ones.
 const std::array<const char*, 20> k_simple = {"amon",   "amonredis", "assets", "cnapi",       "cns",
                                               "dhcpd",  "docker",    "fwapi",  "grafana",     "kbmapi",
                                               "logarchiver", "manta", "napi",  "prometheus",  "rabbitmq",
                                               "redis",  "sdc",       "ufds",   "vmapi",       "volapi"};
-// updateAgent's `allowed` (index.js:810-815).
+// updateAgent's `allowed` (index.js:725-729).
 const std::array<const char*, 12> k_update_agent_allowed = {
     "cn-agent",     "vm-agent",   "net-agent",  "agents_core",     "firewaller", "smartlogin",
     "config-agent", "amon-agent", "amon-relay", "hagfish-watcher", "cmon-agent", "firewall-logger-agent"};
-// From these versions SAPI updates without a temporary instance (index.js:48-49).
+// From these versions SAPI updates without a temporary instance (index.js:50-51).
 const char* k_first_non_circular_sapi_version = "20180622T144529Z";
 const char* k_first_non_circular_sapi_release = "20180705";
 
@@ -66,7 +66,7 @@ struct Selector {
     return out;
   }
   // The service's instances not on the change's image, unless --force-same-image: the HA
-  // services, moray, sapi and binder update only those (index.js:328-334, 400-406, 526-532, 624-630).
+  // services, moray, sapi and binder update only those (index.js:253-262, 368-375, 518-525, 615-622).
   std::vector<std::size_t> not_on_target(const PlannedChange& pc, std::vector<std::size_t> insts) const {
     if (options.same_image == SameImage::force) return insts;
     insts.erase(std::remove_if(insts.begin(), insts.end(),
@@ -74,7 +74,7 @@ struct Selector {
                 insts.end());
     return insts;
   }
-  // An update-instance outside -s (compared with -s as given: uuids, index.js:292-299, 595-602).
+  // An update-instance outside -s (compared with -s as given: uuids, index.js:219-226, 600-607).
   bool off_servers(const PlannedChange& pc, const std::vector<std::string>& servers) {
     const Json& in = inst(pc.instances.front());
     if (servers.empty() || std::find(servers.begin(), servers.end(), string_field(in, "server")) != servers.end()) {
@@ -107,7 +107,7 @@ bool is_agent(const State& state, const std::string& service) {
   return state.find_service(service)->at("type").get<std::string>() == "agent";
 }
 
-// updateSingleHeadnodeSapi's test (index.js:408-424): an image version before
+// updateSingleHeadnodeSapi's test (index.js:402-417): an image version before
 // FIRST_NON_CIRCULAR_SAPI_VERSION (release-YYYYMMDD-… against its release date).
 bool old_sapi_version(const std::string& version) {
   std::vector<std::string> parts;
@@ -122,7 +122,7 @@ bool old_sapi_version(const std::string& version) {
   return parts[parts.size() - 2] < k_first_non_circular_sapi_version;
 }
 
-// updateAgent's check and mapping of -s (index.js:822-836): every name must be a CNAPI server.
+// updateAgent's check and mapping of -s (index.js:733-748): every name must be a CNAPI server.
 std::vector<std::string> server_uuids(const State& state, const std::vector<std::string>& servers) {
   std::vector<std::string> unknown, uuids;
   for (const std::string& s : servers) {
@@ -138,7 +138,7 @@ std::vector<std::string> server_uuids(const State& state, const std::vector<std:
 }
 
 // An agent or dockerlogger change's instances: the service's, on the -s servers if any, or
-// the one instance, refused when off the -s servers (index.js:838-862, 908-931).
+// the one instance, refused when off the -s servers (index.js:750-784, 835-862).
 void agent_instances(PlannedChange& pc, Selector& sel) {
   if (pc.kind == Change::Kind::update_service) {
     pc.servers_chosen = !sel.server_uuids.empty();  // "update-instances" in the real one
@@ -198,7 +198,7 @@ Plan coordinate_plan(Plan plan, const State& state, const PlanOptions& o) {
     return insts.size() > 1 ? sel.not_on_target(pc, insts) : insts;
   };
 
-  // updateSimpleServices (index.js:304-380).
+  // updateSimpleServices (index.js:207-298).
   select(changes, plan, sel, Procedure::stateless, [&](PlannedChange& pc) {
     if (!in(k_simple, pc.service) && !in(k_ha_ready_simple, pc.service)) return Verdict::pass;
     if (is_instance(pc)) return sel.off_servers(pc, o.servers) ? Verdict::skip : Verdict::handle;
@@ -212,7 +212,7 @@ Plan coordinate_plan(Plan plan, const State& state, const PlanOptions& o) {
     pc.instances = filtered(pc);
     return Verdict::handle;
   });
-  // updateSingleHeadnodeImgapi (index.js:382-434): one instance, on the headnode (os.hostname()).
+  // updateSingleHeadnodeImgapi (index.js:300-355): one instance, on the headnode (os.hostname()).
   select(changes, plan, sel, Procedure::imgapi, [&](PlannedChange& pc) {
     if (pc.service != "imgapi") return Verdict::pass;
     if (is_instance(pc)) return Verdict::handle;
@@ -223,13 +223,13 @@ Plan coordinate_plan(Plan plan, const State& state, const PlanOptions& o) {
     pc.instances = insts;
     return Verdict::handle;
   });
-  // updateMorays (index.js:438-474).
+  // updateMorays (index.js:357-394).
   select(changes, plan, sel, Procedure::moray, [&](PlannedChange& pc) {
     if (pc.service != "moray") return Verdict::pass;
     if (!is_instance(pc)) pc.instances = filtered(pc);
     return Verdict::handle;
   });
-  // updateSingleHeadnodeSapi (index.js:476-560), only for sapi images before 20180622T144529Z.
+  // updateSingleHeadnodeSapi (index.js:396-504), only for sapi images before 20180622T144529Z.
   bool bad_sapi = false;
   select(changes, plan, sel, Procedure::sapi_v1, [&](PlannedChange& pc) {
     if (pc.service != "sapi" || !old_sapi_version(pc.image.version())) return Verdict::pass;
@@ -244,13 +244,13 @@ Plan coordinate_plan(Plan plan, const State& state, const PlanOptions& o) {
     return Verdict::handle;
   });
   if (bad_sapi) throw Error(ExitCode::usage, "Unexpected state for SAPI service instances");
-  // updateSapi (index.js:566-603).
+  // updateSapi (index.js:506-551).
   select(changes, plan, sel, Procedure::sapi, [&](PlannedChange& pc) {
     if (pc.service != "sapi") return Verdict::pass;
     if (!is_instance(pc)) pc.instances = filtered(pc);
     return Verdict::handle;
   });
-  // updateManatees (index.js:609-648): the whole service only; UpdateManateeV2 then skips the
+  // updateManatees (index.js:553-593; the refusal 557-562): the whole service only; UpdateManateeV2 then skips the
   // instances already on the image (update-manatee-v2.js:620-640): all end on it.
   select(changes, plan, sel, Procedure::manatee, [&](PlannedChange& pc) {
     if (pc.service != "manatee") return Verdict::pass;
@@ -261,14 +261,14 @@ Plan coordinate_plan(Plan plan, const State& state, const PlanOptions& o) {
     pc.instances = all_of(pc);
     return Verdict::handle;
   });
-  // updateBinder (index.js:650-696).
+  // updateBinder (index.js:595-641).
   select(changes, plan, sel, Procedure::binder, [&](PlannedChange& pc) {
     if (pc.service != "binder") return Verdict::pass;
     if (is_instance(pc)) return sel.off_servers(pc, o.servers) ? Verdict::skip : Verdict::handle;
     pc.instances = filtered(pc);
     return Verdict::handle;
   });
-  // updateAgent (index.js:805-893): -s checked and mapped first; changes left with no
+  // updateAgent (index.js:722-819): -s checked and mapped first; changes left with no
   // instance get no procedure ("an agent not setup yet").
   sel.server_uuids = server_uuids(state, o.servers);
   select(changes, plan, sel, Procedure::agent, [&](PlannedChange& pc) {
@@ -281,13 +281,13 @@ Plan coordinate_plan(Plan plan, const State& state, const PlanOptions& o) {
   };
   std::copy_if(plan.changes.begin(), plan.changes.end(), std::back_inserter(plan.dropped), no_instances);
   plan.changes.erase(std::remove_if(plan.changes.begin(), plan.changes.end(), no_instances), plan.changes.end());
-  // dockerLogger (index.js:895-954).
+  // dockerLogger (index.js:821-880).
   select(changes, plan, sel, Procedure::dockerlogger, [&](PlannedChange& pc) {
     if (pc.service != "dockerlogger") return Verdict::pass;
     agent_instances(pc, sel);
     return Verdict::handle;
   });
-  // Whatever no procedure took (index.js:1073-1091).
+  // Whatever no procedure took (index.js:1075-1091).
   if (!changes.empty()) {
     std::vector<std::string> lines;
     for (const PlannedChange& pc : changes) lines.push_back(unsupported_summary(pc));

@@ -11,7 +11,7 @@
 namespace fake_sdcadm {
 
 // The lines `sdcadm update` prints under "This update will make the following changes:"
-// (summarizePlan: each procedure's summarize(), indented by 4, lib/sdcadm.js:2580-2587),
+// (summarizePlan: each procedure's summarize(), indented by 4, lib/sdcadm.js:2586-2594),
 // one procedure after the other in the plan's order, each line without its newline.
 std::vector<std::string> plan_summary(const Plan& plan, const State& state);
 

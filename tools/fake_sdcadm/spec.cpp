@@ -95,7 +95,7 @@ Change one_change(Checker& c, const Json& change) {
     return out;
   }
   // validateChanges sets "type" on the change (appended when absent), so the messages of
-  // the later steps show it (lib/sdcadm.js:1786-1838, then changeRepr at 1946). An image
+  // the later steps show it (lib/sdcadm.js:1789-1831, then changeRepr at 1942). An image
   // that is not a UUID is not refused here: getImage fails later ("unknown image", plan.cpp).
   Json typed = change;
   if (!typed.contains("type")) {

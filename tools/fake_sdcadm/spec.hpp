@@ -22,7 +22,7 @@ struct Change {
   std::optional<std::string> version;
   std::string repr;      // JSON.stringify of the change as given, for validateChanges' messages
   // JSON.stringify of the change once validateChanges has set its "type" (appended when the
-  // spec has none, lib/sdcadm.js:1786-1838): what normalizeChanges' messages show.
+  // spec has none, lib/sdcadm.js:1789-1831): what normalizeChanges' messages show.
   std::string typed_repr;
 };
 

@@ -107,7 +107,7 @@ TEST_CASE("experimental plan: the installer's spec moves dockerlogger and firewa
   const std::string spec = installer_spec();
   const Plan plan = exp_plan(spec);
   REQUIRE(plan.changes.size() == 2);
-  // UpdateAgentV1 comes before UpdateDockerlogger (lib/procedures/index.js:805-954).
+  // UpdateAgentV1 comes before UpdateDockerlogger (lib/procedures/index.js:722-880).
   CHECK(plan.changes[0].procedure == Procedure::agent);
   CHECK(plan.changes[0].instances == std::vector<std::size_t>{2, 3});
   CHECK(plan.changes[1].procedure == Procedure::dockerlogger);
@@ -172,7 +172,7 @@ TEST_CASE("experimental plan: -s SERVERS limits agent changes", "[fake_sdcadm]")
   CHECK_FALSE(state.services()[1].contains("params"));  // no SAPI bump for some servers only
   CHECK(exp_plan(spec, {k_hn, k_cn}).changes[1].instances.size() == 2);
   CHECK(exp_error(spec, common::ExitCode::usage, {"cn1", "cn9", "x"}) == "unknown servers \"cn9\", \"x\"");
-  // updateAgent has mapped -s to uuids by then (index.js:833-836).
+  // updateAgent has mapped -s to uuids by then (index.js:745-747).
   CHECK(exp_error(R"({"instance": "dddddddd-0000-4000-8000-000000000003", "image": ")" + std::string(k_fla_new) + "\"}",
                   common::ExitCode::usage, {"cn1"}) ==
         "Instance \"dddddddd-0000-4000-8000-000000000003\" is not on server(s) \"" + std::string(k_cn) + "\"");

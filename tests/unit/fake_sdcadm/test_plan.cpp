@@ -94,7 +94,7 @@ TEST_CASE("plan: an agent {service, server} change is skipped, and never looked 
   CHECK(plan.skipped.size() == 1);
   CHECK(dc.lookups == 0);
   // Skipped, but still a change for checkForConflictingChanges: an update-instance without
-  // instance (lib/sdcadm.js:1786-1797, 2220-2232).
+  // instance (lib/sdcadm.js:1789-1800, 2224-2236).
   CHECK(sdcb_test::message_of([&] {
           plan_for(std::string(R"([{"service": "vm-agent", "image": ")") + k_agent +
                        R"("}, {"service": "vm-agent", "server": "headnode"}])",

@@ -190,7 +190,7 @@ TEST_CASE("procedures: a simple service with several instances is dropped silent
   const std::string old_v = dc.image("vmapi", "20240101T000000Z"), new_v = dc.image("vmapi");
   dc.add("napi", old_n).add("napi", old_n).add("vmapi", old_v);
   // With vmapi, UpdateStatelessServices takes vmapi and the napi change disappears: exit 0,
-  // napi stays where it is (index.js:336-343, then `changes = remaining`).
+  // napi stays where it is (index.js:263-270, then `changes = remaining` at 279 only when one was handled).
   const std::string spec = list({svc("napi", new_n), svc("vmapi", new_v)});
   const Plan plan = dc.plan(spec);
   REQUIRE(plan.changes.size() == 1);
@@ -230,7 +230,7 @@ TEST_CASE("procedures: imgapi only as one instance on the headnode", "[fake_sdca
   const std::string refused =
       "do not support the following changes:\n    {\"type\":\"update-service\",\"service\":\"imgapi\",\"image\":\"" +
       new_i + "\"}";
-  CHECK(two.error(svc("imgapi", new_i)) == refused);  // index.js:395-405, then left over
+  CHECK(two.error(svc("imgapi", new_i)) == refused);  // index.js:312-322, then left over
   CHECK(two.after(inst("imgapi1", new_i), "imgapi") == std::vector<std::string>{old_i, new_i});
   Dc on_cn;
   on_cn.image("imgapi", "20240101T000000Z");
@@ -341,8 +341,8 @@ TEST_CASE("procedures: experimental -s against simple services' instances, as gi
   dc.add("vmapi", old_v);
   PlanOptions o;
   o.servers = {"headnode"};
-  // updateSimpleServices runs before updateAgent maps hostnames to uuids (index.js:292-299,
-  // 833-836): a hostname never matches the instance's server uuid.
+  // updateSimpleServices runs before updateAgent maps hostnames to uuids (index.js:219-226,
+  // 745-747): a hostname never matches the instance's server uuid.
   CHECK(dc.error(inst("vmapi0", new_v), o) ==
         "Instance \"" + dc.uuid_of("vmapi0") + "\" is not on server(s) \"headnode\"");
   o.servers = {"eeeeeeee-0000-4000-8000-000000000001"};
