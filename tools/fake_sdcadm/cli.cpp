@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -68,6 +69,17 @@ void add_read_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
   health->add_option("filters", a.words, "service, instance, alias or type=vm|agent");
 }
 
+// The flags `update` and `experimental update` share (do_update.options,
+// lib/cli/do_update.js:299-375; experimental adds -j and -s, 435-451).
+void add_update_flags(CLI::App* up, UpOptions& o) {
+  up->add_flag("-a,--all", o.all, "update all services (needs the updates server)");
+  up->add_flag("-I,--just-images", o.just_images, "only import images");
+  up->add_flag("--force-same-image", o.force_same_image, "update even to the current image");
+  up->add_flag("--force-rabbitmq", o.force_rabbitmq, "update rabbitmq (locked otherwise)");
+  up->add_flag("--force-data-path", o.force_data_path, "update portolan (locked otherwise)");
+  up->add_option("-C,--channel", o.channel, "update channel");
+}
+
 void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
   auto* up = command(app, "update", "up", "update core services (spec on stdin)", cur, act,
                      [&a](const Context& c) {
@@ -76,9 +88,7 @@ void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) 
                      });
   up->add_flag("-y,--yes", a.up.yes, "answer yes to the confirmation");
   up->add_flag("-n,--dry-run", a.up.dry_run, "show the plan only");
-  up->add_flag("-a,--all", a.up.all, "update all services (needs the updates server)");
-  up->add_flag("-I,--just-images", a.up.just_images, "only import images");
-  up->add_flag("--force-same-image", a.up.force_same_image, "update even to the current image");
+  add_update_flags(up, a.up);
   up->add_option("args", a.up.args, "SVC, SVC@IMAGE-UUID, SVC@VERSION or INSTANCE");
 
   auto* self = command(app, "self-update", "", "update sdcadm itself", cur, act,
@@ -103,12 +113,12 @@ void add_experimental_update(CLI::App& exp, Args& a, std::string& cur, Action& a
                      [&a](const Context& c) {
                        UpOptions o = a.exp_up;
                        o.command = UpdateCommand::experimental;
-                       const bool from_stdin = o.args.empty() && !stdin_is_tty();
+                       const bool from_stdin = o.args.empty() && !o.all && !stdin_is_tty();
                        cmd_up(c, o, from_stdin ? read_stdin_bounded() : std::string());
                      });
   up->add_flag("-y,--yes", a.exp_up.yes, "answer yes to the confirmation");
   up->add_flag("-n,--dry-run", a.exp_up.dry_run, "show the plan only");
-  up->add_flag("--force-same-image", a.exp_up.force_same_image, "update even to the current image");
+  add_update_flags(up, a.exp_up);
   up->add_option("-j,--concurrency", a.exp_up.concurrency, "servers updated at once (default 5)");
   up->add_option("-s,--servers", a.exp_up.servers, "agent changes on these servers only (uuid or hostname)")
       ->delimiter(',')
@@ -166,6 +176,17 @@ std::string parsed_command(CLI::App& app) {
   return name;
 }
 
+// node-cmdln names the command as it was typed (nameFromErr: the tool's name and the
+// subcommand word from argv), so `sdcadm up` fails with "sdcadm up: error: ...": the first
+// word of `cmd` becomes the first word of argv that is not an option.
+std::string as_typed(const std::string& cmd, int argc, char** argv) {
+  for (int i = 1; i < argc && !cmd.empty(); ++i) {
+    if (argv[i][0] == '-') continue;
+    return argv[i] + cmd.substr(std::min(cmd.find(' '), cmd.size()));
+  }
+  return cmd;
+}
+
 int print_error(const std::string& cmd, const std::string& message) {
   std::cerr << "sdcadm" << (cmd.empty() ? "" : " " + cmd) << ": error: " << message << "\n";
   return 1;
@@ -190,7 +211,7 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    return print_error(parsed_command(app), e.what());
+    return print_error(as_typed(parsed_command(app), argc, argv), e.what());
   }
   common::log::configure({"sdcadm", "", common::log::Level::debug, common::log::Level::warn});
   try {
@@ -209,10 +230,10 @@ int run(int argc, char** argv) {
     }
   } catch (const common::Error& e) {
     std::cout.flush();
-    return print_error(current, e.what());
+    return print_error(as_typed(current, argc, argv), e.what());
   } catch (const std::exception& e) {
     std::cout.flush();
-    return print_error(current, std::string("internal error: ") + e.what());
+    return print_error(as_typed(current, argc, argv), std::string("internal error: ") + e.what());
   }
   return 0;
 }

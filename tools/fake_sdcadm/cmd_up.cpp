@@ -2,10 +2,12 @@
 // arguments, validated like the real one, planned against the state and the DC IMGAPI,
 // confirmed, then every instance of each change moves to its image. Holds the sdcadm lock
 // from planning to the end, like genUpdatePlan + execUpdatePlan. `experimental update`
-// is the same command with agents allowed (UpdateAgentV1, UpdateDockerlogger).
+// is the same command with -j and -s (lib/cli/do_update.js:160-163); `update` leaves agent
+// services given as arguments out.
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
 #include <tools/fake_sdcadm/plan.hpp>
+#include <tools/fake_sdcadm/procedures.hpp>
 #include <tools/fake_sdcadm/prompt.hpp>
 
 #include <common/atomic_file.hpp>
@@ -41,7 +43,11 @@ std::vector<Change> changes_from(const UpOptions& o, const std::string& stdin_te
   std::vector<Change> changes;
   for (const std::string& arg : o.args) {
     const std::string name = arg.substr(0, arg.find('@'));
-    changes.push_back(change_from_arg(arg, state.find_service(name) != nullptr));
+    const common::Json* service = state.find_service(name);
+    // _specFromArgs leaves agent services given as arguments out of `sdcadm update`, and
+    // only those (lib/cli/index.js:332-337): on stdin they are planned like any change.
+    if (service != nullptr && string_field(*service, "type") == "agent" && o.command == UpdateCommand::up) continue;
+    changes.push_back(change_from_arg(arg, service != nullptr));
   }
   return changes;
 }
@@ -51,57 +57,10 @@ std::string zone_of(const common::Json& inst) {
   return zone.empty() ? string_field(inst, "instance") : zone;
 }
 
-std::string image_label(const manifest::ImageManifest& image) {
-  return "(" + image.name() + "@" + image.version() + ")";
-}
-
-// UpdateAgentV1's and UpdateDockerlogger's summarize(), as summarizePlan indents them.
-void print_agent_change(const Context& ctx, const PlannedChange& pc, const State& state) {
-  const std::string label = pc.image.name() + "@" + pc.image.version();
-  const std::string count = std::to_string(pc.instances.size());
-  if (pc.kind == Change::Kind::update_instance) {
-    const std::string id = string_field(state.instances()[pc.instances.front()], "instance");
-    if (pc.procedure == Procedure::dockerlogger) {
-      ctx.out << "    update \"" << id << "\" instance of \"dockerlogger\" service to image " << pc.image.uuid()
-              << " \n        " << label << "\n";
-    } else {
-      ctx.out << "    update \"" << id << "\" instance of \"" << pc.service << "\" service\n        to image "
-              << pc.image.uuid() << " (" << label << ")\n";
-    }
-  } else if (pc.procedure == Procedure::dockerlogger) {
-    ctx.out << "    update \"dockerlogger\" service to image " << pc.image.uuid() << " \n        " << label
-            << "\n    in " << count << " servers\n";
-  } else {
-    ctx.out << (pc.servers_chosen ? "    update instances of service \"" : "    update \"") << pc.service
-            << (pc.servers_chosen ? "\" to image " : "\" service to image ") << pc.image.uuid() << "\n        ("
-            << label << ")\n    on " << count << " servers\n";
-  }
-}
-
-// The plan summary of do_update.js (sdcadm.md §2.7), 4-space indented.
+// The plan as do_update.js prints it: each procedure's summary (procedure_summary.cpp).
 void print_plan(const Context& ctx, const Plan& plan, const State& state) {
   ctx.out << "\nThis update will make the following changes:\n";
-  for (const PlannedChange& pc : plan.changes) {
-    const common::Json& insts = state.instances();
-    if (pc.procedure != Procedure::vm) {
-      print_agent_change(ctx, pc, state);
-      continue;
-    }
-    if (pc.kind == Change::Kind::update_instance) {
-      const common::Json& in = insts[pc.instances.front()];
-      ctx.out << "    update instance \"" << in.at("instance").get<std::string>() << "\" ("
-              << string_field(in, "alias") << ")\n    of service \"" << pc.service << "\" to image "
-              << pc.image.uuid() << "\n        " << image_label(pc.image) << "\n";
-      continue;
-    }
-    ctx.out << "    update \"" << pc.service << "\" service to image " << pc.image.uuid() << "\n        "
-            << image_label(pc.image) << ":\n";
-    for (const std::size_t i : pc.instances) {
-      ctx.out << "        instance \"" << zone_of(insts[i])
-              << "\" (" << string_field(insts[i], "alias") << ") on server "
-              << insts[i].at("server").get<std::string>() << "\n";
-    }
-  }
+  for (const std::string& line : plan_summary(plan, state)) ctx.out << line << "\n";
   ctx.out << "\n";
 }
 
@@ -116,22 +75,24 @@ void check_reprov_lock(const Context& ctx) {
                   "See <https://smartos.org/bugview/TOOLS-1241> for details.");
 }
 
-// Work dir and plan.json, as execUpdatePlan writes them (sdcadm.md §2.8).
+// Work dir and plan.json, as execUpdatePlan writes them (sdcadm.md §2.8): createPlan's
+// "targ" and changes, the ones coordinatePlan dropped included (lib/sdcadm.js:2524-2548).
 void write_work_dir(const Context& ctx, const Plan& plan, const State& state) {
   const std::string stamp = now_iso8601();
   const std::string dir = "/var/sdcadm/updates/" + stamp.substr(0, 4) + stamp.substr(5, 2) +
                           stamp.substr(8, 5) + stamp.substr(14, 2) + stamp.substr(17, 2) + "Z";
   ctx.out << "Create work dir: " << dir << "\n";
   std::filesystem::create_directories(ctx.root.path(dir));
-  State target = state;
-  apply_plan(plan, target);
   common::Json changes = common::Json::array();
-  for (const PlannedChange& pc : plan.changes) {
-    changes.push_back({{"type", pc.kind == Change::Kind::update_instance ? "update-instance" : "update-service"},
-                       {"service", *state.find_service(pc.service)},
-                       {"image", pc.image.json()}});
+  for (const auto* list : {&plan.changes, &plan.dropped}) {
+    for (const PlannedChange& pc : *list) {
+      changes.push_back({{"type", pc.kind == Change::Kind::update_instance ? "update-instance" : "update-service"},
+                         {"service", *state.find_service(pc.service)},
+                         {"image", pc.image.json()}});
+    }
   }
-  const common::Json doc = {{"v", 1}, {"targ", target.instances()}, {"changes", changes}, {"justImages", false}};
+  const common::Json doc = {
+      {"v", 1}, {"targ", target_instances(plan, state)}, {"changes", changes}, {"justImages", false}};
   common::write_file_atomic(ctx.root.path(dir + "/plan.json"), common::dump_json(doc, 4) + "\n");
 }
 
@@ -183,8 +144,9 @@ void execute(const Context& ctx, imgapi::Client& imgapi, const Plan& plan, Updat
   const auto fault = active_fault(state);
   write_work_dir(ctx, plan, state);
   for (const PlannedChange& pc : plan.changes) {
-    if (plan.changes.size() > 1) ctx.out << "--- Updating " << pc.service << " ...\n";
-    if (pc.procedure != Procedure::vm) {
+    // execUpdatePlan counts the plan's changes, dropped ones too.
+    if (plan.changes.size() + plan.dropped.size() > 1) ctx.out << "--- Updating " << pc.service << " ...\n";
+    if (!is_vm_procedure(pc.procedure)) {
       execute_agent_change(ctx, imgapi, pc, fault, command, state);
       continue;
     }
@@ -214,18 +176,27 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
   const FileLock lock = take_sdcadm_lock(ctx);
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
+  // Only a change without image or version looks for candidates (lib/sdcadm.js:2124-2128).
   for (const Change& ch : changes) {
-    if (ch.kind == Change::Kind::update_service) {
+    if (ch.kind == Change::Kind::update_service && !ch.image && !ch.version) {
       ctx.out << "Finding candidate update images for the \"" << ch.service << "\" service.\n";
     }
   }
   imgapi::Client imgapi(dc_imgapi_url(ctx.root));
-  const Plan plan = make_plan(changes, state, load_name_map(ctx.root),
-                              [&](const std::string& uuid) { return imgapi.find_image(uuid); },
-                              o.force_same_image ? SameImage::force : SameImage::drop,
-                              PlanScope{o.command == UpdateCommand::experimental ? AgentChanges::update
-                                                                                 : AgentChanges::skip,
-                                        o.servers});
+  PlanOptions options;
+  options.same_image = o.force_same_image ? SameImage::force : SameImage::drop;
+  options.force_rabbitmq = o.force_rabbitmq;
+  options.force_data_path = o.force_data_path;
+  options.servers = o.servers;
+  Plan plan = gen_update_plan(changes, state, load_name_map(ctx.root),
+                              [&](const std::string& uuid) { return imgapi.find_image(uuid); }, options);
+  // getChannel (lib/sdcadm.js:2508-2522, getDefaultChannel 1310-1345): -C, else the sdc
+  // application's update_channel; else the updates server is asked, which fails offline,
+  // and nothing is printed.
+  const std::string channel = o.channel.empty() ? state.update_channel() : o.channel;
+  if (!channel.empty()) ctx.out << "Using channel " << channel << "\n";
+  plan = coordinate_plan(std::move(plan), state, options);
+  for (const std::string& note : plan.notes) ctx.out << note << "\n";
   if (plan.changes.empty() || o.just_images) {
     ctx.out << (o.just_images ? "Up-to-date (all images are imported).\n" : "Up-to-date.\n");
     if (!o.dry_run) {

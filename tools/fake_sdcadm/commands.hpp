@@ -42,6 +42,9 @@ struct UpOptions {
   bool dry_run = false;
   bool just_images = false;
   bool force_same_image = false;
+  bool force_rabbitmq = false;       // --force-rabbitmq (lib/cli/do_update.js:331-335)
+  bool force_data_path = false;      // --force-data-path: portolan (do_update.js:326-330)
+  std::string channel;               // -C/--channel: the channel "Using channel" names
   int concurrency = 5;               // experimental -j (checked, runs are sequential here)
   std::vector<std::string> servers;  // experimental -s: agent changes on these servers only
 };

@@ -1,9 +1,11 @@
+// genUpdatePlan's checks up to its locks (sdcadm lib/sdcadm.js:1724-2365); coordinatePlan
+// is in procedures.cpp. Line numbers cite TritonDataCenter/sdcadm at 7fb53d9 (1.39.0).
 #include <tools/fake_sdcadm/plan.hpp>
 
 #include <common/error.hpp>
 
 #include <algorithm>
-#include <array>
+#include <map>
 #include <set>
 
 namespace fake_sdcadm {
@@ -16,38 +18,36 @@ namespace {
 
 const char* k_updates_url = "https://updates.tritondatacenter.com";
 
-// coordinatePlan's updateAgent `allowed` list (sdcadm.md §2.6, item 9).
-const std::array<const char*, 12> k_update_agent_allowed = {
-    "cn-agent",   "vm-agent",    "net-agent",       "agents_core", "firewaller", "smartlogin",
-    "config-agent", "amon-agent", "amon-relay", "hagfish-watcher", "cmon-agent", "firewall-logger-agent"};
-
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const std::string& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
+// "unknown image "U" from REPR" (lib/sdcadm.js:2056-2060, 2094-2098): the real text, then
+// why this offline DC cannot do what the real one would try next.
+[[noreturn]] void unknown_image(const std::string& what, const Change& ch, const std::string& why) {
+  throw Error(ExitCode::not_found, "unknown image \"" + what + "\" from " + ch.typed_repr + " (" + why + ")");
 }
 
-[[noreturn]] void needs_updates_server(const std::string& what) {
+[[noreturn]] void needs_updates_server(const Change& ch) {
   throw Error(ExitCode::network,
-              what + " needs the updates server (" + k_updates_url +
-                  "), which this offline DC cannot reach: the real sdcadm fails here too; "
-                  "give an image UUID that is in the DC IMGAPI");
+              "finding the latest image for " + ch.typed_repr + " needs the updates server (" + k_updates_url +
+                  "), which this offline DC cannot reach: the real sdcadm fails here too; give an image "
+                  "UUID that is in the DC IMGAPI");
 }
 
 // The image of a change, looked up in the DC IMGAPI and checked against the service's
-// valid names (TOOLS-1239).
-manifest::ImageManifest resolve_image(const Change& ch, const std::string& service,
-                                      const NameMap& names, const ImageLookup& lookup) {
-  if (!ch.image) {
-    needs_updates_server(ch.version ? "finding version \"" + *ch.version + "\" from " + ch.repr
-                                    : "finding the latest image for " + ch.repr);
+// valid names (TOOLS-1239, lib/sdcadm.js:2046-2082).
+manifest::ImageManifest resolve_image(const Change& ch, const std::string& service, const NameMap& names,
+                                      const ImageLookup& lookup) {
+  if (ch.version) {
+    unknown_image(*ch.version, ch, std::string("finding a version needs the updates server, ") + k_updates_url +
+                                       ", which this offline DC cannot reach: give an image UUID");
   }
-  const std::optional<manifest::ImageManifest> image = lookup(*ch.image);
+  if (!ch.image) needs_updates_server(ch);
+  // getImage: the DC IMGAPI, then the updates server (lib/sdcadm.js:1067-1103). A non-UUID
+  // can only be unknown.
+  const std::optional<manifest::ImageManifest> image =
+      manifest::is_uuid(*ch.image) ? lookup(*ch.image) : std::nullopt;
   if (!image) {
-    throw Error(ExitCode::not_found,
-                "image " + *ch.image + " from " + ch.repr + " is not in the DC IMGAPI; the real "
-                "sdcadm would look it up on the updates server (" + k_updates_url +
-                ") and fail offline: import it into the DC IMGAPI first");
+    unknown_image(*ch.image, ch, std::string("not in the DC IMGAPI; the real sdcadm would look it up on the "
+                                             "updates server, ") + k_updates_url +
+                                     ", and fail offline: import it into the DC IMGAPI first");
   }
   if (image->state() != "active") {
     throw Error(ExitCode::not_found,
@@ -58,13 +58,12 @@ manifest::ImageManifest resolve_image(const Change& ch, const std::string& servi
   if (it == names.end()) {
     throw Error(ExitCode::bad_data, "do not know valid image names for service \"" + service + "\"");
   }
-  bool ok = false;
-  for (const std::string& n : it->second) ok = ok || n == image->name();
-  if (!ok) {
-    throw Error(ExitCode::bad_data, "image " + image->uuid() + " (" + image->name() + "@" +
-                                        image->version() + ") is invalid for service " + service +
-                                        ", valid images must have name \"" +
-                                        quoted_names(it->second) + "\"");
+  if (std::find(it->second.begin(), it->second.end(), image->name()) == it->second.end()) {
+    std::string valid;
+    for (const std::string& n : it->second) valid += (valid.empty() ? "" : "\" or \"") + n;
+    throw Error(ExitCode::bad_data, "image " + image->uuid() + " (" + image->name() + "@" + image->version() +
+                                        ") is invalid for service " + service + ", valid images must have name \"" +
+                                        valid + "\" (update change: " + ch.typed_repr + ")");
   }
   return *image;
 }
@@ -72,10 +71,7 @@ manifest::ImageManifest resolve_image(const Change& ch, const std::string& servi
 std::optional<std::size_t> find_instance(const State& state, const std::string& id) {
   const Json& insts = state.instances();
   for (std::size_t i = 0; i < insts.size(); ++i) {
-    if (insts[i].at("instance").get<std::string>() == id ||
-        string_field(insts[i], "alias") == id) {
-      return i;
-    }
+    if (string_field(insts[i], "instance") == id || string_field(insts[i], "alias") == id) return i;
   }
   return std::nullopt;
 }
@@ -84,156 +80,166 @@ std::vector<std::size_t> service_instances(const State& state, const std::string
   std::vector<std::size_t> out;
   const Json& insts = state.instances();
   for (std::size_t i = 0; i < insts.size(); ++i) {
-    if (insts[i].at("service").get<std::string>() == service) out.push_back(i);
+    if (string_field(insts[i], "service") == service) out.push_back(i);
   }
   return out;
 }
 
-// dropNoops: nothing to do when every instance already runs the target image.
+// A change as checkForConflictingChanges and the locks name it: {type, service[, instance]}
+// (reprFromChange; JSON.stringify drops an undefined instance).
+struct Named {
+  std::string type;
+  std::string service;
+  std::optional<std::string> instance;  // the instance's uuid, for update-instance
+  std::string repr() const {
+    Json j{{"type", type}, {"service", service}};
+    if (instance && !instance->empty()) j["instance"] = *instance;
+    return common::dump_json(j, -1);
+  }
+};
+
+// checkForConflictingChanges (lib/sdcadm.js:2171-2236), over every change in spec order.
+void check_conflicts(const std::vector<Named>& changes) {
+  std::map<std::string, const Named*> by_service;
+  std::map<std::string, const Named*> by_instance;  // "" for the agent {service, server} form
+  for (const Named& n : changes) {
+    const bool service_change = n.type == "update-service";
+    auto& seen = service_change ? by_service : by_instance;
+    const std::string key = service_change ? n.service : n.instance.value_or("");
+    const auto [it, fresh] = seen.emplace(key, &n);
+    if (!fresh) {
+      throw Error(ExitCode::usage, std::string("conflict: cannot make multiple changes to the same ") +
+                                       (service_change ? "service: " : "instance: ") + n.repr() + " and " +
+                                       it->second->repr());
+    }
+  }
+  for (const Named& n : changes) {
+    const auto it = by_service.find(n.service);
+    if (n.type == "update-instance" && it != by_service.end()) {
+      throw Error(ExitCode::usage, "conflict: cannot make changes to a service and an instance of that service: " +
+                                       n.repr() + " and " + it->second->repr());
+    }
+  }
+}
+
+// dropNoops (lib/sdcadm.js:2244-2291): nothing to do when all of the SERVICE's instances (not
+// just the changed one) run one image and it is the target; a service with no instances
+// compares its SAPI params.image_uuid.
 bool is_noop(const PlannedChange& pc, const State& state) {
-  for (const std::size_t i : pc.instances) {
-    if (state.instances()[i].at("image").get<std::string>() != pc.image.uuid()) return false;
+  std::set<std::string> current;
+  for (const std::size_t i : service_instances(state, pc.service)) {
+    current.insert(string_field(state.instances()[i], "image"));
   }
-  return true;
+  if (current.empty()) {
+    const Json* svc = state.find_service(pc.service);
+    const std::string params_image = svc->contains("params") ? string_field(svc->at("params"), "image_uuid") : "";
+    if (!params_image.empty()) current.insert(params_image);
+  }
+  return current.size() == 1 && *current.begin() == pc.image.uuid();
 }
 
-// checkForConflictingChanges: one change per service or instance, never a service together
-// with one of its instances.
-void check_conflicts(const std::vector<PlannedChange>& changes, const State& state) {
-  std::set<std::string> services;
-  std::set<std::size_t> instances;
+Named named(const PlannedChange& pc, const State& state) {
+  if (pc.kind != Change::Kind::update_instance) return {"update-service", pc.service, std::nullopt};
+  return {"update-instance", pc.service, string_field(state.instances()[pc.instances.front()], "instance")};
+}
+
+// disallowRabbitmqUpdates and disallowDataPathUpdates (lib/sdcadm.js:2322-2365), after
+// dropNoops, so a change that is already done is never refused; rabbitmq first.
+void check_locks(const std::vector<PlannedChange>& changes, const State& state, const PlanOptions& o) {
   for (const PlannedChange& pc : changes) {
-    if (pc.kind == Change::Kind::update_service && !services.insert(pc.service).second) {
-      throw Error(ExitCode::usage, "conflicting changes: more than one change for service \"" +
-                                       pc.service + "\"");
+    if (pc.service == "rabbitmq" && !o.force_rabbitmq) {
+      throw Error(ExitCode::usage, "rabbitmq updates are locked: " + named(pc, state).repr() +
+                                       " (use --force-rabbitmq flag)");
     }
   }
   for (const PlannedChange& pc : changes) {
-    if (pc.kind != Change::Kind::update_instance) continue;
-    const std::size_t i = pc.instances.front();
-    const std::string id = state.instances()[i].at("instance").get<std::string>();
-    if (!instances.insert(i).second || services.count(pc.service) != 0) {
-      throw Error(ExitCode::usage, "conflicting changes: instance \"" + id +
-                                       "\" is changed more than once (or with its service \"" +
-                                       pc.service + "\")");
+    if (pc.service == "portolan" && !o.force_data_path) {
+      throw Error(ExitCode::usage, "portolan updates are locked: " + named(pc, state).repr() +
+                                       " (use --force-data-path flag)");
     }
   }
 }
 
-// -s SERVERS as server uuids (a hostname names its server, as serverFromUuidOrHostname).
-// The DC's servers are those of its instances. Error(usage) names the unknown ones.
-std::set<std::string> chosen_servers(const State& state, const std::vector<std::string>& servers) {
-  std::set<std::string> uuids;
-  std::vector<std::string> unknown;
-  for (const std::string& s : servers) {
-    const Json& insts = state.instances();
-    const auto it = std::find_if(insts.begin(), insts.end(), [&](const Json& in) {
-      return string_field(in, "server") == s || string_field(in, "hostname") == s;
-    });
-    if (it == insts.end()) {
-      unknown.push_back(s);
-    } else {
-      uuids.insert(string_field(*it, "server"));
-    }
-  }
-  if (!unknown.empty()) throw Error(ExitCode::usage, "unknown servers \"" + join(unknown, "\", \"") + "\"");
-  return uuids;
-}
-
-// The change as coordinatePlan's "do not support" summary shows it ({type, service, image}).
-std::string unsupported_summary(const PlannedChange& pc) {
-  const std::string type = pc.kind == Change::Kind::update_instance ? "update-instance"
-                           : pc.servers_chosen                      ? "update-instances"
-                                                                    : "update-service";
-  return common::dump_json(Json{{"type", type}, {"service", pc.service}, {"image", pc.image.uuid()}}, -1);
-}
-
-// coordinatePlan's agent handlers, after dropNoops: -s limits agent changes to the chosen
-// servers' instances (an instance elsewhere is an error), a change left with no instance
-// has no procedure, and an agent UpdateAgentV1 does not allow is left over, which fails.
-std::vector<PlannedChange> scope_agents(std::vector<PlannedChange> planned, const State& state,
-                                        const PlanScope& scope) {
-  const std::set<std::string> servers = chosen_servers(state, scope.servers);
-  std::vector<PlannedChange> kept;
-  std::vector<std::string> unsupported;
-  for (PlannedChange& pc : planned) {
-    if (pc.procedure == Procedure::vm) {
-      kept.push_back(std::move(pc));
-      continue;
-    }
-    const bool allowed = pc.procedure == Procedure::dockerlogger || agent_update_allowed(pc.service);
-    if (!servers.empty() && pc.kind == Change::Kind::update_instance) {
-      const Json& in = state.instances()[pc.instances.front()];
-      if (servers.count(string_field(in, "server")) == 0) {
-        throw Error(ExitCode::usage, "Instance \"" + string_field(in, "instance") + "\" is not on server(s) \"" +
-                                         join(scope.servers, ", ") + "\"");
-      }
-    } else if (!servers.empty()) {
-      pc.servers_chosen = true;
-      auto& insts = pc.instances;
-      insts.erase(std::remove_if(insts.begin(), insts.end(), [&](std::size_t i) {
-                    return servers.count(string_field(state.instances()[i], "server")) == 0;
-                  }), insts.end());
-    }
-    if (!allowed) {
-      unsupported.push_back(unsupported_summary(pc));
-    } else if (!pc.instances.empty()) {
-      kept.push_back(std::move(pc));
-    }
-  }
-  if (!unsupported.empty()) {
-    throw Error(ExitCode::usage, "do not support the following changes:\n    " + join(unsupported, "\n    "));
-  }
-  return kept;
+// normalizeChanges' errors as vasync.forEachParallel collects them (lib/sdcadm.js:1926-2163; the
+// checks that need no lookup fail first) in a VError MultiError, which node-cmdln prints
+// unrolled: the message alone, or "N errors:" and one message per line (cmdln.js:1466-1481).
+[[noreturn]] void throw_normalize_errors(const std::vector<Error>& errors) {
+  std::vector<std::string> messages;
+  for (const Error& e : errors) messages.push_back(e.what());
+  throw Error(errors.front().code(), multi_error_text(messages));
 }
 
 }  // namespace
 
-bool agent_update_allowed(const std::string& service) {
-  return std::any_of(k_update_agent_allowed.begin(), k_update_agent_allowed.end(),
-                     [&](const char* a) { return service == a; });
+std::string multi_error_text(const std::vector<std::string>& messages) {
+  if (messages.size() == 1) return messages.front();
+  std::string out = std::to_string(messages.size()) + " errors:";
+  for (const std::string& m : messages) out += "\n    " + m;
+  return out;
 }
 
-Plan make_plan(const std::vector<Change>& changes, const State& state, const NameMap& names,
-               const ImageLookup& lookup, SameImage same_image, const PlanScope& scope) {
+bool is_vm_procedure(Procedure p) { return p != Procedure::agent && p != Procedure::dockerlogger; }
+
+Plan gen_update_plan(const std::vector<Change>& changes, const State& state, const NameMap& names,
+                     const ImageLookup& lookup, const PlanOptions& options) {
   Plan plan;
-  std::vector<PlannedChange> planned;
+  std::vector<Named> all;  // every change, skipped ones too, for the conflict check
+  std::vector<Error> errors;
+  std::vector<Error> lookup_errors;
+  std::vector<PlannedChange> resolved;
   for (const Change& ch : changes) {
-    if (ch.kind == Change::Kind::update_agent_on_server) {
-      plan.skipped.push_back(ch.repr);  // coordinatePlan finds no instances for this form
-      continue;
-    }
     std::string service = ch.service;
     std::vector<std::size_t> insts;
     if (ch.kind == Change::Kind::update_instance) {
       const auto i = find_instance(state, ch.instance);
-      if (!i) throw Error(ExitCode::usage, "unknown instance \"" + ch.instance + "\" from " + ch.repr);
-      service = state.instances()[*i].at("service").get<std::string>();
-      insts.push_back(*i);
-    } else {
-      if (state.find_service(service) == nullptr) {
-        throw Error(ExitCode::usage, "unknown service \"" + service + "\" from " + ch.repr);
+      if (!i) {
+        errors.emplace_back(ExitCode::usage, "unknown SDC instance or service \"" + ch.instance + "\" from " +
+                                                 ch.typed_repr);  // lib/sdcadm.js:2014-2019
+        continue;
       }
+      service = string_field(state.instances()[*i], "service");
+      insts.push_back(*i);
+    } else if (state.find_service(service) == nullptr) {
+      errors.emplace_back(ExitCode::usage, "unknown service \"" + service + "\" from " + ch.typed_repr);  // :1960-1964
+      continue;
+    } else {
       insts = service_instances(state, service);
     }
-    const bool agent = state.find_service(service)->at("type").get<std::string>() == "agent";
-    if (agent && scope.agents == AgentChanges::skip) {
-      plan.skipped.push_back(ch.repr);  // agents only with `sdcadm experimental update`
+    if (ch.kind == Change::Kind::update_agent_on_server && state.find_server(ch.server) == nullptr) {
+      errors.emplace_back(ExitCode::usage, "unknown SDC server \"" + ch.server + "\" from " + ch.typed_repr);  // :2022-2029
       continue;
     }
-    const Procedure procedure = !agent ? Procedure::vm
-                                : service == "dockerlogger" ? Procedure::dockerlogger : Procedure::agent;
-    planned.push_back(PlannedChange{ch.kind, service, ch.instance,
-                                    resolve_image(ch, service, names, lookup), insts, procedure});
+    // The {service, server} form is an update-instance with no instance (lib/sdcadm.js:1789-1800).
+    all.push_back(ch.kind == Change::Kind::update_service          ? Named{"update-service", service, std::nullopt}
+                  : ch.kind == Change::Kind::update_agent_on_server ? Named{"update-instance", service, std::nullopt}
+                      : Named{"update-instance", service, string_field(state.instances()[insts.front()], "instance")});
+    // The agent {service, server} form: coordinatePlan finds no instances for it
+    // (updateAgent reads change.instance only, lib/procedures/index.js:766-784).
+    if (ch.kind == Change::Kind::update_agent_on_server) {
+      plan.skipped.push_back(ch.repr);
+      continue;
+    }
+    try {
+      resolved.push_back(PlannedChange{ch.kind, service, ch.instance, resolve_image(ch, service, names, lookup),
+                                       insts});
+    } catch (const Error& e) {
+      lookup_errors.push_back(e);
+    }
   }
-  check_conflicts(planned, state);
-  std::vector<PlannedChange> needed;
-  for (PlannedChange& pc : planned) {
-    if (same_image == SameImage::drop && is_noop(pc, state)) continue;
-    needed.push_back(std::move(pc));
+  errors.insert(errors.end(), lookup_errors.begin(), lookup_errors.end());
+  if (!errors.empty()) throw_normalize_errors(errors);
+  check_conflicts(all);
+  for (PlannedChange& pc : resolved) {
+    if (options.same_image == SameImage::drop && is_noop(pc, state)) continue;
+    plan.changes.push_back(std::move(pc));
   }
-  plan.changes = scope_agents(std::move(needed), state, scope);
+  check_locks(plan.changes, state, options);
   return plan;
+}
+
+Plan make_plan(const std::vector<Change>& changes, const State& state, const NameMap& names,
+               const ImageLookup& lookup, const PlanOptions& options) {
+  return coordinate_plan(gen_update_plan(changes, state, names, lookup, options), state, options);
 }
 
 void apply_plan(const Plan& plan, State& state) {
@@ -248,6 +254,20 @@ void apply_plan(const Plan& plan, State& state) {
       if (svc.at("name").get<std::string>() == pc.service) svc["params"]["image_uuid"] = pc.image.uuid();
     }
   }
+}
+
+Json target_instances(const Plan& plan, const State& state) {
+  Json targ = state.instances();
+  for (const auto* list : {&plan.changes, &plan.dropped}) {
+    for (const PlannedChange& pc : *list) {
+      for (Json& inst : targ) {
+        if (string_field(inst, "service") != pc.service) continue;
+        inst["image"] = pc.image.uuid();
+        inst["version"] = pc.image.version();
+      }
+    }
+  }
+  return targ;
 }
 
 }  // namespace fake_sdcadm

@@ -3,7 +3,6 @@
 #include <tools/fake_sdcadm/json_field.hpp>
 
 #include <common/error.hpp>
-#include <common/log.hpp>
 #include <manifest/image_manifest.hpp>
 
 #include <algorithm>
@@ -93,11 +92,16 @@ Change one_change(Checker& c, const Json& change) {
     out.version = c.string_field(change, "version", repr, false);
   } else {
     c.add("invalid change: " + repr);
+    return out;
   }
-  // sdcadm resolves "image" with getImage({uuid}); anything but a UUID can never match.
-  if (out.image && !manifest::is_uuid(*out.image)) {
-    c.add("invalid image \"" + *out.image + "\" in " + repr + ": \"image\" must be an image UUID");
+  // validateChanges sets "type" on the change (appended when absent), so the messages of
+  // the later steps show it (lib/sdcadm.js:1789-1831, then changeRepr at 1942). An image
+  // that is not a UUID is not refused here: getImage fails later ("unknown image", plan.cpp).
+  Json typed = change;
+  if (!typed.contains("type")) {
+    typed["type"] = out.kind == Change::Kind::update_service ? "update-service" : "update-instance";
   }
+  out.typed_repr = common::dump_json(typed, -1);
   return out;
 }
 
@@ -115,11 +119,11 @@ std::vector<Change> validate_changes(const Json& spec) {
   const auto& errors = checker.errors();
   if (errors.size() == 1) throw Error(ExitCode::usage, errors.front());
   if (errors.size() > 1) {
-    for (const std::string& e : errors) common::log::error(e);
-    throw Error(ExitCode::usage,
-                "first of " + std::to_string(errors.size()) + " errors: " + errors.front());
+    // sdcadm's own MultiError (lib/errors.js:188-204), not VError's "first of N errors".
+    std::string text = "multiple (" + std::to_string(errors.size()) + ") errors";
+    for (const std::string& e : errors) text += "\n    error (Validation): " + e;
+    throw Error(ExitCode::usage, text);
   }
-  if (changes.empty()) throw Error(ExitCode::usage, "no changes in the update spec");
   return changes;
 }
 

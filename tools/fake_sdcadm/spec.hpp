@@ -20,12 +20,17 @@ struct Change {
   std::string server;    // update_agent_on_server
   std::optional<std::string> image;    // a UUID (checked here)
   std::optional<std::string> version;
-  std::string repr;      // JSON.stringify of the change as given, for messages
+  std::string repr;      // JSON.stringify of the change as given, for validateChanges' messages
+  // JSON.stringify of the change once validateChanges has set its "type" (appended when the
+  // spec has none, lib/sdcadm.js:1789-1831): what normalizeChanges' messages show.
+  std::string typed_repr;
 };
 
-// Validates a parsed spec: an object (wrapped in an array) or an array of objects. Every
-// problem becomes one message in sdcadm's words; one problem throws Error(usage) with it,
-// several "first of N errors: <first>" (VError MultiError) with all of them logged.
+// Validates a parsed spec: an object (wrapped in an array) or an array of objects (an
+// empty one is no change at all: "Up-to-date."). Every problem becomes one message in
+// sdcadm's words; one problem throws Error(usage) with it, several sdcadm's MultiError text
+// (lib/errors.js:188-204): "multiple (N) errors", then "    error (Validation): <message>"
+// per problem.
 std::vector<Change> validate_changes(const common::Json& spec);
 
 // The spec text from stdin: parsed (bounded) and validated.

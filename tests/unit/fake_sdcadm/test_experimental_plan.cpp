@@ -87,8 +87,10 @@ std::string installer_spec() {
 
 Plan exp_plan(const std::string& spec, std::vector<std::string> servers = {},
               SameImage same = SameImage::drop) {
-  return make_plan(parse_spec(spec), dc_state(), name_map(), dc_imgapi(), same,
-                   PlanScope{AgentChanges::update, std::move(servers)});
+  PlanOptions options;
+  options.same_image = same;
+  options.servers = std::move(servers);
+  return make_plan(parse_spec(spec), dc_state(), name_map(), dc_imgapi(), options);
 }
 
 std::string exp_error(const std::string& spec, common::ExitCode code, std::vector<std::string> servers = {}) {
@@ -105,11 +107,11 @@ TEST_CASE("experimental plan: the installer's spec moves dockerlogger and firewa
   const std::string spec = installer_spec();
   const Plan plan = exp_plan(spec);
   REQUIRE(plan.changes.size() == 2);
-  CHECK(plan.skipped.empty());
-  CHECK(plan.changes[0].procedure == Procedure::dockerlogger);
-  CHECK(plan.changes[0].instances == std::vector<std::size_t>{0, 1});
-  CHECK(plan.changes[1].procedure == Procedure::agent);
-  CHECK(plan.changes[1].instances == std::vector<std::size_t>{2, 3});
+  // UpdateAgentV1 comes before UpdateDockerlogger (lib/procedures/index.js:722-880).
+  CHECK(plan.changes[0].procedure == Procedure::agent);
+  CHECK(plan.changes[0].instances == std::vector<std::size_t>{2, 3});
+  CHECK(plan.changes[1].procedure == Procedure::dockerlogger);
+  CHECK(plan.changes[1].instances == std::vector<std::size_t>{0, 1});
   State state = dc_state();
   apply_plan(plan, state);
   for (std::size_t i : {0, 1}) CHECK(state.instances()[i]["image"] == k_dl_new);
@@ -119,10 +121,9 @@ TEST_CASE("experimental plan: the installer's spec moves dockerlogger and firewa
   CHECK(state.instances()[5]["image"] == k_old.at("imgapi"));
   CHECK(state.services()[1]["params"]["image_uuid"] == k_fla_new);  // UpdateAgentV1's SAPI bump
 
-  // The same spec through `up` skips both (agents only with `experimental update`).
-  const Plan up = make_plan(parse_spec(spec), dc_state(), name_map(), dc_imgapi(), SameImage::drop);
-  CHECK(up.changes.empty());
-  CHECK(up.skipped.size() == 2);
+  // `up` plans a spec alike (it only leaves agent *arguments* out, cmd_up.cpp).
+  const Plan up = make_plan(parse_spec(spec), dc_state(), name_map(), dc_imgapi());
+  CHECK(up.changes.size() == 2);
 }
 
 TEST_CASE("experimental plan: an agent UpdateAgentV1 does not allow is refused as sdcadm does",
@@ -145,33 +146,36 @@ TEST_CASE("experimental plan: an agent UpdateAgentV1 does not allow is refused a
 
 TEST_CASE("experimental plan: image checks as `up`", "[fake_sdcadm]") {
   CHECK(exp_error(change("dockerlogger", k_fla_new), common::ExitCode::bad_data) ==
-        std::string("image ") + k_fla_new + " (firewall-logger-agent@2.0.0) is invalid for service dockerlogger, "
-        "valid images must have name \"dockerlogger\"");
+        std::string("image ") + k_fla_new +
+            " (firewall-logger-agent@2.0.0) is invalid for service dockerlogger, valid images must have name "
+            "\"dockerlogger\" (update change: {\"service\":\"dockerlogger\",\"image\":\"" + k_fla_new +
+            "\",\"type\":\"update-service\"})");
   CHECK(exp_error(change("firewall-logger-agent", "aaaaaaaa-0000-4000-8000-0000000000ff"), common::ExitCode::not_found)
-            .find("is not in the DC IMGAPI") != std::string::npos);
+            .find("not in the DC IMGAPI") != std::string::npos);
   CHECK(exp_error(R"({"service": "dockerlogger"})", common::ExitCode::network).find("needs the updates server") !=
         std::string::npos);
-  CHECK(exp_error(R"({"service": "dockerlogger", "image": "x"})", common::ExitCode::usage)
-            .find("must be an image UUID") != std::string::npos);
+  CHECK(exp_error(R"({"service": "dockerlogger", "image": "x"})", common::ExitCode::not_found)
+            .find("unknown image \"x\"") != std::string::npos);
 }
 
 TEST_CASE("experimental plan: -s SERVERS limits agent changes", "[fake_sdcadm]") {
   const std::string spec = installer_spec();
   const Plan on_cn = exp_plan(spec, {"cn1"});
   REQUIRE(on_cn.changes.size() == 2);
-  CHECK(on_cn.changes[0].instances == std::vector<std::size_t>{1});
-  CHECK(on_cn.changes[1].instances == std::vector<std::size_t>{3});
-  CHECK(on_cn.changes[1].servers_chosen);
+  CHECK(on_cn.changes[0].instances == std::vector<std::size_t>{3});
+  CHECK(on_cn.changes[0].servers_chosen);
+  CHECK(on_cn.changes[1].instances == std::vector<std::size_t>{1});
   State state = dc_state();
   apply_plan(on_cn, state);
   CHECK(state.instances()[2]["image"] == k_old.at("firewall-logger-agent"));  // the headnode's stays
   CHECK(state.instances()[3]["image"] == k_fla_new);
   CHECK_FALSE(state.services()[1].contains("params"));  // no SAPI bump for some servers only
-  CHECK(exp_plan(spec, {k_hn, k_cn}).changes[0].instances.size() == 2);
+  CHECK(exp_plan(spec, {k_hn, k_cn}).changes[1].instances.size() == 2);
   CHECK(exp_error(spec, common::ExitCode::usage, {"cn1", "cn9", "x"}) == "unknown servers \"cn9\", \"x\"");
+  // updateAgent has mapped -s to uuids by then (index.js:745-747).
   CHECK(exp_error(R"({"instance": "dddddddd-0000-4000-8000-000000000003", "image": ")" + std::string(k_fla_new) + "\"}",
                   common::ExitCode::usage, {"cn1"}) ==
-        "Instance \"dddddddd-0000-4000-8000-000000000003\" is not on server(s) \"cn1\"");
+        "Instance \"dddddddd-0000-4000-8000-000000000003\" is not on server(s) \"" + std::string(k_cn) + "\"");
 }
 
 TEST_CASE("experimental plan: same image dropped unless forced; the fault knob's command", "[fake_sdcadm]") {
