@@ -45,6 +45,30 @@ std::vector<std::string> freeze_agents(std::vector<ServicePlan>& services, Pick 
   return frozen;
 }
 
+// The bootstrap never downgrades an agent (it keeps one whose installed image is at least
+// as new as the set's, docs/agents.md), so --force's downgrade groups of the shar's agents
+// stay where they are: shown as left alone, with a note.
+void keep_newer_agents(Plan& plan) {
+  std::vector<std::string> kept;
+  for (auto& sp : plan.services) {
+    if (sp.type != "agent" || agent_route(sp.service) != AgentRoute::installer) continue;
+    for (auto it = sp.groups.begin(); it != sp.groups.end();) {
+      if (it->kind != GroupKind::forced_downgrade) {
+        ++it;
+        continue;
+      }
+      sp.dropped.push_back(DroppedGroup{it->from_image, it->from_version, it->instances.size()});
+      it = sp.groups.erase(it);
+      if (std::find(kept.begin(), kept.end(), sp.service) == kept.end()) kept.push_back(sp.service);
+    }
+  }
+  if (!kept.empty()) {
+    plan.notes.push_back(joined(kept) + ": --force does not downgrade agents through the agents bootstrap (it "
+                         "never replaces a newer agent); an agentsshar run with sdcadm experimental update-agents "
+                         "can");
+  }
+}
+
 }  // namespace
 
 AgentRoute agent_route(const std::string& service) {
@@ -70,6 +94,7 @@ void plan_detail::plan_agents(Plan& plan, const PlanInputs& in, const PlanOption
   }
   if (in.agent_set && in.agent_set->missing.empty() && agents_named) {
     plan.agent_set = plan_agent_set(*in.agent_set, agent_changes, options.force);
+    keep_newer_agents(plan);
     if (const auto* shar = find_role(*in.index, "agentsshar")) {
       plan.notes.push_back("the bundle's agentsshar " + shar->version + " is staged but not run: the agents are "
                            "installed from their own images (docs/agents.md says how to go back to the shar)");

@@ -28,10 +28,12 @@ void group_line(std::ostringstream& out, const ServicePlan& sp, const InstanceGr
   }
 }
 
-// `shar`: the agents go through the agentsshar, which installs its own agents on every
-// server whatever runs there (newer ones too); the bootstrap made from agent images leaves
-// an agent on a newer image alone (docs/agents.md).
-void service_block(std::ostringstream& out, const ServicePlan& sp, bool shar = false) {
+// How the shar's agents are installed, for the lines about instances on newer images: the
+// agentsshar installs its own agents on every server whatever runs there (newer ones too);
+// the bootstrap made from agent images leaves an agent on a newer image alone (docs/agents.md).
+enum class AgentInstaller { none, shar, bootstrap };
+
+void service_block(std::ostringstream& out, const ServicePlan& sp, AgentInstaller installer = AgentInstaller::none) {
   if (!sp.changes()) return;
   out << "update \"" << sp.service << "\" service (" << count_of(sp.instances, "instance") << ") to "
       << image_label(sp.target) << ":\n";
@@ -39,9 +41,12 @@ void service_block(std::ostringstream& out, const ServicePlan& sp, bool shar = f
   if (sp.route.form == UpForm::instances) out << "    (" << sp.route.reason << ")\n";
   for (const auto& g : sp.groups) group_line(out, sp, g);
   for (const auto& d : sp.dropped) {
-    if (shar) {
+    if (installer == AgentInstaller::shar) {
       out << "    " << count_of(d.count, "instance") << " on newer image " << d.from_image
           << " will be moved back to the shar's (the agentsshar reinstalls every agent)\n";
+    } else if (installer == AgentInstaller::bootstrap) {
+      out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image
+          << " (not older than the target; the agents bootstrap never downgrades an agent)\n";
     } else {
       out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image
           << " (not older than the target; --force to downgrade)\n";
@@ -177,10 +182,13 @@ std::string plan_text(const Plan& plan) {
   if (plan.sdcadm) artifact_line(out, *plan.sdcadm);
   if (plan.agentsshar) artifact_line(out, *plan.agentsshar);
   if (plan.agent_set) artifact_line(out, *plan.agent_set);
-  const bool shar = plan.agentsshar && plan.agentsshar->run;
-  const bool agents_run = shar || (plan.agent_set && plan.agent_set->run);
+  const AgentInstaller installer = plan.agentsshar && plan.agentsshar->run      ? AgentInstaller::shar
+                                   : plan.agent_set && plan.agent_set->run ? AgentInstaller::bootstrap
+                                                                           : AgentInstaller::none;
   for (const auto& sp : plan.services) {
-    if (sp.type == "agent" && agents_run && agent_route(sp.service) == AgentRoute::installer) service_block(out, sp, shar);
+    if (sp.type == "agent" && installer != AgentInstaller::none && agent_route(sp.service) == AgentRoute::installer) {
+      service_block(out, sp, installer);
+    }
   }
   if (!experimental_update_services(plan).empty()) out << "update agents with sdcadm experimental update:\n";
   for (const ServicePlan* sp : experimental_update_services(plan)) service_block(out, *sp);

@@ -78,6 +78,16 @@ expected_block() {
     }
     if (!groups.some((g) => g.kind !== "already")) process.exit(0);  // no block: up to date
     const out = [`update "${svc}" service (${n(insts.length)}) to image ${tu} (${tn}@${tv}):`];
+    // How sdcadm up gets it (docs/sdcadm-contract.md): a stateless service that is not
+    // HA-ready goes one instance at a time when it has several; an HA one when an instance on
+    // a newer image must stay.
+    const stateless = ["amon", "amonredis", "assets", "cnapi", "cns", "dhcpd", "docker", "fwapi", "grafana",
+      "kbmapi", "logarchiver", "manta", "napi", "prometheus", "rabbitmq", "redis", "sdc", "ufds", "vmapi", "volapi"];
+    if (stateless.includes(svc) && insts.length > 1) {
+      out.push(`    (one change per instance: sdcadm drops a service change for ${svc} when it has ${n(insts.length)} (not HA-ready))`);
+    } else if (!stateless.includes(svc) && dropped.length) {
+      out.push("    (one change per instance: a service change would also move the instances on a newer image)");
+    }
     for (const g of groups) {
       out.push("    " + n(g.count) + {
         update: ` will be updated from image ${g.image}`, already: ` already at image ${tu}`,

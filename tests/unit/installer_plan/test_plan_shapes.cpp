@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace installer;
 using namespace test_fixtures;
 
@@ -152,4 +154,29 @@ TEST_CASE("plan shapes: an agent row without an instance uuid is read; a VM row 
   common::Json vms = insts_json({{"imgapi", 1}});
   vms[0].erase("instance");
   CHECK_THROWS_WITH(parse_dc_state(svcs_json({{"imgapi", 1}}), vms), Catch::Contains("no \"instance\""));
+}
+
+TEST_CASE("plan shapes: agents on newer images: the bootstrap leaves them (even with --force), the shar does not") {
+  Shapes dc;
+  dc.index = make_index({{"agent", "vm-agent", 16, k_target, ""}, {"agentsshar", "agentsshar", 17, k_target, "1.0.0"}});
+  dc.insts = {{"vm-agent", 1, "agent"}, {"vm-agent", 3, "agent"}};
+  PlanInputs in = dc.inputs();
+  in.agent_set = AgentSetFacts{"20250201T000000Z-0a1b2c3d", 11, {}};
+  for (const Force force : {Force::no, Force::yes}) {
+    CAPTURE(force == Force::yes);
+    const Plan plan = make_plan(in, with_force(force));
+    const ServicePlan& vm_agent = service(plan, "vm-agent");
+    REQUIRE(vm_agent.dropped.size() == 1);
+    CHECK(std::none_of(vm_agent.groups.begin(), vm_agent.groups.end(),
+                       [](const InstanceGroup& g) { return g.kind == GroupKind::forced_downgrade; }));
+    CHECK_THAT(plan_text(plan), Catch::Contains("    1 instance left at image " + U(3) +
+                                                " (not older than the target; the agents bootstrap never downgrades an agent)"));
+    CHECK((force == Force::yes) == std::any_of(plan.notes.begin(), plan.notes.end(), [](const std::string& n) {
+            return n.find("--force does not downgrade agents through the agents bootstrap") != std::string::npos;
+          }));
+  }
+  in.agent_set.reset();  // the agentsshar route: it reinstalls every agent
+  CHECK_THAT(plan_text(make_plan(in, {})),
+             Catch::Contains("    1 instance on newer image " + U(3) +
+                             " will be moved back to the shar's (the agentsshar reinstalls every agent)"));
 }
