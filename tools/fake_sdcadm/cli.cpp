@@ -123,6 +123,7 @@ void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
   auto* agents = command(*exp, "update-agents", "", "update agents from an agentsshar", cur, act,
                          [&a](const Context& c) {
                            AgentsOptions o = a.agents;
+                           o.latest = a.agents_latest;
                            if (!a.agents_latest && !a.words.empty()) {
                              o.agentsshar = a.words.front();
                              o.servers.assign(a.words.begin() + 1, a.words.end());
@@ -131,10 +132,16 @@ void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
                            }
                            cmd_update_agents(c, o);
                          });
+  // do_update_agents.options (lib/cli/do_update_agents.js:1328-1388).
   agents->add_option("args", a.words, "AGENTSSHAR (file or image UUID), then SERVER...");
   agents->add_flag("--latest", a.agents_latest, "the latest agentsshar (needs the updates server)");
-  agents->add_flag("-a,--all", a.agents.all, "all servers");
+  agents->add_flag("-a,--all", a.agents.all, "all setup servers");
+  agents->add_option("-x,--exclude", a.agents.exclude, "servers to leave out with --all (uuid or hostname)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   agents->add_flag("-y,--yes", a.agents.yes, "answer yes to the confirmation");
+  agents->add_option("-j,--concurrency", a.agents.concurrency, "servers updated at once (default 5)");
+  agents->add_option("-C,--channel", a.agents.channel, "update channel (for a UUID or --latest)");
   auto* gz = command(*exp, "update-gz-tools", "", "update the headnode tools", cur, act,
                      [&a](const Context& c) {
                        if (a.file.empty() && !a.gz_latest) {

@@ -60,11 +60,16 @@ struct SelfUpdateOptions {
 };
 void cmd_self_update(const Context& ctx, const SelfUpdateOptions& options);
 
+// sdcadm experimental update-agents (lib/cli/do_update_agents.js, options 1328-1388).
 struct AgentsOptions {
-  std::string agentsshar;  // local path or image UUID
+  std::string agentsshar;  // local path or image UUID; "" with --latest
+  bool latest = false;
   bool all = false;
   std::vector<std::string> servers;
+  std::vector<std::string> exclude;  // -x/--exclude: uuids or hostnames, with --all only
   bool yes = false;
+  int concurrency = 5;  // -j: accepted; servers are done one after the other here
+  std::string channel;  // -C: only for a UUID or --latest, which need the updates server
 };
 void cmd_update_agents(const Context& ctx, const AgentsOptions& options);
 
