@@ -26,6 +26,9 @@ struct Args {
   AgentsOptions agents;
   bool agents_latest = false;
   bool gz_latest = false;
+  GzToolsOptions gz;
+  std::vector<std::string> gz_servers, gz_exclude;
+  bool gz_servers_given = false, gz_exclude_given = false;
   std::string file;
 };
 
@@ -144,14 +147,29 @@ void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
   agents->add_option("-C,--channel", a.agents.channel, "update channel (for a UUID or --latest)");
   auto* gz = command(*exp, "update-gz-tools", "", "update the headnode tools", cur, act,
                      [&a](const Context& c) {
-                       if (a.file.empty() && !a.gz_latest) {
+                       if (a.file.empty() && !a.gz_latest) {  // do_update_gz_tools.js:816-820
                          throw common::Error(common::ExitCode::usage,
-                                             "IMAGE-UUID, PATH-TO-INSTALLER or --latest is required");
+                                             "must specify installer image UUID or --latest");
                        }
-                       cmd_update_gz_tools(c, a.gz_latest ? "--latest" : a.file);
+                       GzToolsOptions o = a.gz;
+                       o.file = a.gz_latest ? "--latest" : a.file;
+                       if (a.gz_servers_given) o.servers = a.gz_servers;  // absent: every setup server
+                       if (a.gz_exclude_given) o.exclude = a.gz_exclude;
+                       cmd_update_gz_tools(c, o);
                      });
+  // do_update_gz_tools.options (lib/cli/do_update_gz_tools.js:851-907).
   gz->add_option("file", a.file, "gz-tools tarball (an image UUID is refused offline)");
   gz->add_flag("--latest", a.gz_latest, "the latest gz-tools (needs the updates server)");
+  gz->add_option("-s,--servers", a.gz_servers, "only these servers' cn_tools (uuids or hostnames)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->each([&a](const std::string&) { a.gz_servers_given = true; });
+  gz->add_option("-S,--exclude-servers", a.gz_exclude, "leave these servers out (uuids or hostnames)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->each([&a](const std::string&) { a.gz_exclude_given = true; });
+  gz->add_option("-C,--channel", a.gz.channel, "update channel (for a UUID or --latest)");
+  gz->add_option("-j,--concurrency", a.gz.concurrency, "servers updated at once (default 5)");
   command(*exp, "update-other", "", "SAPI and metadata fixups", cur, act,
           [](const Context& c) { cmd_update_other(c); });
 }

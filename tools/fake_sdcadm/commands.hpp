@@ -6,6 +6,7 @@
 #include <tools/fake_sdcadm/lock.hpp>
 #include <tools/fake_sdcadm/root.hpp>
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -77,8 +78,16 @@ void cmd_update_agents(const Context& ctx, const AgentsOptions& options);
 // --latest or an image UUID (the updates server, offline), Error(not_found) for no file.
 std::string existing_file(const Context& ctx, const std::string& arg, const std::string& what);
 
-// sdcadm experimental update-gz-tools FILE (cmd_gz_tools.cpp).
-void cmd_update_gz_tools(const Context& ctx, const std::string& file);
+// sdcadm experimental update-gz-tools FILE (cmd_gz_tools.cpp; lib/cli/do_update_gz_tools.js,
+// options 851-907).
+struct GzToolsOptions {
+  std::string file;  // a local tarball, "--latest" or an image UUID (both refused offline)
+  std::optional<std::vector<std::string>> servers;  // -s/--servers NAMES (default: every setup server)
+  std::optional<std::vector<std::string>> exclude;  // -S/--exclude-servers NAMES
+  std::string channel;                              // -C: only for a UUID or --latest
+  int concurrency = 5;                              // -j: servers are done one after the other here
+};
+void cmd_update_gz_tools(const Context& ctx, const GzToolsOptions& options);
 void cmd_update_other(const Context& ctx);
 void cmd_platform_install(const Context& ctx, const std::string& file);
 
