@@ -27,6 +27,7 @@ struct Args {
   bool agents_latest = false;
   bool gz_latest = false;
   GzToolsOptions gz;
+  PlatformOptions platform;
   std::vector<std::string> gz_servers, gz_exclude;
   bool gz_servers_given = false, gz_exclude_given = false;
   std::string file;
@@ -95,9 +96,15 @@ void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) 
 
   CLI::App* platform = app.add_subcommand("platform", "platform commands");
   platform->require_subcommand(1);
-  command(*platform, "install", "", "install a platform from a local file", cur, act,
-          [&a](const Context& c) { cmd_platform_install(c, a.file); })
-      ->add_option("file", a.file, "platform-<branch>-<stamp>.tgz")->required();
+  // PlatformCLI do_install.options (lib/platform.js:1715-1745).
+  auto* install = command(*platform, "install", "", "install a platform from a local file", cur, act,
+                          [&a](const Context& c) {
+                            a.platform.file = a.file;
+                            cmd_platform_install(c, a.platform);
+                          });
+  install->add_option("file", a.file, "platform-<branch>-<stamp>.tgz")->required();
+  install->add_flag("-y,--yes", a.platform.yes, "answer yes to all confirmations");
+  install->add_option("-C,--channel", a.platform.channel, "update channel (for a UUID or --latest)");
 }
 
 // sdcadm experimental update: `update` with agents and dockerlogger (sdcadm.md §2.1).

@@ -89,7 +89,13 @@ struct GzToolsOptions {
 };
 void cmd_update_gz_tools(const Context& ctx, const GzToolsOptions& options);
 void cmd_update_other(const Context& ctx);
-void cmd_platform_install(const Context& ctx, const std::string& file);
+// sdcadm platform install FILE [-y] [-C CH] (cmd_platform.cpp).
+struct PlatformOptions {
+  std::string file;
+  bool yes = false;     // -y: skip the headnode "latest" guard
+  std::string channel;  // -C: only for a UUID, a version or --latest (the updates server)
+};
+void cmd_platform_install(const Context& ctx, const PlatformOptions& options);
 
 // Test helper (fake-sdcadm --hold-lock SECONDS): holds the sdcadm lock, prints "locked"
 // once it has it, and releases it after SECONDS.
