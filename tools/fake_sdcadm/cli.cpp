@@ -241,6 +241,9 @@ int run(int argc, char** argv) {
     }
   } catch (const common::Error& e) {
     std::cout.flush();
+    // An error without a message is one sdcadm does not show (cmdln's showErr false, as
+    // check-health -j): exit 1 and nothing on stderr.
+    if (std::string(e.what()).empty()) return 1;
     return print_error(current, e.what());
   } catch (const std::exception& e) {
     std::cout.flush();
