@@ -89,7 +89,7 @@ Json health_row(const Json& inst, const State& state, const std::optional<Fault>
   Json errors = Json::array();
   if (ur_error) {
     // checkUrInst (lib/sdcadm.js:4053-4064): ur exec fails, health_errors is set and
-    // healthy was deleted (4049-4050); urclient's message (node-urclient
+    // healthy was deleted (4050-4051); urclient's message (node-urclient
     // lib/ur_client.js:623-624).
     errors.push_back({{"message", "timeout for host " + string_field(inst, "server")}});
   } else {
@@ -181,13 +181,13 @@ std::vector<Json> health_rows(const State& state, const std::optional<Fault>& fa
     // 4125-4128, 4270-4272).
     if (service == "cabase" || service == "cainstsvc" || service == "agents_core") continue;
     // The headnode's instances are checked with svcs on the headnode itself
-    // (checkHeadnodeInst, 4110-4181), the others through ur (checkUrInst, 4017-4108).
+    // (checkHeadnodeInst, 4111-4171), the others through ur (checkUrInst, 4020-4108).
     const std::string server = string_field(inst, "server");
     const auto s = std::find_if(servers.begin(), servers.end(), [&](const ServerInfo& x) { return x.uuid == server; });
     const bool ur_error = server != headnode_uuid && s != servers.end() && !answers_ur(*s);
     rows.push_back(health_row(inst, state, fault, ur_error));
   }
-  // The headnode's global zone (getHeadnodeSysinfo, lib/sdcadm.js:4182-4203): always there.
+  // The headnode's global zone (getHeadnodeSysinfo, lib/sdcadm.js:4176-4205): always there.
   Json global = {{"type", "global"}, {"instance", headnode_uuid}, {"alias", "global"}, {"service", "global"},
                  {"hostname", "headnode"}, {"server", headnode_uuid}};
   rows.push_back(health_row(global, state, fault, false));
