@@ -63,7 +63,9 @@ out_has "INSTANCE" "insts table header"
 expect_exit 0 "$SDCADM" svcs
 out_has "$(st 's.services.find((x) => x.name === "imgapi").uuid')" "svcs table"
 expect_exit 1 "$SDCADM" insts type=zone
-err_has "invalid instance type filter" "bad insts filter"
+err_has "sdcadm instances: error: invalid instance type: zone" "bad insts filter"
+expect_exit 1 "$SDCADM" insts foo=bar
+err_has 'unknown filter "foo"' "unknown insts filter"
 pass "root, --version, insts, svcs"
 
 # --- up: the real refusals, each leaving the state as it was ----------------------------------
@@ -222,19 +224,25 @@ MAJOR=$(node -e 'console.log(require(process.argv[1] + "/catalog.json").artifact
 import_img "$MAJOR"
 expect_exit 1 "$SDCADM" self-update "$SDCADM_NEW"
 err_has "needs the updates server" "self-update without -S"
-expect_exit 1 "$SDCADM" self-update -S "$HN_IMGAPI_URL" "$SDCADM_NEW"
-err_has "pass -C CHANNEL" "DC IMGAPI has no channels: -C needed"
 expect_exit 1 "$SDCADM" self-update -S "$HN_IMGAPI_URL" -C dev "$IMGAPI_NEW"
 err_has "is not an sdcadm image" "self-update with another image"
+# A UUID is installed whatever its version: the current one again (the real one reinstalls).
 expect_exit 0 "$SDCADM" self-update -S "$HN_IMGAPI_URL" -C dev "$SDCADM_CUR"
-out_has 'Already up-to-date (using "dev" update channel).' "self-update to the current"
+out_has "Using channel dev" "self-update: the channel"
+out_has "Update to sdcadm $(st s.sdcadm.version) (" "self-update to the current: reinstalled"
+out_has "Updated to sdcadm $(st s.sdcadm.version) (" "self-update to the current: done"
 expect_exit 0 "$SDCADM" self-update -S "$HN_IMGAPI_URL" -C dev --latest
 out_has "Skipping available major sdcadm update, version 2.0.0" "major skipped"
 out_has "Updated to sdcadm 1.40.0 ($(mf "$SDCADM_NEW" m.tags.buildstamp)" "self-update --latest"
 check_eq "$(st s.sdcadm.image)" "$SDCADM_NEW" "sdcadm image in state"
+expect_exit 0 "$SDCADM" self-update -S "$HN_IMGAPI_URL" -C dev --latest
+out_has 'Already up-to-date (using "dev" update channel).' "--latest when up to date"
+expect_exit 1 "$SDCADM" self-update -S "$HN_IMGAPI_URL" -C dev "$MAJOR"
+out_has "Skipping sdcadm self-update to version 2.0.0(use --allow-major-update to allow)" "major UUID: the real line"
+err_has "Major sdcadm version update requires --allow-major-update option" "major UUID refused"
 expect_exit 0 "$SDCADM" self-update -S "$HN_IMGAPI_URL" -C dev --allow-major-update "$MAJOR"
 check_eq "$(st s.sdcadm.version)" 2.0.0 "major update allowed"
-pass "self-update: -S/-C, name check, up to date, --latest, major guard"
+pass "self-update: -S/-C, name check, reinstall by UUID, --latest, up to date, major guards"
 
 # --- update-agents, update-gz-tools, update-other, platform install -------------------------------
 SHAR=$(newest agentsshar)
@@ -244,7 +252,7 @@ shar_file=$(node -e 'const c = require(process.argv[1] + "/catalog.json");
   console.log(c.artifacts.agentsshar.find((i) => i.uuid === process.argv[2]).file_name)' "$CAT" "$SHAR")
 cp "$CAT/$SHAR.imgfile" "$HN/var/$shar_file"
 expect_exit 1 "$SDCADM" experimental update-agents "/var/$shar_file" -y
-err_has "must specify either --all or a list of servers" "update-agents needs --all"
+err_has "either --all option or explicitly specifying SERVER(s) is required" "update-agents needs --all"
 expect_exit 1 "$SDCADM" experimental update-agents /var/nope.sh --all -y
 err_has "is not a UUID or an existing file" "update-agents missing file"
 expect_exit 0 "$SDCADM" experimental update-agents "/var/$shar_file" --all -y
@@ -291,13 +299,17 @@ plat_file=$(node -e 'const c = require(process.argv[1] + "/catalog.json");
 cp "$CAT/$PLAT.imgfile" "$HN/usbkey/os/$plat_file"
 cp "$CAT/$PLAT.imgfile" "$HN/usbkey/os/platform-badname.tgz"
 expect_exit 1 "$SDCADM" platform install /usbkey/os/platform-badname.tgz
-err_has "expected platform-<branch>-<YYYYMMDDTHHMMSSZ>.tgz" "platform bad name"
+err_has "sdcadm platform install: error: Platform setup failed" "platform bad name"
+check_eq "$(tail -1 "$TEST_DIR/last.err")" "sdcadm platform install: error: Platform setup failed" "platform bad name: the error"
+grep -qx "Invalid platform version format: PLATFORM-BADNAME" "$TEST_DIR/last.err" || fail "install-platform.sh's line"
 expect_exit 0 "$SDCADM" platform install "/usbkey/os/$plat_file"
 stamp=${plat_file%.tgz}; stamp=${stamp##*-}
 check_eq "$(st 's.platforms.installed[s.platforms.installed.length - 1]')" "$stamp" "platform installed"
-check_eq "$(st s.platforms.default)" "$stamp" "platform default"
+check_eq "$(st s.platforms.default)" "$(st s.platforms.installed[0])" "the default boot platform stays (it is not \"latest\")"
+[[ -d "$HN/usbkey/os/$stamp" ]] || fail "platform unpacked on the USB key copy"
 expect_exit 0 "$SDCADM" platform install "/usbkey/os/$plat_file"
-out_has "already installed" "platform again"
+out_has "==> Adding to list of available platforms" "platform again: the script skips the unpacking"
+out_has "Installation complete" "platform again"
 check_eq "$(st 's.log.map((l) => l.argv.slice(0, 2).join(" ")).filter((a) => a === "experimental update-other").length')" 1 "update-other logged"
 pass "update-agents, update-gz-tools, update-other, platform install"
 
@@ -309,16 +321,9 @@ pass "update-agents, update-gz-tools, update-other, platform install"
 # and cn-agent.
 VMA=$(newest vm-agent); CNA=$(newest cn-agent)
 import_img "$CNA"
-CN1=$(node -e 'console.log(require("crypto").randomUUID())')
+CN1=$(headnode_server cn1 running --agents)
 CN1_ROOT=$HN/var/fake-sdcadm/servers/$CN1
-mkdir -p "$CN1_ROOT/opt/smartdc/agents/lib"
-node -e 'const fs = require("fs"), [p, cn] = process.argv.slice(1), s = JSON.parse(fs.readFileSync(p));
-  for (const svc of ["vm-agent", "cn-agent"]) {
-    const model = s.instances.find((i) => i.service === svc);
-    s.instances.push({...model, instance: require("crypto").randomUUID(), server: cn, hostname: "cn1", server_ip: "10.0.0.2"});
-  }
-  s.servers.push({...s.servers[0], uuid: cn, hostname: "cn1", headnode: false});
-  fs.writeFileSync(p, JSON.stringify(s, null, 2));' "$HN_STATE" "$CN1"
+HN_UUID=$(st 's.servers.find((x) => x.headnode).uuid')
 write_bootstrap() {  # write_bootstrap FILE EXIT: the stand-in, ending with EXIT
   cat >"$1" <<EOF
 #!/bin/bash
@@ -359,7 +364,10 @@ check_eq "$(wc -l <"$CN1_ROOT/var/tmp/boot.runs")" 1 "bootstrap not run again"
 write_bootstrap "$HN/var/tmp/agents-fail.sh" 55
 runs=$(runs_of "experimental update-agents")
 expect_exit 1 "$SDCADM" experimental update-agents /var/tmp/agents-fail.sh --all -y
-err_has "first of 2 errors: Installing agentsshar failed on server $(st 's.instances.find((i) => i.hostname === "headnode").server') (headnode): exit status 60: the installer exited 55" "failing bootstrap"
+err_has "sdcadm experimental update-agents: error: multiple (2) errors" "failing bootstrap: sdcadm's MultiError"
+err_has "    error (Update): Installing agentsshar failed on server $HN_UUID (headnode): exit status 60: the installer exited 55" "failing bootstrap: the headnode"
+err_has "    error (Update): Installing agentsshar failed on server $CN1 (cn1): exit status 60" "failing bootstrap: cn1"
+out_has "Updated agents on 0/2 servers (2 failures, 0 excluded)" "failing bootstrap: the summary"
 out_has "Server $CN1 (cn1): error (Installing agentsshar failed on server $CN1 (cn1): exit status 60: the installer exited 55" "cn1's error"
 check_eq "$(runs_of "experimental update-agents")" "$runs" "a failed update-agents is not logged"
 check_eq "$(readlink "$HN/usbkey/extra/agents/latest")" "agents-fail.sh" "latest moved before the servers ran (as the real one)"
@@ -407,7 +415,7 @@ out_has "Up-to-date." "up skips agent arguments"
 check_eq "$(st 'JSON.stringify(s.instances)')" "$(node -e 'console.log(JSON.stringify(JSON.parse(process.argv[1]).instances))' "$before")" \
   "up: agents unchanged"
 xup 0 "$SPEC"
-out_has "Starting dockerlogger update on 1 servers" "dockerlogger progress"
+out_has "Starting dockerlogger update on 2 servers" "dockerlogger progress (headnode and cn1)"
 out_has "Agent firewall-logger-agent successfully updated on server" "agent progress"
 out_has "Updated successfully (elapsed" "experimental update success"
 check_eq "$(st 's.instances.find((i) => i.service === "dockerlogger").image')" "$DL" "dockerlogger moved"
@@ -434,10 +442,12 @@ node -e 'const fs = require("fs"), p = process.argv[1], s = JSON.parse(fs.readFi
   s.unhealthy = [s.instances.find((i) => i.service === "sapi").instance];
   fs.writeFileSync(p, JSON.stringify(s, null, 2));' "$HN_STATE"
 expect_exit 1 "$SDCADM" check-health -j
-err_has "Some instances appear unhealthy" "unhealthy"
+check_eq "$(cat "$TEST_DIR/last.err")" "" "check-health -j: the error is not shown (showErr false)"
 node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).filter((x) => !x.healthy);
   if (r.length !== 1 || r[0].service !== "sapi" || !r[0].health_errors[0].message) process.exit(1)' \
   "$TEST_DIR/last.out" || fail "unhealthy rows"
+expect_exit 1 "$SDCADM" check-health
+err_has "sdcadm check-health: error: Some instances appear unhealthy" "unhealthy"
 expect_exit 0 "$SDCADM" check-health imgapi
 node -e 'const fs = require("fs"), p = process.argv[1], s = JSON.parse(fs.readFileSync(p));
   s.unhealthy = []; fs.writeFileSync(p, JSON.stringify(s, null, 2));' "$HN_STATE"

@@ -23,6 +23,7 @@
 #     HN_STATE=HN/var/fake-sdcadm/state.json
 #     HN_CHANNEL=CHANNEL
 #     HN_CATALOG=CATALOG_DIR       (for headnode_instance)
+#     HN_SDC_SERVER=$SDCB_BIN/fake-sdc-server   what to pass as the installer's --sdc-server
 make_headnode() {
   local hn=$1 catalog=$2 channel=${3:-dev}
   [[ -f "$catalog/catalog.json" ]] || fail "make_headnode: $catalog has no catalog.json (not a sample catalog)"
@@ -54,6 +55,7 @@ CONFIG
   _headnode_platforms "$hn"
   export FAKE_SDCADM_ROOT=$hn HN_IMGAPI_URL=$url HN_SDCADM=$SDCB_BIN/fake-sdcadm
   export HN_STATE=$hn/var/fake-sdcadm/state.json HN_CHANNEL=$channel HN_CATALOG=$catalog
+  export HN_SDC_SERVER=$SDCB_BIN/fake-sdc-server
 }
 
 # headnode_instance SERVICE IMAGE_UUID add|move: after make_headnode, a DC that is not one
@@ -72,6 +74,28 @@ headnode_instance() {
       -f "$HN_CATALOG/$u.imgfile" --skip-owner-check --no-progress >/dev/null \
       || fail "headnode_instance: importing image $u"
   done
+}
+
+# headnode_server HOSTNAME running|stopped|unsetup [--ur-timeout] [--agents]: after
+# make_headnode, adds a compute node to the DC's CNAPI servers (tests/lib/headnode_server.js)
+# and prints its uuid. running: set up, status "running"; stopped: set up, status "unknown"
+# (down); unsetup: not set up, status "running" (never has agents). --ur-timeout: its ur
+# agent does not answer (update-agents: "did not reply to Ur broadcast"; check-health: ur
+# errors; update-gz-tools: "could not find all nodes"). --agents: one agent instance per
+# agent service of the headnode, on the headnode's images, and their files under
+# $HN/var/fake-sdcadm/servers/<uuid>/opt/smartdc/agents/ (image_uuid per agent,
+# agentsshar.sha1/.post of the latest shar). Without --agents a set-up server has no
+# /opt/smartdc/agents/lib: update-agents fails there with exit 50, as the real one would.
+headnode_server() {
+  node "$SDCB_SOURCE/tests/lib/headnode_server.js" "$FAKE_SDCADM_ROOT" add "$@" || fail "headnode_server $*"
+}
+
+# headnode_agent_without_instance SERVICE HOSTNAME: the agent row of SERVICE on HOSTNAME
+# loses its "instance" (CNAPI reports no uuid for an agent without
+# /opt/smartdc/agents/etc/<agent>; sdcadm insts -j then has no "instance" for it).
+headnode_agent_without_instance() {
+  node "$SDCB_SOURCE/tests/lib/headnode_server.js" "$FAKE_SDCADM_ROOT" no-instance "$1" "$2" \
+    || fail "headnode_agent_without_instance $*"
 }
 
 # The DC's agentsshar on the USB key, as update-agents leaves it: the file and "latest".
@@ -94,24 +118,11 @@ _headnode_agentsshar() {
 _headnode_agents() {
   local hn=$1
   node -e '
-    const fs = require("fs"), crypto = require("crypto");
-    const [hn] = process.argv.slice(1);
+    const [hn, lib] = process.argv.slice(1);
     const s = require(hn + "/var/fake-sdcadm/state.json");
-    const lib = "/opt/smartdc/agents/lib", etc = hn + "/opt/smartdc/agents/etc";
     const agents = s.instances.filter((i) => i.type === "agent" && i.hostname === "headnode");
-    for (const a of agents) {
-      fs.mkdirSync(`${hn}${lib}/node_modules/${a.service}`, { recursive: true });
-      fs.writeFileSync(`${hn}${lib}/node_modules/${a.service}/image_uuid`, a.image + "\n");
-    }
-    const latest = hn + "/usbkey/extra/agents/latest";
-    if (agents.length && fs.existsSync(latest)) {
-      fs.mkdirSync(etc, { recursive: true });
-      const post = [...new Set(agents.map((a) => a.service))].sort()
-        .map((n) => `${lib}/node_modules/${n}/image_uuid\n` + fs.readFileSync(`${hn}${lib}/node_modules/${n}/image_uuid`));
-      fs.writeFileSync(etc + "/agentsshar.post", post.join(""));
-      const sha1 = crypto.createHash("sha1").update(fs.readFileSync(latest)).digest("hex");
-      fs.writeFileSync(etc + "/agentsshar.sha1", sha1 + "\n");
-    }' "$hn" || fail "make_headnode: the headnode's agents"
+    require(lib).writeAgentFiles(hn, agents, hn + "/usbkey/extra/agents/latest");' \
+    "$hn" "$SDCB_SOURCE/tests/lib/headnode_agent_files.js" || fail "make_headnode: the headnode's agents"
 }
 
 # The DC's gz-tools, installed the way `sdcadm experimental update-gz-tools UUID` does it

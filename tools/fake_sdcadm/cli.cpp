@@ -27,6 +27,10 @@ struct Args {
   AgentsOptions agents;
   bool agents_latest = false;
   bool gz_latest = false;
+  GzToolsOptions gz;
+  PlatformOptions platform;
+  std::vector<std::string> gz_servers, gz_exclude;
+  bool gz_servers_given = false, gz_exclude_given = false;
   std::string file;
 };
 
@@ -102,9 +106,15 @@ void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) 
 
   CLI::App* platform = app.add_subcommand("platform", "platform commands");
   platform->require_subcommand(1);
-  command(*platform, "install", "", "install a platform from a local file", cur, act,
-          [&a](const Context& c) { cmd_platform_install(c, a.file); })
-      ->add_option("file", a.file, "platform-<branch>-<stamp>.tgz")->required();
+  // PlatformCLI do_install.options (lib/platform.js:1715-1745).
+  auto* install = command(*platform, "install", "", "install a platform from a local file", cur, act,
+                          [&a](const Context& c) {
+                            a.platform.file = a.file;
+                            cmd_platform_install(c, a.platform);
+                          });
+  install->add_option("file", a.file, "platform-<branch>-<stamp>.tgz")->required();
+  install->add_flag("-y,--yes", a.platform.yes, "answer yes to all confirmations");
+  install->add_option("-C,--channel", a.platform.channel, "update channel (for a UUID or --latest)");
 }
 
 // sdcadm experimental update: `update` with agents and dockerlogger (sdcadm.md §2.1).
@@ -133,6 +143,7 @@ void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
   auto* agents = command(*exp, "update-agents", "", "update agents from an agentsshar", cur, act,
                          [&a](const Context& c) {
                            AgentsOptions o = a.agents;
+                           o.latest = a.agents_latest;
                            if (!a.agents_latest && !a.words.empty()) {
                              o.agentsshar = a.words.front();
                              o.servers.assign(a.words.begin() + 1, a.words.end());
@@ -141,20 +152,41 @@ void add_experimental(CLI::App& app, Args& a, std::string& cur, Action& act) {
                            }
                            cmd_update_agents(c, o);
                          });
+  // do_update_agents.options (lib/cli/do_update_agents.js:1328-1388).
   agents->add_option("args", a.words, "AGENTSSHAR (file or image UUID), then SERVER...");
   agents->add_flag("--latest", a.agents_latest, "the latest agentsshar (needs the updates server)");
-  agents->add_flag("-a,--all", a.agents.all, "all servers");
+  agents->add_flag("-a,--all", a.agents.all, "all setup servers");
+  agents->add_option("-x,--exclude", a.agents.exclude, "servers to leave out with --all (uuid or hostname)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   agents->add_flag("-y,--yes", a.agents.yes, "answer yes to the confirmation");
+  agents->add_option("-j,--concurrency", a.agents.concurrency, "servers updated at once (default 5)");
+  agents->add_option("-C,--channel", a.agents.channel, "update channel (for a UUID or --latest)");
   auto* gz = command(*exp, "update-gz-tools", "", "update the headnode tools", cur, act,
                      [&a](const Context& c) {
-                       if (a.file.empty() && !a.gz_latest) {
+                       if (a.file.empty() && !a.gz_latest) {  // do_update_gz_tools.js:816-820
                          throw common::Error(common::ExitCode::usage,
-                                             "IMAGE-UUID, PATH-TO-INSTALLER or --latest is required");
+                                             "must specify installer image UUID or --latest");
                        }
-                       cmd_update_gz_tools(c, a.gz_latest ? "--latest" : a.file);
+                       GzToolsOptions o = a.gz;
+                       o.file = a.gz_latest ? "--latest" : a.file;
+                       if (a.gz_servers_given) o.servers = a.gz_servers;  // absent: every setup server
+                       if (a.gz_exclude_given) o.exclude = a.gz_exclude;
+                       cmd_update_gz_tools(c, o);
                      });
+  // do_update_gz_tools.options (lib/cli/do_update_gz_tools.js:851-907).
   gz->add_option("file", a.file, "gz-tools tarball (an image UUID is refused offline)");
   gz->add_flag("--latest", a.gz_latest, "the latest gz-tools (needs the updates server)");
+  gz->add_option("-s,--servers", a.gz_servers, "only these servers' cn_tools (uuids or hostnames)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->each([&a](const std::string&) { a.gz_servers_given = true; });
+  gz->add_option("-S,--exclude-servers", a.gz_exclude, "leave these servers out (uuids or hostnames)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->each([&a](const std::string&) { a.gz_exclude_given = true; });
+  gz->add_option("-C,--channel", a.gz.channel, "update channel (for a UUID or --latest)");
+  gz->add_option("-j,--concurrency", a.gz.concurrency, "servers updated at once (default 5)");
   command(*exp, "update-other", "", "SAPI and metadata fixups", cur, act,
           [](const Context& c) { cmd_update_other(c); });
 }
@@ -230,6 +262,9 @@ int run(int argc, char** argv) {
     }
   } catch (const common::Error& e) {
     std::cout.flush();
+    // An error without a message is one sdcadm does not show (cmdln's showErr false, as
+    // check-health -j): exit 1 and nothing on stderr.
+    if (std::string(e.what()).empty()) return 1;
     return print_error(as_typed(current, argc, argv), e.what());
   } catch (const std::exception& e) {
     std::cout.flush();

@@ -1,21 +1,26 @@
-// sdcadm experimental update-agents AGENTSSHAR --all|SERVER... [-y] (sdcadm.md §6.4).
-// AGENTSSHAR is a local file (a headnode path, under the root) or an image UUID of the DC
-// IMGAPI. Either way the file lands in /usbkey/extra/agents/ (a fetched image as
-// agents-<uuid>.sh, a local file under its own name, as the real one names them) with the
-// "latest" link moved to it. Then:
+// sdcadm experimental update-agents AGENTSSHAR (--all [-x NAMES] | SERVER...) [-y]
+// (sdcadm 1.39.0 lib/cli/do_update_agents.js; sdcadm.md §6.4). AGENTSSHAR is a local file
+// (a headnode path, under the root) or an image UUID of the DC IMGAPI. The servers are
+// chosen as the real command chooses them (servers.hpp: unsetup servers and servers that
+// miss the Ur broadcast are failures, an unknown or unsetup SERVER is refused before
+// anything runs). The file lands in /usbkey/extra/agents/ (a fetched image as
+// agents-<uuid>.sh, a local file under its own name) with the "latest" link moved to it.
+// Then, on each chosen server that answered Ur:
 //  * an agentsshar image (a UUID, or a file whose SHA-1 is an agentsshar image's): every
-//    agent instance on the chosen servers moves to the newest image of its service's name
+//    agent instance of the shar's agents moves to the newest image of its service's name
 //    in the DC IMGAPI (the shar's own agent list is not read here);
-//  * any other file (issue 6's bootstrap installer; the real command runs any file, it
-//    never needs an image for one): it is run on every chosen server with agent instances
-//    (agents_install.hpp) and each agent instance then runs what the server's
-//    node_modules/<agent>/image_uuid says.
-// No sdcadm lock, like the real one.
+//  * any other file (issue 6's bootstrap installer; the real command runs any file): the
+//    ur scripts run it on the server's simulated root (agents_install.hpp) and each agent
+//    instance then runs what the server's node_modules/<agent>/image_uuid says.
+// The summary line and the MultiError that fails the command after the other servers were
+// updated are the real ones (do_update_agents.js:1205-1214). No sdcadm lock, like the real.
 #include <tools/fake_sdcadm/agents_install.hpp>
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
 #include <tools/fake_sdcadm/prompt.hpp>
+#include <tools/fake_sdcadm/servers.hpp>
 #include <tools/fake_sdcadm/state.hpp>
+#include <tools/fake_sdcadm/table.hpp>
 
 #include <common/error.hpp>
 #include <common/hash.hpp>
@@ -72,41 +77,13 @@ std::string install_shar(const Context& ctx, imgapi::Client& client, const manif
   return dest;
 }
 
-bool on_servers(const common::Json& inst, const AgentsOptions& o) {
-  if (o.all) return true;
-  return std::any_of(o.servers.begin(), o.servers.end(), [&](const std::string& s) {
-    return string_field(inst, "server") == s || string_field(inst, "hostname") == s;
-  });
-}
-
-// Every server of the DC (the servers of its instances) and the chosen ones with agent
-// instances, in first-seen order. Error(usage) for a SERVER argument no server has.
-std::pair<std::vector<AgentServer>, std::vector<AgentServer>> servers_of(const State& state, const AgentsOptions& o) {
-  std::vector<AgentServer> all, chosen;
-  auto add = [](std::vector<AgentServer>& list, const common::Json& inst) {
-    const std::string uuid = string_field(inst, "server");
-    if (std::none_of(list.begin(), list.end(), [&](const AgentServer& s) { return s.uuid == uuid; })) {
-      list.push_back({uuid, string_field(inst, "hostname")});
-    }
-  };
-  for (const common::Json& inst : state.instances()) {
-    add(all, inst);
-    if (string_field(inst, "type") == "agent" && on_servers(inst, o)) add(chosen, inst);
-  }
-  std::vector<std::string> missing;
-  for (const std::string& s : o.servers) {
-    if (std::none_of(all.begin(), all.end(), [&](const AgentServer& a) { return a.uuid == s || a.hostname == s; })) {
-      missing.push_back(s);
-    }
-  }
-  if (!missing.empty()) {
-    std::string list;
-    for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw Error(ExitCode::usage, std::to_string(missing.size()) + " of " + std::to_string(o.servers.size()) +
-                                     " selected servers were not found in CNAPI: " + list);
-  }
-  return {all, chosen};
-}
+// What update-agents is given: a local installer file, or an agentsshar image (by UUID or
+// recognised by its file's SHA-1).
+struct Shar {
+  std::optional<manifest::ImageManifest> image;
+  std::string file;  // the local file ("" for a UUID)
+  std::string sha1;  // of the local file
+};
 
 // Each agent instance on a server that ran the installer: the image its image_uuid names.
 void read_back_agents(const Context& ctx, imgapi::Client& client, State& state,
@@ -125,108 +102,134 @@ void read_back_agents(const Context& ctx, imgapi::Client& client, State& state,
   }
 }
 
-// A file that is no agentsshar image: run it on the servers, as the ur scripts would.
-void update_with_installer(const Context& ctx, const AgentsOptions& o, State& state, imgapi::Client& client,
-                           const std::string& file, const std::string& sha1) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto [all, chosen] = servers_of(state, o);
-  ctx.out << "\nThis update will make the following changes:\n    Ensure core agent SAPI services exist\n"
-          << "    Update GZ agents on " << chosen.size() << " (of " << all.size() << ") servers using\n"
-          << "        agentsshar " << o.agentsshar << "\n\n";
-  if (!o.yes && !confirm("Would you like to continue?")) {
-    ctx.out << "Aborting agents update\n";
-    return;
-  }
-  fire_fault(active_fault(state), "update-agents", "",
-             "error installing agents from " + o.agentsshar + ": simulated failure (fake-sdcadm fault knob)", state,
-             ctx.root);
-  const std::string installer = install_shar(ctx, client, nullptr, file);
-  ctx.out << "Starting agentsshar update on " << chosen.size() << " servers\n";
-  const auto outcomes = install_on_servers(ctx.root, installer, sha1, dc_imgapi_url(ctx.root), chosen);
-  std::string first_error;  // MultiError's message names the first; each server's is on stdout
-  std::size_t failures = 0;
-  for (const ServerOutcome& r : outcomes) {
-    const char* what = r.result == ServerResult::updated ? "updated" : r.result == ServerResult::already_updated
-                                                                           ? "already updated" : "error";
-    ctx.out << "Server " << r.server.uuid << " (" << r.server.hostname << "): " << what
-            << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
-    if (r.result == ServerResult::failed && failures++ == 0) first_error = r.message;
-  }
-  read_back_agents(ctx, client, state, outcomes);
-  state.json()["agentsshar"] = {{"image", nullptr}, {"version", nullptr}, {"file", fs::path(installer).filename().string()}};
-  if (failures == 0) state.append_log(ctx.argv);
-  state.save(ctx.root);  // what the servers that succeeded did stays done, as on a real DC
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
-  ctx.out << "Updated agents on " << chosen.size() - failures << "/" << all.size() << " servers (" << failures
-          << " failures, 0 excluded) (" << secs.count() << "s)\n";
-  if (failures > 0) {
-    throw Error(ExitCode::step_failed,
-                (failures > 1 ? "first of " + std::to_string(failures) + " errors: " : std::string()) + first_error);
-  }
-}
-
-// An agentsshar image: every agent instance on the chosen servers moves to the newest image
-// of its service's name in the DC IMGAPI.
-void update_with_shar(const Context& ctx, const AgentsOptions& o, State& state, imgapi::Client& client,
-                      const manifest::ImageManifest& image, const std::string& file) {
-  if (image.name() != "agentsshar") {
-    throw Error(ExitCode::bad_data, "image " + image.uuid() + " is \"" + image.name() + "\", not an agentsshar");
-  }
-  ctx.out << "Using agentsshar " << image.uuid() << " (" << image.version() << ")\n";
-  if (!o.yes && !confirm("Would you like to continue?")) {
-    ctx.out << "Aborting agents update\n";
-    return;
-  }
-  fire_fault(active_fault(state), "update-agents", "",
-             "error installing agentsshar " + image.uuid() + ": simulated failure (fake-sdcadm fault knob)",
-             state, ctx.root);
-  install_shar(ctx, client, &image, file);
-  int updated = 0;
+// An agentsshar image on one server: the shar's agents there move to the newest image of
+// their names in the DC IMGAPI (the shar carries the agents of its agents.json only, not
+// dockerlogger, cabase, ...).
+ServerOutcome shar_on_server(imgapi::Client& client, State& state, const AgentServer& server) {
   for (common::Json& inst : state.instances()) {
-    if (inst.at("type").get<std::string>() != "agent" || !on_servers(inst, o)) continue;
-    // The shar carries the agents of its agents.json only (not dockerlogger, cabase, ...).
-    if (!manifest::is_shar_agent(inst.at("service").get<std::string>())) continue;
+    if (string_field(inst, "type") != "agent" || string_field(inst, "server") != server.uuid) continue;
+    if (!manifest::is_shar_agent(string_field(inst, "service"))) continue;
     imgapi::ListFilter filter;
-    filter.name = inst.at("service").get<std::string>();
+    filter.name = string_field(inst, "service");
     const auto newest = imgapi::latest_image(client.list_images(filter));
     if (!newest) continue;  // no image of this agent in the DC: the shar leaves it as it is
     inst["image"] = newest->uuid();
     inst["version"] = newest->version();
-    ++updated;
   }
-  state.json()["agentsshar"] = {{"image", image.uuid()}, {"version", image.version()}};
-  state.append_log(ctx.argv);
-  state.save(ctx.root);
-  ctx.out << "Updated " << updated << " agent instance" << (updated == 1 ? "" : "s")
-          << "\nSuccessfully updated agents\n";
+  return {server, ServerResult::updated, ""};
+}
+
+// The plan and the question (do_update_agents.js:620-658).
+bool confirmed(const Context& ctx, const AgentsOptions& o, const Shar& shar, const AgentsSelection& sel) {
+  ctx.out << "\nThis update will make the following changes:\n    Ensure core agent SAPI services exist\n";
+  if (shar.file.empty()) ctx.out << "    Download agentsshar " << shar.image->uuid() << "\n        (" << shar.image->version() << ")\n";
+  ctx.out << "    Update GZ agents on " << sel.to_update.size() << " (of " << sel.all.size() << ") servers using\n"
+          << "        agentsshar " << (shar.file.empty() ? shar.image->version() : o.agentsshar) << "\n\n";
+  if (o.yes) return true;
+  if (confirm("Would you like to continue?")) return true;
+  ctx.out << "Aborting agents update\n";
+  return false;
+}
+
+// updateCNAgents' per-server lines (do_update_agents.js:1029-1030) and the failures the
+// real one collects for the MultiError (UpdateError, code "Update": 1052-1058).
+void report_servers(const Context& ctx, const std::vector<ServerOutcome>& outcomes, std::vector<CodedError>& errors) {
+  for (const ServerOutcome& r : outcomes) {
+    const char* what = r.result == ServerResult::updated ? "updated"
+                       : r.result == ServerResult::already_updated ? "already updated" : "error";
+    ctx.out << "Server " << r.server.uuid << " (" << r.server.hostname << "): " << what
+            << (r.message.empty() ? "" : " (" + r.message + ")") << "\n";
+    if (r.result == ServerResult::failed) errors.push_back({"Update", r.message});
+  }
+}
+
+void run_update(const Context& ctx, const AgentsOptions& o, State& state, imgapi::Client& client, const Shar& shar) {
+  const auto start = std::chrono::steady_clock::now();
+  ctx.out << "Finding servers to update\n";
+  const AgentsSelection sel = select_agents_servers(server_list(state), o.all, o.servers, o.exclude, ctx.out);
+  if (!confirmed(ctx, o, shar, sel)) return;
+  fire_fault(active_fault(state), "update-agents", "",
+             "error installing agents from " + o.agentsshar + ": simulated failure (fake-sdcadm fault knob)", state,
+             ctx.root);
+  const std::string installed = install_shar(ctx, client, shar.file.empty() ? &*shar.image : nullptr, shar.file);
+  std::vector<AgentServer> targets;
+  for (const ServerInfo& s : sel.to_update) targets.push_back({s.uuid, s.hostname});
+  ctx.out << "Starting agentsshar update on " << targets.size() << " servers\n";
+  std::vector<ServerOutcome> outcomes;
+  if (shar.image) {
+    for (const AgentServer& server : targets) outcomes.push_back(shar_on_server(client, state, server));
+  } else {
+    outcomes = install_on_servers(ctx.root, installed, shar.sha1, dc_imgapi_url(ctx.root), targets);
+    read_back_agents(ctx, client, state, outcomes);
+  }
+  std::vector<CodedError> errors;
+  for (const std::string& f : sel.failures) errors.push_back({"", f});  // plain Errors, no code
+  report_servers(ctx, outcomes, errors);
+  const auto updated = static_cast<std::size_t>(std::count_if(outcomes.begin(), outcomes.end(), [](const ServerOutcome& r) {
+    return r.result != ServerResult::failed;
+  }));
+  if (updated > 0) {  // refreshSysinfo, refreshConfigAgents (1095-1192): on the servers that succeeded
+    ctx.out << "Reloading sysinfo on updated servers\nSysinfo reloaded for all the running servers\n"
+            << "Refreshing config-agent on all the updated servers\nConfig-agent refreshed on updated servers\n";
+  }
+  if (shar.image) {
+    state.json()["agentsshar"] = {{"image", shar.image->uuid()}, {"version", shar.image->version()}};
+  } else {
+    state.json()["agentsshar"] = {{"image", nullptr}, {"version", nullptr}, {"file", fs::path(installed).filename().string()}};
+  }
+  if (errors.empty()) state.append_log(ctx.argv);
+  state.save(ctx.root);  // what the servers that succeeded did stays done, as on a real DC
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  ctx.out << "Updated agents on " << updated << "/" << sel.all.size() << " servers (" << errors.size() << " failures, "
+          << sel.excluded.size() << " excluded) (" << human_duration_ms(ms.count()) << ")\n";
+  if (!errors.empty()) throw Error(ExitCode::step_failed, multi_error_message(errors));
+}
+
+// The command line's own checks (do_update_agents.js:1232-1254).
+void check_usage(const AgentsOptions& o) {
+  if (!o.latest && o.agentsshar.empty()) {
+    throw Error(ExitCode::usage, "must specify an AGENTSSHAR: --latest, an updates server UUID, or a "
+                                 "download agentsshar package");
+  }
+  if (o.all && !o.servers.empty()) {
+    std::string list;
+    for (const std::string& s : o.servers) list += (list.empty() ? "" : " ") + s;
+    throw Error(ExitCode::usage, "cannot specify \"--all\" and explicit servers: " + list);
+  }
+  if (!o.all && o.servers.empty()) {
+    throw Error(ExitCode::usage, "either --all option or explicitly specifying SERVER(s) is required");
+  }
+  if (o.latest) {
+    throw Error(ExitCode::network, "update-agents --latest needs the updates server, which this offline "
+                                   "DC cannot reach: give the agentsshar file or its image UUID");
+  }
 }
 
 }  // namespace
 
 void cmd_update_agents(const Context& ctx, const AgentsOptions& o) {
-  if (o.agentsshar.empty()) {
-    throw Error(ExitCode::network, "update-agents --latest needs the updates server, which this offline "
-                                   "DC cannot reach: give the agentsshar file or its image UUID");
-  }
-  if (o.all == !o.servers.empty()) throw Error(ExitCode::usage, "must specify either --all or a list of servers");
+  check_usage(o);
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
   imgapi::Client client(dc_imgapi_url(ctx.root));
+  Shar shar;
   if (manifest::is_uuid(o.agentsshar)) {
-    update_with_shar(ctx, o, state, client, client.get_image(o.agentsshar), "");
-    return;
-  }
-  const std::string file = ctx.root.file_arg(o.agentsshar);
-  if (!fs::is_regular_file(file)) {
-    throw Error(ExitCode::not_found, "could not find agentsshar: \"" + o.agentsshar +
-                                         "\" is not a UUID or an existing file (" + file + ")");
-  }
-  const std::string sha1 = common::file_hex_digest(common::HashAlgorithm::sha1, file);
-  if (const auto image = shar_image_with(client, sha1)) {
-    update_with_shar(ctx, o, state, client, *image, file);
+    shar.image = client.get_image(o.agentsshar);
+    if (shar.image->name() != "agentsshar") {
+      throw Error(ExitCode::bad_data,
+                  "image " + shar.image->uuid() + " is \"" + shar.image->name() + "\", not an agentsshar");
+    }
+    ctx.out << "Found agentsshar " << shar.image->uuid() << " (" << shar.image->version() << ")\n";
   } else {
-    update_with_installer(ctx, o, state, client, file, sha1);
+    shar.file = ctx.root.file_arg(o.agentsshar);
+    if (!fs::is_regular_file(shar.file)) {  // setImageOrFilepath (do_update_agents.js:439-454)
+      throw Error(ExitCode::not_found, "could not find agentsshar: \"" + o.agentsshar +
+                                           "\" is not a UUID or an existing file (" + shar.file + ")");
+    }
+    shar.sha1 = common::file_hex_digest(common::HashAlgorithm::sha1, shar.file);
+    shar.image = shar_image_with(client, shar.sha1);
   }
+  run_update(ctx, o, state, client, shar);
 }
 
 }  // namespace fake_sdcadm

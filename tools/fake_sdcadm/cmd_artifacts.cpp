@@ -1,7 +1,8 @@
-// sdcadm experimental update-other and platform install FILE (sdcadm.md §6.6-§6.7), for
-// local files (headnode paths, under the root); update-gz-tools is cmd_gz_tools.cpp.
-// Anything the real command would fetch from the updates server (--latest, a UUID, a
-// version) is an error offline. None takes the sdcadm lock, like the real ones.
+// sdcadm experimental update-other (sdcadm.md §6.6) and the FILE argument of the commands
+// that install from local files (headnode paths, under the root): update-gz-tools is
+// cmd_gz_tools.cpp, platform install cmd_platform.cpp. Anything the real command would
+// fetch from the updates server (--latest, a UUID, a version) is an error offline. None
+// takes the sdcadm lock, like the real ones.
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
 #include <tools/fake_sdcadm/state.hpp>
@@ -10,7 +11,6 @@
 #include <manifest/image_manifest.hpp>
 
 #include <filesystem>
-#include <regex>
 
 namespace fake_sdcadm {
 
@@ -35,38 +35,6 @@ void cmd_update_other(const Context& ctx) {
   fire_fault(active_fault(state), "update-other", "",
              "error updating SAPI metadata: simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   ctx.out << "Done.\n";
-  state.append_log(ctx.argv);
-  state.save(ctx.root);
-}
-
-void cmd_platform_install(const Context& ctx, const std::string& arg) {
-  const std::string path = existing_file(ctx, arg, "platform install");
-  static const std::regex k_name(R"(platform-(.+)-(\d{8}T\d{6}Z)\.tgz)");
-  std::smatch m;
-  const std::string name = fs::path(path).filename().string();
-  if (!std::regex_match(name, m, k_name)) {
-    throw Error(ExitCode::usage, "cannot tell the platform version from the file name \"" + name +
-                                     "\": expected platform-<branch>-<YYYYMMDDTHHMMSSZ>.tgz");
-  }
-  const std::string stamp = m[2];
-  const StateLock state_lock(ctx.root);
-  State state = State::load(ctx.root);
-  fire_fault(active_fault(state), "platform-install", "",
-             "error installing platform " + stamp + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
-  common::Json& platforms = state.json()["platforms"];
-  for (const common::Json& p : platforms["installed"]) {
-    if (p == stamp) {
-      ctx.out << "Platform " << stamp << " is already installed\n";
-      state.append_log(ctx.argv);
-      state.save(ctx.root);
-      return;
-    }
-  }
-  ctx.out << "Installing platform image onto USB key\n";
-  fs::create_directories(ctx.root.path("/usbkey/os/" + stamp));
-  platforms["installed"].push_back(stamp);
-  platforms["default"] = stamp;
-  ctx.out << "Platform " << stamp << " installed successfully\n";
   state.append_log(ctx.argv);
   state.save(ctx.root);
 }

@@ -6,8 +6,12 @@
 // and the USB key copies are refreshed. The state records the uuid that file now holds.
 // Like the real command given a FILE, it installs even when that uuid is installed already
 // (its "already installed" shortcut only applies to a UUID or --latest). No sdcadm lock.
+// Servers: every setup server, or -s, minus -S; any of them not running is refused before
+// anything changes (servers.hpp); one that misses the Ur broadcast fails the command after
+// the headnode's part; the others' cn_tools are recorded as servers[].gz_tools.
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
+#include <tools/fake_sdcadm/servers.hpp>
 #include <tools/fake_sdcadm/spawn.hpp>
 #include <tools/fake_sdcadm/state.hpp>
 
@@ -15,6 +19,7 @@
 #include <common/error.hpp>
 #include <imgapi/client.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -99,17 +104,47 @@ common::Json gz_tools_record(const Context& ctx, const std::string& uuid, const 
   return record;
 }
 
+// updateCNTools (do_update_gz_tools.js:585-760), after the headnode's files: urDiscovery
+// fails the command when a selected server does not answer (common.urDiscovery's line,
+// lib/common.js:1497-1501, then node-urclient's "could not find all nodes",
+// lib/ur_disco.js:140); what the headnode got stays. Else every selected server (the
+// headnode too) gets cn_tools: the state records the gz-tools uuid as its "gz_tools".
+void update_cn_tools(const Context& ctx, State& state, const std::vector<ServerInfo>& servers, const std::string& uuid) {
+  std::vector<std::string> missing;
+  for (const ServerInfo& s : servers) {
+    if (!answers_ur(s)) missing.push_back(s.uuid);
+  }
+  if (!missing.empty()) {
+    state.save(ctx.root);
+    std::string list;
+    for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
+    ctx.out << "Could not find " << missing.size() << " servers (ur did not respond to discovery): " << list << "\n";
+    throw Error(ExitCode::step_failed, "could not find all nodes");
+  }
+  ctx.out << "Starting cn_tools update on " << servers.size() << " servers\n";
+  for (common::Json& s : state.servers()) {
+    const bool chosen = std::any_of(servers.begin(), servers.end(),
+                                    [&](const ServerInfo& c) { return c.uuid == string_field(s, "uuid"); });
+    if (chosen) s["gz_tools"] = uuid.empty() ? common::Json(nullptr) : common::Json(uuid);
+  }
+}
+
 }  // namespace
 
-void cmd_update_gz_tools(const Context& ctx, const std::string& arg) {
+void cmd_update_gz_tools(const Context& ctx, const GzToolsOptions& o) {
   const auto start = std::chrono::steady_clock::now();
+  const std::string& arg = o.file;
   const std::string path = existing_file(ctx, arg, "update-gz-tools");
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
-  fire_fault(active_fault(state), "update-gz-tools", "",
-             "error updating gz-tools from " + arg + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   const std::string before = installed_uuid(ctx.root);
   if (!before.empty()) ctx.out << "UUID of latest installed gz-tools image is:\n  " << before << "\n\n";
+  // findServersToUpdate + ensureRunning (do_update_gz_tools.js:488-514): refused before
+  // anything changes.
+  ctx.out << "Finding servers to update\n";
+  const std::vector<ServerInfo> servers = select_gz_tools_servers(server_list(state), o.servers, o.exclude);
+  fire_fault(active_fault(state), "update-gz-tools", "",
+             "error updating gz-tools from " + arg + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   ctx.out << "Using gz-tools tarball file " << arg << "\nDecompressing gz-tools tarball\n";
   const fs::path unpacked = ctx.root.path("/var/tmp/gz-tools");
   fs::remove_all(unpacked);  // the real one unpacks over leftovers; a clean dir keeps the check honest
@@ -121,7 +156,9 @@ void cmd_update_gz_tools(const Context& ctx, const std::string& arg) {
   ctx.out << "Updating global zone scripts\n";
   update_usb_key(ctx, unpacked);
   fs::remove_all(unpacked);
-  state.json()["gz_tools"] = gz_tools_record(ctx, installed_uuid(ctx.root), path);
+  const std::string uuid = installed_uuid(ctx.root);
+  state.json()["gz_tools"] = gz_tools_record(ctx, uuid, path);
+  update_cn_tools(ctx, state, servers, uuid);  // saves the headnode's part before a ur failure
   state.append_log(ctx.argv);
   state.save(ctx.root);
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);

@@ -1,5 +1,5 @@
 // sdcadm instances|insts and services|svcs (sdcadm.md §6.9): read-only views of the state,
-// in the real JSON shapes and sort orders. They take no lock, like the real ones.
+// in the real JSON shapes and sort orders (tabula prints "-" for a missing value). They take no lock, like the real ones.
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/state.hpp>
 #include <tools/fake_sdcadm/table.hpp>
@@ -15,18 +15,33 @@ using common::ExitCode;
 
 namespace {
 
-// One insts filter: "type=vm|agent", "svc=NAME", or a bare service name, instance or alias.
-bool matches(const common::Json& inst, const std::string& filter) {
-  if (filter.rfind("type=", 0) == 0) return string_field(inst, "type") == filter.substr(5);
-  if (filter.rfind("svc=", 0) == 0) return string_field(inst, "service") == filter.substr(4);
-  return string_field(inst, "service") == filter || string_field(inst, "instance") == filter ||
-         string_field(inst, "alias") == filter;
+// The insts filters (lib/cli/do_instances.js:38-75): "svc=NAME" or a bare NAME selects a
+// service, "type=vm|agent" a type; several of a kind are alternatives, the two kinds must
+// both match (listInsts' opts.svcs and opts.types). Anything else is refused.
+struct InstFilter {
+  std::vector<std::string> svcs, types;
+};
+
+InstFilter parse_filters(const std::vector<std::string>& args) {
+  InstFilter f;
+  for (const std::string& arg : args) {
+    const auto eq = arg.find('=');
+    const std::string k = eq == std::string::npos ? "svc" : arg.substr(0, eq);
+    const std::string v = eq == std::string::npos ? arg : arg.substr(eq + 1);
+    if (k == "svc") {
+      f.svcs.push_back(v);
+    } else if (k == "type") {
+      if (v != "vm" && v != "agent") throw Error(ExitCode::usage, "invalid instance type: " + v);
+      f.types.push_back(v);
+    } else {
+      throw Error(ExitCode::usage, "unknown filter \"" + k + "\"");
+    }
+  }
+  return f;
 }
 
-void check_filter(const std::string& filter) {
-  if (filter.rfind("type=", 0) == 0 && filter != "type=vm" && filter != "type=agent") {
-    throw Error(ExitCode::usage, "invalid instance type filter: \"" + filter + "\" (type=vm or type=agent)");
-  }
+bool any_is(const std::vector<std::string>& list, const std::string& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
 // -s -type,service,hostname,version,alias
@@ -41,11 +56,15 @@ bool inst_before(const common::Json& a, const common::Json& b) {
 }  // namespace
 
 void cmd_insts(const Context& ctx, Output output, const std::vector<std::string>& filters) {
-  for (const std::string& f : filters) check_filter(f);
+  const InstFilter f = parse_filters(filters);
   const State state = State::load(ctx.root);
+  // The state's rows as listInsts builds them: an agent row without "instance" when CNAPI
+  // has no agent uuid (lib/sdcadm.js:676-684, JSON.stringify drops the undefined); cn-agent
+  // always reports image_uuid (sdc-cn-agent lib/backends/smartos/index.js:778-830) and
+  // sysinfo the version, so the state requires those.
   std::vector<common::Json> insts;
   for (const common::Json& inst : state.instances()) {
-    if (std::all_of(filters.begin(), filters.end(), [&](const std::string& f) { return matches(inst, f); })) {
+    if (any_is(f.svcs, string_field(inst, "service")) && any_is(f.types, string_field(inst, "type"))) {
       insts.push_back(inst);
     }
   }
@@ -56,9 +75,8 @@ void cmd_insts(const Context& ctx, Output output, const std::vector<std::string>
   }
   std::vector<std::vector<std::string>> rows;
   for (const common::Json& i : insts) {
-    const std::string alias = string_field(i, "alias");
-    rows.push_back({string_field(i, "instance"), string_field(i, "service"), string_field(i, "hostname"), string_field(i, "version"),
-                    alias.empty() ? "-" : alias});
+    auto cell = [&i](const char* key) { return i.contains(key) ? string_field(i, key) : std::string("-"); };
+    rows.push_back({cell("instance"), cell("service"), cell("hostname"), cell("version"), cell("alias")});
   }
   ctx.out << format_table({"instance", "service", "hostname", "version", "alias"}, rows);
 }

@@ -1,6 +1,10 @@
-// sdcadm self-update IMAGE_UUID | --latest (sdcadm.md §5): the image comes from the IMGAPI
-// given with -S (the DC IMGAPI in an offline DC) on channel -C; "newer" is semver, then the
-// buildstamp time, never published_at. Holds the sdcadm lock like selfUpdate.
+// sdcadm self-update IMAGE_UUID | --latest -S URL [-C CH] [-n] [--allow-major-update]
+// (sdcadm 1.39.0 lib/cli/do_self_update.js, lib/sdcadm.js selfUpdate 2874-3152 and
+// _selfAvailable 2778-2857; sdcadm.md §5). The image comes from the IMGAPI given with -S
+// (the DC IMGAPI in an offline DC) on the channel getDefaultChannel picks. --latest takes
+// the newest candidate (semver at least the current, build time after the current one);
+// a UUID is installed whatever its version, even the current or an older one (the real one
+// does not compare it), unless it is another major version. Holds the sdcadm lock.
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
 #include <tools/fake_sdcadm/state.hpp>
@@ -8,6 +12,11 @@
 #include <common/error.hpp>
 #include <imgapi/client.hpp>
 #include <manifest/version_order.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <optional>
 
 namespace fake_sdcadm {
 
@@ -29,38 +38,86 @@ manifest::SdcadmVersion version_of(const manifest::ImageManifest& image) {
   return {image.version(), stamp};
 }
 
-std::uint64_t major_of(const std::string& version) { return manifest::parse_semver(version)->major; }
+// semver.satisfies(version, "<current major>.x"): same major, and no pre-release (a range
+// without one never matches a pre-release).
+bool same_major(const std::string& version, const std::string& current) {
+  const auto v = manifest::parse_semver(version);
+  return v->major == manifest::parse_semver(current)->major && v->prerelease.empty();
+}
 
-// The candidate to install, or nullopt when already up to date.
-std::optional<manifest::ImageManifest> pick(const Context& ctx, imgapi::Client& client,
-                                            const SelfUpdateOptions& o, const manifest::SdcadmVersion& cur) {
-  std::vector<manifest::ImageManifest> candidates;
-  if (o.latest) {
-    imgapi::ListFilter filter;
-    filter.name = "sdcadm";
-    candidates = client.list_images(filter);
-  } else {
-    candidates.push_back(client.get_image(o.image));
+// getDefaultChannel (lib/sdcadm.js:1310-1345): -C (do_self_update.js:54-57), else the sdc
+// application's update_channel (which also becomes the updates client's channel,
+// lib/sdcadm.js:262-264), else the source's GET /channels default. `named` is that client
+// channel ("" when the channel came from /channels), which "Already up-to-date" names.
+std::string pick_channel(const SelfUpdateOptions& o, const State& state, std::string& named) {
+  named = o.channel.empty() ? state.update_channel() : o.channel;
+  if (!named.empty()) return named;
+  imgapi::Client probe(o.source);
+  if (!probe.list_channels()) {
+    // A DC IMGAPI without channels answers restify's 404; SDCClientError's text
+    // (lib/errors.js:154-178).
+    throw Error(ExitCode::config, "imgapi client error (ResourceNotFound): /channels does not exist");
   }
-  std::vector<manifest::ImageManifest> newer;
-  std::string skipped_major;
-  for (const auto& c : candidates) {
+  const auto channel = probe.get_default_channel();
+  if (!channel) {
+    throw Error(ExitCode::config, o.source + " lists no default channel (the real sdcadm fails reading it); pass -C");
+  }
+  return *channel;
+}
+
+// findLatestSdcAdm (lib/sdcadm.js:2952-2992) over _selfAvailable's candidates: not below the
+// current semver, built after the current build, sorted by (semver, build time); the other
+// majors dropped unless allowed. nullopt when up to date.
+std::optional<manifest::ImageManifest> pick_latest(const Context& ctx, imgapi::Client& client,
+                                                   const SelfUpdateOptions& o, const manifest::SdcadmVersion& cur) {
+  imgapi::ListFilter filter;
+  filter.name = "sdcadm";
+  const std::string cur_time = *manifest::buildstamp_time(cur.buildstamp);
+  std::vector<manifest::ImageManifest> candidates;
+  std::vector<std::string> dropped;
+  for (const auto& c : client.list_images(filter)) {
     const manifest::SdcadmVersion v = version_of(c);
-    if (!o.allow_major && major_of(v.version) != major_of(cur.version)) {
-      skipped_major = v.version;
+    if (manifest::compare_semver(v.version, cur.version) < 0) continue;     // dropLowerVer
+    if (*manifest::buildstamp_time(v.buildstamp) <= cur_time) continue;      // dropLowerStamp
+    if (!o.allow_major && !same_major(v.version, cur.version)) {
+      dropped.push_back(v.version);
       continue;
     }
-    if (manifest::compare_sdcadm(v, cur) > 0) newer.push_back(c);
+    candidates.push_back(c);
   }
-  if (!skipped_major.empty()) {
-    ctx.out << "Skipping available major sdcadm update, version " << skipped_major
+  if (!dropped.empty()) {
+    std::sort(dropped.begin(), dropped.end(),
+              [](const std::string& a, const std::string& b) { return manifest::compare_semver(a, b) < 0; });
+    ctx.out << "Skipping available major sdcadm update, version " << dropped.back()
             << " (use --allow-major-update to allow)\n";
   }
-  if (newer.empty()) return std::nullopt;
-  std::stable_sort(newer.begin(), newer.end(), [](const auto& a, const auto& b) {
+  if (candidates.empty()) return std::nullopt;
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
     return manifest::compare_sdcadm(version_of(a), version_of(b)) < 0;
   });
-  return newer.back();
+  return candidates.back();
+}
+
+// findSdcadmByUUID (lib/sdcadm.js:2996-3030): any version of the same major, no comparison.
+manifest::ImageManifest pick_uuid(const Context& ctx, imgapi::Client& client, const SelfUpdateOptions& o,
+                                  const manifest::SdcadmVersion& cur) {
+  manifest::ImageManifest image = client.get_image(o.image);
+  const manifest::SdcadmVersion v = version_of(image);
+  if (!o.allow_major && !same_major(v.version, cur.version)) {
+    ctx.out << "Skipping sdcadm self-update to version " << v.version << "(use --allow-major-update to allow)\n";
+    throw Error(ExitCode::usage, "Major sdcadm version update requires --allow-major-update option");
+  }
+  return image;
+}
+
+// common.utcTimestamp (lib/common.js:1899-1913), the self-update work dir's name.
+std::string utc_stamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm {};
+  ::gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
 }
 
 }  // namespace
@@ -75,47 +132,54 @@ void cmd_self_update(const Context& ctx, const SelfUpdateOptions& o) {
   if (o.source.empty()) {
     throw Error(ExitCode::network, "self-update without -S needs the updates server "
                                    "(https://updates.tritondatacenter.com), which this offline DC "
-                                   "cannot reach: pass -S <DC IMGAPI URL> -C <channel>");
+                                   "cannot reach: pass -S <DC IMGAPI URL>");
   }
   std::optional<FileLock> lock;
   if (!o.dry_run) lock.emplace(take_sdcadm_lock(ctx));
+  const auto start = std::chrono::steady_clock::now();
+  const std::string stamp_dir = "/var/sdcadm/self-updates/" + utc_stamp();
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
+  std::string named;
+  const std::string channel = pick_channel(o, state, named);
+  ctx.out << "Using channel " << channel << "\n";
   if (!o.dry_run) {
     fire_fault(active_fault(state), "self-update", "",
                "error running sdcadm installer: simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   }
   imgapi::ClientOptions copts;
-  imgapi::Client probe(o.source);
-  // getDefaultChannel is fatal here: a DC IMGAPI has no /channels, so -C is required there.
-  copts.channel = o.channel.empty() ? probe.get_default_channel() : std::optional<std::string>(o.channel);
-  if (!copts.channel) {
-    throw Error(ExitCode::config, "could not determine the update channel: " + o.source +
-                                      " has no default channel; pass -C CHANNEL");
-  }
+  copts.channel = channel;
   imgapi::Client client(o.source, copts);
   const common::Json& cur_json = state.json()["sdcadm"];
   const manifest::SdcadmVersion cur{cur_json["version"].get<std::string>(), cur_json["buildstamp"].get<std::string>()};
-  const auto image = pick(ctx, client, o, cur);
-  if (!image) {
-    ctx.out << "Already up-to-date (using \"" << *copts.channel << "\" update channel).\n";
-    if (!o.dry_run) {
-      state.append_log(ctx.argv);
-      state.save(ctx.root);
-    }
-    return;
-  }
   const std::string prefix = o.dry_run ? "[dry-run] " : "";
+  std::optional<manifest::ImageManifest> image;
+  if (o.latest) {
+    image = pick_latest(ctx, client, o, cur);
+    if (!image) {
+      ctx.out << "Already up-to-date (using " << (named.empty() ? "default" : "\"" + named + "\"")
+              << " update channel).\n";
+      if (!o.dry_run) {
+        state.append_log(ctx.argv);
+        state.save(ctx.root);
+      }
+      return;
+    }
+  } else {
+    image = pick_uuid(ctx, client, o, cur);
+  }
   const std::string stamp = image->tag_string("buildstamp");
   ctx.out << prefix << "Update to sdcadm " << image->version() << " (" << stamp << ")\n"
-          << prefix << "Download update from " << o.source << "\n";
-  if (o.dry_run) return;
-  ctx.out << "Run sdcadm installer (log at /var/sdcadm/self-updates/" << now_iso8601().substr(0, 10)
-          << "/install.log)\n";
-  state.json()["sdcadm"] = {{"version", image->version()}, {"buildstamp", stamp}, {"image", image->uuid()}};
-  state.append_log(ctx.argv);
-  state.save(ctx.root);
-  ctx.out << "Updated to sdcadm " << image->version() << " (" << stamp << ", elapsed 0s)\n";
+          << prefix << "Download update from " << o.source << "\n"
+          << prefix << "Run sdcadm installer (log at " << stamp_dir << "/install.log)\n";
+  if (!o.dry_run) {
+    state.json()["sdcadm"] = {{"version", image->version()}, {"buildstamp", stamp}, {"image", image->uuid()}};
+    state.append_log(ctx.argv);
+    state.save(ctx.root);
+  }
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
+  ctx.out << prefix << "Updated to sdcadm " << image->version() << " (" << stamp << ", elapsed " << secs.count()
+          << "s)\n";
 }
 
 }  // namespace fake_sdcadm

@@ -6,6 +6,7 @@
 #include <tools/fake_sdcadm/lock.hpp>
 #include <tools/fake_sdcadm/root.hpp>
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -63,11 +64,16 @@ struct SelfUpdateOptions {
 };
 void cmd_self_update(const Context& ctx, const SelfUpdateOptions& options);
 
+// sdcadm experimental update-agents (lib/cli/do_update_agents.js, options 1328-1388).
 struct AgentsOptions {
-  std::string agentsshar;  // local path or image UUID
+  std::string agentsshar;  // local path or image UUID; "" with --latest
+  bool latest = false;
   bool all = false;
   std::vector<std::string> servers;
+  std::vector<std::string> exclude;  // -x/--exclude: uuids or hostnames, with --all only
   bool yes = false;
+  int concurrency = 5;  // -j: accepted; servers are done one after the other here
+  std::string channel;  // -C: only for a UUID or --latest, which need the updates server
 };
 void cmd_update_agents(const Context& ctx, const AgentsOptions& options);
 
@@ -75,10 +81,24 @@ void cmd_update_agents(const Context& ctx, const AgentsOptions& options);
 // --latest or an image UUID (the updates server, offline), Error(not_found) for no file.
 std::string existing_file(const Context& ctx, const std::string& arg, const std::string& what);
 
-// sdcadm experimental update-gz-tools FILE (cmd_gz_tools.cpp).
-void cmd_update_gz_tools(const Context& ctx, const std::string& file);
+// sdcadm experimental update-gz-tools FILE (cmd_gz_tools.cpp; lib/cli/do_update_gz_tools.js,
+// options 851-907).
+struct GzToolsOptions {
+  std::string file;  // a local tarball, "--latest" or an image UUID (both refused offline)
+  std::optional<std::vector<std::string>> servers;  // -s/--servers NAMES (default: every setup server)
+  std::optional<std::vector<std::string>> exclude;  // -S/--exclude-servers NAMES
+  std::string channel;                              // -C: only for a UUID or --latest
+  int concurrency = 5;                              // -j: servers are done one after the other here
+};
+void cmd_update_gz_tools(const Context& ctx, const GzToolsOptions& options);
 void cmd_update_other(const Context& ctx);
-void cmd_platform_install(const Context& ctx, const std::string& file);
+// sdcadm platform install FILE [-y] [-C CH] (cmd_platform.cpp).
+struct PlatformOptions {
+  std::string file;
+  bool yes = false;     // -y: skip the headnode "latest" guard
+  std::string channel;  // -C: only for a UUID, a version or --latest (the updates server)
+};
+void cmd_platform_install(const Context& ctx, const PlatformOptions& options);
 
 // Test helper (fake-sdcadm --hold-lock SECONDS): holds the sdcadm lock, prints "locked"
 // once it has it, and releases it after SECONDS.

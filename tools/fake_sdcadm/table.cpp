@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 namespace fake_sdcadm {
 
@@ -30,6 +31,31 @@ std::string format_table(const std::vector<std::string>& headers,
   std::string text = line(upper);
   for (const auto& row : rows) text += line(row);
   return text;
+}
+
+std::string human_duration_ms(long long ms) {
+  struct Unit {
+    const char* name;
+    long long size;
+    const char* next;
+  };
+  static const Unit k_units[] = {{"ms", 1000, "s"}, {"s", 60, "m"}, {"m", 60, "h"}, {"h", 24, "d"}, {"d", 7, "w"}};
+  if (ms == 0) return "0ms";
+  std::vector<std::string> bits;  // most significant first
+  long long n = ms;
+  for (std::size_t i = 0; i < std::size(k_units); ++i) {
+    const long long rest = n % k_units[i].size;
+    bits.insert(bits.begin(), rest == 0 ? std::string() : std::to_string(rest) + k_units[i].name);
+    n /= k_units[i].size;
+    if (n == 0) break;
+    if (i + 1 == std::size(k_units)) {
+      bits.insert(bits.begin(), std::to_string(n) + k_units[i].next);
+      break;
+    }
+  }
+  const std::string& last = bits.back();
+  if (bits.size() > 1 && last.size() >= 2 && last.compare(last.size() - 2, 2, "ms") == 0) bits.pop_back();
+  return bits.size() > 1 ? bits[0] + bits[1] : bits[0];
 }
 
 }  // namespace fake_sdcadm
