@@ -63,7 +63,7 @@ out_has "INSTANCE" "insts table header"
 expect_exit 0 "$SDCADM" svcs
 out_has "$(st 's.services.find((x) => x.name === "imgapi").uuid')" "svcs table"
 expect_exit 1 "$SDCADM" insts type=zone
-err_has "sdcadm instances: error: invalid instance type: zone" "bad insts filter"
+err_has "sdcadm insts: error: invalid instance type: zone" "bad insts filter"
 expect_exit 1 "$SDCADM" insts foo=bar
 err_has 'unknown filter "foo"' "unknown insts filter"
 pass "root, --version, insts, svcs"
