@@ -203,6 +203,15 @@ std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, c
   return all;
 }
 
+// "rabbitmq, dapi": the services the plan holds back although they are not on their target.
+std::string held_services(const Plan& plan) {
+  std::string out;
+  for (const auto& sp : plan.services) {
+    if (sp.held() && sp.needs_update()) out += (out.empty() ? "" : ", ") + sp.service;
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* to_string(ApplyOutcome outcome) {
@@ -294,9 +303,14 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   ApplyResult result;
   result.journal_path = journal.path();
   const std::string run = new_run_id();
-  if (journal.finished()) {
+  result.plan = hooks.make_plan();
+  const bool follow_up = journal.finished() && result.plan.has_changes();
+  if (journal.finished() && !follow_up) {
     say(hooks, "Bundle " + ctx.bundle_id + " was applied completely (finished " + journal.finished_at() +
                    "); nothing to do. Up-to-date.");
+    if (const std::string held = held_services(result.plan); !held.empty()) {
+      say(hooks, "Held back: " + held + " (`sdcadm-install plan` says why)");
+    }
     common::Json start = {{"event", "run-start"}, {"run", run}, {"time", utc_now_ms()},
                           {"bundle_id", ctx.bundle_id}, {"bundle_digest", ctx.bundle_digest},
                           {"channel", ctx.channel}, {"signers", ctx.signers}, {"user", current_user()}};
@@ -305,15 +319,22 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
     result.outcome = ApplyOutcome::up_to_date;
     return result;
   }
-  result.plan = hooks.make_plan();
   const bool resumed = journal.exists_on_disk();
-  if (resumed) {
+  if (follow_up) {
+    say(hooks, "Bundle " + ctx.bundle_id + " was applied (finished " + journal.finished_at() +
+                   "), but its plan has more to do now (a held-back service included, a server back)");
+  } else if (resumed) {
     say(hooks, "Resuming bundle " + ctx.bundle_id + " (stopped at " +
                    (journal.stopped_at().empty() ? std::string("the end") : journal.stopped_at()) + ")");
   }
   if (hooks.confirm && !hooks.confirm(result.plan)) {
     result.outcome = ApplyOutcome::declined;
     return result;
+  }
+  if (follow_up) {
+    std::vector<std::string> again;
+    for (const auto& step : all_steps(result.plan, runner, ctx, hooks)) again.push_back(step.name);
+    journal.reopen(again);
   }
   journal.begin_run();
   history.append(run_start(ctx, run, result.plan));

@@ -3,6 +3,7 @@
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -170,6 +171,17 @@ void Journal::step_failed(const std::string& name, const std::string& error) {
 void Journal::finish() {
   m_finished = true;
   m_finished_at = utc_now_ms();
+  write();
+}
+
+void Journal::reopen(const std::vector<std::string>& names) {
+  m_finished = false;
+  m_finished_at.clear();
+  m_steps.erase(std::remove_if(m_steps.begin(), m_steps.end(),
+                               [&](const JournalStep& s) {
+                                 return std::find(names.begin(), names.end(), s.name) != names.end();
+                               }),
+                m_steps.end());
   write();
 }
 

@@ -8,7 +8,9 @@
 //   * a step left "started" (killed mid-step) or "failed" is run again: every step is
 //     idempotent (staging keeps verified files, import skips active images, sdcadm skips
 //     instances already on their image);
-//   * once every step is done the journal is "finished" and a re-run changes nothing.
+//   * once every step is done the journal is "finished"; a re-run whose new plan still has
+//     work (a held-back service the operator now includes, a server back in service)
+//     reopens it: those steps start afresh, the others stay done.
 //
 //   {"bundle_id": "...", "bundle_digest": "...", "state": "running" | "finished",
 //    "created": T, "updated": T, "finished": T|null, "runs": N,
@@ -66,6 +68,9 @@ class Journal {
   void step_failed(const std::string& name, const std::string& error);
   // Marks the bundle finished.
   void finish();
+  // A finished bundle with more to do: not finished any more, and the records of `names`
+  // removed so that those steps run again. Written at once.
+  void reopen(const std::vector<std::string>& names);
 
   // The first step that is not done, for messages ("stopped at up-moray"); "" when none.
   std::string stopped_at() const;

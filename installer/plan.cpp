@@ -54,7 +54,7 @@ UpShape up_shape(const ServicePlan& sp, const PlanInputs& in, const std::string&
   UpShape shape;
   shape.instances = sp.instances;
   shape.params_only = sp.params_only;
-  shape.newer_left = !sp.dropped.empty();
+  shape.newer_left = std::any_of(sp.dropped.begin(), sp.dropped.end(), [](const DroppedGroup& d) { return d.newer(); });
   shape.on_headnode = !headnode.empty();
   for (const auto& inst : in.dc.instances) {
     if (inst.service == sp.service && inst.hostname != headnode) shape.on_headnode = false;
@@ -66,15 +66,26 @@ UpShape up_shape(const ServicePlan& sp, const PlanInputs& in, const std::string&
   return shape;
 }
 
-// Sorts one service's instances into groups.
+// Adds one instance to the dropped group of its image (and left-out server).
+void add_dropped(ServicePlan& sp, const std::string& image, const std::string& version, const std::string& server) {
+  for (auto& d : sp.dropped) {
+    if (d.from_image == image && d.server == server) {
+      ++d.count;
+      return;
+    }
+  }
+  sp.dropped.push_back(DroppedGroup{image, version, 1, server});
+}
+
+// Sorts one service's instances into groups. An instance that would move but lives on a
+// server the update leaves out stays where it is (a dropped group naming the server).
 ServicePlan plan_service(const std::string& service, const std::string& type, const Target& target,
-                         const PlanInputs& in, Force force) {
+                         const PlanInputs& in, Force force, const ServerChoice& servers) {
   ServicePlan sp;
   sp.service = service;
   sp.type = type;
   sp.target = target;
   std::map<std::pair<std::string, GroupKind>, std::size_t> group_at;
-  std::map<std::string, std::size_t> dropped_at;
   std::map<std::string, std::optional<ImageFacts>> facts;
   auto facts_of = [&](const std::string& uuid) -> const std::optional<ImageFacts>& {
     auto it = facts.find(uuid);
@@ -95,13 +106,8 @@ ServicePlan plan_service(const std::string& service, const std::string& type, co
       else drop = true;
     }
     const std::string version = !inst.version.empty() ? inst.version : cur ? cur->version : "";
-    if (drop) {
-      auto it = dropped_at.find(inst.image);
-      if (it == dropped_at.end()) {
-        it = dropped_at.emplace(inst.image, sp.dropped.size()).first;
-        sp.dropped.push_back(DroppedGroup{inst.image, version, 0});
-      }
-      ++sp.dropped[it->second].count;
+    if (drop || (kind != GroupKind::already && servers.ignores(inst.hostname))) {
+      add_dropped(sp, inst.image, version, drop ? "" : inst.hostname);
       continue;
     }
     auto key = std::make_pair(inst.image, kind);
@@ -164,13 +170,27 @@ void add_imports(Plan& plan, const PlanInputs& in) {
 
 }  // namespace
 
-bool ServicePlan::needs_update() const {
-  if (params_only) return true;
-  return std::any_of(groups.begin(), groups.end(),
+namespace {
+
+bool moves(const ServicePlan& sp) {
+  if (sp.params_only) return true;
+  return std::any_of(sp.groups.begin(), sp.groups.end(),
                      [](const InstanceGroup& g) { return g.kind != GroupKind::already; });
 }
 
-bool ServicePlan::changes() const { return !held() && needs_update(); }
+}  // namespace
+
+bool ServicePlan::needs_update() const { return moves(*this) || !left_out_servers().empty(); }
+
+bool ServicePlan::changes() const { return !held() && moves(*this); }
+
+std::vector<std::string> ServicePlan::left_out_servers() const {
+  std::vector<std::string> out;
+  for (const auto& d : dropped) {
+    if (!d.newer() && std::find(out.begin(), out.end(), d.server) == out.end()) out.push_back(d.server);
+  }
+  return out;
+}
 
 bool ServicePlan::forced_same_image() const {
   return std::any_of(groups.begin(), groups.end(),
@@ -242,8 +262,14 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
       plan.not_deployed.push_back(service);
       continue;
     }
-    ServicePlan sp = plan_service(service, types[service], target, in, options.force);
+    ServicePlan sp = plan_service(service, types[service], target, in, options.force, plan.servers);
     if (sp.type == "vm") sp.route = up_route(service, up_shape(sp, in, plan.servers.headnode_hostname), options.policy);
+    if (sp.type == "vm" && !sp.held() && !sp.left_out_servers().empty()) {
+      // sdcadm reprovisions an instance on its own server: not while that server is left out.
+      sp.route = {UpForm::held, "an instance runs on " + joined(sp.left_out_servers()) +
+                                    ", which this update leaves out (see servers below); bring it back, then run "
+                                    "sdcadm-install again"};
+    }
     if (agent && sp.changes() && agent_route(service) == AgentRoute::installer) any_agent_selected = true;
     plan.services.push_back(std::move(sp));
   }

@@ -101,11 +101,14 @@ struct InstanceGroup {
   std::vector<std::string> instances;    // instance uuids
 };
 
-// Instances on an image at least as new as the target (another uuid): left alone unless
-// --force (then they are a forced_downgrade group instead).
+// Instances left where they are: on an image at least as new as the target (another uuid),
+// unless --force (then they are a forced_downgrade group instead); or, whatever their image,
+// on a server the update leaves out (`server`: its hostname, servers.hpp).
 struct DroppedGroup {
   std::string from_image, from_version;
   std::size_t count = 0;
+  std::string server;  // "" = newer image; else the left-out server's hostname
+  bool newer() const { return server.empty(); }
 };
 
 struct ServicePlan {
@@ -114,7 +117,7 @@ struct ServicePlan {
   Target target;
   std::size_t instances = 0;         // all instances of the service
   std::vector<InstanceGroup> groups; // in first-seen order of the old images
-  std::vector<DroppedGroup> dropped; // only without --force
+  std::vector<DroppedGroup> dropped; // newer ones only without --force
   bool params_only = false;          // no instances: the service's params image is updated
   // VM services: how `sdcadm up` gets the change (sdcadm_routes.hpp). A held service
   // changes nothing; `route.reason` says why.
@@ -122,8 +125,11 @@ struct ServicePlan {
   bool held() const { return route.form == UpForm::held; }
   // True when an instance (or the service's params image) changes.
   bool changes() const;
-  // True when an instance (or the params image) is not on the target, held or not.
+  // True when an instance (or the params image) is not on the target, held or not, or on
+  // a server left out.
   bool needs_update() const;
+  // The hostnames of left-out servers with an instance that is not on the target.
+  std::vector<std::string> left_out_servers() const;
   bool forced_same_image() const;
 };
 

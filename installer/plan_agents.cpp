@@ -57,7 +57,7 @@ void keep_newer_agents(Plan& plan) {
         ++it;
         continue;
       }
-      sp.dropped.push_back(DroppedGroup{it->from_image, it->from_version, it->instances.size()});
+      sp.dropped.push_back(DroppedGroup{it->from_image, it->from_version, it->instances.size(), ""});
       it = sp.groups.erase(it);
       if (std::find(kept.begin(), kept.end(), sp.service) == kept.end()) kept.push_back(sp.service);
     }

@@ -41,7 +41,10 @@ void service_block(std::ostringstream& out, const ServicePlan& sp, AgentInstalle
   if (sp.route.form == UpForm::instances) out << "    (" << sp.route.reason << ")\n";
   for (const auto& g : sp.groups) group_line(out, sp, g);
   for (const auto& d : sp.dropped) {
-    if (installer == AgentInstaller::shar) {
+    if (!d.newer()) {
+      out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image << " on " << d.server
+          << " (the server is left out, see servers below)\n";
+    } else if (installer == AgentInstaller::shar) {
       out << "    " << count_of(d.count, "instance") << " on newer image " << d.from_image
           << " will be moved back to the shar's (the agentsshar reinstalls every agent)\n";
     } else if (installer == AgentInstaller::bootstrap) {
@@ -111,16 +114,17 @@ void artifact_line(std::ostringstream& out, const ArtifactPlan& a) {
 void up_to_date(std::ostringstream& out, const Plan& plan) {
   std::vector<std::string> lines;
   for (const auto& sp : plan.services) {
-    if (sp.needs_update()) continue;
-    std::size_t at_target = 0, newer = 0;
+    if (sp.changes() || (sp.held() && sp.needs_update())) continue;
+    std::size_t at_target = 0, dropped = 0;
     for (const auto& g : sp.groups) at_target += g.kind == GroupKind::already ? g.instances.size() : 0;
-    for (const auto& d : sp.dropped) newer += d.count;
-    // Instances neither at the target nor newer are ones nothing can move (a note says why).
-    if (at_target + newer < sp.instances) continue;
+    for (const auto& d : sp.dropped) dropped += d.count;
+    // Instances neither at the target nor left are ones nothing can move (a note says why).
+    if (at_target + dropped < sp.instances) continue;
     std::string line = "\"" + sp.service + "\" (";
-    if (at_target > 0 || newer == 0) line += count_of(at_target, "instance") + " at image " + sp.target.uuid;
+    if (at_target > 0 || dropped == 0) line += count_of(at_target, "instance") + " at image " + sp.target.uuid;
     for (const auto& d : sp.dropped) {
-      line += (line.back() == '(' ? "" : ", ") + count_of(d.count, "instance") + " left at newer image " + d.from_image;
+      line += (line.back() == '(' ? "" : ", ") + count_of(d.count, "instance") +
+              (d.newer() ? " left at newer image " + d.from_image : " left on " + d.server + " (left out)");
     }
     lines.push_back(line + ")");
   }
@@ -228,7 +232,9 @@ common::Json plan_json(const Plan& plan) {
     }
     common::Json dropped = common::Json::array();
     for (const auto& d : sp.dropped) {
-      dropped.push_back({{"reason", "downgrade"}, {"from_image", d.from_image}, {"from_version", d.from_version}, {"count", d.count}});
+      dropped.push_back({{"reason", d.newer() ? "downgrade" : "server-left-out"}, {"from_image", d.from_image},
+                         {"from_version", d.from_version}, {"count", d.count},
+                         {"server", d.newer() ? common::Json(nullptr) : common::Json(d.server)}});
     }
     services.push_back({{"service", sp.service}, {"type", sp.type}, {"target", target_json(sp.target)},
                         {"instances", sp.instances}, {"changes", sp.changes()}, {"groups", groups},

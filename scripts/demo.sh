@@ -3,14 +3,17 @@
 #  1. the connected side: a sample Triton catalog served as an updates server
 #  2. the release team's keys and a 2-of-3 trust root
 #  3. an air-gapped DC on an older release: the simulated headnode (DC IMGAPI, /usbkey,
-#     fake-sdcadm; docs/simulated-headnode.md)
+#     fake-sdcadm; docs/simulated-headnode.md) and three compute nodes: one running, one
+#     down, one racked but not set up
 #  4. the operator installs the DC's trust root
 #  5. the DC's inventory, carried to the connected side
 #  6. a bundle trimmed to what that DC lacks, signed by two of the three keys
-#  7. back in the DC: verify the bundle, then the plan
+#  7. back in the DC: verify the bundle, then the plan (what sdcadm cannot do in this DC is
+#     held back with the reason; the servers left out are named)
 #  8. install: stage, import, self-update sdcadm, agents, gz-tools, services, platform
 #  9. a second install finds nothing to do
 # 10. the history, and what the DC runs now
+# 11. cn3 is set up and gets its agents from the agent images (no agentsshar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -49,10 +52,17 @@ for k in alice bob carol; do "$bin/sdcadm-bundle" key generate -o "$work/$k.pem"
   -o "$work/root.json"
 "$bin/sdcadm-bundle" trust show "$work/root.json"
 
-step "3. an air-gapped DC on an older release (simulated headnode, dev channel)"
+step "3. an air-gapped DC on an older release (simulated headnode, dev channel), three compute nodes"
 make_headnode "$work/hn" "$work/catalog" dev
 HN=$FAKE_SDCADM_ROOT
+headnode_server cn1 running --agents >/dev/null       # in service
+headnode_server cn2 stopped --agents >/dev/null       # down for repair (CNAPI status "unknown")
+cn3=$(headnode_server cn3 unsetup)                    # racked, not set up yet
 echo "headnode root: $HN   DC IMGAPI: $HN_IMGAPI_URL"
+show "sdc-server lookup -j"
+"$HN_SDC_SERVER" lookup -j | node -e 'require("readline").createInterface({input: process.stdin})
+  .on("line", (l) => { const s = JSON.parse(l);
+    console.log(`  ${s.hostname.padEnd(9)} setup=${s.setup} status=${s.status}${s.headnode ? " (headnode)" : ""}`); });'
 show "sdcadm --version"
 "$HN_SDCADM" --version
 show "sdcadm insts"
@@ -95,13 +105,13 @@ show "sdcadm --version"
 show "sdcadm insts"
 "$HN_SDCADM" insts
 
-step "11. a new compute node comes up without the agentsshar (docs/agents.md)"
+step "11. cn3 is set up: it gets its agents without the agentsshar (docs/agents.md)"
 # CNAPI's server-setup runs stock agentsetup.sh, which fetches /usbkey/extra/agents/latest and
 # runs it with bash. latest now names the bootstrap apply made from the agent images; here it
-# runs in a sandbox root for a fresh node and downloads every agent from the DC IMGAPI.
+# runs in cn3's simulated root and downloads every agent from the DC IMGAPI.
 show "ls -l /usbkey/extra/agents/latest"
 ls -l "$HN/usbkey/extra/agents/latest" | sed 's/.* latest/latest/'
-cn=$work/new-cn
+cn=$HN/var/fake-sdcadm/servers/$cn3
 mkdir -p "$cn"
 AGENTS_BOOTSTRAP_ROOT=$cn AGENTS_BOOTSTRAP_IMGAPI_URL=$HN_IMGAPI_URL bash "$HN/usbkey/extra/agents/latest" 2>&1 |
   tail -n 3

@@ -71,17 +71,27 @@ struct World {
   // What `sdcadm insts -j` says once the steps ran: every instance on its bundle image
   // (`stale` names a service whose instances sdcadm left behind).
   void write_after(const std::string& stale = "") const {
-    std::vector<Inst> after = insts;
-    for (auto& i : after) {
+    common::write_file_atomic(dir.path + "/insts.json", common::dump_json(insts_json(after(stale)), 2));
+    common::write_file_atomic(dir.path + "/svcs.json", common::dump_json(svcs_json(after(stale)), 2));
+  }
+  std::vector<Inst> after(const std::string& stale = "") const {
+    std::vector<Inst> out = insts;
+    for (auto& i : out) {
       for (const auto& a : index.artifacts) {
         if (i.service != stale && (a.name == i.service || (a.services.size() == 1 && a.services[0] == i.service))) {
           i.image = std::stoi(a.uuid.substr(24));
         }
       }
     }
-    common::write_file_atomic(dir.path + "/insts.json", common::dump_json(insts_json(after), 2));
-    common::write_file_atomic(dir.path + "/svcs.json", common::dump_json(svcs_json(after), 2));
+    return out;
   }
+  // The DC the next plan reads is the one the steps left: instances, sdcadm, gz-tools and
+  // the platform all at the bundle's.
+  void settle() {
+    insts = after();
+    settled = true;
+  }
+  bool settled = false;
 
   Plan plan() const {
     PlanInputs in;
@@ -90,6 +100,11 @@ struct World {
     in.dc.sdcadm = manifest::SdcadmVersion{"1.40.0", "master-20250101T000000Z-g1"};
     in.sdcadm_buildstamp = "master-20250201T000000Z-g2";
     in.lookup = lookup({{1, k_old}, {2, k_old}});
+    if (settled) {
+      in.dc.sdcadm = manifest::SdcadmVersion{"1.41.0", in.sdcadm_buildstamp};
+      in.dc.gz_tools_image = U(18);
+      in.dc.platforms = {"20250201T000000Z"};
+    }
     for (const auto& s : more_servers) in.dc.servers.push_back(s);
     return make_plan(in, options);
   }
@@ -161,6 +176,7 @@ TEST_CASE("apply: Triton's order, check-health around every sdcadm step, then up
   CHECK(w.stages == 1);
   CHECK(w.imports == 1);
 
+  w.settle();
   const ApplyResult again = apply_bundle(w.ctx(), w.hooks(), runner, history);
   CHECK(again.outcome == ApplyOutcome::up_to_date);
   CHECK(w.commands() == k_order);  // nothing ran
@@ -233,6 +249,7 @@ TEST_CASE("apply: killed before or during any step; the re-run does not repeat f
       if (during) expected.insert(expected.begin() + static_cast<long>(k - 2), k_order[k - 2]);
       CHECK(w.commands() == expected);
       CHECK(w.stages == 1);
+      w.settle();
       CHECK(apply_bundle(w.ctx(), w.hooks(), runner, history).outcome == ApplyOutcome::up_to_date);
     }
   }
@@ -419,4 +436,26 @@ TEST_CASE("apply: a check-health row without \"healthy\" fails the run, unless i
   History h2(ok.dir.path + "/history.jsonl");
   SdcadmRunner ok_runner(ok.sdcadm);
   CHECK(apply_bundle(ok.ctx(), ok.hooks(), ok_runner, h2).outcome == ApplyOutcome::applied);
+}
+
+TEST_CASE("apply: a finished bundle whose new plan has work (rabbitmq included now) runs only that") {
+  World w;
+  w.index = make_index({{"service-image", "rabbitmq", 10, k_new, ""}, {"service-image", "cnapi", 11, k_new, ""}});
+  w.insts = {{"rabbitmq", 1}, {"cnapi", 1}};
+  w.write_after();
+  History history(w.dir.path + "/history.jsonl");
+  SdcadmRunner runner(w.sdcadm);
+  std::vector<std::string> said;
+  auto say = [&](const std::string& l) { said.push_back(l); };
+  CHECK(apply_bundle(w.ctx(), w.hooks(say), runner, history).outcome == ApplyOutcome::applied);
+  CHECK(w.commands() == std::vector<std::string>{"experimental update-other", "up -y"});
+  w.insts = {{"rabbitmq", 1}, {"cnapi", 11}};  // cnapi moved; rabbitmq held back
+  CHECK(apply_bundle(w.ctx(), w.hooks(say), runner, history).outcome == ApplyOutcome::up_to_date);
+  CHECK(std::count(said.begin(), said.end(), "Held back: rabbitmq (`sdcadm-install plan` says why)") == 1);
+  w.options.policy.include_rabbitmq = true;
+  const ApplyResult r = apply_bundle(w.ctx(), w.hooks(say), runner, history);
+  CHECK(r.outcome == ApplyOutcome::applied);
+  CHECK(r.ran == std::vector<std::string>{"stage", "import", "update-other", "up-services"});
+  CHECK(w.commands().back() == "up -y --force-rabbitmq");
+  CHECK(Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1").finished());
 }

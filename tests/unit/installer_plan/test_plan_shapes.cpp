@@ -180,3 +180,28 @@ TEST_CASE("plan shapes: agents on newer images: the bootstrap leaves them (even 
              Catch::Contains("    1 instance on newer image " + U(3) +
                              " will be moved back to the shar's (the agentsshar reinstalls every agent)"));
 }
+
+TEST_CASE("plan shapes: instances on a left-out server stay; a VM service with one there is held back") {
+  Shapes dc;
+  dc.index = make_index({{"agent", "vm-agent", 16, k_target, ""}, {"agentsshar", "agentsshar", 17, k_target, "1.0.0"},
+                         {"service-image", "binder", 18, k_target, ""}});
+  dc.insts = {{"vm-agent", 1, "agent"}, {"vm-agent", 1, "agent"}, {"binder", 1}, {"binder", 1}};
+  PlanInputs in = dc.inputs();
+  DcServer down = headnode_server();
+  down.uuid = U(7002), down.hostname = "cn-down", down.headnode = false, down.status = "unknown";
+  in.dc.servers.push_back(down);
+  in.dc.instances[1].hostname = "cn-down";  // the second vm-agent
+  in.dc.instances[3].hostname = "cn-down";  // the second binder
+  const Plan plan = make_plan(in, {});
+  const ServicePlan& vm_agent = service(plan, "vm-agent");
+  CHECK(vm_agent.changes());
+  REQUIRE(vm_agent.dropped.size() == 1);
+  CHECK(vm_agent.dropped[0].server == "cn-down");
+  CHECK(moving_instances({&vm_agent}).size() == 1);
+  const ServicePlan& binder = service(plan, "binder");
+  CHECK(binder.held());
+  CHECK_THAT(binder.route.reason, Catch::Contains("an instance runs on cn-down, which this update leaves out"));
+  const std::string text = plan_text(plan);
+  CHECK_THAT(text, Catch::Contains("    1 instance left at image " + U(1) + " on cn-down (the server is left out, see servers below)"));
+  CHECK_THAT(text, Catch::Contains("    \"binder\" (2 instances) to image " + U(18)));
+}
