@@ -2,6 +2,7 @@
 
 #include <common/progress.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 namespace installer {
@@ -84,7 +85,11 @@ void servers_block(std::ostringstream& out, const Plan& plan) {
   if (agents || gz_tools) {
     out << "; " << (agents ? "agents" : "") << (agents && gz_tools ? " and " : "") << (gz_tools ? "gz-tools" : "")
         << " on " << count_of(choice.targets.size(), "server") << ":";
-    for (const auto& s : choice.targets) out << " " << s.hostname;
+    std::vector<DcServer> shown = choice.targets;  // the headnode first, then by hostname
+    std::sort(shown.begin(), shown.end(), [](const DcServer& a, const DcServer& b) {
+      return a.headnode != b.headnode ? a.headnode : a.hostname < b.hostname;
+    });
+    for (const auto& s : shown) out << " " << s.hostname;
   }
   out << "\n";
   for (const auto& l : choice.left_out) out << "    left out: " << l.server.label() << ": " << l.why << "\n";

@@ -82,6 +82,20 @@ check_eq "$(st "s.instances.find((i) => i.hostname === 'cn-down' && i.service ==
   "cn-down's agents left as they were"
 pass "apply: the DC as the plan said; sdcadm got the flags and servers it needs"
 
+# cn-down comes back: the same bundle again updates its agents (the finished journal reopens
+# the agent steps), and only those steps run.
+set_state 's.servers.find((x) => x.hostname === "cn-down").status = "running"'
+before=$(st 's.log.length')
+expect_exit 0 inst b.sdc -y
+expect_in last.out "but its plan has more to do now" "apply says the finished bundle has more to do"
+check_eq "$(st "s.instances.find((i) => i.hostname === 'cn-down' && i.service === 'cn-agent').image")" \
+  "$(jsonf inspect.json 'b.index.artifacts.find((a) => a.role === "agent" && a.name === "cn-agent").uuid')" "cn-down's agents now"
+check_eq "$(st "s.log.slice($before).map((l) => l.argv.slice(0, 2).join(' ')).join(',')")" \
+  "experimental update-agents,experimental update,experimental update-other" "only the agent steps ran again"
+expect_exit 0 inst b.sdc -y
+expect_in last.out "nothing to do. Up-to-date." "and then the bundle is done"
+pass "a server back in service: the same bundle finishes the job there"
+
 # --- DC B: --include-rabbitmq ------------------------------------------------------------------------
 make_headnode "$TEST_DIR/hn-b" "$TEST_DIR/catalog"
 HN=$FAKE_SDCADM_ROOT

@@ -93,6 +93,9 @@ void read_back_agents(const Context& ctx, imgapi::Client& client, State& state,
     const std::string sroot = server_root(ctx.root, done.server);
     for (common::Json& inst : state.instances()) {
       if (string_field(inst, "type") != "agent" || string_field(inst, "server") != done.server.uuid) continue;
+      // dockerlogger is a SAPI-only agent with its own installer, never in node_modules
+      // (sdcadm lib/sdcadm.js listInsts: CNAPI lists the others).
+      if (string_field(inst, "service") == "dockerlogger") continue;
       const std::string uuid = installed_agent_image(sroot, string_field(inst, "service"));
       if (uuid.empty() || uuid == string_field(inst, "image")) continue;
       const auto image = client.find_image(uuid);

@@ -4,6 +4,7 @@
 // from planning to the end, like genUpdatePlan + execUpdatePlan. `experimental update`
 // is the same command with -j and -s (lib/cli/do_update.js:160-163); `update` leaves agent
 // services given as arguments out.
+#include <tools/fake_sdcadm/agents_install.hpp>
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/fault.hpp>
 #include <tools/fake_sdcadm/plan.hpp>
@@ -139,6 +140,26 @@ void execute_agent_change(const Context& ctx, imgapi::Client& imgapi, const Plan
   }
 }
 
+// UpdateAgentV1 installs the agent on each server through cn-agent's agent_install task,
+// which unpacks it into /opt/smartdc/agents/lib/node_modules/<agent> (sdc-cn-agent
+// lib/backends/smartos/tasks/agent_install.js): the server's image_uuid file names the new
+// image afterwards, as update-agents' read-back and sysinfo see it. Servers without an agents
+// tree (never set up in the simulation) get nothing.
+void record_installed_agents(const Context& ctx, const Plan& plan, const State& state) {
+  for (const PlannedChange& pc : plan.changes) {
+    if (pc.procedure != Procedure::agent) continue;
+    for (const std::size_t i : pc.instances) {
+      const common::Json& in = state.instances()[i];
+      const std::string root = server_root(ctx.root, {string_field(in, "server"), string_field(in, "hostname")});
+      const std::string lib = root + "/opt/smartdc/agents/lib";
+      if (!std::filesystem::is_directory(lib)) continue;
+      const std::string dir = lib + "/node_modules/" + pc.service;
+      std::filesystem::create_directories(dir);
+      common::write_file_atomic(dir + "/image_uuid", pc.image.uuid() + "\n");
+    }
+  }
+}
+
 // Runs the plan: progress per instance; a matching fault fails before anything changes.
 void execute(const Context& ctx, imgapi::Client& imgapi, const Plan& plan, UpdateCommand command, State& state) {
   const auto fault = active_fault(state);
@@ -162,6 +183,7 @@ void execute(const Context& ctx, imgapi::Client& imgapi, const Plan& plan, Updat
     }
   }
   apply_plan(plan, state);
+  record_installed_agents(ctx, plan, state);
 }
 
 }  // namespace
