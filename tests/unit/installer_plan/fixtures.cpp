@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -72,6 +73,22 @@ installer::DcServer headnode_server() {
   s.setup = true;
   s.status = "running";
   return s;
+}
+
+installer::DcServer compute_node(int n, const std::string& hostname, const std::string& status) {
+  installer::DcServer s = headnode_server();
+  s.uuid = U(n);
+  s.hostname = hostname;
+  s.headnode = false;
+  s.status = status;
+  return s;
+}
+
+const installer::ServicePlan& service_of(const installer::Plan& plan, const std::string& name) {
+  for (const auto& s : plan.services) {
+    if (s.service == name) return s;
+  }
+  throw std::runtime_error("the plan has no service " + name);
 }
 
 installer::DcState dc_state(const std::vector<Inst>& insts) {

@@ -33,6 +33,10 @@ common::Json svcs_json(const std::vector<Inst>& insts, const std::vector<std::st
 common::Json insts_json(const std::vector<Inst>& insts);
 // The headnode as CNAPI lists it (every instance above lives on it).
 installer::DcServer headnode_server();
+// A compute node n (uuid U(n)) as CNAPI lists it: set up, with this status.
+installer::DcServer compute_node(int n, const std::string& hostname, const std::string& status = "running");
+// The plan's service called `name`; throws std::runtime_error when there is none.
+const installer::ServicePlan& service_of(const installer::Plan& plan, const std::string& name);
 // parse_dc_state of both, with the headnode as the DC's one server.
 installer::DcState dc_state(const std::vector<Inst>& insts);
 

@@ -2,6 +2,7 @@
 // resume after a crash or a failure at every step, and the up-to-date re-run.
 
 #include "fixtures.hpp"
+#include <tests/unit/support/error_capture.hpp>
 
 #include <installer/apply.hpp>
 
@@ -16,6 +17,7 @@
 
 using namespace installer;
 using namespace test_fixtures;
+using sdcb_test::error_of;
 
 namespace {
 
@@ -371,15 +373,11 @@ TEST_CASE("apply: sdcadm up exits 0 but leaves instances behind: step_unverified
   w.write_after("cnapi");  // sdcadm "drops" the cnapi change, as it drops napi of 2 instances
   History history(w.dir.path + "/history.jsonl");
   SdcadmRunner runner(w.sdcadm);
-  try {
-    apply_bundle(w.ctx(), w.hooks(), runner, history);
-    FAIL("no error");
-  } catch (const common::Error& e) {
-    CHECK(e.code() == common::ExitCode::step_unverified);
-    CHECK_THAT(e.what(), Catch::Contains("step up-services failed: up-services: sdcadm exited 0, but 1 of 2 instances "
-                                         "did not move (sdcadm insts -j): cnapi2 (" + U(5001) + ") runs " + U(1) +
-                                         ", not " + U(11)));
-  }
+  const common::Error e = error_of([&] { apply_bundle(w.ctx(), w.hooks(), runner, history); });
+  CHECK(e.code() == common::ExitCode::step_unverified);
+  CHECK_THAT(e.what(), Catch::Contains("step up-services failed: up-services: sdcadm exited 0, but 1 of 2 instances "
+                                       "did not move (sdcadm insts -j): cnapi2 (" + U(5001) + ") runs " + U(1) +
+                                       ", not " + U(11)));
   const Journal j = Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1");
   CHECK(j.find("up-services")->state == StepState::failed);
   w.write_after();
@@ -392,13 +390,9 @@ TEST_CASE("apply: platform install that installs nothing is step_unverified") {
   std::ofstream(w.dir.path + "/no-platform") << "";
   History history(w.dir.path + "/history.jsonl");
   SdcadmRunner runner(w.sdcadm);
-  try {
-    apply_bundle(w.ctx(), w.hooks(), runner, history);
-    FAIL("no error");
-  } catch (const common::Error& e) {
-    CHECK(e.code() == common::ExitCode::step_unverified);
-    CHECK_THAT(e.what(), Catch::Contains(w.dir.path + "/os/20250201T000000Z does not exist"));
-  }
+  const common::Error e = error_of([&] { apply_bundle(w.ctx(), w.hooks(), runner, history); });
+  CHECK(e.code() == common::ExitCode::step_unverified);
+  CHECK_THAT(e.what(), Catch::Contains(w.dir.path + "/os/20250201T000000Z does not exist"));
   std::remove((w.dir.path + "/no-platform").c_str());
   CHECK(apply_bundle(w.ctx(), w.hooks(), runner, history).ran == std::vector<std::string>{"platform-install"});
 }
@@ -416,23 +410,17 @@ TEST_CASE("apply: the up flags sdcadm needs for rabbitmq and portolan") {
 }
 
 TEST_CASE("apply: a check-health row without \"healthy\" fails the run, unless its server is left out") {
-  DcServer down = headnode_server();
-  down.uuid = U(7002), down.hostname = "cn-down", down.headnode = false, down.status = "unknown";
   World w;
   std::ofstream(w.dir.path + "/ur-down") << "";
   History history(w.dir.path + "/history.jsonl");
   SdcadmRunner runner(w.sdcadm);
-  try {
-    apply_bundle(w.ctx(), w.hooks(), runner, history);
-    FAIL("no error");
-  } catch (const common::Error& e) {
-    CHECK(e.code() == common::ExitCode::health_failed);
-    CHECK_THAT(e.what(), Catch::Contains("vm-agent a on cn-down: timeout"));
-    CHECK_THAT(e.what(), Catch::Contains("--exclude-servers HOSTNAME"));
-  }
+  const common::Error e = error_of([&] { apply_bundle(w.ctx(), w.hooks(), runner, history); });
+  CHECK(e.code() == common::ExitCode::health_failed);
+  CHECK_THAT(e.what(), Catch::Contains("vm-agent a on cn-down: timeout"));
+  CHECK_THAT(e.what(), Catch::Contains("--exclude-servers HOSTNAME"));
   World ok;
   std::ofstream(ok.dir.path + "/ur-down") << "";
-  ok.more_servers = {down};  // not running: left out, its rows ignored
+  ok.more_servers = {compute_node(7002, "cn-down", "unknown")};  // not running: left out, its rows ignored
   History h2(ok.dir.path + "/history.jsonl");
   SdcadmRunner ok_runner(ok.sdcadm);
   CHECK(apply_bundle(ok.ctx(), ok.hooks(), ok_runner, h2).outcome == ApplyOutcome::applied);

@@ -36,37 +36,32 @@ struct Dc {
   }
 };
 
-const ServicePlan& service(const Plan& plan, const std::string& name) {
-  for (const auto& s : plan.services) if (s.service == name) return s;
-  FAIL("no service " << name);
-  throw 0;
-}
 
 }  // namespace
 
 TEST_CASE("plan: updated, mixed, downgrade and same-image services without --force") {
   Dc dc;
   const Plan plan = make_plan(dc.inputs(), {});
-  const ServicePlan& papi = service(plan, "papi");
+  const ServicePlan& papi = service_of(plan, "papi");
   REQUIRE(papi.groups.size() == 1);
   CHECK(papi.groups[0].kind == GroupKind::update);
   CHECK(papi.groups[0].from_image == U(1));
   CHECK(papi.groups[0].instances.size() == 2);
   CHECK(papi.changes());
 
-  const ServicePlan& cnapi = service(plan, "cnapi");
+  const ServicePlan& cnapi = service_of(plan, "cnapi");
   REQUIRE(cnapi.groups.size() == 3);
   CHECK(cnapi.groups[0].from_image == U(1));
   CHECK(cnapi.groups[1].from_image == U(2));
   CHECK(cnapi.groups[2].kind == GroupKind::already);
 
-  const ServicePlan& vmapi = service(plan, "vmapi");
+  const ServicePlan& vmapi = service_of(plan, "vmapi");
   CHECK(vmapi.groups.empty());
   REQUIRE(vmapi.dropped.size() == 1);
   CHECK(vmapi.dropped[0].from_image == U(3));
   CHECK_FALSE(vmapi.changes());
 
-  const ServicePlan& sapi = service(plan, "sapi");
+  const ServicePlan& sapi = service_of(plan, "sapi");
   REQUIRE(sapi.groups.size() == 1);
   CHECK(sapi.groups[0].kind == GroupKind::already);
   CHECK_FALSE(sapi.changes());
@@ -82,29 +77,29 @@ TEST_CASE("plan: updated, mixed, downgrade and same-image services without --for
 TEST_CASE("plan: --force turns downgrades and same-image into forced groups") {
   Dc dc;
   const Plan plan = make_plan(dc.inputs(), with_force(Force::yes));
-  const ServicePlan& vmapi = service(plan, "vmapi");
+  const ServicePlan& vmapi = service_of(plan, "vmapi");
   REQUIRE(vmapi.groups.size() == 1);
   CHECK(vmapi.groups[0].kind == GroupKind::forced_downgrade);
   CHECK(vmapi.dropped.empty());
-  const ServicePlan& sapi = service(plan, "sapi");
+  const ServicePlan& sapi = service_of(plan, "sapi");
   REQUIRE(sapi.groups.size() == 1);
   CHECK(sapi.groups[0].kind == GroupKind::forced_same_image);
   CHECK(sapi.forced_same_image());
-  CHECK(service(plan, "cnapi").groups[2].kind == GroupKind::forced_same_image);
+  CHECK(service_of(plan, "cnapi").groups[2].kind == GroupKind::forced_same_image);
 }
 
 TEST_CASE("plan: an image the DC IMGAPI does not know counts as older") {
   Dc dc;
   dc.insts = {{"papi", 77}};
   const Plan plan = make_plan(dc.inputs(), {});
-  REQUIRE(service(plan, "papi").groups.size() == 1);
-  CHECK(service(plan, "papi").groups[0].kind == GroupKind::update);
+  REQUIRE(service_of(plan, "papi").groups.size() == 1);
+  CHECK(service_of(plan, "papi").groups[0].kind == GroupKind::update);
 }
 
 TEST_CASE("plan: the update spec for sdcadm up") {
   Dc dc;
   const Plan plan = make_plan(dc.inputs(), {});
-  const common::Json spec = up_spec({&service(plan, "papi"), &service(plan, "cnapi"), &service(plan, "vmapi")});
+  const common::Json spec = up_spec({&service_of(plan, "papi"), &service_of(plan, "cnapi"), &service_of(plan, "vmapi")});
   // imgapi moves whole; cnapi is mixed: only its two old instances, by instance; vmapi none.
   REQUIRE(spec.size() == 3);
   CHECK(spec[0] == common::Json{{"service", "papi"}, {"image", U(10)}});
@@ -112,7 +107,7 @@ TEST_CASE("plan: the update spec for sdcadm up") {
   CHECK(spec[2]["instance"] == insts_json(dc.insts)[3]["instance"]);
   CHECK(spec[2]["image"] == U(11));
   const Plan forced = make_plan(dc.inputs(), with_force(Force::yes));
-  const common::Json fspec = up_spec({&service(forced, "sapi")});
+  const common::Json fspec = up_spec({&service_of(forced, "sapi")});
   CHECK(fspec == common::Json::array({{{"service", "sapi"}, {"image", U(13)}}}));
 }
 
@@ -188,7 +183,7 @@ TEST_CASE("plan: agents need the agentsshar; gz-tools and platform skipped when 
   Plan plan = make_plan(in, {});
   CHECK_FALSE(plan.agentsshar);
   REQUIRE(plan.notes.size() == 1);
-  CHECK_FALSE(service(plan, "vm-agent").changes());
+  CHECK_FALSE(service_of(plan, "vm-agent").changes());
   REQUIRE(plan.gz_tools);
   CHECK_FALSE(plan.gz_tools->run);
   REQUIRE(plan.platform);
@@ -199,7 +194,7 @@ TEST_CASE("plan: agents need the agentsshar; gz-tools and platform skipped when 
   plan = make_plan(dc.inputs(), {});
   REQUIRE(plan.agentsshar);
   CHECK(plan.agentsshar->run);
-  CHECK(service(plan, "vm-agent").changes());
+  CHECK(service_of(plan, "vm-agent").changes());
 }
 
 TEST_CASE("plan: hostile sdcadm output is refused with the row named") {
@@ -225,7 +220,7 @@ TEST_CASE("plan: agent images in the bundle: update-agents runs their bootstrap,
   CHECK_FALSE(plan.agentsshar);
   REQUIRE(plan.notes.size() == 1);
   CHECK_THAT(plan.notes[0], Catch::Contains("agentsshar 1.0.0 is staged but not run"));
-  CHECK(service(plan, "vm-agent").changes());
+  CHECK(service_of(plan, "vm-agent").changes());
   const std::string text = plan_text(plan);
   CHECK_THAT(text, Catch::Contains("update agents from the bundle's 2 agent images (bootstrap 20250201T000000Z-1a2b3c4d):\n"
                                    "    /usbkey/extra/agents/agents-20250201T000000Z-1a2b3c4d.sh\n"
@@ -272,7 +267,7 @@ TEST_CASE("plan: agents outside the shar: experimental update for dockerlogger, 
   const auto extra = experimental_update_services(plan);
   REQUIRE(extra.size() == 1);
   CHECK(extra[0]->service == "dockerlogger");
-  CHECK_FALSE(service(plan, "cabase").changes());
+  CHECK_FALSE(service_of(plan, "cabase").changes());
   REQUIRE(plan.notes.size() == 1);
   CHECK_THAT(plan.notes[0], Catch::StartsWith("cabase: sdcadm cannot update these agents"));
   const std::string text = plan_text(plan);

@@ -41,11 +41,6 @@ struct Shapes {
   }
 };
 
-const ServicePlan& service(const Plan& plan, const std::string& name) {
-  for (const auto& s : plan.services) if (s.service == name) return s;
-  FAIL("no service " << name);
-  throw 0;
-}
 
 std::vector<const ServicePlan*> all(const Plan& plan) {
   std::vector<const ServicePlan*> out;
@@ -58,10 +53,10 @@ std::vector<const ServicePlan*> all(const Plan& plan) {
 TEST_CASE("plan shapes: the up spec holds rabbitmq and dapi back, splits napi, keeps manatee whole") {
   Shapes dc;
   const Plan plan = make_plan(dc.inputs(), {});
-  CHECK(service(plan, "rabbitmq").held());
-  CHECK(service(plan, "dapi").held());
-  CHECK_FALSE(service(plan, "rabbitmq").changes());
-  CHECK(service(plan, "rabbitmq").needs_update());
+  CHECK(service_of(plan, "rabbitmq").held());
+  CHECK(service_of(plan, "dapi").held());
+  CHECK_FALSE(service_of(plan, "rabbitmq").changes());
+  CHECK(service_of(plan, "rabbitmq").needs_update());
   const common::Json spec = up_spec(all(plan));
   std::vector<std::string> named;
   for (const auto& c : spec) named.push_back(c.contains("service") ? c["service"].get<std::string>() : "instance");
@@ -69,7 +64,7 @@ TEST_CASE("plan shapes: the up spec holds rabbitmq and dapi back, splits napi, k
   // on the target: sdcadm skips it, update-manatee-v2.js:620-640); vmapi whole.
   CHECK(named == std::vector<std::string>{"portolan", "instance", "instance", "manatee", "vmapi"});
   CHECK(spec[1]["image"] == U(13));
-  CHECK(service(plan, "napi").route.form == UpForm::instances);
+  CHECK(service_of(plan, "napi").route.form == UpForm::instances);
 
   const std::string text = plan_text(plan);
   CHECK_THAT(text, Catch::Contains("held back (their images are imported; the instances stay as they are):\n"
@@ -87,8 +82,8 @@ TEST_CASE("plan shapes: --include-rabbitmq sends rabbitmq") {
   PlanOptions options;
   options.policy.include_rabbitmq = true;
   const Plan plan = make_plan(dc.inputs(), options);
-  CHECK(service(plan, "rabbitmq").changes());
-  CHECK(up_spec({&service(plan, "rabbitmq")}) == common::Json::array({{{"service", "rabbitmq"}, {"image", U(10)}}}));
+  CHECK(service_of(plan, "rabbitmq").changes());
+  CHECK(up_spec({&service_of(plan, "rabbitmq")}) == common::Json::array({{{"service", "rabbitmq"}, {"image", U(10)}}}));
   CHECK(plan_json(plan)["include_rabbitmq"] == true);
 }
 
@@ -96,7 +91,7 @@ TEST_CASE("plan shapes: a manatee on a newer image holds manatee back; --force m
   Shapes dc;
   dc.insts = {{"manatee", 1}, {"manatee", 3}};
   const Plan plan = make_plan(dc.inputs(), {});
-  CHECK(service(plan, "manatee").held());
+  CHECK(service_of(plan, "manatee").held());
   CHECK(up_spec(all(plan)).empty());
   CHECK_FALSE(plan.has_changes());
   const Plan forced = make_plan(dc.inputs(), with_force(Force::yes));
@@ -129,10 +124,9 @@ TEST_CASE("plan shapes: servers not set up or not running are left out and shown
   dc.index = make_index({{"agentsshar", "agentsshar", 17, k_target, "1.0.0"}});
   dc.insts = {};
   PlanInputs in = dc.inputs();
-  DcServer unsetup = headnode_server(), down = headnode_server();
-  unsetup.uuid = U(7001), unsetup.hostname = "cn-new", unsetup.headnode = false, unsetup.setup = false;
-  down.uuid = U(7002), down.hostname = "cn-down", down.headnode = false, down.status = "unknown";
-  in.dc.servers = {headnode_server(), unsetup, down};
+  DcServer unsetup = compute_node(7001, "cn-new");
+  unsetup.setup = false;
+  in.dc.servers = {headnode_server(), unsetup, compute_node(7002, "cn-down", "unknown")};
   const Plan plan = make_plan(in, {});
   REQUIRE(plan.agentsshar);
   REQUIRE(plan.agentsshar->run);
@@ -165,7 +159,7 @@ TEST_CASE("plan shapes: agents on newer images: the bootstrap leaves them (even 
   for (const Force force : {Force::no, Force::yes}) {
     CAPTURE(force == Force::yes);
     const Plan plan = make_plan(in, with_force(force));
-    const ServicePlan& vm_agent = service(plan, "vm-agent");
+    const ServicePlan& vm_agent = service_of(plan, "vm-agent");
     REQUIRE(vm_agent.dropped.size() == 1);
     CHECK(std::none_of(vm_agent.groups.begin(), vm_agent.groups.end(),
                        [](const InstanceGroup& g) { return g.kind == GroupKind::forced_downgrade; }));
@@ -187,18 +181,16 @@ TEST_CASE("plan shapes: instances on a left-out server stay; a VM service with o
                          {"service-image", "binder", 18, k_target, ""}});
   dc.insts = {{"vm-agent", 1, "agent"}, {"vm-agent", 1, "agent"}, {"binder", 1}, {"binder", 1}};
   PlanInputs in = dc.inputs();
-  DcServer down = headnode_server();
-  down.uuid = U(7002), down.hostname = "cn-down", down.headnode = false, down.status = "unknown";
-  in.dc.servers.push_back(down);
+  in.dc.servers.push_back(compute_node(7002, "cn-down", "unknown"));
   in.dc.instances[1].hostname = "cn-down";  // the second vm-agent
   in.dc.instances[3].hostname = "cn-down";  // the second binder
   const Plan plan = make_plan(in, {});
-  const ServicePlan& vm_agent = service(plan, "vm-agent");
+  const ServicePlan& vm_agent = service_of(plan, "vm-agent");
   CHECK(vm_agent.changes());
   REQUIRE(vm_agent.dropped.size() == 1);
   CHECK(vm_agent.dropped[0].server == "cn-down");
   CHECK(moving_instances({&vm_agent}).size() == 1);
-  const ServicePlan& binder = service(plan, "binder");
+  const ServicePlan& binder = service_of(plan, "binder");
   CHECK(binder.held());
   CHECK_THAT(binder.route.reason, Catch::Contains("an instance runs on cn-down, which this update leaves out"));
   const std::string text = plan_text(plan);
