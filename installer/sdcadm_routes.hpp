@@ -3,7 +3,9 @@
 // sdcadm 1.39.0 turns the changes of an update spec into procedures in coordinatePlan
 // (TritonDataCenter/sdcadm lib/procedures/index.js); a change no procedure takes is either
 // refused for the whole run ("do not support the following changes", index.js:1075-1092)
-// or silently dropped (the instances stay where they are and sdcadm exits 0). genUpdatePlan
+// or silently dropped (the instances stay where they are and sdcadm exits 0): dropped when
+// the handler that skipped it took another change of the run (`changes = remaining`,
+// index.js:279), refused otherwise. genUpdatePlan
 // adds two locks on top (lib/sdcadm.js:2322-2365). The installer must therefore never send a
 // change sdcadm cannot take: this file decides, per service, whether it goes as one service
 // change, as one change per instance, or not at all (held back, with the reason shown in the
