@@ -1,6 +1,7 @@
 #include <installer/apply.hpp>
 
 #include <installer/plan_text.hpp>
+#include <installer/step_checks.hpp>
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
@@ -30,31 +31,6 @@ std::string names_of(const std::vector<const ServicePlan*>& services) {
   return s;
 }
 
-// sdcadm exits 0 when a procedure silently dropped a change (lib/procedures/index.js:262-267,
-// 313-334): every instance the step moves must run its target afterwards.
-void verify_instances(const SdcadmRunner& runner, const std::string& step,
-                      const std::vector<std::pair<std::string, std::string>>& moving) {
-  if (moving.empty()) return;
-  const DcState now = parse_dc_state(runner.svcs(), runner.insts());
-  std::string stale;
-  std::size_t count = 0;
-  for (const auto& [id, target] : moving) {
-    const auto it = std::find_if(now.instances.begin(), now.instances.end(),
-                                 [&](const DcInstance& i) { return i.instance == id; });
-    if (it == now.instances.end()) {
-      stale += (count++ ? "; " : "") + id + " is gone";
-    } else if (it->image != target) {
-      stale += (count++ ? "; " : "") + (it->alias.empty() ? it->service : it->alias) + " (" + id + ") runs " +
-               it->image + ", not " + target;
-    }
-  }
-  if (count == 0) return;
-  throw Error(ExitCode::step_unverified,
-              step + ": sdcadm exited 0, but " + std::to_string(count) + " of " + std::to_string(moving.size()) +
-                  " instance" + (moving.size() == 1 ? "" : "s") + " did not move (sdcadm insts -j): " + stale +
-                  ". sdcadm did not carry the change out; see its log in /var/log/sdcadm/logs");
-}
-
 ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> services, const SdcadmRunner& runner) {
   const common::Json spec = up_spec(services);
   const auto moving = moving_instances(services);
@@ -67,16 +43,6 @@ ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> servi
   ApplyStep step{name, "sdcadm up: " + names_of(services), true, [&runner, spec, flags] { runner.up(spec, flags); }, {}};
   step.verify = [&runner, name, moving] { verify_instances(runner, name, moving); };
   return step;
-}
-
-// platform install exits 0 without installing when the headnode boots "latest" and -y is
-// missing (lib/platform.js:577-607): the stamp's directory is the proof.
-void verify_platform(const std::string& usbkey_os, const std::string& stamp) {
-  struct stat st {};
-  const std::string dir = usbkey_os + "/" + stamp;
-  if (!stamp.empty() && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
-  throw Error(ExitCode::step_unverified, "platform-install: sdcadm exited 0, but " + dir +
-                                             " does not exist: the platform was not installed");
 }
 
 void say(const ApplyHooks& hooks, const std::string& line) {
