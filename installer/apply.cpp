@@ -1,11 +1,14 @@
 #include <installer/apply.hpp>
 
+#include <installer/interrupt.hpp>
 #include <installer/plan_text.hpp>
+#include <installer/resume.hpp>
 #include <installer/step_checks.hpp>
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/log.hpp>
+#include <common/stop_signal.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -45,6 +48,12 @@ ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> servi
   return step;
 }
 
+// "/var/sdcadm/install/journal", "output" -> "/var/sdcadm/install/output".
+std::string sibling_dir(const std::string& dir, const std::string& name) {
+  const auto slash = dir.find_last_of('/');
+  return (slash == std::string::npos ? std::string(".") : dir.substr(0, slash)) + "/" + name;
+}
+
 void say(const ApplyHooks& hooks, const std::string& line) {
   common::log::debug(line);
   if (hooks.say) hooks.say(line);
@@ -67,24 +76,42 @@ class StepRunner {
       m_result.skipped.push_back(step.name);
       return;
     }
+    common::throw_if_stopped("before step " + step.name);  // a safe point (interrupt.hpp)
     if (step.sdcadm) check_health("before " + step.name, nullptr);
+    common::throw_if_stopped("before step " + step.name);
     say(m_hooks, "--- " + step.name + ": " + step.title);
-    const std::string started = utc_now_ms();
     const auto t0 = std::chrono::steady_clock::now();
     m_journal.step_started(step.name);
+    const std::string started = m_journal.find(step.name)->started;  // the history's key for this attempt
     try {
-      step.run();
+      {
+        const ChildWatch watch = step_child_watch(m_journal, step.name, m_output_dir, m_hooks.say);
+        const ChildWatchScope scope(watch);
+        step.run();
+      }
       if (step.verify) step.verify();
     } catch (const Error& e) {
+      const JournalStep* js = m_journal.find(step.name);
+      if (e.code() == ExitCode::interrupted && js != nullptr && js->child_left_running) {
+        // Its command still runs: the journal keeps the step "started" for the re-run to wait on.
+        record(step.name, "interrupted", started, t0, e.what());
+        throw Error(e.code(), std::string("step ") + step.name + ": " + e.what());
+      }
       m_journal.step_failed(step.name, e.what());
-      record(step.name, "failed", started, t0, e.what());
-      throw Error(e.code(), std::string("step ") + step.name + " failed: " + e.what());
+      record(step.name, e.code() == ExitCode::interrupted ? "interrupted" : "failed", started, t0, e.what());
+      throw Error(e.code(), std::string("step ") + step.name + (e.code() == ExitCode::interrupted ? ": " : " failed: ") +
+                                e.what());
     }
-    m_journal.step_done(step.name);
+    // The history before the journal: a kill between the two leaves a "done" record that the
+    // re-run finds (resume.hpp), so the step is recorded done exactly once.
     record(step.name, "done", started, t0, "");
+    m_journal.step_done(step.name);
     m_result.ran.push_back(step.name);
+    common::throw_if_stopped("after step " + step.name + " finished (recorded as done)");
     if (step.sdcadm) check_health("after " + step.name, &step);
   }
+
+  void set_output_dir(const std::string& dir) { m_output_dir = dir; }
 
  private:
   void check_health(const std::string& when, const ApplyStep* after) {
@@ -120,6 +147,7 @@ class StepRunner {
   std::string m_run;
   ApplyResult& m_result;
   const ServerChoice* m_servers = nullptr;
+  std::string m_output_dir;
 };
 
 common::Json run_start(const ApplyContext& ctx, const std::string& run, const Plan& plan) {
@@ -269,6 +297,8 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   ApplyResult result;
   result.journal_path = journal.path();
   const std::string run = new_run_id();
+  // sdcadm commands a killed run left running finish before the plan reads the DC (resume.hpp).
+  wait_for_earlier_commands(journal, ctx.lock_wait, hooks.say);
   result.plan = hooks.make_plan();
   const bool follow_up = journal.finished() && result.plan.has_changes();
   if (journal.finished() && !follow_up) {
@@ -294,6 +324,7 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
                    (journal.stopped_at().empty() ? std::string("the end") : journal.stopped_at()) + ")");
   }
   if (hooks.confirm && !hooks.confirm(result.plan)) {
+    common::throw_if_stopped("at the question; nothing was changed");  // Ctrl-C at the prompt is no "no"
     result.outcome = ApplyOutcome::declined;
     return result;
   }
@@ -307,6 +338,7 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   const bool nothing = !result.plan.has_changes() && result.plan.imports.empty() && !resumed;
   StepRunner steps(journal, history, runner, hooks, run, result);
   steps.ignore_health_of(&result.plan.servers);
+  steps.set_output_dir(sibling_dir(ctx.journal_dir, "output"));
   try {
     if (hooks.self_update) {
       bool installed = false;
@@ -319,11 +351,25 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
     }
     if (!nothing) {
       const std::vector<ApplyStep> all = all_steps(result.plan, runner, ctx, hooks);
+      SettleContext settle{run, ctx.usbkey_os, {}};
+      for (const auto& step : all) settle.planned.push_back(step.name);
+      settle_started_steps(journal, history, result.plan, settle, hooks.say);
       report_done_elsewhere(journal, all, hooks, result);
       for (const auto& step : all) steps.run(step);
     }
-  } catch (const Error& e) {
+  } catch (const Error& caught) {
     const std::string where = journal.stopped_at();
+    // After a stop signal, whatever failed failed because of it (an EINTR read, a cut upload).
+    const Error e = common::stop_count() > 0 && caught.code() != ExitCode::interrupted
+                        ? Error(ExitCode::interrupted, "stopped by " + common::signal_name(common::stop_signal()) +
+                                                           " (" + caught.what() + ")")
+                        : caught;
+    if (e.code() == ExitCode::interrupted) {
+      run_end(history, ctx, run, "interrupted", e.code(), e.what(), where);
+      throw Error(e.code(), std::string(e.what()) + "; nothing half-written was kept (temp files removed, images "
+                                "this run left unactivated deleted). The journal " + journal.path() +
+                                " records where it stopped; run sdcadm-install again to resume");
+    }
     run_end(history, ctx, run, "failed", e.code(), e.what(), where);
     throw Error(e.code(), std::string(e.what()) + ". The journal " + journal.path() +
                               " records where it stopped; fix the cause and run sdcadm-install again to resume");

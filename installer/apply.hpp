@@ -27,6 +27,7 @@
 #include <installer/plan.hpp>
 #include <installer/sdcadm_runner.hpp>
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -79,6 +80,9 @@ struct ApplyContext {
   std::vector<std::string> signers; // key ids that signed the bundle
   bool allow_expired = false;       // trust overrides used (recorded in the history)
   bool allow_rollback = false;
+  // How long a re-run waits for an sdcadm command an earlier run left running before it
+  // refuses with Error(locked) (--lock-wait; resume.hpp).
+  std::chrono::milliseconds lock_wait{std::chrono::minutes(10)};
 };
 
 enum class ApplyOutcome { applied, up_to_date, nothing_to_do, declined };

@@ -22,6 +22,7 @@
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/progress.hpp>
+#include <common/stop_signal.hpp>
 
 #include <iostream>
 #include <memory>
@@ -142,6 +143,7 @@ void add_self_update(ApplyHooks& hooks, const OpenBundle& bundle, FileLock& inst
 }
 
 void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
+  const common::StopSignals stop_signals;  // SIGINT/TERM/HUP stop at a safe point, exit 12 (interrupt.hpp)
   const Paths paths = start_run(globals, args.json);
   const std::string url = imgapi_url(globals, paths);
   const PlanOptions options = plan_options(args);
@@ -170,6 +172,7 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   for (const auto& s : trusted.verdict.signers) ctx.signers.push_back(s.keyid);
   ctx.allow_expired = args.trust.allow_expired;
   ctx.allow_rollback = args.trust.allow_rollback;
+  ctx.lock_wait = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
 
   ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
   const std::string agents_domain = agents_imgapi_domain(globals, paths);
@@ -272,7 +275,9 @@ void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
 
 const char* const k_exit_codes =
     "Exit codes: 0 done (or nothing to do), 2 usage (bad SPEC.json, -y needed without a terminal), "
-    "3 no IMGAPI configured or sdcadm not found, 40 a lock is held, 41 reprovFailLock.json present, "
+    "12 stopped by SIGINT, SIGTERM or SIGHUP (nothing half-written kept; run again to resume), "
+    "3 no IMGAPI configured or sdcadm not found, 40 a lock is held (or an sdcadm command an earlier run left "
+    "running still runs), 41 reprovFailLock.json present, "
     "42 an sdcadm step failed, 43 check-health found unhealthy instances, 44 the bundle needs a newer "
     "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 46 an sdcadm step "
     "exited 0 but the DC does not show its outcome, 30-37 the bundle is not "

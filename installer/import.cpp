@@ -1,6 +1,7 @@
 #include <installer/import.hpp>
 
 #include <common/error.hpp>
+#include <common/stop_signal.hpp>
 #include <common/log.hpp>
 #include <imgapi/client.hpp>
 
@@ -166,7 +167,11 @@ ImportOutcome import_once(const std::string& url, const imgapi::ClientOptions& o
     imgapi::UploadOptions upload;
     upload.compression = item.file.compression;
     upload.sha1 = item.file.sha1;
-    upload.progress = [&](std::uint64_t done, std::uint64_t) { progress(done); };
+    upload.progress = [&](std::uint64_t done, std::uint64_t) {
+      // A safe point (interrupt.hpp): the upload is cut and the image removed below.
+      if (common::stop_count() > 0) common::throw_if_stopped("while importing; the half-imported image was removed");
+      progress(done);
+    };
     client.add_image_file_from_path(item.image.uuid, item.image.file_path, upload);
     const auto active = client.activate_image(item.image.uuid);
     if (active.published_at() != item.manifest.published_at()) {
@@ -243,6 +248,7 @@ ImportReport import_images(const std::string& imgapi_url, const std::vector<Impo
   const auto work = [&](unsigned w) {
     try {
       while (const auto i = scheduler.next()) {
+        common::throw_if_stopped("while importing");  // no new image starts after a stop signal
         auto& slot = *slots[w];
         report.images[*i] = import_with_retries(imgapi_url, items[*i], options,
                                                 [&](std::uint64_t done) { progress.upload(slot, done); });

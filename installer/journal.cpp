@@ -107,11 +107,23 @@ Journal Journal::open(const std::string& dir, const std::string& bundle_id, cons
     j.m_runs = doc.contains("runs") && doc["runs"].is_number_integer() ? doc["runs"].get<int>() : 0;
     for (const auto& s : doc["steps"]) {
       if (!s.is_object()) throw Error(ExitCode::bad_data, what + ": a step is not an object");
-      JournalStep step{get_str(s, "name", what), state_from(get_str(s, "state", what), what),
-                       get_str(s, "started", what), get_str(s, "ended", what),
-                       s.contains("attempts") && s["attempts"].is_number_integer() ? s["attempts"].get<int>() : 0,
-                       get_str(s, "error", what)};
+      JournalStep step;
+      step.name = get_str(s, "name", what);
+      step.state = state_from(get_str(s, "state", what), what);
+      step.started = get_str(s, "started", what);
+      step.ended = get_str(s, "ended", what);
+      step.attempts = s.contains("attempts") && s["attempts"].is_number_integer() ? s["attempts"].get<int>() : 0;
+      step.error = get_str(s, "error", what);
       if (step.name.empty()) throw Error(ExitCode::bad_data, what + ": a step without a name");
+      if (s.contains("child") && s["child"].is_object()) {
+        const common::Json& c = s["child"];
+        step.child_pid = c.contains("pid") && c["pid"].is_number_integer() ? c["pid"].get<long>() : 0;
+        step.child_start = get_str(c, "start", what);
+        step.child_command = get_str(c, "command", what);
+        step.child_output = get_str(c, "output", what);
+        step.child_left_running = c.contains("left_running") && c["left_running"].is_boolean() &&
+                                  c["left_running"].get<bool>();
+      }
       j.m_steps.push_back(std::move(step));
     }
   } catch (const Error& e) {
@@ -134,7 +146,9 @@ bool Journal::is_done(const std::string& name) const {
 
 JournalStep& Journal::step(const std::string& name) {
   for (auto& s : m_steps) if (s.name == name) return s;
-  m_steps.push_back(JournalStep{name, StepState::started, "", "", 0, ""});
+  JournalStep fresh;
+  fresh.name = name;
+  m_steps.push_back(fresh);
   return m_steps.back();
 }
 
@@ -149,6 +163,27 @@ void Journal::step_started(const std::string& name) {
   s.started = utc_now_ms();
   s.ended.clear();
   ++s.attempts;
+  s.child_pid = 0;  // this attempt's command is recorded when it starts
+  s.child_start.clear();
+  s.child_command.clear();
+  s.child_output.clear();
+  s.child_left_running = false;
+  write();
+}
+
+void Journal::step_child(const std::string& name, long pid, const std::string& start, const std::string& command,
+                         const std::string& output) {
+  JournalStep& s = step(name);
+  s.child_pid = pid;
+  s.child_start = start;
+  s.child_command = command;
+  s.child_output = output;
+  s.child_left_running = false;
+  write();
+}
+
+void Journal::child_left_running(const std::string& name) {
+  step(name).child_left_running = true;
   write();
 }
 
@@ -197,6 +232,10 @@ common::Json Journal::to_json() const {
                      {"ended", s.ended.empty() ? common::Json(nullptr) : common::Json(s.ended)},
                      {"attempts", s.attempts},
                      {"error", s.error.empty() ? common::Json(nullptr) : common::Json(s.error)}});
+    if (s.child_pid > 0) {
+      steps.back()["child"] = {{"pid", s.child_pid}, {"start", s.child_start}, {"command", s.child_command},
+                               {"output", s.child_output}, {"left_running", s.child_left_running}};
+    }
   }
   return {{"bundle_id", m_bundle_id}, {"bundle_digest", m_digest},
           {"state", m_finished ? "finished" : "running"}, {"created", m_created},

@@ -15,7 +15,11 @@
 //   {"bundle_id": "...", "bundle_digest": "...", "state": "running" | "finished",
 //    "created": T, "updated": T, "finished": T|null, "runs": N,
 //    "steps": [{"name": "up-services", "state": "started"|"done"|"failed",
-//               "started": T, "ended": T|null, "attempts": N, "error": "..."|null}]}
+//               "started": T, "ended": T|null, "attempts": N, "error": "..."|null,
+//               "child": {"pid": N, "start": "...", "command": "sdcadm ...", "output": "...",
+//                         "left_running": bool}  (only while/after an sdcadm command ran)}]}
+// "child" is the step's sdcadm command (issue 12 item 2): written as soon as it started, so
+// a re-run finds a command a killed installer left running (installer/resume.hpp).
 //
 // The file is read back as hostile input (bounded, checked); a damaged journal is
 // Error(bad_data) naming the file and saying to move it away to start the bundle afresh.
@@ -37,6 +41,10 @@ struct JournalStep {
   std::string started, ended;  // RFC 3339 UTC with milliseconds; "" = not yet
   int attempts = 0;
   std::string error;           // the last failure's message
+  // The step's sdcadm command as last started (child_watch.hpp); pid 0 = none recorded.
+  long child_pid = 0;
+  std::string child_start, child_command, child_output;
+  bool child_left_running = false;  // the installer exited on a second signal, leaving it
 };
 
 class Journal {
@@ -66,6 +74,11 @@ class Journal {
   // Writes "done" / "failed" after it.
   void step_done(const std::string& name);
   void step_failed(const std::string& name, const std::string& error);
+  // Records the step's sdcadm command (pid, start time, command line, output files) /
+  // that the installer left it running. Written at once.
+  void step_child(const std::string& name, long pid, const std::string& start, const std::string& command,
+                  const std::string& output);
+  void child_left_running(const std::string& name);
   // Marks the bundle finished.
   void finish();
   // A finished bundle with more to do: not finished any more, and the records of `names`

@@ -1,7 +1,12 @@
 #include <installer/sdcadm_runner.hpp>
 
+#include <installer/child_watch.hpp>
+#include <installer/journal.hpp>
+#include <installer/process_identity.hpp>
+
 #include <common/error.hpp>
 #include <common/log.hpp>
+#include <common/stop_signal.hpp>
 
 #include <cerrno>
 #include <csignal>
@@ -60,20 +65,27 @@ struct Capture {
   }
 };
 
-pid_t spawn(const std::string& program, const std::vector<std::string>& args, Pipe& in, Pipe& out,
-            Pipe& err) {
+// Starts the child in a process group of its own (pgid = its pid): a Ctrl-C typed at the
+// terminal goes to the foreground group, the installer's, which decides what the child
+// gets (child_watch.hpp); the child's fds 0-2 are `in`, `out`, `err`.
+pid_t spawn(const std::string& program, const std::vector<std::string>& args, int in, int out, int err) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, in, 0);
+  posix_spawn_file_actions_adddup2(&actions, out, 1);
+  posix_spawn_file_actions_adddup2(&actions, err, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(program.c_str()));
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     throw Error(ExitCode::config, "cannot run sdcadm program " + program + ": " +
                                       std::strerror(rc) + "; give its path with --sdcadm PATH");
@@ -101,14 +113,18 @@ bool feed_stdin(int fd, const std::string& text, std::size_t& done) {
   return done < text.size();
 }
 
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
 int wait_for(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw Error(ExitCode::io, std::string("waitpid: ") + std::strerror(errno));
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
+  return exit_code_of(status);
 }
 
 // The last few non-empty lines of a text, joined with "; " (for error messages).
@@ -138,10 +154,14 @@ std::string join_args(const std::vector<std::string>& args) {
 
 }  // namespace
 
-RunResult run_program(const std::string& program, const std::vector<std::string>& args,
-                      const RunOptions& options) {
+namespace {
+
+// Pipes to and from a read-only command (insts, check-health, --version). A first stop
+// signal lets it finish (the step around it stops at its next safe point); a second ends
+// its process group: it changes nothing, so nothing is lost.
+RunResult run_piped(const std::string& program, const std::vector<std::string>& args, const RunOptions& options) {
   Pipe in, out, err;
-  const pid_t pid = spawn(program, args, in, out, err);
+  const pid_t pid = spawn(program, args, in.fd[0], out.fd[1], err.fd[1]);
   in.close_end(0);
   out.close_end(1);
   err.close_end(1);
@@ -154,8 +174,14 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   std::size_t fed = 0;
   char buf[16384];
   while (fds[0] >= 0 || fds[1] >= 0) {
+    if (common::stop_count() >= 2) {
+      ::kill(-pid, SIGTERM);
+      wait_for(pid);
+      common::throw_if_stopped("during sdcadm " + join_args(args) + " (ended: it changes nothing)");
+    }
     pollfd p[3] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}, {in.fd[1], POLLOUT, 0}};
-    if (::poll(p, 3, -1) < 0) {
+    // A bounded wait: a signal landing between the check above and poll() is seen soon.
+    if (::poll(p, 3, 250) < 0) {
       if (errno == EINTR) continue;
       throw Error(ExitCode::io, std::string("poll: ") + std::strerror(errno));
     }
@@ -182,6 +208,107 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   return result;
 }
 
+int open_or_throw(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(ExitCode::io, "cannot open " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() { if (fd >= 0) ::close(fd); }
+};
+
+// Reads what the child appended to its output file since the last call.
+void drain(int fd, Capture& cap, const RunOptions& options) {
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) cap.add(buf, static_cast<std::size_t>(n), options);
+    else if (n < 0 && errno == EINTR) continue;
+    else return;
+  }
+}
+
+// A command that changes the DC while a step's ChildWatch is active (child_watch.hpp):
+// output through files the installer follows, the child journaled before the wait, a
+// first stop signal waited out, a second leaves it running.
+RunResult run_watched(const std::string& program, const std::vector<std::string>& args, const RunOptions& options,
+                      const ChildWatch& watch) {
+  static int serial = 0;
+  make_directories(watch.output_dir);
+  std::string name = utc_now_ms() + "-" + std::to_string(::getpid()) + "-" + std::to_string(++serial);
+  for (char& c : name) if (c == ':') c = '-';
+  const std::string base = watch.output_dir + "/" + name;
+  Fd wout{open_or_throw(base + ".out", O_WRONLY | O_CREAT | O_TRUNC)};
+  Fd werr{open_or_throw(base + ".err", O_WRONLY | O_CREAT | O_TRUNC)};
+  Fd rout{open_or_throw(base + ".out", O_RDONLY)};
+  Fd rerr{open_or_throw(base + ".err", O_RDONLY)};
+  Pipe in;
+  const pid_t pid = spawn(program, args, in.fd[0], wout.fd, werr.fd);
+  ::close(wout.fd);
+  wout.fd = -1;
+  ::close(werr.fd);
+  werr.fd = -1;
+  in.close_end(0);
+  const ChildInfo info{pid, process_start_time(pid), "sdcadm " + join_args(args), base + ".out and .err"};
+  try {
+    if (watch.started) watch.started(info);
+  } catch (...) {
+    // Not journaled, so a re-run could not find it: do not leave it running.
+    ::kill(-pid, SIGTERM);
+    wait_for(pid);
+    throw;
+  }
+  ::fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
+  if (options.stdin_text.empty()) in.close_end(1);
+
+  RunResult result;
+  Capture caps[2] = {{Stream::out, &result.out, {}, false}, {Stream::err, &result.err, {}, false}};
+  std::size_t fed = 0;
+  int seen = 0;
+  for (;;) {
+    if (in.fd[1] >= 0 && !feed_stdin(in.fd[1], options.stdin_text, fed)) in.close_end(1);
+    drain(rout.fd, caps[0], options);
+    drain(rerr.fd, caps[1], options);
+    int status = 0;
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      drain(rout.fd, caps[0], options);
+      drain(rerr.fd, caps[1], options);
+      result.exit_code = exit_code_of(status);
+      break;
+    }
+    if (r < 0 && errno != EINTR) throw Error(ExitCode::io, std::string("waitpid: ") + std::strerror(errno));
+    const int signals = common::stop_count();
+    if (signals > seen) {
+      if (seen == 0 && watch.waiting) watch.waiting(info);
+      seen = signals;
+      if (signals >= 2) {
+        if (watch.left_running) watch.left_running(info);
+        throw Error(ExitCode::interrupted,
+                    "stopped by " + common::signal_name(common::stop_signal()) + " a second time while " +
+                        info.command + " (pid " + std::to_string(pid) +
+                        ") was running; it was left running (its output goes to " + info.output +
+                        ") and the journal records it. Run sdcadm-install again: it waits for that command "
+                        "to finish (--lock-wait SECONDS) and then checks its outcome");
+      }
+    }
+    ::poll(nullptr, 0, 100);  // a file never blocks a read: follow it at 10 Hz
+  }
+  in.close_end(1);
+  for (auto& c : caps) c.finish(options);
+  return result;
+}
+
+}  // namespace
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const RunOptions& options) {
+  const ChildWatch* watch = options.changes_dc ? ChildWatchScope::current() : nullptr;
+  return watch != nullptr ? run_watched(program, args, options, *watch) : run_piped(program, args, options);
+}
+
 std::vector<std::string> HealthReport::problems(const std::function<bool(const std::string&)>& ignore) const {
   std::vector<std::string> out;
   for (const auto& r : rows) {
@@ -201,6 +328,7 @@ RunResult SdcadmRunner::run_checked(const std::vector<std::string>& args,
                                     const std::string& stdin_text, bool observe) const {
   RunOptions options;
   options.stdin_text = stdin_text;
+  options.changes_dc = observe;  // the observed commands are the ones that change the DC
   if (observe && m_observer) options.on_line = m_observer;
   common::log::debug("running sdcadm " + join_args(args), {{"argv", args}});
   RunResult r = run_program(m_program, args, options);

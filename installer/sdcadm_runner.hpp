@@ -38,9 +38,12 @@ struct RunOptions {
   std::string stdin_text;  // written to the child's stdin, then closed
   // Called with each complete line (without '\n') as it arrives; optional.
   std::function<void(Stream stream, std::string_view line)> on_line;
+  // The command changes the DC: inside an apply step it runs under the step's ChildWatch
+  // (child_watch.hpp: journaled, output through files, never orphaned silently).
+  bool changes_dc = false;
 };
 
-// Runs `program` with `args` (argv[0] = program). Throws Error(config) when the program
+// Runs `program` with `args` (argv[0] = program) in a process group of its own. Throws Error(config) when the program
 // cannot be started (missing, not executable) naming it and --sdcadm; never throws for a
 // non-zero exit (that is in the result).
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,

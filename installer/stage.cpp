@@ -9,6 +9,7 @@
 #include <common/hash.hpp>
 #include <common/log.hpp>
 #include <common/progress.hpp>
+#include <common/stop_signal.hpp>
 #include <manifest/image_manifest.hpp>
 
 #include <cerrno>
@@ -151,6 +152,8 @@ class Stager : public bundles::MemberHandler {
     m_text.clear();
     m_sha1.emplace(common::HashAlgorithm::sha1);
     return [this](const char* data, std::size_t size) {
+      // A safe point (interrupt.hpp): throwing here discards the temp files, as any failure does.
+      if (common::stop_count() > 0) common::throw_if_stopped("while staging; nothing was staged");
       for (auto& f : m_open) f->write(data, size);
       if (m_is_manifest) m_text.append(data, size);  // bounded: <= 1 MiB (stage_plan)
       else m_sha1->update(data, size);

@@ -3,6 +3,7 @@
 #include <tools/fake_sdcadm/commands.hpp>
 #include <tools/fake_sdcadm/prompt.hpp>
 #include <tools/fake_sdcadm/state.hpp>
+#include <tools/fake_sdcadm/test_knobs.hpp>
 
 #include <common/error.hpp>
 #include <common/log.hpp>
@@ -255,7 +256,15 @@ int run(int argc, char** argv) {
     } else if (hold_seconds >= 0) {
       hold_lock(ctx, hold_seconds);
     } else if (action) {
-      action(ctx);
+      command_starting(ctx.root, ctx.argv);  // the command log and FAKE_SDCADM_SLOW (test_knobs.hpp)
+      try {
+        action(ctx);
+      } catch (...) {
+        command_ended(ctx.root, ctx.argv, 1);
+        throw;
+      }
+      std::cout.flush();
+      command_ended(ctx.root, ctx.argv, 0);  // may SIGKILL the caller (FAKE_SDCADM_KILL_PARENT)
     } else {
       std::cerr << app.help();
       return print_error("", "no command given");
