@@ -1,6 +1,7 @@
 #include <installer/lock.hpp>
 
 #include <common/error.hpp>
+#include <common/stop_signal.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -57,6 +58,8 @@ FileLock FileLock::acquire(const std::string& path, const std::string& what,
     if (!is_busy(err)) {
       throw Error(ExitCode::io, "cannot lock " + path + " (" + what + "): " + std::strerror(err));
     }
+    // Ctrl-C while waiting: nothing is held yet, so stop now (common/stop_signal.hpp).
+    common::throw_if_stopped("while waiting for " + what + " (" + path + "); nothing was changed");
     const auto waited = std::chrono::steady_clock::now() - start;
     if (waited >= options.timeout) {
       const long pid = holder_of(fd);

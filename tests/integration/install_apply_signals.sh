@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SIGINT, SIGTERM and SIGHUP to `sdcadm-install apply` (issue 12 item 1, docs/exit-codes.md
+# code 12), on the simulated headnode: at stage, at import (a DC IMGAPI slowed by its
+# latency fault), and during a (slowed) sdcadm step. Each time: exit 12, no temp file, no
+# image left unactivated, the run recorded as interrupted in the history. During an sdcadm
+# step the first signal waits for the command (and says so), a second leaves it running,
+# journaled, and the re-run waits for it. The last re-run ends on the bundle's targets.
+source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
+source "$SDCB_SOURCE/tests/integration/install_interrupt_helpers.bash"
+setup_dc
+
+# restart_dc_imgapi [FAULT...]: the DC IMGAPI again over the same data, with these faults.
+restart_dc_imgapi() {
+  kill "$dcimgapi_PID" 2>/dev/null || true; wait "$dcimgapi_PID" 2>/dev/null || true
+  local args=() f
+  for f in "$@"; do args+=(--fault "$f"); done
+  start_server dcimgapi --mode dc --data "$HN/imgapi-data" "${args[@]}"
+  sed -i "s|^imgapi_domain=.*|imgapi_domain=${dcimgapi_URL#http://}|" "$HN/usbkey/config"
+  HN_IMGAPI_URL=$dcimgapi_URL
+}
+
+# interrupted SIGNAL STEP WHAT: the background run ended with 12, said so, and is recorded.
+interrupted() {
+  wait_inst
+  [[ $INST_RC -eq 12 ]] || { cat "$TEST_DIR/bg.out" "$TEST_DIR/bg.err" >&2; fail "$3: exit $INST_RC, expected 12"; }
+  grep -q "stopped by $1" "$TEST_DIR/bg.err" || { cat "$TEST_DIR/bg.err" >&2; fail "$3: no \"stopped by $1\""; }
+  grep -q "sdcadm-install: error: .*run sdcadm-install again" "$TEST_DIR/bg.err" || fail "$3: the error says what to do"
+  check_eq "$(last_run_end)" "interrupted 12" "$3: history run-end"
+  check_nothing_half_written "$3"
+}
+
+# 1. At stage: the stage step waits for the sdcadm lock, which a running sdcadm holds.
+restart_dc_imgapi
+before=$(find "$HN/usbkey" -type f | sort | sha1sum)
+"$HN_SDCADM" --hold-lock 60 >/dev/null 2>&1 &
+holder=$!
+LOCK_WAIT=60 start_inst b.sdc -y
+wait_for_step stage || fail "stage never started"
+sleep 0.3
+kill -INT "$INST_PID"
+interrupted SIGINT stage "SIGINT at stage"
+kill "$holder" || true; wait "$holder" 2>/dev/null || true
+check_eq "$(step_results stage)" "interrupted" "SIGINT at stage: the stage step is recorded interrupted"
+check_eq "$(find "$HN/usbkey" -type f | sort | sha1sum)" "$before" "SIGINT at stage: nothing was staged"
+
+# 2. At import, each upload slowed by 400 ms: SIGTERM while images go in.
+restart_dc_imgapi "latency=400,method=PUT,path=/images/*/file"
+start_inst b.sdc -y
+wait_for_step import || fail "import never started"
+sleep 0.6
+kill -TERM "$INST_PID"
+interrupted SIGTERM import "SIGTERM at import"
+check_eq "$(step_results import)" "interrupted" "SIGTERM at import: the import step is recorded interrupted"
+restart_dc_imgapi
+
+# 3. During a slowed sdcadm step: the first SIGINT waits for the command, which finishes;
+#    the step is recorded done, the run stops before the next one.
+export FAKE_SDCADM_SLOW="experimental update-agents=3"
+mark_log
+start_inst b.sdc -y
+wait_for_command "experimental update-agents" 120 || fail "update-agents never started"
+sleep 0.3
+kill -INT "$INST_PID"
+sleep 0.5
+kill -0 "$INST_PID" 2>/dev/null || fail "the first SIGINT during update-agents did not wait for it"
+interrupted SIGINT update-agents "SIGINT during update-agents"
+grep -q "waiting for step update-agents (sdcadm experimental update-agents .*pid [0-9]*) to finish" "$TEST_DIR/bg.out" \
+  || { cat "$TEST_DIR/bg.out" >&2; fail "the first SIGINT does not say it waits for the step"; }
+grep -q "Press Ctrl-C again to leave it running" "$TEST_DIR/bg.out" || fail "the first SIGINT does not say what a second does"
+check_eq "$(step_results update-agents)" "done" "SIGINT during update-agents: the step finished and is recorded done"
+grep -q "^end [0-9]* [0-9]* 0 experimental update-agents" "$(commands_log)" || fail "update-agents did not finish"
+unset FAKE_SDCADM_SLOW
+
+# 4. Twice during a slowed sdcadm step (SIGTERM, then SIGHUP): exit 12 at once, the
+#    command left running and journaled; a re-run waits for it, then finishes.
+export FAKE_SDCADM_SLOW="experimental update-gz-tools=4"
+mark_log
+start_inst b.sdc -y
+wait_for_command "experimental update-gz-tools" 120 || fail "update-gz-tools never started"
+sleep 0.3
+kill -TERM "$INST_PID"
+sleep 0.3
+kill -HUP "$INST_PID"
+t0=$(date +%s%N)
+interrupted SIGHUP update-gz-tools "SIGTERM then SIGHUP during update-gz-tools"
+(( ($(date +%s%N) - t0) / 1000000 < 2500 )) || fail "the second signal did not exit at once"
+grep -q "left running" "$TEST_DIR/bg.err" || fail "the second signal does not say the command was left running"
+child=$(jsonf "$(journal)" 'JSON.stringify(b.steps.find((s) => s.name === "update-gz-tools").child)')
+[[ "$child" == *'"left_running":true'* && "$child" == *'experimental update-gz-tools'* ]] \
+  || fail "the journal does not record the command left running: $child"
+pid=$(jsonf "$(journal)" 'b.steps.find((s) => s.name === "update-gz-tools").child.pid')
+kill -0 "$pid" 2>/dev/null || fail "the command left running (pid $pid) is not running"
+unset FAKE_SDCADM_SLOW
+expect_exit 0 inst b.sdc -y
+expect_in last.out "Waiting for step update-gz-tools's command \`sdcadm experimental update-gz-tools" "the re-run waits for it"
+expect_in last.out "Bundle $BUNDLE_ID applied." "the re-run finishes"
+n=$(tail -n +$((LOG_MARK + 1)) "$(commands_log)" | grep -c "^start [0-9]* [0-9]* - experimental update-gz-tools")
+check_eq "$n" 1 "update-gz-tools ran once (the re-run found its outcome in the DC)"
+check_eq "$(step_results update-gz-tools)" "interrupted done" "update-gz-tools: interrupted, then done (checked on resume)"
+check_final_state
+check_nothing_half_written "after the re-runs"
+pass "SIGINT/SIGTERM/SIGHUP at stage, import and sdcadm steps: exit 12, nothing half-written, recorded; the re-run finishes"
