@@ -13,6 +13,7 @@
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
 #include <installer/installer_version.hpp>
+#include <installer/leftovers.hpp>
 #include <installer/plan_inputs.hpp>
 #include <installer/plan_text.hpp>
 #include <installer/self_update.hpp>
@@ -150,6 +151,8 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   std::ostream& talk = args.json ? std::cerr : std::cout;
   const SdcadmRunner runner(globals.sdcadm, [&talk](Stream, std::string_view line) { talk << "    " << line << "\n" << std::flush; });
   FileLock install = take_install_lock(globals, paths);
+  remove_stale_atomic_temps({paths.state_dir, paths.journal_dir, paths.staged_manifests, paths.usbkey_extra_agents,
+                             paths.var_sdcadm + "/trust"});  // a kill -9's leftovers (leftovers.hpp)
   check_reprov_lock(paths.reprov_fail_lock);
   const TrustedIndex trusted = check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
   if (args.no_self_update) check_installer_version(trusted.index, running_version(), SelfUpdate::refused);
