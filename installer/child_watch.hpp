@@ -2,9 +2,13 @@
 // What an apply step wants to know about the sdcadm command it runs (issue 12 items 1, 2).
 //
 // An sdcadm command that changes the DC (update-agents, up, platform install, ...) must
-// never be orphaned silently, nor started twice: update-agents, update-gz-tools and
-// platform install take no sdcadm lock, so two of them would install agents on every node
-// at once. So while a step runs, a ChildWatchScope is active and the runner
+// never be orphaned silently, nor started twice. Only `sdcadm up`/`update` takes the sdcadm
+// lock (TritonDataCenter/sdcadm:lib/cli/do_update.js:126-127, acquireLock);
+// lib/cli/do_update_agents.js, lib/cli/do_update_gz_tools.js and lib/platform.js call no
+// acquireLock. update-agents guards only the per-node install script with a pid file in
+// /var/tmp that its own comment calls "not fully race-free" (do_update_agents.js:343-372),
+// so two runs would install agents on every node at once. So while a step runs, a
+// ChildWatchScope is active and the runner
 // (sdcadm_runner.cpp):
 //   * starts the child in its own process group (a terminal Ctrl-C reaches only the
 //     installer) with stdout and stderr going to files under `output_dir`, which the
