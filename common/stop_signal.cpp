@@ -37,6 +37,8 @@ StopSignals::StopSignals() {
 
 StopSignals::~StopSignals() {
   for (int i = 0; i < 3; ++i) sigaction(k_signals[i], &m_old[i], nullptr);
+  g_count = 0;  // "since the StopSignals was made": a later one starts from nothing
+  g_last = 0;
 }
 
 int stop_count() { return g_count; }

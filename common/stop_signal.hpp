@@ -29,7 +29,7 @@ class StopSignals {
   struct sigaction m_old[3];
 };
 
-// Signals received since the StopSignals was made (0 without one).
+// Signals received since the StopSignals was made (0 without one, and after it is gone).
 int stop_count();
 // The last stop signal received, 0 if none.
 int stop_signal();
