@@ -144,6 +144,9 @@ std::string history_text(const std::vector<common::Json>& records) {
       const double seconds = r->contains("seconds") && (*r)["seconds"].is_number() ? (*r)["seconds"].get<double>() : 0.0;
       std::snprintf(secs, sizeof secs, "%.1fs", seconds);
       out << "    " << str(*r, "step") << ": " << str(*r, "result") << " (" << secs << ")";
+      // A step an earlier run left "started", settled against the DC by this run (resume.hpp).
+      const auto checked = r->find("checked_on_resume");
+      if (checked != r->end() && checked->is_boolean() && checked->get<bool>()) out << " [left by an earlier run; checked against the DC]";
       if (!str(*r, "error").empty()) out << ": " << str(*r, "error");
       out << "\n";
     }

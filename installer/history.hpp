@@ -3,10 +3,12 @@
 // /var/sdcadm/install/history.jsonl as one JSON object per line:
 //   {"event": "run-start", "run": RUN, "time": T, "bundle_id", "bundle_digest", "channel",
 //    "signers": [...], "user", "overrides": {"force", "yes", "spec"}, "plan": {...}}
-//   {"event": "step", "run": RUN, "bundle_id", "step", "result": "done"|"failed"|"skipped",
-//    "started": T, "ended": T, "seconds", "error"?}
+//   {"event": "step", "run": RUN, "bundle_id", "step", "result": "done"|"failed"|"skipped"|
+//    "interrupted", "started": T, "ended": T, "seconds", "error"?, "checked_on_resume"?}
+//    (checked_on_resume: a step an earlier run left "started", settled by this run against
+//    the DC; "started" is then that earlier attempt's, installer/resume.hpp)
 //   {"event": "run-end", "run": RUN, "bundle_id", "time": T, "result": "ok"|"up-to-date"|
-//    "failed", "exit_code", "error"?, "stopped_at"?}
+//    "failed"|"interrupted" (a stop signal, exit 12), "exit_code", "error"?, "stopped_at"?}
 // Append-only: each record is one write() on a file opened with O_APPEND, never rewritten.
 // When the file passes max_bytes it is rotated before the next append: history.jsonl.1 ...
 // .N (N = keep), the oldest dropped, the current renamed to .1 - renames only.

@@ -59,8 +59,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
     fi
   done
   if [[ $finished -eq 0 ]]; then
+    # The last kill may land after the run finished its work (journal "finished"): then the
+    # re-run says so; either way it exits 0.
     expect_exit 0 inst b.sdc -y
-    expect_in last.out "Bundle $BUNDLE_ID applied." "round $round: the last re-run finishes"
+    grep -qF -e "Bundle $BUNDLE_ID applied." -e "Bundle $BUNDLE_ID was applied completely" "$TEST_DIR/last.out" \
+      || { cat "$TEST_DIR/last.out" >&2; fail "round $round: the last re-run does not finish"; }
   fi
   check_eq "$(dc_state)" "$clean_state" "round $round: the DC's final state is the clean run's"
   check_eq "$(done_counts)" "$clean_done" "round $round: every step exactly once as done"

@@ -73,7 +73,8 @@ unset FAKE_SDCADM_SLOW
 
 # 4. Twice during a slowed sdcadm step (SIGTERM, then SIGHUP): exit 12 at once, the
 #    command left running and journaled; a re-run waits for it, then finishes.
-export FAKE_SDCADM_SLOW="experimental update-gz-tools=4"
+# 12 s: long enough that the re-run below still finds it running on a loaded machine.
+export FAKE_SDCADM_SLOW="experimental update-gz-tools=12"
 mark_log
 start_inst b.sdc -y
 wait_for_command "experimental update-gz-tools" 120 || fail "update-gz-tools never started"
