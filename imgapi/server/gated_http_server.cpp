@@ -54,6 +54,11 @@ std::size_t GatedHttpServer::open_connections() const {
   return m_gate ? m_gate->open_connections() : 0;
 }
 
+void GatedHttpServer::widen_backlog() {
+  // listen() again on a listening socket only changes its backlog (POSIX; Linux, illumos).
+  ::listen(svr_sock_, SOMAXCONN);
+}
+
 bool GatedHttpServer::process_and_close_socket(socket_t sock) {
   m_gate->admit(sock);
   return true;

@@ -38,6 +38,11 @@ class GatedHttpServer : public httplib::Server {
 
   std::size_t open_connections() const;
 
+  // Call after bind: raises the listen backlog from httplib's compiled-in 5 to SOMAXCONN.
+  // With 5, a burst of connections (250 at once in the tests) overflows the SYN queue and a
+  // client's connect waits for a retransmit (1 s, 3 s, ...) before the gate even sees it.
+  void widen_backlog();
+
  private:
   // Called by httplib's accept loop (through an inline task queue) for each new socket.
   bool process_and_close_socket(socket_t sock) override;

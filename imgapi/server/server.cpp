@@ -328,6 +328,7 @@ int Server::bind(const std::string& host, int port) {
                         "cannot listen on " + host + ":" + std::to_string(port) +
                             ": the address is in use or not available on this machine");
   }
+  m_impl->http.widen_backlog();
   return bound;
 }
 
