@@ -17,7 +17,8 @@ make_root "$HN"
 stalled_pipe() {  # stalled_pipe NAME BYTES: the first BYTES of b.sdc, then silence
   mkfifo "$1"
   exec 7<>"$1"
-  if (($2 > 0)); then head -c "$2" b.sdc >&7; fi
+  # In the background: a FIFO takes 64 KiB before its reader starts.
+  if (($2 > 0)); then head -c "$2" b.sdc >&7 & fi
 }
 
 # run_timed CODE CMD...: expect_exit, and the seconds it took in $elapsed.
