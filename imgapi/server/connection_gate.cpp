@@ -62,6 +62,7 @@ struct ConnectionGate::Conn {
   Clock::time_point deadline;
   bool started = false;    // bytes of a request arrived: the header deadline runs
   bool lingering = false;  // an error reply went out: drain, then close
+  Clock::time_point linger_end;
 };
 
 ConnectionGate::ConnectionGate(GateLimits limits, Ready ready)
@@ -168,7 +169,10 @@ void ConnectionGate::on_readable(std::map<int, Conn>& conns, int fd) {
     close_fd(fd);
     return;
   }
-  if (c.lingering) return;  // discarded: the reply is already out
+  if (c.lingering) {  // discarded: the reply is already out; wait for quiet again
+    c.deadline = std::min(c.linger_end, Clock::now() + std::chrono::milliseconds(m_limits.linger_quiet_ms));
+    return;
+  }
   if (!c.started) {
     c.started = true;
     c.deadline = Clock::now() + std::chrono::seconds(m_limits.header_timeout_s);
@@ -200,7 +204,9 @@ void ConnectionGate::refuse(Conn& c, int fd, int status, const std::string& mess
   ::shutdown(fd, SHUT_WR);
   c.lingering = true;
   std::string().swap(c.buf);  // give the memory back now, not at close
-  c.deadline = Clock::now() + std::chrono::milliseconds(m_limits.linger_ms);
+  const auto now = Clock::now();
+  c.linger_end = now + std::chrono::milliseconds(m_limits.linger_max_ms);
+  c.deadline = now + std::chrono::milliseconds(m_limits.linger_quiet_ms);
 }
 
 void ConnectionGate::loop() {

@@ -39,9 +39,12 @@ struct GateLimits {
   // downloads and a few operators need, and half of the usual 1024 file descriptor limit, so
   // the store's files still open.
   std::size_t max_connections = 512;
-  // After an error reply, how long unread request bytes are drained before closing, so the
-  // client reads the reply instead of a connection reset.
-  int linger_ms = 2000;
+  // After an error reply the gate reads and drops what the client still sends until it is
+  // quiet for linger_quiet_ms (at most linger_max_ms) and only then closes: closing with
+  // unread bytes sends a reset, which can destroy the reply before the client reads it
+  // (nginx's lingering_close, 5 s / 30 s, does the same).
+  int linger_quiet_ms = 1000;
+  int linger_max_ms = 10000;
 };
 
 class ConnectionGate {

@@ -76,7 +76,7 @@ function flood(lines) {
     if (!done && i >= lines) s.write("\r\n");
   }
   s.on("connect", () => { s.write("GET /ping HTTP/1.1\r\nHost: x\r\n"); pump(); });
-  s.on("data", (d) => { reply += d; });
+  s.on("data", (d) => { reply += d; done = true; });  // answered: stop sending, as a client would
   s.on("error", () => {});
   s.on("close", () => {
     done = true;
