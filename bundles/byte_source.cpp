@@ -3,9 +3,12 @@
 #include <common/error.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +24,33 @@ using common::ExitCode;
                                 "; check the disk or medium and try again");
 }
 
+std::atomic<int> g_pipe_timeout_s{k_default_pipe_timeout_s};
+
+// Waits until `fd` has data (or end of input) for at most `seconds` (0: forever), so a
+// stalled writer cannot keep us -- and the installer lock a `stage -` holds -- forever.
+// poll() rather than SO_RCVTIMEO or alarm(): it works on pipes, FIFOs and sockets alike on
+// Linux and illumos and leaves signal handling to the program.
+void wait_readable(int fd, int seconds, const std::string& where) {
+  if (seconds <= 0) return;
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now() + std::chrono::seconds(seconds);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    struct pollfd p {};
+    p.fd = fd;
+    p.events = POLLIN;
+    const int n = ::poll(&p, 1, static_cast<int>(std::max<long long>(0, left.count())));
+    if (n > 0) return;  // data, end of input (POLLHUP) or an error: read() tells which
+    if (n < 0 && errno != EINTR) throw_read_error(where, errno);
+    if (n == 0 && clock::now() >= deadline) {
+      throw Error(ExitCode::input_timeout,
+                  "no data on " + where + " for " + std::to_string(seconds) +
+                      " s; the program or transfer feeding it has stalled: check it and run "
+                      "again (--stdin-timeout SECONDS waits longer, 0 waits forever)");
+    }
+  }
+}
+
 [[noreturn]] void throw_not_seekable(const std::string& name) {
   throw Error(ExitCode::internal, name + " is a pipe: it can only be read in one pass");
 }
@@ -29,7 +59,9 @@ using common::ExitCode;
 // redirected from a file works from where it stands), anything else with read().
 class FdSource : public ByteSource {
  public:
-  FdSource(int fd, bool owns, std::string name) : m_fd(fd), m_owns(owns), m_name(std::move(name)) {
+  // `where`: the input in a timeout message ("standard input", "the pipe /x.sdc").
+  FdSource(int fd, bool owns, std::string name, std::string where)
+      : m_fd(fd), m_owns(owns), m_name(std::move(name)), m_where(std::move(where)) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
       const int err = errno;
@@ -58,6 +90,7 @@ class FdSource : public ByteSource {
       m_pos += n;
       return n;
     }
+    wait_readable(m_fd, g_pipe_timeout_s.load(), m_where);
     for (;;) {
       const ssize_t n = ::read(m_fd, buf, size);
       if (n >= 0) return static_cast<std::size_t>(n);
@@ -84,6 +117,7 @@ class FdSource : public ByteSource {
   int m_fd;
   bool m_owns;
   std::string m_name;
+  std::string m_where;
   bool m_seekable = false;
   std::uint64_t m_base = 0;
   std::uint64_t m_size = 0;
@@ -182,12 +216,17 @@ std::unique_ptr<ByteSource> open_file_source(const std::string& path) {
     }
     throw_read_error("bundle " + path, err);
   }
-  return std::make_unique<FdSource>(fd, true, "bundle " + path);
+  return std::make_unique<FdSource>(fd, true, "bundle " + path, "the pipe " + path);
 }
 
 std::unique_ptr<ByteSource> open_stdin_source() {
-  return std::make_unique<FdSource>(STDIN_FILENO, false, "the bundle on standard input");
+  return std::make_unique<FdSource>(STDIN_FILENO, false, "the bundle on standard input",
+                                    "standard input");
 }
+
+void set_pipe_read_timeout(int seconds) { g_pipe_timeout_s = std::max(0, seconds); }
+
+int pipe_read_timeout() { return g_pipe_timeout_s.load(); }
 
 std::unique_ptr<ByteSource> range_source(const ByteSource& base, std::uint64_t offset,
                                          std::uint64_t length) {

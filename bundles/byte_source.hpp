@@ -49,6 +49,13 @@ std::unique_ptr<ByteSource> open_file_source(const std::string& path);
 // Standard input (fd 0, not closed); seekable when it is a regular file.
 std::unique_ptr<ByteSource> open_stdin_source();
 
+// How long read() on a pipe (standard input or a FIFO) waits for the next byte before it
+// throws common::Error(input_timeout); 0 waits forever. Process-wide because standard input
+// is: the front ends set it once from their command line (sdcadm-install --stdin-timeout).
+inline constexpr int k_default_pipe_timeout_s = 300;
+void set_pipe_read_timeout(int seconds);
+int pipe_read_timeout();
+
 // A copy of `bytes` in memory (tests and the fuzz target).
 std::unique_ptr<ByteSource> memory_source(std::string bytes, std::string name = "bundle in memory");
 

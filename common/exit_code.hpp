@@ -20,6 +20,7 @@ enum class ExitCode : int {
   not_found = 10,      // the image, file or resource asked for does not exist
   conflict = 11,       // the resource already exists (e.g. image uuid already imported)
   interrupted = 12,    // stopped by a signal; nothing half-written was kept
+  input_timeout = 13,  // a pipe (standard input) gave no data for the read timeout
 
   // 20-29: the .sdc bundle container (builder issue).
   bundle_corrupt = 20,      // bytes do not decode (bad zstd frame, bad tar header, bad index)

@@ -4,6 +4,7 @@
 #include <installer/installer_version.hpp>
 #include <installer/self_update.hpp>
 
+#include <bundles/byte_source.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
 
@@ -35,6 +36,16 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
                  "failing with exit code 40 (default 600)")
       ->option_text("SECONDS")
       ->check(CLI::Range(0.0, 86400.0));
+  // 300 s: a bundle piped from ssh, curl or zstd may pause, but five minutes without one
+  // byte is a stall; it is also shorter than --lock-wait's 600 s, so a run queued behind a
+  // stalled `stage -` still gets the installer lock.
+  app.add_option_function<int>(
+         "--stdin-timeout", [](const int& s) { bundles::set_pipe_read_timeout(s); },
+         "Seconds `verify -` and `stage -` wait for the next byte on standard input before "
+         "failing with exit code 13 (default " +
+             std::to_string(bundles::k_default_pipe_timeout_s) + "; 0 waits forever)")
+      ->option_text("SECONDS")
+      ->check(CLI::Range(0, 86400));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #pragma once
 // Command-line front end of sdcadm-install: `sdcadm-install [GLOBAL OPTIONS] COMMAND ...`.
-// Global options (--root, --imgapi, --sdcadm, --sdc-server, --lock-wait) may come before or after the
+// Global options (--root, --imgapi, --sdcadm, --sdc-server, --lock-wait, --stdin-timeout) may come before or after the
 // command; each command registers its own options and handler (one cmd_*.cpp each) and
 // throws common::Error on failure, which run() turns into "sdcadm-install: error: ..."
 // and the exit code.

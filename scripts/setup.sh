@@ -9,6 +9,7 @@ packages=(
   libarchive-dev libzstd-dev libssl-dev nlohmann-json3-dev libcurl4-openssl-dev
   libcli11-dev catch2 libcpp-httplib-dev
   zstd libarchive-tools openssl curl ca-certificates
+  clang libclang-rt-dev   # the fuzz stage (scripts/fuzz.sh): clang, libFuzzer, ASan/UBSan runtimes
 )
 missing=()
 for p in "${packages[@]}"; do

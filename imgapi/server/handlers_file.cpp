@@ -3,6 +3,7 @@
 
 #include <imgapi/server/handlers.hpp>
 #include <imgapi/server/rest_error.hpp>
+#include <imgapi/server/upload_space.hpp>
 
 #include <common/error.hpp>
 #include <common/hash.hpp>
@@ -99,11 +100,11 @@ struct UploadResult {
   bool complete = false;
   bool too_large = false;
   bool cut = false;
-  std::exception_ptr write_error;
+  std::exception_ptr write_error;  // a write failure or the free-space refusal
 };
 
-UploadResult receive_body(RequestContext& ctx, DcStore::Upload& upload, common::Hasher& sha1,
-                          common::Hasher& md5) {
+UploadResult receive_body(RequestContext& ctx, DcStore::Upload& upload, UploadSpace& space,
+                          common::Hasher& sha1, common::Hasher& md5) {
   UploadResult r;
   r.complete = ctx.stream_body([&](const char* data, std::size_t n) {
     if (ctx.faults.cut_after && r.size + n > *ctx.faults.cut_after) {
@@ -116,6 +117,7 @@ UploadResult receive_body(RequestContext& ctx, DcStore::Upload& upload, common::
       return false;
     }
     try {
+      space.reserve(r.size - n, n);
       sha1.update(data, n);
       md5.update(data, n);
       upload.write(data, n);
@@ -205,10 +207,11 @@ void handle_add_file(ServerState& state, RequestContext& ctx, const std::string&
                        " (from Content-Length) exceeds the maximum allowed size, " +
                        k_max_size_text);
   }
+  UploadSpace space(state.dc->dir(), length.value_or(0));
   std::unique_ptr<DcStore::Upload> upload = state.dc->begin_upload(uuid);
   common::Hasher sha1(common::HashAlgorithm::sha1);
   common::Hasher md5(common::HashAlgorithm::md5);
-  UploadResult r = receive_body(ctx, *upload, sha1, md5);
+  UploadResult r = receive_body(ctx, *upload, space, sha1, md5);
   if (r.cut) {
     common::log::info("fault: cut the upload of image " + uuid + " after " +
                       std::to_string(r.size) + " bytes");

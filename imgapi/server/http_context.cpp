@@ -135,7 +135,9 @@ std::optional<common::Json> read_json_body(RequestContext& ctx) {
 }
 
 void send_json(RequestContext& ctx, int status, const common::Json& body) {
-  std::string text = common::dump_json(body, 2);
+  // Error messages quote what the client sent ("unknown channel: \xFF"): bytes that are not
+  // UTF-8 become U+FFFD instead of an exception that left the client a bare 500.
+  std::string text = body.dump(2, ' ', false, common::Json::error_handler_t::replace);
   ctx.res.status = status;
   ctx.res.set_header("Content-MD5", common::to_base64(
       [&] { common::Hasher h(common::HashAlgorithm::md5); h.update(text); return h.finish(); }()));

@@ -4,6 +4,7 @@
 
 #include <imgapi/server/server.hpp>
 
+#include <imgapi/server/gated_http_server.hpp>
 #include <imgapi/server/handlers.hpp>
 #include <imgapi/server/rest_error.hpp>
 #include <imgapi/server/routes.hpp>
@@ -69,7 +70,7 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 
 struct Server::Impl {
   ServerState state;
-  httplib::Server http;
+  GatedHttpServer http;  // httplib behind the connection gate (gated_http_server.hpp)
   std::string summary;
 
   explicit Impl(Options options);
@@ -119,6 +120,8 @@ Server::Impl::Impl(Options options) {
 }
 
 void Server::Impl::setup() {
+  // Timeouts and connection limits live in the gate (connection_gate.hpp, GateLimits);
+  // httplib's own read timeout only reaches the socket option it sets on accept.
   http.set_read_timeout(60);
   // Replies go out as a header write then a body write; without TCP_NODELAY, Nagle plus the
   // client's delayed ACK add ~40 ms to every small reply.
@@ -155,12 +158,30 @@ void Server::Impl::setup() {
       case 413: message = "the request body is too large"; break;
       case 414: message = "the request URI is longer than 8192 bytes"; break;
       case 416: message = "the Range header is malformed (this server ignores ranges)"; break;
+      case 500: message = "internal error"; break;
       default: message = "the request could not be parsed as HTTP/1.1"; break;
     }
     send_error(ctx, res.status, http_error(res.status, message).body());
     add_common_headers(ctx, state.server_name, state.host_name);
     return httplib::Server::HandlerResponse::Handled;
   }));
+  // An exception that escapes the dispatcher's own catch (a bug) is still answered in
+  // IMGAPI's shape, and logged, rather than as httplib's bare 500.
+  http.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        common::log::error(req.method + " " + req.target + ": internal error: " + what);
+        res.headers.clear();
+        RequestContext ctx = context(req, res, nullptr);
+        send_error(ctx, 500, internal_error("internal error: " + what).body());
+        add_common_headers(ctx, state.server_name, state.host_name);
+      });
   http.set_logger(
       [this](const httplib::Request& req, const httplib::Response& res) { log_request(req, res); });
 }
@@ -307,6 +328,7 @@ int Server::bind(const std::string& host, int port) {
                         "cannot listen on " + host + ":" + std::to_string(port) +
                             ": the address is in use or not available on this machine");
   }
+  m_impl->http.widen_backlog();
   return bound;
 }
 

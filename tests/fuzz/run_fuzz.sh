@@ -1,21 +1,23 @@
 #!/bin/bash
-# Runs the libFuzzer target for a bounded number of inputs, seeded with real bundles
-# written by make-test-bundle (a small one and one with several chunks), so mutations
-# start from valid frames, headers and seek tables. Usage: run_fuzz.sh FUZZER RUNS
+# Runs one libFuzzer target for a bounded time from its seed corpus in the repo.
+# Usage: run_fuzz.sh FUZZER CORPUS_DIR SECONDS [MAX_LEN]
+# The corpus is copied to a scratch directory, so new inputs never dirty the checkout. Any
+# crash, leak, timeout or sanitizer report fails the run; the input that caused it is kept
+# (its path is printed) to be replayed with `FUZZER FILE`.
 set -euo pipefail
-fuzzer=$1
-runs=${2:-20000}
+fuzzer=$1 corpus=$2 seconds=$3 max_len=${4:-65536}
 work=$(mktemp -d "${TMPDIR:-/tmp}/sdcb-fuzz-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/corpus" "$work/in"
-printf '{"artifacts":[]}\n' > "$work/in/changelog.json"
-printf '{"v":2}\n' > "$work/in/manifest"
-head -c 1500000 /dev/zero | tr '\0' 'z' > "$work/in/image"
-# The seed writer is not under test here (and may be built with the fuzz sanitizers).
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-"$SDCB_BIN/make-test-bundle" write -o "$work/corpus/small.sdc" \
-  changelog.json="$work/in/changelog.json" >/dev/null
-"$SDCB_BIN/make-test-bundle" write -o "$work/corpus/chunks.sdc" --chunk-size 1048576 \
-  changelog.json="$work/in/changelog.json" images/a.imgmanifest="$work/in/manifest" \
-  images/a.imgfile="$work/in/image" >/dev/null
-ASAN_OPTIONS=detect_leaks=1 "$fuzzer" -runs="$runs" -max_len=200000 -timeout=20 -rss_limit_mb=1024 "$work/corpus"
+mkdir -p "$work/corpus"
+cp -r "$corpus"/. "$work/corpus/"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+rc=0
+"$fuzzer" -max_total_time="$seconds" -max_len="$max_len" -timeout=20 -rss_limit_mb=2048 \
+  -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1 || rc=$?
+grep -E '^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' "$work/log" || true
+if ((rc != 0)); then
+  tail -60 "$work/log"
+  echo "FAIL: $(basename "$fuzzer") exited $rc; input and log kept in $work" >&2
+  exit 1
+fi
+rm -rf "$work"
