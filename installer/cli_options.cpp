@@ -21,6 +21,7 @@ Paths start_run(const GlobalOptions& globals, bool json) {
   if (::stat(paths.root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     throw Error(ExitCode::config, "--root " + globals.root + " is not a directory");
   }
+  require_no_linked_dirs(paths);  // before anything is written (issue 12 item 10)
   common::log::Config config;
   config.name = "sdcadm-install";
   const std::string log_dir = paths.log_file.substr(0, paths.log_file.find_last_of('/'));
@@ -112,28 +113,35 @@ void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides) {
                "history)");
 }
 
-TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
-                                  const TrustOverrides& overrides, bool json) {
-  TrustedIndex t = check_bundle(paths, bundle, overrides);
-  report_trust(t, json);
+VerifiedBundle check_trust_or_throw(const Paths& paths, const std::string& bundle,
+                                    const TrustOverrides& overrides, bool json) {
+  VerifiedBundle t = check_bundle(paths, bundle, overrides);
+  report_trust(t.index(), t.verdict(), json);
   // The index is trusted now, so its min_installer_version can be believed.
-  check_installer_version(t.index, running_version());
+  check_installer_version(t.index(), running_version());
   return t;
 }
 
-void report_trust(const TrustedIndex& t, bool json) {
+VerifiedStream check_stream_or_throw(const Paths& paths, const TrustOverrides& overrides, bool json) {
+  VerifiedStream t = check_stream(paths, bundles::open_bundle_source("-"), "-", overrides);
+  report_trust(t.index(), t.verdict(), json);
+  check_installer_version(t.index(), running_version());
+  return t;
+}
+
+void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json) {
   if (!json) {
     std::ostream& out = std::cerr;
-    out << "bundle " << t.index.bundle_id << " (" << t.index.channel << ", sequence "
-        << t.index.sequence << ") signed by " << signers_text(t.verdict) << "; trust root v"
-        << t.verdict.root.version() << (t.verdict.root_is_newer ? " (newer, carried by the bundle)" : "")
+    out << "bundle " << index.bundle_id << " (" << index.channel << ", sequence "
+        << index.sequence << ") signed by " << signers_text(verdict) << "; trust root v"
+        << verdict.root.version() << (verdict.root_is_newer ? " (newer, carried by the bundle)" : "")
         << "\n";
-    for (const auto& o : t.verdict.overrides) {
+    for (const auto& o : verdict.overrides) {
       std::string flag = o.flag;
       std::replace(flag.begin(), flag.end(), '_', '-');
       out << "override --" << flag << ": " << o.detail << "\n";
     }
-    for (const auto& w : t.verdict.warnings) out << "warning: " << w << "\n";
+    for (const auto& w : verdict.warnings) out << "warning: " << w << "\n";
     out << std::flush;
   }
 }

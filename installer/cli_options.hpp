@@ -7,6 +7,7 @@
 #include <installer/lock.hpp>
 #include <installer/paths.hpp>
 #include <installer/trust_store.hpp>
+#include <installer/verified_bundle.hpp>
 
 #include <bundles/part_source.hpp>
 #include <common/json.hpp>
@@ -65,11 +66,14 @@ using common::print_json;
 void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides);
 
 // Unless json, says on stderr who signed the bundle, and any override or warning.
-void report_trust(const TrustedIndex& t, bool json);
+void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json);
 // Checks `bundle` against the DC's trust (check_bundle), then report_trust, then the
 // installer version it needs (check_installer_version: Error(installer_too_old)).
-TrustedIndex check_trust_or_throw(const Paths& paths, const std::string& bundle,
-                                  const TrustOverrides& overrides, bool json);
+VerifiedBundle check_trust_or_throw(const Paths& paths, const std::string& bundle,
+                                    const TrustOverrides& overrides, bool json);
+// The same for standard input: reads the index and slot from the stream and checks them
+// before anything else is read (check_stream).
+VerifiedStream check_stream_or_throw(const Paths& paths, const TrustOverrides& overrides, bool json);
 
 
 // Runs `body`; with `json`, a common::Error is also reported on stdout as

@@ -80,21 +80,21 @@ bool ask(const Plan& plan) {
 }
 
 // Stage and import, each under the sdcadm lock ([A]'s functions).
+// Both take the checked bundle (verified_bundle.hpp): the types leave no other way.
 ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const Paths& paths,
-                      const OpenBundle& bundle, const std::string& url) {
+                      const VerifiedBundle& bundle, const std::string& url) {
   ApplyHooks h;
   h.stage = [&globals, &args, &paths, &bundle] {
     const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
-    common::Progress bar("stage", bundle_file_size(bundle.path), args.progress.mode(args.json));
+    common::Progress bar("stage", bundle_file_size(bundle.path()), args.progress.mode(args.json));
     StageOptions options;
-    options.expected_index = bundle.reader->index_bytes();
     options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-    stage_bundle(bundle.path, paths, options);
+    stage_bundle(bundle, paths, options);
     bar.finish();
   };
   h.import = [&globals, &args, &paths, &bundle, url] {
     const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
-    const std::vector<ImportItem> items = plan_import(plan_stage(bundle.index(), paths));
+    const std::vector<ImportItem> items = plan_import(bundle, paths);
     ImportOptions options;
     options.concurrency = args.concurrency;
     ping_imgapi(url, options.client);
@@ -109,10 +109,10 @@ ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const
 
 // The seed-agents step (docs/agents.md): the agents bootstrap and set from the staged agent
 // images. `latest` stays: update-agents moves it once the nodes have the agents.
-void seed_agents(const GlobalOptions& globals, const Paths& paths, const OpenBundle& bundle,
+void seed_agents(const GlobalOptions& globals, const Paths& paths, const VerifiedBundle& bundle,
                  const std::string& domain) {
   const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
-  const std::optional<agents::AgentSet> set = agents::agent_set_of(bundle.index(), paths, domain);
+  const std::optional<agents::AgentSet> set = agents::agent_set_of(bundle, paths, domain);
   if (!set) throw Error(ExitCode::internal, "seed-agents: the staged bundle has no agent images");
   agents::write_seed(*set, paths, agents::LatestLink::keep);
 }
@@ -120,7 +120,7 @@ void seed_agents(const GlobalOptions& globals, const Paths& paths, const OpenBun
 // The bundle's installer, when it carries one (self_update.hpp). The step runs every time
 // for such a bundle (journaled once done); it installs only a newer installer, and never in
 // a process re-executed for this bundle.
-void add_self_update(ApplyHooks& hooks, const OpenBundle& bundle, FileLock& install_lock) {
+void add_self_update(ApplyHooks& hooks, const VerifiedBundle& bundle, FileLock& install_lock) {
   if (carried_installer(bundle.index()) == nullptr) return;
   auto target = std::make_shared<std::string>();
   hooks.self_update = [&bundle, &hooks, target] {
@@ -130,7 +130,7 @@ void add_self_update(ApplyHooks& hooks, const OpenBundle& bundle, FileLock& inst
       return false;
     }
     *target = running_binary_path();
-    install_installer(*bundle.reader, *newer, *target);
+    install_installer(bundle, *newer, *target);
     hooks.say("sdcadm-install " + newer->version + " installed at " + *target + " (the previous " +
               running_version() + " kept as " + *target + ".prev); restarting it");
     return true;
@@ -154,10 +154,10 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   remove_stale_atomic_temps({paths.state_dir, paths.journal_dir, paths.staged_manifests, paths.usbkey_extra_agents,
                              paths.var_sdcadm + "/trust"});  // a kill -9's leftovers (leftovers.hpp)
   check_reprov_lock(paths.reprov_fail_lock);
-  const TrustedIndex trusted = check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
-  if (args.no_self_update) check_installer_version(trusted.index, running_version(), SelfUpdate::refused);
+  const VerifiedBundle trusted = check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
+  if (args.no_self_update) check_installer_version(trusted.index(), running_version(), SelfUpdate::refused);
   const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
-  if (bundle.reader->index_bytes() != trusted.index_bytes) {
+  if (bundle.reader->index_bytes() != trusted.index_bytes()) {
     throw Error(ExitCode::trust_mismatch, "the bundle changed while it was being checked; run again");
   }
 
@@ -172,17 +172,17 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
   ctx.force = options.force;
   ctx.spec_file = args.spec;
-  for (const auto& s : trusted.verdict.signers) ctx.signers.push_back(s.keyid);
+  for (const auto& s : trusted.verdict().signers) ctx.signers.push_back(s.keyid);
   ctx.allow_expired = args.trust.allow_expired;
   ctx.allow_rollback = args.trust.allow_rollback;
   ctx.lock_wait = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
 
-  ApplyHooks hooks = real_hooks(globals, args, paths, bundle, url);
+  ApplyHooks hooks = real_hooks(globals, args, paths, trusted, url);
   const std::string agents_domain = agents_imgapi_domain(globals, paths);
   hooks.make_plan = [&] {
     return make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain, globals.sdc_server), options);
   };
-  hooks.seed_agents = [&] { seed_agents(globals, paths, bundle, agents_domain); };
+  hooks.seed_agents = [&] { seed_agents(globals, paths, trusted, agents_domain); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {
@@ -201,13 +201,13 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
                 std::string(running_version()));
     }
   } else {
-    add_self_update(hooks, bundle, install);
+    add_self_update(hooks, trusted, install);
   }
   History history(paths.history_file);
   const ApplyResult r = apply_bundle(ctx, hooks, runner, history);
   // Installed (or already in place): remember its sequence against rollback, and keep a
   // newer trust root it carried.
-  if (r.outcome != ApplyOutcome::declined) TrustStore(paths).accept(trusted.verdict, trusted.index);
+  if (r.outcome != ApplyOutcome::declined) TrustStore(paths).accept(trusted.verdict(), trusted.index());
   if (args.json) {
     print_json({{"ok", true}, {"bundle_id", ctx.bundle_id}, {"outcome", to_string(r.outcome)}, {"ran", r.ran},
                 {"skipped", r.skipped}, {"journal", r.journal_path},

@@ -48,10 +48,10 @@ void run_import(const GlobalOptions& globals, const ImportArgs& args) {
   const Paths paths = start_run(globals, args.json);
   const std::string url = imgapi_url(globals, paths);
   const RunLocks locks = take_locks(globals, paths);
-  const TrustedIndex trusted =
+  const VerifiedBundle trusted =
       check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
-  const StagePlan plan = plan_stage(trusted.index, paths);
-  const std::vector<ImportItem> items = plan_import(plan);
+  const StagePlan plan = plan_stage(trusted.index(), paths);
+  const std::vector<ImportItem> items = plan_import(trusted, paths);
   ImportOptions options;
   options.concurrency = args.concurrency;
   options.attempts = args.attempts;

@@ -54,11 +54,8 @@ agents::AgentSet require_set(std::optional<agents::AgentSet> set, const std::str
 
 void run_media(const GlobalOptions& globals, const SeedArgs& args, const Paths& paths) {
   const std::string bundle = bundle_path_argument(args.bundle);
-  const TrustedIndex trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
-  const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
-  if (reader.index_bytes() != trusted.index_bytes) {
-    throw Error(ExitCode::trust_mismatch, bundle + " changed while it was read; run the command again");
-  }
+  const VerifiedBundle trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
+  const bundles::SeekableReader& reader = trusted.reader();  // the one the check used
   const agents::AgentSet set =
       require_set(agents::agent_set_of_bundle(reader, agents_imgapi_domain(globals, paths)), args.bundle);
   const agents::MediaResult r = agents::write_media(reader, set, args.media);
@@ -81,15 +78,14 @@ void run_media(const GlobalOptions& globals, const SeedArgs& args, const Paths& 
 
 // Stage (the full pass: it keeps what is in place), then the agent images into IMGAPI.
 void stage_and_import(const GlobalOptions& globals, const SeedArgs& args, const Paths& paths,
-                      const std::string& bundle, const TrustedIndex& trusted) {
+                      const VerifiedBundle& trusted) {
   const std::string url = imgapi_url(globals, paths);
-  common::Progress bar("stage " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
+  common::Progress bar("stage " + args.bundle, bundle_file_size(trusted.path()), args.progress.mode(args.json));
   StageOptions stage;
-  stage.expected_index = trusted.index_bytes;
   stage.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-  const StageReport staged = stage_bundle(bundle, paths, stage);
+  stage_bundle(trusted, paths, stage);
   bar.finish();
-  std::vector<ImportItem> all = plan_import(staged.plan), items;
+  std::vector<ImportItem> all = plan_import(trusted, paths), items;
   for (ImportItem item : all) {  // a copy: `all` stays whole for origin look-ups
     if (item.image.role != "agent") continue;
     if (item.origin) {  // agents have none; if one did, it must already be in IMGAPI
@@ -130,18 +126,16 @@ void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
   }
   const RunLocks locks = take_locks(globals, paths);
   const std::string bundle = bundle_path_argument(args.bundle);
-  const TrustedIndex trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
+  const VerifiedBundle trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
   const std::string domain = agents_imgapi_domain(globals, paths);
   if (!agents::is_safe_domain(domain)) {  // before anything is staged
     throw Error(ExitCode::config, "imgapi_domain '" + domain.substr(0, 80) + "' is not a host name or address "
                                   "with an optional :port; fix it in /usbkey/config");
   }
-  {  // a bundle without (all) agent images is refused before anything is staged
-    const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle, bundles::PartCheck::sizes_only);
-    require_set(agents::agent_set_of_bundle(reader, domain), args.bundle);
-  }
-  stage_and_import(globals, args, paths, bundle, trusted);
-  const agents::AgentSet set = require_set(agents::agent_set_of(trusted.index, paths, domain), args.bundle);
+  // a bundle without (all) agent images is refused before anything is staged
+  require_set(agents::agent_set_of_bundle(trusted.reader(), domain), args.bundle);
+  stage_and_import(globals, args, paths, trusted);
+  const agents::AgentSet set = require_set(agents::agent_set_of(trusted, paths, domain), args.bundle);
   const agents::SeedResult r = agents::write_seed(
       set, paths, args.no_latest ? agents::LatestLink::keep : agents::LatestLink::move);
   print_seed(args, r);

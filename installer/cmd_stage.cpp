@@ -47,18 +47,12 @@ void run_stage(const GlobalOptions& globals, const StageArgs& args) {
   const std::string bundle = bundle_path_argument(args.bundle);
   common::Progress bar("stage " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
   StageOptions options;
-  if (bundle == "-") {
-    // Read once: the trust check runs inside the pass, before anything is written.
-    options.check_index = [&](const std::string& bytes, const manifest::BundleIndex& index,
-                              const std::string& slot) {
-      report_trust(check_index(paths, bundle, bytes, index, slot, args.trust), args.json);
-      check_installer_version(index, running_version());
-    };
-  } else {
-    options.expected_index = check_trust_or_throw(paths, bundle, args.trust, args.json).index_bytes;
-  }
   options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-  const StageReport r = stage_bundle(bundle, paths, options);
+  // Read once on a pipe: the trust check runs on the stream's index, before anything is
+  // written, and the same reader goes on with the payload.
+  const StageReport r = bundle == "-"
+                            ? stage_bundle(check_stream_or_throw(paths, args.trust, args.json), paths, options)
+                            : stage_bundle(check_trust_or_throw(paths, bundle, args.trust, args.json), paths, options);
   bar.finish();
   if (args.json) {
     print_json(report_json(args, r));

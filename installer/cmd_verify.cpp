@@ -84,26 +84,34 @@ void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
   options.client.http.max_attempts = 2;  // only an estimate: do not wait long for a DC
   const std::string bundle = bundle_path_argument(args.bundle);
   // Trust first: a file before its payload is read; standard input inside the one pass.
-  std::optional<TrustedIndex> trusted;
+  // verify only reports, so on a pipe it checks the unverified index it read and keeps the
+  // verdict; nothing here can stage (that needs a VerifiedBundle / VerifiedStream).
+  std::optional<std::string> trusted_index_bytes;
+  std::optional<signing::TrustVerdict> verdict;
   if (bundle != "-") {
-    trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
+    const VerifiedBundle checked = check_trust_or_throw(paths, bundle, args.trust, args.json);
+    trusted_index_bytes = checked.index_bytes();
+    verdict = checked.verdict();
   } else {
-    options.check_index = [&](const std::string& bytes, const manifest::BundleIndex& index, const std::string& slot) {
-      trusted = check_index(paths, bundle, bytes, index, slot, args.trust);
-      report_trust(*trusted, args.json);
-      check_installer_version(index, running_version());
+    options.check_index = [&](const std::string& unverified_index_bytes, const manifest::BundleIndex& unverified_index,
+                              const std::string& unverified_slot) {
+      verdict = check_unverified_index(paths, bundle, unverified_index_bytes, unverified_index, unverified_slot,
+                                       args.trust);
+      trusted_index_bytes = unverified_index_bytes;
+      report_trust(unverified_index, *verdict, args.json);
+      check_installer_version(unverified_index, running_version());
     };
   }
   common::Progress bar("verify " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
   options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
   VerifyResult result = verify_bundle(bundle, paths, options);
   bar.finish();
-  if (trusted && result.index_bytes != trusted->index_bytes) {
+  if (trusted_index_bytes && result.index_bytes != *trusted_index_bytes) {
     throw Error(common::ExitCode::trust_mismatch, "the bundle changed while it was being checked");
   }
-  if (!trusted) throw Error(common::ExitCode::internal, "verify: the trust check did not run");
+  if (!verdict) throw Error(common::ExitCode::internal, "verify: the trust check did not run");
   result.signatures_checked = true;
-  for (const auto& s : trusted->verdict.signers) result.signers.push_back(s.keyid);
+  for (const auto& s : verdict->signers) result.signers.push_back(s.keyid);
   print_result(args, result,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }

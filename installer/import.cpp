@@ -1,5 +1,7 @@
 #include <installer/import.hpp>
 
+#include <installer/staged_check.hpp>
+
 #include <common/error.hpp>
 #include <common/stop_signal.hpp>
 #include <common/log.hpp>
@@ -157,6 +159,10 @@ ImportOutcome import_once(const std::string& url, const imgapi::ClientOptions& o
   imgapi::Client client(url, options);
   const auto before = existing_state(client, item);
   if (before == ImportOutcome::already_active) return *before;
+  // The staged file against the signed index, right before its bytes go out (staged_check.hpp);
+  // IMGAPI then checks the upload against the signed SHA-1 we send, which covers a change
+  // after this read.
+  check_staged_file(item.signed_file, item.image, item.file.sha1);
   require_external_origin(client, item);
   const auto result = client.import_image(item.manifest, imgapi::OwnerCheck::skip);
   if (result.outcome == imgapi::ImportResult::Outcome::already_exists) {

@@ -1,6 +1,5 @@
 #include <installer/import_plan.hpp>
 
-#include <common/atomic_file.hpp>
 #include <common/error.hpp>
 
 #include <functional>
@@ -18,7 +17,7 @@ std::string what_of(const StagedImage& image) {
   return "image " + image.uuid + " (" + image.name + "@" + image.version + ")";
 }
 
-ImportItem load_item(const StagedImage& image) {
+ImportItem load_item(const VerifiedBundle& bundle, const StagedImage& image) {
   const auto not_staged = [&](const std::string& why) {
     return Error(ExitCode::not_found, what_of(image) + " is not staged (" + why +
                                           "); run `sdcadm-install stage BUNDLE` first");
@@ -29,13 +28,7 @@ ImportItem load_item(const StagedImage& image) {
     throw not_staged(image.file_path + " has " + std::to_string(st.st_size) + " bytes, not " +
                      std::to_string(image.file_size));
   }
-  std::string text;
-  try {
-    text = common::read_small_file(image.manifest_path, k_max_manifest_member);
-  } catch (const Error& e) {
-    if (e.code() == ExitCode::not_found) throw not_staged(image.manifest_path + " is missing");
-    throw;
-  }
+  const std::string text = verified_staged_manifest(bundle, image);
   auto manifest = manifest::ImageManifest::parse(text, "staged manifest " + image.manifest_path);
   const auto file = manifest.file();
   if (manifest.uuid() != image.uuid || !file) {
@@ -43,18 +36,19 @@ ImportItem load_item(const StagedImage& image) {
                                         " is not the manifest of " + what_of(image) +
                                         " with a file; run `sdcadm-install stage BUNDLE` again");
   }
-  return ImportItem{image, std::move(manifest), *file, std::nullopt, std::nullopt};
+  return ImportItem{image, std::move(manifest), *file, signed_file_of(bundle, image), std::nullopt, std::nullopt};
 }
 
 }  // namespace
 
-std::vector<ImportItem> plan_import(const StagePlan& plan) {
+std::vector<ImportItem> plan_import(const VerifiedBundle& bundle, const Paths& paths) {
+  const StagePlan plan = plan_stage(bundle.index(), paths);
   std::vector<ImportItem> loaded;
   std::map<std::string, std::size_t> by_uuid;
   for (const auto& image : plan.images) {
     if (image.role == "platform" || by_uuid.count(image.uuid)) continue;
     by_uuid.emplace(image.uuid, loaded.size());
-    loaded.push_back(load_item(image));
+    loaded.push_back(load_item(bundle, image));
   }
   // Depth-first over origins: an image is placed after its origin.
   std::vector<int> state(loaded.size(), 0);  // 0 new, 1 on the path, 2 placed

@@ -1,6 +1,7 @@
 #include <installer/paths.hpp>
 
 #include <common/error.hpp>
+#include <common/safe_dir.hpp>
 
 namespace installer {
 
@@ -36,6 +37,14 @@ std::string Paths::local(const std::string& headnode_path) const {
                         "Paths::local: \"" + headnode_path + "\" is not an absolute path");
   }
   return root == "/" ? headnode_path : root + headnode_path;
+}
+
+void require_no_linked_dirs(const Paths& paths) {
+  for (const std::string& dir :
+       {paths.usbkey_images, paths.usbkey_extra_agents, paths.local("/usbkey/extra/platforms"), paths.usbkey_gz_tools,
+        paths.staged_manifests, paths.journal_dir, paths.local("/var/sdcadm/trust")}) {
+    common::require_no_links(paths.root, dir);
+  }
 }
 
 }  // namespace installer

@@ -40,4 +40,12 @@ struct Paths {
   std::string local(const std::string& headnode_path) const;
 };
 
+// The directories the installer writes under (/usbkey/images, /usbkey/extra/{agents,
+// platforms,gz-tools}, /var/sdcadm/install/{manifests,journal}, /var/sdcadm/trust) must be
+// real directories from the root down, not links (issue 12 item 10, common/safe_dir.hpp):
+// Error(unsafe_path) naming the first link. Missing directories are fine (they are created
+// later, without following links). Every command checks this first (start_run); stage then
+// writes through descriptors opened without following links.
+void require_no_linked_dirs(const Paths& paths);
+
 }  // namespace installer

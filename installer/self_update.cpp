@@ -119,10 +119,10 @@ std::string running_binary_path() {
   return path;
 }
 
-void install_installer(const bundles::SeekableReader& reader, const manifest::BundleArtifact& artifact,
+void install_installer(const VerifiedBundle& bundle, const manifest::BundleArtifact& artifact,
                        const std::string& target) {
   common::AtomicFile out(target, 0755);
-  reader.extract_member(artifact.file_member, [&out](const char* data, std::size_t size) { out.write(data, size); });
+  bundle.reader().extract_member(artifact.file_member, [&out](const char* data, std::size_t size) { out.write(data, size); });
   // The umask may have taken bits away: the installer must be executable.
   if (::chmod(out.temp_path().c_str(), 0755) != 0) {
     throw Error(ExitCode::io, "chmod " + out.temp_path() + ": " + errno_text());

@@ -8,7 +8,8 @@
 // Loop guard: the re-executed process has SDCB_INSTALLER_REEXEC=<bundle_id> in its
 // environment and never self-updates again for that bundle, whatever versions it sees.
 
-#include <bundles/seekable_reader.hpp>
+#include <installer/verified_bundle.hpp>
+
 #include <manifest/bundle_index.hpp>
 
 #include <chrono>
@@ -44,7 +45,8 @@ std::string running_binary_path();
 // binary over `target` (mode 0755). A failure before the rename leaves `target` untouched
 // and no temp file. Throws the reader's errors, check_runs' Error(installer_unusable),
 // Error(io) or Error(no_space).
-void install_installer(const bundles::SeekableReader& reader, const manifest::BundleArtifact& artifact,
+// Only from a checked bundle (verified_bundle.hpp): the binary about to run as root.
+void install_installer(const VerifiedBundle& bundle, const manifest::BundleArtifact& artifact,
                        const std::string& target);
 
 // Runs `path --version` (common/version_probe.hpp) and requires the version `expected`: a

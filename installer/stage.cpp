@@ -9,6 +9,7 @@
 #include <common/hash.hpp>
 #include <common/log.hpp>
 #include <common/progress.hpp>
+#include <common/safe_dir.hpp>
 #include <common/stop_signal.hpp>
 #include <manifest/image_manifest.hpp>
 
@@ -33,38 +34,47 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
 
-void make_dirs(const std::string& dir) {
-  if (dir.empty() || dir == "/" || dir == ".") return;
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return;
-    throw Error(ExitCode::io, "cannot stage into " + dir + ": it exists and is not a directory");
-  }
-  make_dirs(dir_of(dir));
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    throw Error(ExitCode::io, "cannot create " + dir + ": " + std::strerror(errno));
-  }
-}
+std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
-void fsync_dir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;  // best effort: the renames are done, only durability is at stake
-  ::fsync(fd);
-  ::close(fd);
+// Every directory the plan writes into, opened without following links from the root
+// (common/safe_dir.hpp): a planted /usbkey/images -> /elsewhere is refused before anything
+// is written, and the files below are created and renamed through these descriptors.
+using SafeDirs = std::map<std::string, std::shared_ptr<const common::SafeDir>>;
+
+SafeDirs open_target_dirs(const StagePlan& plan, const Paths& paths) {
+  SafeDirs dirs;
+  for (const auto& t : plan.targets) {
+    const std::string dir = dir_of(t.path);
+    if (dirs.count(dir)) continue;
+    try {
+      dirs.emplace(dir, std::make_shared<const common::SafeDir>(
+                            common::SafeDir::open(paths.root, dir, common::SafeDir::Create::yes)));
+    } catch (const Error& e) {
+      throw e.with_context("cannot stage into " + dir);
+    }
+  }
+  return dirs;
 }
 
 // Removes temp files a killed run left in the directories this plan writes to.
-std::size_t remove_leftovers(const StagePlan& plan) {
-  std::set<std::string> dirs;
-  for (const auto& t : plan.targets) dirs.insert(dir_of(t.path));
+std::size_t remove_leftovers(const SafeDirs& dirs) {
   std::size_t removed = 0;
-  for (const auto& dir : dirs) {
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) continue;
+  for (const auto& [path, dir] : dirs) {
+    const int fd = ::dup(dir->fd());
+    if (fd < 0) continue;
+    DIR* d = ::fdopendir(fd);
+    if (d == nullptr) {
+      ::close(fd);
+      continue;
+    }
+    std::vector<std::string> names;
     while (const dirent* e = ::readdir(d)) {
-      if (is_temp_name(e->d_name) && ::unlink((dir + "/" + e->d_name).c_str()) == 0) ++removed;
+      if (is_temp_name(e->d_name)) names.emplace_back(e->d_name);
     }
     ::closedir(d);
+    for (const auto& name : names) {
+      if (::unlinkat(dir->fd(), name.c_str(), 0) == 0) ++removed;
+    }
   }
   return removed;
 }
@@ -72,11 +82,11 @@ std::size_t remove_leftovers(const StagePlan& plan) {
 // One target's temp file while its member streams.
 class TempFile {
  public:
-  explicit TempFile(const StageTarget& target)
-      : m_final(target.path), m_temp(temp_path_for(target.path)) {
-    make_dirs(dir_of(m_final));
-    ::unlink(m_temp.c_str());
-    m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  TempFile(const StageTarget& target, std::shared_ptr<const common::SafeDir> dir)
+      : m_dir(std::move(dir)), m_final(target.path), m_temp(temp_path_for(target.path)),
+        m_final_name(base_name(m_final)), m_temp_name(base_name(m_temp)) {
+    ::unlinkat(m_dir->fd(), m_temp_name.c_str(), 0);
+    m_fd = ::openat(m_dir->fd(), m_temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (m_fd < 0) throw Error(ExitCode::io, "cannot create " + m_temp + ": " + std::strerror(errno));
   }
   ~TempFile() { discard(); }
@@ -107,7 +117,8 @@ class TempFile {
     m_fd = -1;
   }
   void commit() {
-    if (::rename(m_temp.c_str(), m_final.c_str()) != 0) {
+    // renameat replaces a link planted under the final name (not its target).
+    if (::renameat(m_dir->fd(), m_temp_name.c_str(), m_dir->fd(), m_final_name.c_str()) != 0) {
       throw Error(ExitCode::io, "renaming " + m_temp + " to " + m_final + ": " + std::strerror(errno));
     }
     m_committed = true;
@@ -115,12 +126,13 @@ class TempFile {
   void discard() noexcept {
     if (m_fd >= 0) ::close(m_fd);
     m_fd = -1;
-    if (!m_committed) ::unlink(m_temp.c_str());
+    if (!m_committed) ::unlinkat(m_dir->fd(), m_temp_name.c_str(), 0);
   }
-  const std::string& final_path() const { return m_final; }
+  const common::SafeDir& dir() const { return *m_dir; }
 
  private:
-  std::string m_final, m_temp;
+  std::shared_ptr<const common::SafeDir> m_dir;
+  std::string m_final, m_temp, m_final_name, m_temp_name;
   int m_fd = -1;
   bool m_committed = false;
 };
@@ -135,9 +147,9 @@ struct MemberFacts {
 // Streams the needed members into temp files; keeps what the cross-check needs.
 class Stager : public bundles::MemberHandler {
  public:
-  Stager(const StagePlan& plan, const std::set<std::string>& needed_paths,
+  Stager(const StagePlan& plan, const SafeDirs& dirs, const std::set<std::string>& needed_paths,
          const std::set<std::string>& manifest_members, std::map<std::string, MemberFacts>& facts)
-      : m_manifest_members(manifest_members), m_facts(facts) {
+      : m_dirs(dirs), m_manifest_members(manifest_members), m_facts(facts) {
     for (const auto& t : plan.targets) {
       if (needed_paths.count(t.path)) m_targets[t.member].push_back(&t);
     }
@@ -147,7 +159,9 @@ class Stager : public bundles::MemberHandler {
     const auto found = m_targets.find(member.name);
     if (found == m_targets.end()) return {};  // verified by the reader, then dropped
     m_open.clear();
-    for (const StageTarget* t : found->second) m_open.push_back(std::make_unique<TempFile>(*t));
+    for (const StageTarget* t : found->second) {
+      m_open.push_back(std::make_unique<TempFile>(*t, m_dirs.at(dir_of(t->path))));
+    }
     m_is_manifest = m_manifest_members.count(member.name) > 0;
     m_text.clear();
     m_sha1.emplace(common::HashAlgorithm::sha1);
@@ -179,6 +193,7 @@ class Stager : public bundles::MemberHandler {
   std::vector<std::unique_ptr<TempFile>>& done() { return m_done; }
 
  private:
+  const SafeDirs& m_dirs;
   const std::set<std::string>& m_manifest_members;
   std::map<std::string, MemberFacts>& m_facts;
   std::map<std::string, std::vector<const StageTarget*>> m_targets;
@@ -219,24 +234,39 @@ void cross_check(const StagePlan& plan, std::map<std::string, MemberFacts>& fact
 
 }  // namespace
 
-StageReport stage_bundle(const std::string& bundle, const Paths& paths, const StageOptions& options) {
-  return stage_bundle(bundles::open_bundle_source(bundle), paths, options);
-}
+namespace {
 
-StageReport stage_bundle(std::unique_ptr<bundles::ByteSource> source, const Paths& paths,
-                         const StageOptions& options) {
+// The pass itself, on a reader whose index is the checked one (both public forms).
+StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const Paths& paths,
+                       const StageOptions& options);
+
+}  // namespace
+
+StageReport stage_bundle(const VerifiedBundle& bundle, const Paths& paths, const StageOptions& options) {
+  std::unique_ptr<bundles::ByteSource> source = bundles::open_bundle_source(bundle.path());
   const std::uint64_t total = source->seekable() ? source->size() : 0;
   bundles::StreamReader reader(std::move(source));
-  if (options.expected_index) reader.expect_index(*options.expected_index);
+  reader.expect_index(bundle.index_bytes());  // the file may have changed since the check
+  return stage_from(reader, total, paths, options);
+}
+
+StageReport stage_bundle(VerifiedStream&& bundle, const Paths& paths, const StageOptions& options) {
+  return stage_from(bundle.reader(), 0, paths, options);
+}
+
+namespace {
+
+StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const Paths& paths,
+                       const StageOptions& options) {
   const manifest::BundleIndex& index = reader.index();
-  if (options.check_index) options.check_index(reader.index_bytes(), index, reader.signature_slot());
   StageReport report;
   report.bundle_id = index.bundle_id;
   report.plan = plan_stage(index, paths);
   const StagePlan& plan = report.plan;
   report.files = plan.targets.size();
 
-  if (const std::size_t removed = remove_leftovers(plan); removed > 0) {
+  const SafeDirs safe_dirs = open_target_dirs(plan, paths);
+  if (const std::size_t removed = remove_leftovers(safe_dirs); removed > 0) {
     common::log::info("removed " + std::to_string(removed) + " temp file(s) left by an interrupted run");
   }
   // What is in place already; the rest needs writing.
@@ -262,7 +292,7 @@ StageReport stage_bundle(std::unique_ptr<bundles::ByteSource> source, const Path
   }
   std::vector<std::unique_ptr<TempFile>> temps;
   if (!needed.empty()) {
-    Stager stager(plan, needed, manifest_members, facts);
+    Stager stager(plan, safe_dirs, needed, manifest_members, facts);
     if (options.progress) {
       reader.on_progress([&](std::uint64_t done) { options.progress(done, total); });
     }
@@ -272,13 +302,13 @@ StageReport stage_bundle(std::unique_ptr<bundles::ByteSource> source, const Path
     report.bundle_bytes_read = reader.bytes_read();
   }
   cross_check(plan, facts);  // throws => `temps` are discarded
-  std::set<std::string> dirs;
+  std::set<const common::SafeDir*> dirs;
   for (auto& t : temps) {
     t->commit();
-    dirs.insert(dir_of(t->final_path()));
+    dirs.insert(&t->dir());
     ++report.written;
   }
-  for (const auto& dir : dirs) fsync_dir(dir);
+  for (const common::SafeDir* dir : dirs) dir->sync();
   for (const auto& t : plan.targets) {
     if (needed.count(t.path)) report.bytes_written += t.size;
   }
@@ -287,5 +317,7 @@ StageReport stage_bundle(std::unique_ptr<bundles::ByteSource> source, const Path
   }
   return report;
 }
+
+}  // namespace
 
 }  // namespace installer

@@ -3,8 +3,12 @@
 // member the headnode needs (stage_plan.hpp says where), committing nothing until the
 // whole bundle has been read and verified.
 //
-//   1. the index is read (and must equal `expected_index` when given: the bytes whose
-//      signatures were checked);
+//   1. the bundle is a VerifiedBundle (its file is read again, and its index must be the
+//      exact bytes whose signatures were checked: trust_mismatch otherwise) or a
+//      VerifiedStream (standard input: checked inside this one pass, before anything is
+//      written); there is no way to stage an unchecked bundle (verified_bundle.hpp);
+//   1b. every directory written to is opened without following links from the root
+//      (common/safe_dir.hpp): a link there is Error(unsafe_path), nothing is written;
 //   2. targets already on disk with the right size and chunk SHA-256s are kept (a re-run
 //      reads no payload at all when everything is there), temp files left by a killed run
 //      are removed;
@@ -22,8 +26,7 @@
 
 #include <installer/paths.hpp>
 #include <installer/stage_plan.hpp>
-
-#include <bundles/byte_source.hpp>
+#include <installer/verified_bundle.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -37,20 +40,12 @@ namespace installer {
 enum class SpaceCheck { check, skip };
 
 struct StageOptions {
-  // The exact index bytes checked earlier (signatures); another index in the stream =>
-  // Error(trust_mismatch). Unset: the stream's own index is used.
-  std::optional<std::string> expected_index;
   SpaceCheck space = SpaceCheck::check;
   // Bundle bytes consumed so far and the bundle's size (0 when unknown: a pipe).
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
   // Called with each image once both its files are in place (in index order, after the
   // renames); lets a caller start importing.
   std::function<void(const StagedImage& image)> on_staged;
-  // Called once the stream's index and signature slot are read, before anything is written:
-  // the trust check of a bundle that can be read only once (stage -). Throws to stop.
-  std::function<void(const std::string& index_bytes, const manifest::BundleIndex& index,
-                     const std::string& slot)>
-      check_index;
 };
 
 struct StageReport {
@@ -65,12 +60,13 @@ struct StageReport {
   StagePlan plan;
 };
 
-// Stages the bundle at `bundle` ("-" = stdin, a file, NAME.sdc.parts.json). Errors: the
-// reader's (not_found, bundle_*), plan_stage's, Error(integrity) when an image's manifest
-// does not describe its file, Error(no_space), Error(io).
-StageReport stage_bundle(const std::string& bundle, const Paths& paths, const StageOptions& options);
-// The same from an open source.
-StageReport stage_bundle(std::unique_ptr<bundles::ByteSource> source, const Paths& paths,
-                         const StageOptions& options);
+// Stages the checked bundle (a file, NAME.sdc.parts.json): its file is streamed again,
+// bound to the signed index bytes. Errors: the reader's (not_found, bundle_*),
+// Error(trust_mismatch) when the file now holds another index, plan_stage's,
+// Error(integrity) when an image's manifest does not describe its file,
+// Error(unsafe_path) for a linked directory, Error(no_space), Error(io).
+StageReport stage_bundle(const VerifiedBundle& bundle, const Paths& paths, const StageOptions& options);
+// The same in the one pass of a checked stream (stage -). The stream is consumed.
+StageReport stage_bundle(VerifiedStream&& bundle, const Paths& paths, const StageOptions& options);
 
 }  // namespace installer

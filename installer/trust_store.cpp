@@ -1,6 +1,5 @@
 #include <installer/trust_store.hpp>
 
-#include <bundles/seekable_reader.hpp>
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <signing/root_chain.hpp>
@@ -137,28 +136,6 @@ void TrustStore::accept(const signing::TrustVerdict& verdict, const manifest::Bu
   state.record(index);
   make_dir(m_dir);
   common::write_file_atomic(m_state_path, state.serialize(), 0644);
-}
-
-TrustedIndex check_bundle(const Paths& paths, const std::string& bundle,
-                          const TrustOverrides& overrides) {
-  if (bundle == "-") {
-    throw Error(ExitCode::usage,
-                "a bundle on standard input cannot be checked against the trust root before it "
-                "is read; give the bundle's file name");
-  }
-  const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
-  return check_index(paths, bundle, reader.index_bytes(), reader.index(), reader.signature_slot(),
-                     overrides);
-}
-
-TrustedIndex check_index(const Paths& paths, const std::string& bundle, std::string index_bytes,
-                         const manifest::BundleIndex& index, const std::string& slot,
-                         const TrustOverrides& overrides) {
-  const signing::ChosenSignatures signatures = signing::choose_signatures(bundle, slot);
-  signing::TrustVerdict verdict =
-      TrustStore(paths).check(index_bytes, index, signatures, overrides,
-                              static_cast<std::int64_t>(std::time(nullptr)));
-  return TrustedIndex{std::move(index_bytes), index, std::move(verdict)};
 }
 
 std::string signers_text(const signing::TrustVerdict& verdict) {

@@ -73,24 +73,8 @@ class TrustStore {
 // How an operator creates the DC's trust root (the hint of a trust_no_root refusal).
 std::string no_root_hint();
 
-// A bundle's index, checked against the DC's trust before anything else reads the bundle.
-struct TrustedIndex {
-  std::string index_bytes;  // the exact signed bytes: later passes must see the same (stage's
-                            // expected_index), so the bundle cannot change in between
-  manifest::BundleIndex index;
-  signing::TrustVerdict verdict;
-};
-
-// Reads `bundle`'s index and signature slot through the seek table (a detached NAME.sdc.sig
-// is used when the slot is unsigned; signing::choose_signatures) and runs the policy.
-// Standard input ("-") cannot be checked before it is consumed: Error(usage). Throws the
-// reader's codes and the trust_* codes (docs/trust.md).
-TrustedIndex check_bundle(const Paths& paths, const std::string& bundle,
-                          const TrustOverrides& overrides);
-// The same for an index and slot already read (a streaming pass: stage -).
-TrustedIndex check_index(const Paths& paths, const std::string& bundle, std::string index_bytes,
-                         const manifest::BundleIndex& index, const std::string& slot,
-                         const TrustOverrides& overrides);
+// The checks that turn a bundle into something the installer may act on, and their result
+// types (VerifiedBundle, VerifiedStream): installer/verified_bundle.hpp.
 
 // "alice (1a2b3c4d5e6f), bob (...)" for messages; key ids only when the root names none.
 std::string signers_text(const signing::TrustVerdict& verdict);

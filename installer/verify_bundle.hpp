@@ -35,8 +35,9 @@ struct VerifyOptions {
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
   // Standard input only: called once the stream's index and signature slot are read, before
   // the payload (the trust check of a bundle that can be read only once). Throws to stop.
-  std::function<void(const std::string& index_bytes, const manifest::BundleIndex& index,
-                     const std::string& slot)>
+  // The bytes are unverified until it returns; verify never stages from them.
+  std::function<void(const std::string& unverified_index_bytes, const manifest::BundleIndex& unverified_index,
+                     const std::string& unverified_slot)>
       check_index;
 };
 

@@ -4,11 +4,13 @@
 #include <installer/agents/bootstrap_script.hpp>
 #include <installer/agents/files.hpp>
 #include <installer/stage_plan.hpp>
+#include <installer/staged_check.hpp>
 
 #include <common/atomic_file.hpp>
 #include <common/json.hpp>
 #include <common/error.hpp>
 #include <common/log.hpp>
+#include <common/safe_dir.hpp>
 
 #include <cerrno>
 #include <climits>
@@ -49,10 +51,10 @@ bool move_latest(const std::string& dir, const std::string& file_name) {
 
 }  // namespace
 
-std::optional<AgentSet> agent_set_of(const manifest::BundleIndex& index, const Paths& paths,
+std::optional<AgentSet> agent_set_of(const VerifiedBundle& bundle, const Paths& paths,
                                      const std::string& imgapi_domain) {
   std::vector<AgentImage> images;
-  for (const StagedImage& staged : plan_stage(index, paths).images) {
+  for (const StagedImage& staged : plan_stage(bundle.index(), paths).images) {
     if (staged.role != "agent") continue;
     if (!is_known_agent(staged.name)) {
       // sdcadm's service list still names agents the agentsshar no longer installs
@@ -63,13 +65,8 @@ std::optional<AgentSet> agent_set_of(const manifest::BundleIndex& index, const P
       continue;
     }
     const std::string what = "agent image " + staged.uuid + " (" + staged.manifest_path + ")";
-    std::string text;
-    try {
-      text = common::read_small_file(staged.manifest_path, k_max_manifest_member);
-    } catch (const Error& e) {
-      if (e.code() != ExitCode::not_found) throw;
-      throw Error(ExitCode::not_found, what + " is not staged; run sdcadm-install stage BUNDLE first");
-    }
+    // The signed manifest's bytes or a refusal: the bootstrap names each agent's SHA-1.
+    const std::string text = verified_staged_manifest(bundle, staged);
     const manifest::ImageManifest m = manifest::ImageManifest::parse(text, what);
     if (m.uuid() != staged.uuid) {
       throw Error(ExitCode::integrity, what + " has uuid " + m.uuid() + "; stage the bundle again");
@@ -95,7 +92,8 @@ SeedResult write_seed(const AgentSet& set, const Paths& paths, LatestLink latest
   r.bootstrap_headnode_path = std::string(k_extra_agents) + name;
   r.bootstrap_path = paths.usbkey_extra_agents + "/" + name;
   r.set_path = paths.usbkey_extra_agents + "/" + json_name;
-  make_dirs(paths.usbkey_extra_agents);
+  // No link anywhere from the root down (common/safe_dir.hpp); created when missing.
+  common::SafeDir::open(paths.root, paths.usbkey_extra_agents, common::SafeDir::Create::yes);
   // The set first: a script is never there without the set it was made from.
   const bool set_written = write_if_changed(r.set_path, common::dump_json(to_json(set)) + "\n", 0644);
   const bool script_written = write_if_changed(r.bootstrap_path, bootstrap_script(set), 0755);

@@ -8,6 +8,7 @@
 
 #include <installer/agents/agent_set.hpp>
 #include <installer/paths.hpp>
+#include <installer/verified_bundle.hpp>
 
 #include <manifest/bundle_index.hpp>
 
@@ -19,11 +20,12 @@ namespace installer::agents {
 // The agent set of a staged bundle: its role "agent" artifacts named as one of the 11
 // agents (others, like cabase or dockerlogger that sdcadm's service list still names, are
 // left out and logged), each manifest read from where stage put it
-// (/usbkey/images/<uuid>.imgmanifest) and validated (agent_set.hpp).
+// (/usbkey/images/<uuid>.imgmanifest), required to be the signed member's bytes
+// (staged_check.hpp: Error(integrity) otherwise) and validated (agent_set.hpp).
 // nullopt: the bundle has no agent images. Throws Error(not_found) when a manifest is not
 // staged (run `sdcadm-install stage BUNDLE`), Error(bad_data) for a bad manifest,
 // Error(config) for a bad imgapi_domain.
-std::optional<AgentSet> agent_set_of(const manifest::BundleIndex& index, const Paths& paths,
+std::optional<AgentSet> agent_set_of(const VerifiedBundle& bundle, const Paths& paths,
                                      const std::string& imgapi_domain);
 
 // Checks each staged agent file (/usbkey/images/<uuid>.imgfile): size, SHA-1 and that the
@@ -44,7 +46,8 @@ struct SeedResult {
   bool written = false;                 // false when both files were already there
   bool latest_moved = false;            // latest now points at the bootstrap (and did not before)
 };
-// Throws Error(integrity) from check_staged_agents, Error(io)/Error(no_space) on writes.
+// Throws Error(integrity) from check_staged_agents, Error(unsafe_path) when a directory from
+// the root down to /usbkey/extra/agents is a link, Error(io)/Error(no_space) on writes.
 SeedResult write_seed(const AgentSet& set, const Paths& paths, LatestLink latest);
 
 }  // namespace installer::agents

@@ -6,15 +6,23 @@
 #include <tests/unit/support/error_capture.hpp>
 #include "../common/test_support.hpp"
 
+#include <installer/verified_bundle.hpp>
+
+#include <bundles/byte_source.hpp>
 #include <bundles/writer.hpp>
+#include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/hash.hpp>
 #include <manifest/bundle_index.hpp>
+#include <signing/key.hpp>
+#include <signing/root.hpp>
+#include <signing/signature_document.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdint>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -86,6 +94,21 @@ inline std::vector<TestImage> default_images() {
   };
 }
 
+// The release team's key of the tests (one per program) and the DC trust root naming it.
+inline const signing::PrivateKey& release_key() {
+  static const signing::PrivateKey key = signing::PrivateKey::generate();
+  return key;
+}
+
+// Installs the test trust root as the DC's (`paths`.trust_root).
+inline void install_test_root(const installer::Paths& paths) {
+  auto root = signing::TrustRoot::create(1, static_cast<std::int64_t>(std::time(nullptr)) + 365 * 86400, 1,
+                                         {{"release", release_key().public_key()}});
+  root.sign(release_key());
+  std::filesystem::create_directories(std::filesystem::path(paths.trust_root).parent_path());
+  common::write_file_atomic(paths.trust_root, root.serialize());
+}
+
 struct TestBundle {
   std::string path;
   manifest::BundleIndex index;
@@ -135,8 +158,25 @@ inline TestBundle write_test_bundle(const TempDir& dir, const std::vector<TestIm
   b.path = dir.file(name);
   bundles::WriterOptions options;
   options.threads = 1;
+  // Signed in its slot by the tests' release key, so the trust check passes.
+  auto signatures = signing::SignatureDocument::for_bundle(ix.bundle_id, b.index_bytes);
+  signatures.sign(release_key(), ix.bundle_id, b.index_bytes);
+  options.signature_json = signatures.serialize();
   bundles::write_bundle(b.path, b.index_bytes, inputs, options);
   return b;
+}
+
+// The bundle through the DC's trust check (the only way to get a VerifiedBundle), with the
+// test trust root installed under `paths`.
+inline installer::VerifiedBundle verified(const installer::Paths& paths, const TestBundle& bundle) {
+  install_test_root(paths);
+  return installer::check_bundle(paths, bundle.path, {});
+}
+
+// The same for a bundle read once from a stream (stage -).
+inline installer::VerifiedStream verified_stream(const installer::Paths& paths, const std::string& bytes) {
+  install_test_root(paths);
+  return installer::check_stream(paths, bundles::memory_source(bytes), "-", {});
 }
 
 // A scratch headnode root with the directories a headnode has.
@@ -147,11 +187,13 @@ inline void make_root(const std::string& root) {
   }
 }
 
-// Every regular file below `dir`, relative to it, sorted.
+// Every regular file below `dir`, relative to it, sorted; the DC's trust files (the test
+// root, written by verified()) are not counted.
 inline std::vector<std::string> files_below(const std::string& dir) {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) out.push_back(e.path().string().substr(dir.size()));
+    const std::string rel = e.path().string().substr(dir.size());
+    if (e.is_regular_file() && rel.rfind("/var/sdcadm/trust/", 0) != 0) out.push_back(rel);
   }
   std::sort(out.begin(), out.end());
   return out;

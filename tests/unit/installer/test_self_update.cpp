@@ -46,8 +46,20 @@ std::string write_installer_bundle(const TempDir& dir, const std::string& conten
   const std::string path = dir.file("i.sdc");
   bundles::WriterOptions options;
   options.threads = 1;
-  bundles::write_bundle(path, ix.serialize(), {{"installer/sdcadm-install", "", content, 0755}}, options);
+  const std::string index_bytes = ix.serialize();
+  auto signatures = signing::SignatureDocument::for_bundle(ix.bundle_id, index_bytes);
+  signatures.sign(installer_test::release_key(), ix.bundle_id, index_bytes);
+  options.signature_json = signatures.serialize();
+  bundles::write_bundle(path, index_bytes, {{"installer/sdcadm-install", "", content, 0755}}, options);
   return path;
+}
+
+// The bundle through the trust check, with the DC's trust root in a directory of its own.
+VerifiedBundle checked(const std::string& bundle) {
+  TempDir dc;
+  const Paths paths = Paths::under(dc.path());
+  installer_test::install_test_root(paths);
+  return check_bundle(paths, bundle, {});
 }
 
 }  // namespace
@@ -86,7 +98,7 @@ TEST_CASE("install_installer replaces the target and keeps the previous one", "[
   ::mkdir(dir.file("bin").c_str(), 0755);
   const std::string target = dir.file("bin/sdcadm-install");
   common::write_file_atomic(target, "old binary", 0755);
-  const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
+  const VerifiedBundle reader = checked(bundle);
   install_installer(reader, reader.index().artifacts.front(), target);
   CHECK(test_support::slurp(target) == new_binary);
   CHECK(test_support::slurp(target + ".prev") == "old binary");
@@ -114,7 +126,7 @@ TEST_CASE("a carried installer that does not run here, or says another version, 
     const std::string bundle = write_installer_bundle(dir, content);
     const std::string target = dir.file("sdcadm-install");
     common::write_file_atomic(target, "old binary", 0755);
-    const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
+    const VerifiedBundle reader = checked(bundle);
     if (content.find("sleep") != std::string::npos) {
       // A hung binary is killed after the probe's timeout; check_runs with a short one.
       const std::string hung = dir.file("hung");
@@ -166,7 +178,7 @@ TEST_CASE("a failed extract leaves the target untouched and no temp file", "[sel
   const std::string bundle = write_installer_bundle(dir, "#!/bin/sh\necho new\n");
   const std::string target = dir.file("sdcadm-install");
   common::write_file_atomic(target, "old binary", 0755);
-  const bundles::SeekableReader reader = bundles::SeekableReader::open(bundle);
+  const VerifiedBundle reader = checked(bundle);
   manifest::BundleArtifact wrong = reader.index().artifacts.front();
   wrong.file_member = "installer/missing";
   CHECK_THROWS_AS(install_installer(reader, wrong, target), common::Error);

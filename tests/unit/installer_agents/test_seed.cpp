@@ -109,3 +109,14 @@ TEST_CASE("write_seed: a bad staged agent image writes nothing", "[agents]") {
   CHECK(code_of([&] { write_seed(hn.set, hn.paths, LatestLink::move); }) == ExitCode::integrity);
   CHECK(!std::filesystem::exists(hn.paths.usbkey_extra_agents + "/agents-" + hn.set.stamp + ".sh"));
 }
+
+// Issue 12 item 10: the bootstrap is not written through a linked directory.
+TEST_CASE("write_seed: /usbkey/extra/agents as a link is refused, its target untouched", "[agents]") {
+  StagedRoot hn;
+  sdcb_test::ScratchDir elsewhere;
+  std::filesystem::create_directories(hn.paths.usbkey + "/extra");
+  std::filesystem::remove_all(hn.paths.usbkey_extra_agents);
+  REQUIRE(::symlink(elsewhere.path().c_str(), hn.paths.usbkey_extra_agents.c_str()) == 0);
+  CHECK(code_of([&] { write_seed(hn.set, hn.paths, LatestLink::move); }) == ExitCode::unsafe_path);
+  CHECK(std::filesystem::is_empty(elsewhere.path()));
+}
