@@ -59,7 +59,7 @@ check_eq "$(st 's.platforms.default')" "$default_platform" "the default boot pla
 check_eq "$(st 's.platforms.installed.join(",")')" "$installed_platforms" "no platform was added"
 check_eq "$(runs "platform install")" "$platform_runs" "the older platform was not installed"
 expect_exit 0 inst history -j
-check_eq "$(jsonf last.out 'const r = b.filter((r) => r.event === "run-start").pop(); r.overrides.change_channel + " " + r.channel_change.from + " " + r.channel_change.to')" \
+check_eq "$(jsonf last.out '[b.filter((r) => r.event === "run-start").pop()].map((r) => r.overrides.change_channel + " " + r.channel_change.from + " " + r.channel_change.to)[0]')" \
   "true dev release" "history: the channel change"
 expect_exit 0 inst trust show -j
 check_eq "$(jsonf last.out 'b.channels.release.sequence')" 10 "anti-rollback: release remembered"
