@@ -66,8 +66,8 @@ pass "the import count of plan, step and progress agree; a resumed run reports i
 # --- item 5: a bundle of an older assets only: stage and import, said exactly --------------------------------
 dc_assets=$(st 's.instances.find((i) => i.service === "assets").image')
 curl -sf "$up_URL/images?name=assets&channel=*" >assets.json || fail "list assets images"
-old_assets=$(jsonf assets.json 'const i = b.filter((m) => m.uuid !== "'"$dc_assets"'")
-  .sort((x, y) => x.published_at < y.published_at ? -1 : 1)[0]; i ? i.uuid : ""')
+old_assets=$(jsonf assets.json '(b.filter((m) => m.uuid !== "'"$dc_assets"'")
+  .sort((x, y) => x.published_at < y.published_at ? -1 : 1)[0] || {uuid: ""}).uuid')
 [[ -n "$old_assets" ]] || fail "the catalog has no other assets image"
 "$BIN" build -S "$up_URL" "assets@$old_assets" --sequence $((SOURCE_DATE_EPOCH + 100)) --cache-dir "$TEST_DIR/cache" \
   -o a.sdc --no-progress --key "$KEYS/alice.pem" --expires-in 3650 >a.out 2>&1 || { cat a.out >&2; fail "build a.sdc"; }

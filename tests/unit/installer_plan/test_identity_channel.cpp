@@ -65,7 +65,9 @@ TEST_CASE("same content: a finished journal of another build is found, this buil
   // A journal still running is not "applied".
   Journal running = Journal::open(jdir, k_b, "digest-b", k_content);
   running.begin_run();
-  CHECK_FALSE(find_applied_content(jdir, k_content, "e0000000-0000-4000-8000-000000000005"));
+  const auto only_finished = find_applied_content(jdir, k_content, "e0000000-0000-4000-8000-000000000005");
+  REQUIRE(only_finished);
+  CHECK(only_finished->bundle_id == k_a);  // not the running k_b
   // The content id is read back from disk.
   CHECK(Journal::open(jdir, k_a, "digest-a").content_id() == k_content);
 }
