@@ -119,6 +119,7 @@ std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader&
       << ", payload " << common::format_bytes(index.payload_size()) << " in "
       << index.members.size() << " members)\n"
       << "bundle id:  " << index.bundle_id << "\n"
+      << "content id: " << manifest::content_id_of(index) << "\n"
       << "format:     sdcadm-bundle v" << index.format_version << ", chunk size "
       << common::format_bytes(index.chunk_size) << "\n"
       << "built:      " << index.created << " by " << index.builder.name << " "

@@ -272,7 +272,9 @@ PackPlan plan_pack(const Resolution& resolution, const std::map<std::string, Cac
     plan.inputs.push_back(std::move(draft.input));
   }
   add_installer(plan, options);
-  index.bundle_id = manifest::bundle_id_for(index.members);
+  // Content first: the build id hashes the whole index, content_id included (format §9).
+  index.content_id = manifest::content_id_for(index.members);
+  index.bundle_id = manifest::build_id_for(index);
   plan.index_bytes = index.serialize();
   // The writer parses these bytes with the reader's rules; doing it here too names a
   // bad index before any byte is written (and before anything is downloaded, for -n).

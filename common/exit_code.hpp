@@ -40,6 +40,7 @@ enum class ExitCode : int {
   trust_root = 35,
   trust_mismatch = 36,
   trust_no_root = 37,
+  trust_channel = 38,  // a bundle of another channel than the DC's (docs/trust.md)
 
   // 40-49: installer (installer issue).
   locked = 40,

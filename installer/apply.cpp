@@ -1,5 +1,6 @@
 #include <installer/apply.hpp>
 
+#include <installer/applied_content.hpp>
 #include <installer/interrupt.hpp>
 #include <installer/plan_text.hpp>
 #include <installer/resume.hpp>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iterator>
+#include <limits>
 #include <sys/stat.h>
 
 namespace installer {
@@ -26,6 +28,10 @@ const char* const k_ordered[] = {"sapi", "moray", "binder", "manatee"};
 bool is_ordered(const std::string& s) {
   for (const char* o : k_ordered) if (s == o) return true;
   return false;
+}
+
+std::string count_of(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
 std::string names_of(const std::vector<const ServicePlan*>& services) {
@@ -151,13 +157,17 @@ class StepRunner {
 };
 
 common::Json run_start(const ApplyContext& ctx, const std::string& run, const Plan& plan) {
-  return {{"event", "run-start"}, {"run", run}, {"time", utc_now_ms()}, {"bundle_id", ctx.bundle_id},
+  common::Json r = {{"event", "run-start"}, {"run", run}, {"time", utc_now_ms()}, {"bundle_id", ctx.bundle_id},
           {"bundle_digest", ctx.bundle_digest}, {"channel", ctx.channel}, {"signers", ctx.signers},
           {"user", current_user()},
           {"overrides", {{"force", ctx.force == Force::yes}, {"yes", ctx.confirm == Confirm::assume_yes},
                          {"allow_expired", ctx.allow_expired}, {"allow_rollback", ctx.allow_rollback},
+                         {"change_channel", ctx.channel_change_from.has_value()},
                          {"spec", ctx.spec_file.empty() ? common::Json(nullptr) : common::Json(ctx.spec_file)}}},
           {"plan", plan_json(plan)}};
+  if (!ctx.content_id.empty()) r["content_id"] = ctx.content_id;
+  if (ctx.channel_change_from) r["channel_change"] = {{"from", *ctx.channel_change_from}, {"to", ctx.channel}};
+  return r;
 }
 
 void run_end(History& history, const ApplyContext& ctx, const std::string& run, const char* result,
@@ -169,18 +179,51 @@ void run_end(History& history, const ApplyContext& ctx, const std::string& run, 
   history.append(r);
 }
 
+// Where a step comes in a run (the order all_steps builds), so that the steps an earlier
+// run finished and this run's plan no longer has are reported where they belong, not
+// before everything else (issue 12 item 6).
+int step_rank(const std::string& name) {
+  static const char* const k_order[] = {"installer-self-update", "stage", "import", "seed-agents",
+                                        "sdcadm-self-update", "update-agents", "update-agents-experimental",
+                                        "update-other", "update-gz-tools", "up-services"};
+  int rank = 0;
+  for (const char* n : k_order) {
+    if (name == n) return rank;
+    ++rank;
+  }
+  for (const char* o : k_ordered) {
+    if (name == std::string("up-") + o) return rank;
+    ++rank;
+  }
+  return name == "platform-install" ? rank : rank + 1;
+}
+
 // A resumed run rebuilds its plan from the DC, so an sdcadm step an earlier run finished
 // (its instances are on their targets now) is no longer among `planned`. The journal still
-// has it: say it was skipped rather than letting it vanish from the operator's view.
-void report_done_elsewhere(const Journal& journal, const std::vector<ApplyStep>& planned, const ApplyHooks& hooks,
-                           ApplyResult& result) {
+// has it: say it was skipped rather than letting it vanish from the operator's view. Runs
+// `planned` with those reports in run order.
+void run_with_done_elsewhere(const Journal& journal, const std::vector<ApplyStep>& planned, StepRunner& steps,
+                             const ApplyHooks& hooks, ApplyResult& result) {
+  std::vector<std::string> elsewhere;
   for (const JournalStep& js : journal.steps()) {
     if (js.state != StepState::done || js.name == "installer-self-update") continue;  // run before the plan
     const bool listed = std::any_of(planned.begin(), planned.end(), [&](const ApplyStep& st) { return st.name == js.name; });
-    if (listed) continue;
-    say(hooks, "--- " + js.name + ": done in an earlier run, skipped");
-    result.skipped.push_back(js.name);
+    if (!listed) elsewhere.push_back(js.name);
   }
+  std::stable_sort(elsewhere.begin(), elsewhere.end(),
+                   [](const std::string& a, const std::string& b) { return step_rank(a) < step_rank(b); });
+  auto next = elsewhere.begin();
+  auto report_before = [&](int rank) {
+    for (; next != elsewhere.end() && step_rank(*next) < rank; ++next) {
+      say(hooks, "--- " + *next + ": done in an earlier run, skipped");
+      result.skipped.push_back(*next);
+    }
+  };
+  for (const auto& step : planned) {
+    report_before(step_rank(step.name));
+    steps.run(step);
+  }
+  report_before(std::numeric_limits<int>::max());
 }
 
 // Everything after the self-update, in order: stage, import, seeding the agents' bootstrap
@@ -188,7 +231,7 @@ void report_done_elsewhere(const Journal& journal, const std::vector<ApplyStep>&
 std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx,
                                  const ApplyHooks& hooks) {
   std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey", false, hooks.stage, {}},
-                                {"import", "import images into the DC IMGAPI", false, hooks.import, {}}};
+                                {"import", "import " + count_of(plan.imports.size(), "image") + " into the DC IMGAPI", false, hooks.import, {}}};
   if (plan.agent_set && plan.agent_set->run) {
     if (!hooks.seed_agents) throw Error(ExitCode::internal, "apply: the plan seeds agents but no seed hook is set");
     all.push_back({"seed-agents", "write the agents bootstrap " + plan.agent_set->stage_as, false, hooks.seed_agents, {}});
@@ -206,6 +249,34 @@ std::string held_services(const Plan& plan) {
   return out;
 }
 
+// A new build of content this DC applied already (applied_content.hpp): say so. When the
+// DC still runs all of it (the plan changes nothing, imports nothing) the run ends here,
+// up to date, and this build's journal is finished too; otherwise it goes on as any bundle.
+bool same_content_applied(const ApplyContext& ctx, Journal& journal, const ApplyHooks& hooks, History& history,
+                          const std::string& run, ApplyResult& result) {
+  if (journal.exists_on_disk() || ctx.content_id.empty()) return false;
+  const std::optional<AppliedBuild> earlier = find_applied_content(ctx.journal_dir, ctx.content_id, ctx.bundle_id);
+  if (!earlier) return false;
+  const std::string same = "Bundle " + ctx.bundle_id + " has the same content as bundle " + earlier->bundle_id +
+                           ", applied completely (finished " + earlier->finished_at + ")";
+  if (result.plan.has_changes() || !result.plan.imports.empty()) {
+    say(hooks, same + ", but its plan has more to do now");
+    return false;
+  }
+  say(hooks, same + "; nothing to do. Up-to-date.");
+  if (const std::string held = held_services(result.plan); !held.empty()) {
+    say(hooks, "Held back: " + held + " (`sdcadm-install plan` says why)");
+  }
+  common::Json start = run_start(ctx, run, result.plan);
+  start["same_content_as"] = earlier->bundle_id;
+  history.append(start);
+  journal.begin_run();
+  journal.finish();
+  run_end(history, ctx, run, "up-to-date", ExitCode::ok, "", "");
+  result.outcome = ApplyOutcome::up_to_date;
+  return true;
+}
+
 }  // namespace
 
 const char* to_string(ApplyOutcome outcome) {
@@ -216,6 +287,16 @@ const char* to_string(ApplyOutcome outcome) {
     case ApplyOutcome::declined: return "declined";
   }
   return "applied";
+}
+
+std::vector<std::string> plan_step_names(const Plan& plan) {
+  if (!plan.has_changes() && plan.imports.empty()) return {};
+  std::vector<std::string> names = {"stage", "import"};
+  if (plan.agent_set && plan.agent_set->run) names.push_back("seed-agents");
+  const SdcadmRunner never_run("");  // the steps are built for their names only
+  const ApplyContext ctx;
+  for (const auto& step : sdcadm_steps(plan, never_run, ctx)) names.push_back(step.name);
+  return names;
 }
 
 void check_reprov_lock(const std::string& path) {
@@ -293,13 +374,19 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
 ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const SdcadmRunner& runner,
                          History& history) {
   check_reprov_lock(ctx.reprov_fail_lock);
-  Journal journal = Journal::open(ctx.journal_dir, ctx.bundle_id, ctx.bundle_digest);
+  make_directories(ctx.journal_dir);
+  if (const std::string kept = retire_other_build(ctx.journal_dir, ctx.bundle_id, ctx.bundle_digest); !kept.empty()) {
+    say(hooks, "The journal of another build of bundle " + ctx.bundle_id + " (the same content) is kept as " + kept +
+                   "; this build gets its own");
+  }
+  Journal journal = Journal::open(ctx.journal_dir, ctx.bundle_id, ctx.bundle_digest, ctx.content_id);
   ApplyResult result;
   result.journal_path = journal.path();
   const std::string run = new_run_id();
   // sdcadm commands a killed run left running finish before the plan reads the DC (resume.hpp).
   wait_for_earlier_commands(journal, ctx.lock_wait, hooks.say);
   result.plan = hooks.make_plan();
+  if (same_content_applied(ctx, journal, hooks, history, run, result)) return result;
   const bool follow_up = journal.finished() && result.plan.has_changes();
   if (journal.finished() && !follow_up) {
     say(hooks, "Bundle " + ctx.bundle_id + " was applied completely (finished " + journal.finished_at() +
@@ -354,8 +441,7 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
       SettleContext settle{run, ctx.usbkey_os, {}};
       for (const auto& step : all) settle.planned.push_back(step.name);
       settle_started_steps(journal, history, result.plan, settle, hooks.say);
-      report_done_elsewhere(journal, all, hooks, result);
-      for (const auto& step : all) steps.run(step);
+      run_with_done_elsewhere(journal, all, steps, hooks, result);
     }
   } catch (const Error& caught) {
     const std::string where = journal.stopped_at();

@@ -29,6 +29,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,10 @@ struct ApplyHooks {
 
 struct ApplyContext {
   std::string bundle_id, bundle_digest, channel;
+  std::string content_id;           // manifest::content_id_of (same-content detection, applied_content.hpp)
+  // --change-channel: the DC's update channel before this bundle's ("" unset), recorded in
+  // the history; nullopt when the channel stays (dc_channel.hpp).
+  std::optional<std::string> channel_change_from;
   std::string usbkey_os;            // /usbkey/os under the root: where platform install leaves <stamp>/
   std::string imgapi_url;           // for sdcadm self-update -S
   std::string reprov_fail_lock;     // /var/sdcadm/reprovFailLock.json under the root
@@ -101,6 +106,11 @@ struct ApplyResult {
 // ctx.usbkey_os/<stamp>.
 std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner,
                                     const ApplyContext& ctx);
+
+// The names of the steps apply runs for `plan`, in order (stage, import, seed-agents, then
+// sdcadm_steps'), for the plan's summary; the installer's own self-update is not a plan step.
+// Empty when apply would run none (no change and nothing to import).
+std::vector<std::string> plan_step_names(const Plan& plan);
 
 // Refuses while reprovFailLock.json exists: Error(reprov_lock) with its reason and what
 // to do (sdcadm.md §7, TOOLS-1241).

@@ -7,9 +7,12 @@
 // importing (sdcadm takes it itself for up and self-update).
 
 #include <installer/agents/seed.hpp>
+#include <installer/applied_content.hpp>
 #include <installer/apply.hpp>
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
+#include <installer/dc_channel.hpp>
+#include <installer/freeze_window.hpp>
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
 #include <installer/installer_version.hpp>
@@ -25,9 +28,11 @@
 #include <common/progress.hpp>
 #include <common/stop_signal.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unistd.h>
 
 namespace installer {
@@ -49,7 +54,23 @@ struct ApplyArgs {
   unsigned concurrency = k_default_import_concurrency;
   ProgressFlags progress;
   TrustOverrides trust;
+  bool change_channel = false;  // --change-channel (dc_channel.hpp)
 };
+
+// "channel: ..." for the plan text: the DC's channel, and the move --change-channel makes.
+std::string channel_line(const ChannelCheck& c, const std::string& bundle_channel) {
+  if (c.change_from) {
+    return "channel: the DC moves from " + (c.change_from->empty() ? std::string("no channel") : "channel " + *c.change_from) +
+           " to channel " + bundle_channel + " (--change-channel; apply runs sdcadm channel set " + bundle_channel + ")\n";
+  }
+  if (c.dc_channel.empty()) return "channel: " + bundle_channel + " (the DC has no update channel yet)\n";
+  return "channel: " + bundle_channel + " (the DC's)\n";
+}
+
+common::Json channel_json(const ChannelCheck& c, const std::string& bundle_channel) {
+  return {{"bundle", bundle_channel}, {"dc", c.dc_channel.empty() ? common::Json(nullptr) : common::Json(c.dc_channel)},
+          {"change_from", c.change_from ? common::Json(*c.change_from) : common::Json(nullptr)}};
+}
 
 PlanOptions plan_options(const ApplyArgs& args) {
   PlanOptions o;
@@ -81,8 +102,11 @@ bool ask(const Plan& plan) {
 
 // Stage and import, each under the sdcadm lock ([A]'s functions).
 // Both take the checked bundle (verified_bundle.hpp): the types leave no other way.
+// `planned` holds the uuids of the plan's imports once the plan is made: the import step
+// says the count the plan said (the images already active are skipped, not imported).
 ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const Paths& paths,
-                      const VerifiedBundle& bundle, const std::string& url) {
+                      const VerifiedBundle& bundle, const std::string& url,
+                      std::shared_ptr<const std::optional<std::set<std::string>>> planned) {
   ApplyHooks h;
   h.stage = [&globals, &args, &paths, &bundle] {
     const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
@@ -92,13 +116,18 @@ ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const
     stage_bundle(bundle, paths, options);
     bar.finish();
   };
-  h.import = [&globals, &args, &paths, &bundle, url] {
+  h.import = [&globals, &args, &paths, &bundle, url, planned] {
     const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
     const std::vector<ImportItem> items = plan_import(bundle, paths);
     ImportOptions options;
     options.concurrency = args.concurrency;
     ping_imgapi(url, options.client);
-    common::Progress bar("import " + std::to_string(items.size()) + " image(s)", import_bytes(items),
+    const std::size_t count =
+        !*planned ? items.size()
+                  : static_cast<std::size_t>(std::count_if(items.begin(), items.end(), [&](const ImportItem& i) {
+                      return (*planned)->count(i.image.uuid) != 0;
+                    }));
+    common::Progress bar("import " + std::to_string(count) + " image(s)", import_bytes(items),
                          args.progress.mode(args.json));
     options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
     import_images(url, items, options);
@@ -160,11 +189,16 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   if (bundle.reader->index_bytes() != trusted.index_bytes()) {
     throw Error(ExitCode::trust_mismatch, "the bundle changed while it was being checked; run again");
   }
+  const ChannelCheck channel = check_channel(trusted.index().channel, read_dc_channel(runner),
+                                            TrustStore(paths).rollback(), args.change_channel);
+  const std::string frozen = check_freeze_window(trusted.index(), load_accepted(paths), args.trust.allow_rollback);
+  if (!frozen.empty()) talk << "warning: " << frozen << "; accepted because of --allow-rollback\n";
 
   ApplyContext ctx;
   ctx.bundle_id = bundle.index().bundle_id;
   ctx.bundle_digest = bundle.digest;
   ctx.channel = bundle.index().channel;
+  ctx.content_id = manifest::content_id_of(bundle.index());
   ctx.usbkey_os = paths.usbkey_os;
   ctx.imgapi_url = url;
   ctx.reprov_fail_lock = paths.reprov_fail_lock;
@@ -176,11 +210,16 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.allow_expired = args.trust.allow_expired;
   ctx.allow_rollback = args.trust.allow_rollback;
   ctx.lock_wait = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
+  ctx.channel_change_from = channel.change_from;
 
-  ApplyHooks hooks = real_hooks(globals, args, paths, trusted, url);
+  auto planned = std::make_shared<std::optional<std::set<std::string>>>();
+  ApplyHooks hooks = real_hooks(globals, args, paths, trusted, url, planned);
   const std::string agents_domain = agents_imgapi_domain(globals, paths);
-  hooks.make_plan = [&] {
-    return make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain, globals.sdc_server), options);
+  hooks.make_plan = [&, planned] {
+    Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain, globals.sdc_server), options);
+    planned->emplace();
+    for (const auto& i : plan.imports) (*planned)->insert(i.uuid);
+    return plan;
   };
   hooks.seed_agents = [&] { seed_agents(globals, paths, trusted, agents_domain); };
   // A re-executed installer continues a run the operator has confirmed already.
@@ -191,8 +230,16 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
       if (!args.json) std::cout << "sdcadm-install " << running_version() << " continues the confirmed plan\n" << std::flush;
       return true;
     }
-    if (!args.json) std::cout << plan_text(plan) << std::flush;
-    return args.yes || ask(plan);
+    if (!args.json) std::cout << channel_line(channel, ctx.channel) << plan_text(plan) << std::flush;
+    if (!args.yes && !ask(plan)) return false;
+    // Confirmed: the DC's channel moves first, so that sdcadm's own steps (self-update,
+    // update-gz-tools -C) and the next bundles see the new one.
+    if (channel.change_from) {
+      hooks.say("--- channel-set: sdcadm channel set " + ctx.channel + " (--change-channel, from " +
+                (channel.change_from->empty() ? std::string("no channel") : *channel.change_from) + ")");
+      set_dc_channel(runner, ctx.channel);
+    }
+    return true;
   };
   hooks.say = [&talk](const std::string& line) { talk << line << "\n" << std::flush; };
   if (args.no_self_update) {
@@ -207,7 +254,10 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   const ApplyResult r = apply_bundle(ctx, hooks, runner, history);
   // Installed (or already in place): remember its sequence against rollback, and keep a
   // newer trust root it carried.
-  if (r.outcome != ApplyOutcome::declined) TrustStore(paths).accept(trusted.verdict(), trusted.index());
+  if (r.outcome != ApplyOutcome::declined) {
+    TrustStore(paths).accept(trusted.verdict(), trusted.index());
+    record_accepted(paths, trusted.index());
+  }
   if (args.json) {
     print_json({{"ok", true}, {"bundle_id", ctx.bundle_id}, {"outcome", to_string(r.outcome)}, {"ran", r.ran},
                 {"skipped", r.skipped}, {"journal", r.journal_path},
@@ -215,7 +265,13 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
     return;
   }
   switch (r.outcome) {
-    case ApplyOutcome::applied: std::cout << "Bundle " << ctx.bundle_id << " applied.\n"; break;
+    case ApplyOutcome::applied:
+      if (r.plan.has_changes()) {
+        std::cout << "Bundle " << ctx.bundle_id << " applied.\n";
+      } else {  // the plan said: only stage and import
+        std::cout << "Bundle " << ctx.bundle_id << " staged and its images imported; nothing else changed.\n";
+      }
+      break;
     case ApplyOutcome::up_to_date: break;  // said by apply
     case ApplyOutcome::nothing_to_do: std::cout << "Up-to-date.\n"; break;
     case ApplyOutcome::declined: std::cout << "Aborting; nothing was changed.\n"; break;
@@ -230,26 +286,43 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   const SdcadmRunner runner(globals.sdcadm);
   check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
   const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
+  const ChannelCheck channel = check_channel(bundle.index().channel, read_dc_channel(runner),
+                                            TrustStore(paths).rollback(), args.change_channel);
+  check_freeze_window(bundle.index(), load_accepted(paths), args.trust.allow_rollback);
   const Plan plan =
       make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths), globals.sdc_server),
                 options);
-  // plan writes nothing: the journal is only read when an apply has made one.
+  // plan writes nothing: the journal is only read when an apply has made one. A journal of
+  // another build with this (pre-content_id) id is not this bundle's: apply moves it away.
+  const std::string& id = bundle.index().bundle_id;
   const bool has_journal = ::access(paths.journal_dir.c_str(), F_OK) == 0;
+  const bool other_build = has_journal && other_build_journal(paths.journal_dir, id, bundle.digest).has_value();
   const std::optional<Journal> journal =
-      has_journal ? std::optional<Journal>(Journal::open(paths.journal_dir, bundle.index().bundle_id, bundle.digest))
-                  : std::nullopt;
+      has_journal && !other_build ? std::optional<Journal>(Journal::open(paths.journal_dir, id, bundle.digest))
+                                  : std::nullopt;
   const bool finished = journal && journal->finished();
+  const std::optional<AppliedBuild> same =
+      has_journal && !(journal && journal->exists_on_disk())
+          ? find_applied_content(paths.journal_dir, manifest::content_id_of(bundle.index()), id)
+          : std::nullopt;
   if (args.json) {
     common::Json j = plan_json(plan);
     j["ok"] = true;
     j["applied"] = finished;
+    j["content_id"] = manifest::content_id_of(bundle.index());
+    j["same_content_as"] = same ? common::Json(same->bundle_id) : common::Json(nullptr);
+    j["channel"] = channel_json(channel, bundle.index().channel);
     print_json(j);
     return;
   }
-  std::cout << plan_text(plan);
+  std::cout << channel_line(channel, bundle.index().channel) << plan_text(plan);
   if (finished) std::cout << "note: this bundle was applied completely (" << journal->finished_at() << ")\n";
   else if (journal && journal->exists_on_disk()) {
     std::cout << "note: an earlier apply stopped at " << journal->stopped_at() << "; apply resumes there\n";
+  }
+  if (same) {
+    std::cout << "note: bundle " << same->bundle_id << " with the same content was applied completely ("
+              << same->finished_at << "); this build carries nothing new\n";
   }
   std::cout << "[dry-run] nothing was changed\n" << std::flush;
 }
@@ -274,6 +347,9 @@ void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
       ->option_text("NAMES");
   cmd->add_flag("-j,--json", a.json, "The plan (and result) as JSON on stdout (also on failure)");
   add_trust_flags(*cmd, a.trust);
+  cmd->add_flag("--change-channel", a.change_channel,
+                "Accept a bundle of another update channel than the DC's and move the DC to it (sdcadm channel "
+                "set; recorded in the history). Without it such a bundle is refused (38)");
 }
 
 const char* const k_exit_codes =
@@ -285,7 +361,7 @@ const char* const k_exit_codes =
     "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 46 an sdcadm step "
     "exited 0 but the DC does not show its outcome, 30-37 the bundle is not "
     "trusted (unsigned 30, unknown key 31, too few signers 32, expired 33, rollback 34, bad root "
-    "chain 35, changed after signing 36, no trust root 37: docs/trust.md), plus the verify, stage and "
+    "chain 35, changed after signing 36, no trust root 37, another channel 38: docs/trust.md), plus the verify, stage and "
     "import codes (docs/exit-codes.md). After a failure, fix the cause and run the same command "
     "again: the journal resumes where it stopped.";
 

@@ -72,12 +72,14 @@ std::string utc_now_ms() {
   return buf;
 }
 
-Journal Journal::open(const std::string& dir, const std::string& bundle_id, const std::string& bundle_digest) {
+Journal Journal::open(const std::string& dir, const std::string& bundle_id, const std::string& bundle_digest,
+                      const std::string& content_id) {
   make_directories(dir);
   Journal j;
   j.m_path = dir + "/" + bundle_id + ".json";
   j.m_bundle_id = bundle_id;
   j.m_digest = bundle_digest;
+  j.m_content_id = content_id;
   std::string text;
   try {
     text = common::read_small_file(j.m_path, k_journal_max_bytes);
@@ -101,6 +103,7 @@ Journal Journal::open(const std::string& dir, const std::string& bundle_id, cons
       throw Error(ExitCode::conflict, what + ": bundle " + bundle_id + " was applied with index digest " +
                                           digest + ", this one has " + bundle_digest + fix);
     }
+    if (j.m_content_id.empty()) j.m_content_id = get_str(doc, "content_id", what);
     j.m_created = get_str(doc, "created", what);
     j.m_finished = get_str(doc, "state", what) == "finished";
     j.m_finished_at = get_str(doc, "finished", what);
@@ -238,6 +241,7 @@ common::Json Journal::to_json() const {
     }
   }
   return {{"bundle_id", m_bundle_id}, {"bundle_digest", m_digest},
+          {"content_id", m_content_id.empty() ? common::Json(nullptr) : common::Json(m_content_id)},
           {"state", m_finished ? "finished" : "running"}, {"created", m_created},
           {"updated", utc_now_ms()},
           {"finished", m_finished ? common::Json(m_finished_at) : common::Json(nullptr)},

@@ -12,7 +12,7 @@
 //     work (a held-back service the operator now includes, a server back in service)
 //     reopens it: those steps start afresh, the others stay done.
 //
-//   {"bundle_id": "...", "bundle_digest": "...", "state": "running" | "finished",
+//   {"bundle_id": "...", "bundle_digest": "...", "content_id": "...", "state": "running" | "finished",
 //    "created": T, "updated": T, "finished": T|null, "runs": N,
 //    "steps": [{"name": "up-services", "state": "started"|"done"|"failed",
 //               "started": T, "ended": T|null, "attempts": N, "error": "..."|null,
@@ -50,13 +50,15 @@ struct JournalStep {
 class Journal {
  public:
   // Opens the journal of `bundle_id` under `dir` (created when missing), or starts a new
-  // one in memory (written at the first change). `bundle_digest` is recorded; a journal of
-  // the same bundle id with another digest is refused (Error(conflict)).
+  // one in memory (written at the first change). `bundle_digest` and `content_id` are
+  // recorded; a journal of the same bundle id with another digest is refused
+  // (Error(conflict)): apply moves such a journal away first (retire_other_build).
   static Journal open(const std::string& dir, const std::string& bundle_id,
-                      const std::string& bundle_digest);
+                      const std::string& bundle_digest, const std::string& content_id = "");
 
   const std::string& path() const { return m_path; }
   const std::string& bundle_id() const { return m_bundle_id; }
+  const std::string& content_id() const { return m_content_id; }
   bool exists_on_disk() const { return m_on_disk; }
   bool finished() const { return m_finished; }
   const std::string& finished_at() const { return m_finished_at; }
@@ -94,7 +96,7 @@ class Journal {
   JournalStep& step(const std::string& name);
   common::Json to_json() const;
 
-  std::string m_path, m_bundle_id, m_digest, m_created, m_finished_at;
+  std::string m_path, m_bundle_id, m_digest, m_content_id, m_created, m_finished_at;
   bool m_on_disk = false;
   bool m_finished = false;
   int m_runs = 0;

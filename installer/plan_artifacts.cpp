@@ -75,6 +75,13 @@ ArtifactPlan plan_file_artifact(const manifest::BundleIndex& index, const manife
         force == Force::no) {
       p.run = false;
       p.note = "platform " + stamp + " already installed";
+    } else if (!stamp.empty() && !p.current.empty() && p.current > stamp) {
+      // As for services and gz-tools: an older platform is not installed over a newer one
+      // unless forced (issue 12 item 11: an old bundle's platform became the default boot
+      // platform). Stamps are YYYYMMDDTHHMMSSZ, so text order is time order.
+      p.run = force == Force::yes;
+      p.note = force == Force::yes ? "forced downgrade"
+                                   : "the DC has a newer platform (" + p.current + "); --force to install the bundle's";
     }
   }
   return p;

@@ -1,5 +1,7 @@
 #include <installer/plan_text.hpp>
 
+#include <installer/apply.hpp>
+
 #include <common/progress.hpp>
 
 #include <algorithm>
@@ -15,17 +17,24 @@ std::string count_of(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// " (VERSION)" for what an instance runs now, "" when neither sdcadm insts nor IMGAPI said.
+std::string version_of(const std::string& version) { return version.empty() ? "" : " (" + version + ")"; }
+
 std::string image_label(const Target& t) { return "image " + t.uuid + " (" + t.name + "@" + t.version + ")"; }
 
 void group_line(std::ostringstream& out, const ServicePlan& sp, const InstanceGroup& g) {
   const std::string n = count_of(g.instances.size(), "instance");
   switch (g.kind) {
-    case GroupKind::update: out << "    " << n << " will be updated from image " << g.from_image << "\n"; break;
+    case GroupKind::update:
+      out << "    " << n << " will be updated from image " << g.from_image << version_of(g.from_version) << "\n";
+      break;
     case GroupKind::already: out << "    " << n << " already at image " << sp.target.uuid << "\n"; break;
     case GroupKind::forced_same_image:
       out << "    " << n << " forced same-image update at image " << sp.target.uuid << "\n";
       break;
-    case GroupKind::forced_downgrade: out << "    " << n << " forced downgrade from image " << g.from_image << "\n"; break;
+    case GroupKind::forced_downgrade:
+      out << "    " << n << " forced downgrade from image " << g.from_image << version_of(g.from_version) << "\n";
+      break;
   }
 }
 
@@ -52,7 +61,7 @@ void service_block(std::ostringstream& out, const ServicePlan& sp, AgentInstalle
       out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image
           << " (not older than the target; the agents bootstrap never downgrades an agent)\n";
     } else {
-      out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image
+      out << "    " << count_of(d.count, "instance") << " left at image " << d.from_image << version_of(d.from_version)
           << " (not older than the target; --force to downgrade)\n";
     }
   }
@@ -167,6 +176,67 @@ common::Json artifact_json(const std::optional<ArtifactPlan>& a) {
           {"current", a->current}, {"run", a->run}, {"note", a->note}};
 }
 
+// The first screen (issue 12 item 7): what the plan does, counted, and the steps in the
+// order apply runs them; the break-out follows.
+void summary_block(std::ostringstream& out, const Plan& plan) {
+  const std::vector<std::string> steps = plan_step_names(plan);
+  if (steps.empty()) return;
+  std::uint64_t import_bytes = 0;
+  for (const auto& i : plan.imports) import_bytes += i.size;
+  std::size_t services = 0, moving = 0, held = 0, current = 0, agents = 0;
+  for (const auto& sp : plan.services) {
+    if (sp.type == "agent") {
+      agents += sp.changes() ? 1 : 0;
+      continue;
+    }
+    if (sp.held() && sp.needs_update()) ++held;
+    else if (sp.changes()) ++services;
+    else ++current;
+    if (!sp.changes()) continue;
+    for (const auto& g : sp.groups) moving += g.kind == GroupKind::already ? 0 : g.instances.size();
+  }
+  out << "summary:\n";
+  out << "    images:    "
+      << (plan.imports.empty() ? std::string("none to import (the DC IMGAPI has them)")
+                               : "import " + count_of(plan.imports.size(), "image") + " (" +
+                                     common::format_bytes(import_bytes) + ") into the DC IMGAPI")
+      << "\n";
+  out << "    services:  "
+      << (services == 0 ? std::string("none to update")
+                        : "update " + count_of(services, "service") + " (" + count_of(moving, "instance") + ")");
+  if (held > 0) out << ", " << held << " held back";
+  if (current > 0) out << ", " << current << " up to date";
+  out << "\n";
+  const std::optional<ArtifactPlan>& installer = plan.agent_set && plan.agent_set->run ? plan.agent_set : plan.agentsshar;
+  out << "    agents:    ";
+  if (installer && installer->run) {
+    out << "update " << count_of(agents, "agent service") << " on " << count_of(plan.servers.targets.size(), "server")
+        << " (" << (installer->role == "agent-set" ? "bootstrap " : "agentsshar ") << installer->target.version << ")";
+  } else if (agents > 0) {
+    out << "update " << count_of(agents, "agent service") << " (sdcadm experimental update)";
+  } else {
+    out << "unchanged";
+  }
+  out << "\n";
+  auto artifact = [&out](const char* label, const std::optional<ArtifactPlan>& a, const char* verb) {
+    out << "    " << label;
+    if (!a) out << "not in this bundle";
+    else if (a->run) out << verb << " " << a->target.version << (a->note == "forced downgrade" ? " (forced downgrade)" : "");
+    else out << "unchanged (" << a->note << ")";
+    out << "\n";
+  };
+  artifact("sdcadm:    ", plan.sdcadm, "self-update to");
+  artifact("gz-tools:  ", plan.gz_tools, "update to");
+  artifact("platform:  ", plan.platform, "install");
+  std::uint64_t files = 0;
+  for (const auto* a : {&plan.agentsshar, &plan.gz_tools, &plan.platform}) files += *a && (*a)->run ? (*a)->target.size : 0;
+  out << "    bytes:     " << common::format_bytes(import_bytes) << " into IMGAPI, " << common::format_bytes(files)
+      << " of files sdcadm installs\n";
+  out << "    steps:     ";
+  for (std::size_t i = 0; i < steps.size(); ++i) out << (i ? ", " : "") << steps[i];
+  out << "\n" << "details:\n";
+}
+
 }  // namespace
 
 const char* to_string(GroupKind kind) {
@@ -182,6 +252,7 @@ const char* to_string(GroupKind kind) {
 std::string plan_text(const Plan& plan) {
   std::ostringstream out;
   out << "Plan for bundle " << plan.bundle_id << (plan.force == Force::yes ? " (--force)" : "") << ":\n";
+  summary_block(out, plan);
   if (!plan.imports.empty()) {
     std::uint64_t bytes = 0;
     for (const auto& i : plan.imports) bytes += i.size;
@@ -214,7 +285,14 @@ std::string plan_text(const Plan& plan) {
   name_list(out, "not deployed in this DC:", plan.not_deployed);
   name_list(out, "not selected by the spec:", plan.not_selected);
   for (const auto& n : plan.notes) out << "note: " << n << "\n";
-  if (!plan.has_changes()) out << "Nothing to do: the DC already runs what this bundle offers.\n";
+  if (!plan.has_changes() && plan.imports.empty()) {
+    out << "Nothing to do: the DC already runs what this bundle offers.\n";
+  } else if (!plan.has_changes()) {
+    // Said exactly (issue 12 item 5): apply does stage and import, and nothing else.
+    out << "Nothing else to do: the DC already runs what this bundle offers (or newer); apply only stages the "
+           "bundle and imports its "
+        << count_of(plan.imports.size(), "image") << " into the DC IMGAPI.\n";
+  }
   return out.str();
 }
 
@@ -223,6 +301,7 @@ common::Json plan_json(const Plan& plan) {
   common::Json imports = common::Json::array();
   for (const auto& i : plan.imports) imports.push_back({{"uuid", i.uuid}, {"name", i.name}, {"version", i.version}, {"size", i.size}});
   j["imports"] = imports;
+  j["steps"] = plan_step_names(plan);  // in the order apply runs them (the summary's "steps")
   j["sdcadm"] = artifact_json(plan.sdcadm);
   j["agentsshar"] = artifact_json(plan.agentsshar);
   j["agent_set"] = artifact_json(plan.agent_set);

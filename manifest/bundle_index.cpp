@@ -218,6 +218,10 @@ void read_header(const Reader& r, const Json& j, BundleIndex& out) {
   if (!is_uuid(out.bundle_id)) {
     r.fail("bundle_id", fields::quote(out.bundle_id) + " is not a lower-case UUID");
   }
+  out.content_id = r.string(j, "content_id", "", Presence::optional);
+  if (!out.content_id.empty() && !is_uuid(out.content_id)) {
+    r.fail("content_id", fields::quote(out.content_id) + " is not a lower-case UUID");
+  }
   out.created = timestamp(r, j, "created");
   const Json* builder = r.object(j, "builder", "");
   out.builder.name = nonempty(r, *builder, "name", "builder");
@@ -265,6 +269,12 @@ BundleIndex BundleIndex::parse(std::string_view bytes) {
                              " is outside [1 MiB, 1 GiB] (1048576 .. 1073741824)");
   }
   out.members = read_members(r, j, out.chunk_size);
+  // A content_id that is not the member list's would let one bundle pass for a rebuild of
+  // another (the installer skips work on "same content").
+  if (!out.content_id.empty() && out.content_id != content_id_for(out.members)) {
+    r.fail("content_id", out.content_id + " is not the content id of the member list (" +
+                             content_id_for(out.members) + ")");
+  }
   std::unordered_set<std::string> listed;
   for (const auto& m : out.members) listed.insert(m.name);
   const Json* artifacts = r.array(j, "artifacts", "", k_max_artifacts);
@@ -274,7 +284,7 @@ BundleIndex BundleIndex::parse(std::string_view bytes) {
         read_artifact(r, (*artifacts)[i], fields::index("artifacts", i), listed));
   }
   out.unknown = fields::unknown_keys(
-      j, {"format", "format_version", "bundle_id", "created", "builder", "source", "channel",
+      j, {"format", "format_version", "bundle_id", "content_id", "created", "builder", "source", "channel",
           "sequence", "expires", "min_installer_version", "chunk_size", "trim", "artifacts",
           "members"});
   return out;
@@ -313,6 +323,7 @@ std::string BundleIndex::serialize() const {
   j["format"] = k_bundle_format;
   j["format_version"] = format_version;
   j["bundle_id"] = bundle_id;
+  if (!content_id.empty()) j["content_id"] = content_id;
   j["created"] = created;
   j["builder"] = Json::object({{"name", builder.name}, {"version", builder.version}});
   j["source"] = Json::object({{"url", source.url}, {"channel", source.channel}});
@@ -361,7 +372,35 @@ bool known_role(std::string_view role) {
   return std::find(k_known_roles.begin(), k_known_roles.end(), role) != k_known_roles.end();
 }
 
-std::string bundle_id_for(const std::vector<BundleMember>& members) {
+namespace {
+
+std::string uuid_of_digest(std::vector<std::uint8_t> d) {
+  d.resize(16);
+  d[6] = static_cast<std::uint8_t>((d[6] & 0x0f) | 0x40);  // version 4
+  d[8] = static_cast<std::uint8_t>((d[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  const std::string hex = common::to_hex(d);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+}  // namespace
+
+std::string bundle_id_for(const std::vector<BundleMember>& members) { return content_id_for(members); }
+
+std::string content_id_of(const BundleIndex& index) {
+  return index.content_id.empty() ? content_id_for(index.members) : index.content_id;
+}
+
+std::string build_id_for(const BundleIndex& index) {
+  BundleIndex copy = index;
+  copy.bundle_id.clear();
+  common::Hasher h(common::HashAlgorithm::sha256);
+  h.update(std::string("sdcadm-bundle build\n"));
+  h.update(copy.serialize());
+  return uuid_of_digest(h.finish());
+}
+
+std::string content_id_for(const std::vector<BundleMember>& members) {
   common::Hasher h(common::HashAlgorithm::sha256);
   for (const auto& m : members) {
     std::string line = m.name;
@@ -375,13 +414,7 @@ std::string bundle_id_for(const std::vector<BundleMember>& members) {
     line += '\n';
     h.update(line);
   }
-  std::vector<std::uint8_t> d = h.finish();
-  d.resize(16);
-  d[6] = static_cast<std::uint8_t>((d[6] & 0x0f) | 0x40);  // version 4
-  d[8] = static_cast<std::uint8_t>((d[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  const std::string hex = common::to_hex(d);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+  return uuid_of_digest(h.finish());
 }
 
 bool is_rfc3339_seconds(std::string_view s) {

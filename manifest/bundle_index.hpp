@@ -57,7 +57,12 @@ struct BundleArtifact {
 
 struct BundleIndex {
   int format_version = 1;
-  std::string bundle_id, created, channel, expires, min_installer_version;
+  // bundle_id names one build (format §9: a digest of the whole index but itself), so a
+  // rebuild of the same content is another bundle to journals, history and anti-rollback;
+  // content_id names the content (the member list) and is how the installer recognises a
+  // rebuild of what it already applied. content_id is "" in indexes written before it
+  // existed (their bundle_id is their content id): use content_id_of().
+  std::string bundle_id, content_id, created, channel, expires, min_installer_version;
   std::int64_t sequence = 0;
   std::uint64_t chunk_size = 64u << 20;
   struct Source { std::string url, channel; } source;
@@ -112,6 +117,20 @@ bool known_role(std::string_view role);
 // contributes  name NUL decimal-size NUL sha256[0] ',' sha256[1] ... '\n'.
 // (NUL cannot occur in a safe name, so the encoding is unambiguous.)
 std::string bundle_id_for(const std::vector<BundleMember>& members);
+
+// The content id of a member list (format §9): the same UUID bundle_id_for gives, which is
+// what builders before content_id wrote as bundle_id.
+std::string content_id_for(const std::vector<BundleMember>& members);
+
+// The content id of an index: its content_id, or for an index written before that key
+// existed, content_id_for(members) (which equals its bundle_id).
+std::string content_id_of(const BundleIndex& index);
+
+// The per-build bundle_id (format §9): a v4-shaped UUID of SHA-256 over
+// "sdcadm-bundle build\n" followed by index.serialize() with bundle_id set to "". Every
+// field of the index counts (sequence, created, expires, channel, trim, members ...), so two
+// builds differ in id exactly when their indexes differ.
+std::string build_id_for(const BundleIndex& index);
 
 // True if `s` is an RFC 3339 UTC timestamp of the exact form YYYY-MM-DDTHH:MM:SSZ with a
 // valid calendar date and time.

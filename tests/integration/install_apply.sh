@@ -36,7 +36,8 @@ expect_exit 0 inst plan b.sdc
 cp last.out plan.txt
 expect_in plan.txt "Plan for bundle $BUNDLE_ID:" "plan header"
 grep -qF "update \"imgapi\" service (1 instance) to image $new_imgapi (" plan.txt || fail "imgapi target line"
-grep -qxF "    1 instance will be updated from image $old_imgapi" plan.txt || fail "imgapi break-out line"
+old_imgapi_version=$(st 's.instances.find((i) => i.service === "imgapi").version')
+grep -qxF "    1 instance will be updated from image $old_imgapi ($old_imgapi_version)" plan.txt || fail "imgapi break-out line"
 stamp=$(grep -o "update agents from the bundle's 11 agent images (bootstrap [0-9TZ]*-[0-9a-f]*)" plan.txt | sed 's/.*bootstrap \(.*\))/\1/')
 [[ -n "$stamp" ]] || fail "the plan updates the agents from the bundle's 11 agent images"
 grep -qxF "    /usbkey/extra/agents/agents-$stamp.sh" plan.txt || fail "the plan names the bootstrap"

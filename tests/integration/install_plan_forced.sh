@@ -73,7 +73,7 @@ expected_block() {
       else if (pub.get(i.image) >= tp) kind = force === "yes" ? "downgrade" : "dropped";
       const list = kind === "dropped" ? dropped : groups;
       let g = list.find((x) => x.image === i.image && x.kind === kind);
-      if (!g) list.push(g = { image: i.image, kind, count: 0 });
+      if (!g) list.push(g = { image: i.image, kind, count: 0, version: i.version || "" });
       g.count++;
     }
     if (!groups.some((g) => g.kind !== "already")) process.exit(0);  // no block: up to date
@@ -88,13 +88,15 @@ expected_block() {
     } else if (!stateless.includes(svc) && dropped.length) {
       out.push("    (one change per instance: a service change would also move the instances on a newer image)");
     }
+    // The version each instance runs now follows its image (issue 12 item 7).
+    const v = (g) => g.version ? ` (${g.version})` : "";
     for (const g of groups) {
       out.push("    " + n(g.count) + {
-        update: ` will be updated from image ${g.image}`, already: ` already at image ${tu}`,
-        same: ` forced same-image update at image ${tu}`, downgrade: ` forced downgrade from image ${g.image}`,
+        update: ` will be updated from image ${g.image}${v(g)}`, already: ` already at image ${tu}`,
+        same: ` forced same-image update at image ${tu}`, downgrade: ` forced downgrade from image ${g.image}${v(g)}`,
       }[g.kind]);
     }
-    for (const d of dropped) out.push(`    ${n(d.count)} left at image ${d.image} (not older than the target; --force to downgrade)`);
+    for (const d of dropped) out.push(`    ${n(d.count)} left at image ${d.image}${v(d)} (not older than the target; --force to downgrade)`);
     console.log(out.join("\n"));' "$TEST_DIR/insts-a.json" "$CAT" "$1" "$2" "$(target "$1")"
 }
 # printed_block FILE SVC: the block of SVC in a plan text (its line and the indented ones).

@@ -33,6 +33,7 @@ struct Args {
   std::vector<std::string> gz_servers, gz_exclude;
   bool gz_servers_given = false, gz_exclude_given = false;
   std::string file;
+  std::string channel;  // sdcadm channel set CHANNEL
 };
 
 using Action = std::function<void(const Context&)>;
@@ -83,6 +84,17 @@ void add_update_flags(CLI::App* up, UpOptions& o) {
   up->add_flag("--force-rabbitmq", o.force_rabbitmq, "update rabbitmq (locked otherwise)");
   up->add_flag("--force-data-path", o.force_data_path, "update portolan (locked otherwise)");
   up->add_option("-C,--channel", o.channel, "update channel");
+}
+
+// sdcadm channel get|set (ChannelCLI, lib/channel.js).
+void add_channel_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
+  CLI::App* channel = app.add_subcommand("channel", "update channel commands");
+  channel->require_subcommand(1);
+  command(*channel, "get", "", "get the default update channel", cur, act,
+          [](const Context& c) { cmd_channel_get(c); });
+  auto* set = command(*channel, "set", "", "set the default update channel", cur, act,
+                      [&a](const Context& c) { cmd_channel_set(c, a.channel); });
+  set->add_option("channel", a.channel, "CHANNEL_NAME");
 }
 
 void add_update_commands(CLI::App& app, Args& a, std::string& cur, Action& act) {
@@ -239,6 +251,7 @@ int run(int argc, char** argv) {
   Action action;
   add_read_commands(app, args, current, action);
   add_update_commands(app, args, current, action);
+  add_channel_commands(app, args, current, action);
   add_experimental(app, args, current, action);
   try {
     app.parse(argc, argv);

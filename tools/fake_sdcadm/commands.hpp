@@ -54,6 +54,10 @@ struct UpOptions {
 // second (as "update-agents" is `experimental update-agents`).
 void cmd_up(const Context& ctx, const UpOptions& options, const std::string& stdin_text);
 
+// sdcadm channel get / set CHANNEL (cmd_channel.cpp).
+void cmd_channel_get(const Context& ctx);
+void cmd_channel_set(const Context& ctx, const std::string& channel);
+
 struct SelfUpdateOptions {
   std::string image;  // UUID, or "" with latest
   bool latest = false;

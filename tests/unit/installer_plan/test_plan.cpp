@@ -197,6 +197,26 @@ TEST_CASE("plan: agents need the agentsshar; gz-tools and platform skipped when 
   CHECK(service_of(plan, "vm-agent").changes());
 }
 
+TEST_CASE("plan: a platform older than the DC's newest is kept unless --force (issue 12 item 11)") {
+  Dc dc;
+  dc.index = make_index({{"platform", "platform", 32, k_target, "master-20250101T000000Z"}});
+  PlanInputs in = dc.inputs();
+  in.dc.platforms = {"20241201T000000Z", "20250201T000000Z"};
+  Plan plan = make_plan(in, {});
+  REQUIRE(plan.platform);
+  CHECK_FALSE(plan.platform->run);
+  CHECK(plan.platform->note == "the DC has a newer platform (20250201T000000Z); --force to install the bundle's");
+  CHECK_FALSE(plan.has_changes());
+  plan = make_plan(in, with_force(Force::yes));
+  CHECK(plan.platform->run);
+  CHECK(plan.platform->note == "forced downgrade");
+  // A newer one is installed, as before.
+  in.dc.platforms = {"20241201T000000Z"};
+  plan = make_plan(in, {});
+  CHECK(plan.platform->run);
+  CHECK(plan.platform->note.empty());
+}
+
 TEST_CASE("plan: hostile sdcadm output is refused with the row named") {
   CHECK_THROWS_WITH(parse_dc_state(common::Json::array(), common::Json::object()),
                     Catch::Contains("not a JSON array"));

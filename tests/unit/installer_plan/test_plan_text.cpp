@@ -2,6 +2,7 @@
 
 #include "fixtures.hpp"
 
+#include <installer/apply.hpp>
 #include <installer/plan_text.hpp>
 
 #include <catch2/catch.hpp>
@@ -32,17 +33,27 @@ Plan sample_plan(Force force) {
 TEST_CASE("plan text: updated, mixed, downgrade left alone, up to date") {
   const std::string expected =
       "Plan for bundle b0000000-0000-4000-8000-000000000001:\n"
+      "summary:\n"
+      "    images:    import 1 image (14.0 KiB) into the DC IMGAPI\n"
+      "    services:  update 2 services (4 instances), 2 up to date\n"
+      "    agents:    unchanged\n"
+      "    sdcadm:    not in this bundle\n"
+      "    gz-tools:  not in this bundle\n"
+      "    platform:  not in this bundle\n"
+      "    bytes:     14.0 KiB into IMGAPI, 0 B of files sdcadm installs\n"
+      "    steps:     stage, import, update-other, up-services, up-sapi\n"
+      "details:\n"
       "import 1 image (14.0 KiB) from bundle:\n"
       "    image 00000000-0000-4000-8000-000000000014 (sapi@master-20250201T000000Z-gddd)\n"
       "run sdcadm experimental update-other\n"
       "update \"papi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
       "(papi@master-20250201T000000Z-gaaa):\n"
-      "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001\n"
-      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002\n"
+      "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001 (master-2024-g1)\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002 (master-2024-g2)\n"
       "    1 instance already at image 00000000-0000-4000-8000-000000000010\n"
       "update \"sapi\" service (1 instance) to image 00000000-0000-4000-8000-000000000014 "
       "(sapi@master-20250201T000000Z-gddd):\n"
-      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001 (master-2024-g1)\n"
       "already up to date:\n"
       "    \"vmapi\" (1 instance left at newer image 00000000-0000-4000-8000-000000000003)\n"
       "    \"moray\" (1 instance at image 00000000-0000-4000-8000-000000000013)\n";
@@ -52,20 +63,30 @@ TEST_CASE("plan text: updated, mixed, downgrade left alone, up to date") {
 TEST_CASE("plan text: forced same-image and forced downgrade") {
   const std::string expected =
       "Plan for bundle b0000000-0000-4000-8000-000000000001 (--force):\n"
+      "summary:\n"
+      "    images:    import 1 image (14.0 KiB) into the DC IMGAPI\n"
+      "    services:  update 4 services (7 instances)\n"
+      "    agents:    unchanged\n"
+      "    sdcadm:    not in this bundle\n"
+      "    gz-tools:  not in this bundle\n"
+      "    platform:  not in this bundle\n"
+      "    bytes:     14.0 KiB into IMGAPI, 0 B of files sdcadm installs\n"
+      "    steps:     stage, import, update-other, up-services, up-sapi, up-moray\n"
+      "details:\n"
       "import 1 image (14.0 KiB) from bundle:\n"
       "    image 00000000-0000-4000-8000-000000000014 (sapi@master-20250201T000000Z-gddd)\n"
       "run sdcadm experimental update-other\n"
       "update \"papi\" service (4 instances) to image 00000000-0000-4000-8000-000000000010 "
       "(papi@master-20250201T000000Z-gaaa):\n"
-      "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001\n"
-      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002\n"
+      "    2 instances will be updated from image 00000000-0000-4000-8000-000000000001 (master-2024-g1)\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000002 (master-2024-g2)\n"
       "    1 instance forced same-image update at image 00000000-0000-4000-8000-000000000010\n"
       "update \"vmapi\" service (1 instance) to image 00000000-0000-4000-8000-000000000012 "
       "(vmapi@master-20250201T000000Z-gbbb):\n"
-      "    1 instance forced downgrade from image 00000000-0000-4000-8000-000000000003\n"
+      "    1 instance forced downgrade from image 00000000-0000-4000-8000-000000000003 (master-2024-g3)\n"
       "update \"sapi\" service (1 instance) to image 00000000-0000-4000-8000-000000000014 "
       "(sapi@master-20250201T000000Z-gddd):\n"
-      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001\n"
+      "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001 (master-2024-g1)\n"
       "update \"moray\" service (1 instance) to image 00000000-0000-4000-8000-000000000013 "
       "(moray@master-20250201T000000Z-gccc):\n"
       "    1 instance forced same-image update at image 00000000-0000-4000-8000-000000000013\n";
@@ -94,4 +115,23 @@ TEST_CASE("plan json: groups and counts") {
   CHECK(j["services"][0]["groups"][0]["count"] == 2);
   CHECK(j["services"][1]["dropped"][0]["reason"] == "downgrade");
   CHECK(j["imports"].size() == 1);
+  CHECK(j["steps"] == common::Json::array({"stage", "import", "update-other", "up-services", "up-sapi"}));
+}
+
+TEST_CASE("plan text: only imports (the DC runs newer) says apply only stages and imports") {
+  static const manifest::BundleIndex index = make_index({{"service-image", "assets", 10, "2025-01-01T00:00:00Z", "v10"}});
+  const std::vector<Inst> insts = {{"assets", 11}};
+  PlanInputs in;
+  in.index = &index;
+  in.dc = dc_state(insts);
+  in.lookup = lookup({{11, "2025-02-01T00:00:00Z"}});  // the DC's image is newer; image 10 is not in IMGAPI
+  const Plan plan = make_plan(in, {});
+  REQUIRE(plan.imports.size() == 1);
+  CHECK_FALSE(plan.has_changes());
+  CHECK(plan_step_names(plan) == std::vector<std::string>{"stage", "import"});
+  const std::string text = plan_text(plan);
+  CHECK(text.find("    steps:     stage, import\n") != std::string::npos);
+  CHECK(text.find("Nothing to do") == std::string::npos);
+  CHECK(text.find("Nothing else to do: the DC already runs what this bundle offers (or newer); apply only stages "
+                  "the bundle and imports its 1 image into the DC IMGAPI.\n") != std::string::npos);
 }

@@ -401,3 +401,50 @@ TEST_CASE("is_rfc3339_seconds") {
   CHECK_FALSE(manifest::is_rfc3339_seconds("2026-11-25T12:00:00+00:00"));
   CHECK_FALSE(manifest::is_rfc3339_seconds("2026-02-29T12:00:00Z"));
 }
+
+// Identity (docs/bundle-format.md §9, issue 12 item 4): content_id names the member list,
+// bundle_id the build.
+TEST_CASE("content_id_for is the member-list id older builders wrote as bundle_id") {
+  const std::vector<manifest::BundleMember> members = {{"changelog.json", 100, {k_hash_a}},
+                                                       {"images/x.imgfile", 0, {}}};
+  CHECK(manifest::content_id_for(members) == "208a16b1-d70e-4a94-a242-42209a38ac43");
+  // An index without content_id (an older builder's): its content id is computed.
+  const BundleIndex old = BundleIndex::parse(text(valid_index()));
+  CHECK(old.content_id.empty());
+  CHECK(manifest::content_id_of(old) == manifest::content_id_for(old.members));
+  CHECK(old.serialize().find("content_id") == std::string::npos);  // not added on a round trip
+}
+
+TEST_CASE("content_id must match the member list") {
+  Json j = valid_index();
+  j["content_id"] = manifest::content_id_for(BundleIndex::parse(text(j)).members);
+  const BundleIndex ix = BundleIndex::parse(text(j));
+  CHECK(manifest::content_id_of(ix) == j["content_id"].get<std::string>());
+  CHECK(BundleIndex::parse(ix.serialize()).content_id == ix.content_id);
+  j["content_id"] = "208a16b1-d70e-4a94-a242-42209a38ac43";  // another member list's
+  const auto r = refusal(text(j));
+  CHECK(r.first == ExitCode::bundle_corrupt);
+  CHECK(r.second.find("content_id") != std::string::npos);
+  j["content_id"] = "not-a-uuid";
+  CHECK(refusal(text(j)).first == ExitCode::bundle_corrupt);
+}
+
+TEST_CASE("build_id_for names the build: every index field counts, the same index the same id") {
+  Json j = valid_index();
+  BundleIndex ix = BundleIndex::parse(text(j));
+  ix.content_id = manifest::content_id_for(ix.members);
+  const std::string id = manifest::build_id_for(ix);
+  CHECK(id.size() == 36);
+  CHECK(id[14] == '4');
+  CHECK(id != ix.content_id);
+  ix.bundle_id = id;  // the id is computed with bundle_id blanked: setting it changes nothing
+  CHECK(manifest::build_id_for(ix) == id);
+  BundleIndex rebuilt = ix;  // a rebuild of the same content
+  rebuilt.sequence += 60;
+  rebuilt.created = "2026-11-25T12:01:00Z";
+  CHECK(manifest::build_id_for(rebuilt) != id);
+  CHECK(manifest::content_id_of(rebuilt) == manifest::content_id_of(ix));
+  BundleIndex expiry = ix;
+  expiry.expires = "2027-03-23T12:00:00Z";
+  CHECK(manifest::build_id_for(expiry) != id);
+}
