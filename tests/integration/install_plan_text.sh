@@ -65,10 +65,12 @@ pass "the import count of plan, step and progress agree; a resumed run reports i
 
 # --- item 5: a bundle of an older assets only: stage and import, said exactly --------------------------------
 dc_assets=$(st 's.instances.find((i) => i.service === "assets").image')
-curl -sf "$up_URL/images?name=assets&channel=*" >assets.json || fail "list assets images"
-old_assets=$(jsonf assets.json '(b.filter((m) => m.uuid !== "'"$dc_assets"'")
-  .sort((x, y) => x.published_at < y.published_at ? -1 : 1)[0] || {uuid: ""}).uuid')
-[[ -n "$old_assets" ]] || fail "the catalog has no other assets image"
+curl -sf "$HN_IMGAPI_URL/images?name=assets" >dc-assets.json || fail "list the DC's assets images"
+# The DC's older assets image (what it ran before b.sdc), deleted from its IMGAPI as an operator
+# cleaning up would: a bundle of it is older than what runs and brings an image to import.
+old_assets=$(jsonf dc-assets.json '(b.find((m) => m.uuid !== "'"$dc_assets"'") || {uuid: ""}).uuid')
+[[ -n "$old_assets" ]] || fail "the DC IMGAPI has no older assets image"
+curl -sf -X DELETE "$HN_IMGAPI_URL/images/$old_assets" >/dev/null || fail "delete $old_assets from the DC IMGAPI"
 "$BIN" build -S "$up_URL" "assets@$old_assets" --sequence $((SOURCE_DATE_EPOCH + 100)) --cache-dir "$TEST_DIR/cache" \
   -o a.sdc --no-progress --key "$KEYS/alice.pem" --expires-in 3650 >a.out 2>&1 || { cat a.out >&2; fail "build a.sdc"; }
 expect_exit 0 inst plan a.sdc -j
