@@ -83,7 +83,8 @@ void register_import(CLI::App& app, const Globals& globals) {
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
   cmd->footer("Exit codes: 0 imported, 3 no IMGAPI configured, 5 not enough space, 6 IMGAPI "
-              "unreachable, 7 IMGAPI error reply, 8 IMGAPI stored other bytes, 10 not staged, "
+              "unreachable, 7 IMGAPI error reply, 8 IMGAPI stored other bytes or a staged manifest "
+              "or file is not the signed one (run `stage` again), 10 not staged, "
               "11 a different image with that uuid exists, 40 lock held (docs/exit-codes.md). A "
               "failed image is removed from IMGAPI; run the command again to finish.");
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_import(*globals, *args); }); });

@@ -82,7 +82,8 @@ void register_stage(CLI::App& app, const Globals& globals) {
   add_trust_flags(*cmd, args->trust);
   cmd->footer("Exit codes: 0 staged, 4 I/O error, 5 not enough space (checked before writing), "
               "8 manifest and file disagree, 10 no such file, 20-26 bad bundle (nothing staged), "
-              "40 lock held (docs/exit-codes.md).");
+              "30-37 not trusted, 40 lock held, 47 a directory under /usbkey is a symlink "
+              "(docs/exit-codes.md).");
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_stage(*globals, *args); }); });
 }
 
