@@ -194,7 +194,9 @@ rm "$HN/var/sdcadm/reprovFailLock.json"
 pass "up refuses while reprovFailLock.json exists"
 
 # --- The sdcadm lock held by another process ---------------------------------------------------------
-"$SDCADM" --hold-lock 3 >"$TEST_DIR/holder.out" &
+# The holders hold long enough that a loaded CI machine still finds them holding on the second
+# attempt (3 s was too short under load: the second `up` found the lock free).
+"$SDCADM" --hold-lock 8 >"$TEST_DIR/holder.out" &
 holder=$!
 for _ in $(seq 100); do grep -q locked "$TEST_DIR/holder.out" && break; sleep 0.05; done
 FAKE_SDCADM_LOCK_WAIT_MS=1500 expect_exit 1 "$SDCADM" up -y <<<"{\"service\": \"imgapi\", \"image\": \"$IMGAPI_NEW\"}"
@@ -206,7 +208,7 @@ out_has "Waiting for sdcadm lock" "waits for the holder"
 out_has "Updated successfully" "runs once the holder is gone"
 wait "$holder"
 python3 -c 'import fcntl, sys, time
-f = open(sys.argv[1], "w"); fcntl.lockf(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(3)' \
+f = open(sys.argv[1], "w"); fcntl.lockf(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(6)' \
   "$HN/var/run/sdcadm.lock" >"$TEST_DIR/py.out" &
 holder=$!
 for _ in $(seq 100); do grep -q locked "$TEST_DIR/py.out" && break; sleep 0.05; done
