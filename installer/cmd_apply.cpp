@@ -172,6 +172,16 @@ void add_self_update(ApplyHooks& hooks, const VerifiedBundle& bundle, FileLock& 
   };
 }
 
+// A resumed run whose plan is empty now may still have finished sdcadm steps an earlier run
+// began: then the bundle was applied, not only staged and imported.
+bool changed_more_than_images(const ApplyResult& r) {
+  auto beyond_images = [](const std::string& step) {
+    return step != "stage" && step != "import" && step != "installer-self-update";
+  };
+  return std::any_of(r.ran.begin(), r.ran.end(), beyond_images) ||
+         std::any_of(r.skipped.begin(), r.skipped.end(), beyond_images);
+}
+
 void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   const common::StopSignals stop_signals;  // SIGINT/TERM/HUP stop at a safe point, exit 12 (interrupt.hpp)
   const Paths paths = start_run(globals, args.json);
@@ -266,7 +276,7 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   }
   switch (r.outcome) {
     case ApplyOutcome::applied:
-      if (r.plan.has_changes()) {
+      if (r.plan.has_changes() || changed_more_than_images(r)) {
         std::cout << "Bundle " << ctx.bundle_id << " applied.\n";
       } else {  // the plan said: only stage and import
         std::cout << "Bundle " << ctx.bundle_id << " staged and its images imported; nothing else changed.\n";
