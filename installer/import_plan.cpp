@@ -13,13 +13,9 @@ using common::ExitCode;
 
 namespace {
 
-std::string what_of(const StagedImage& image) {
-  return "image " + image.uuid + " (" + image.name + "@" + image.version + ")";
-}
-
 ImportItem load_item(const VerifiedBundle& bundle, const StagedImage& image) {
   const auto not_staged = [&](const std::string& why) {
-    return Error(ExitCode::not_found, what_of(image) + " is not staged (" + why +
+    return Error(ExitCode::not_found, describe(image) + " is not staged (" + why +
                                           "); run `sdcadm-install stage BUNDLE` first");
   };
   struct stat st {};
@@ -33,7 +29,7 @@ ImportItem load_item(const VerifiedBundle& bundle, const StagedImage& image) {
   const auto file = manifest.file();
   if (manifest.uuid() != image.uuid || !file) {
     throw Error(ExitCode::bad_data, "staged manifest " + image.manifest_path +
-                                        " is not the manifest of " + what_of(image) +
+                                        " is not the manifest of " + describe(image) +
                                         " with a file; run `sdcadm-install stage BUNDLE` again");
   }
   return ImportItem{image, std::move(manifest), *file, signed_file_of(bundle, image), std::nullopt, std::nullopt};
@@ -57,7 +53,7 @@ std::vector<ImportItem> plan_import(const VerifiedBundle& bundle, const Paths& p
   std::function<void(std::size_t)> place = [&](std::size_t i) {
     if (state[i] == 2) return;
     if (state[i] == 1) {
-      throw Error(ExitCode::origin_loop, "the origins of " + what_of(loaded[i].image) +
+      throw Error(ExitCode::origin_loop, "the origins of " + describe(loaded[i].image) +
                                              " lead back to it; the bundle cannot be imported");
     }
     state[i] = 1;

@@ -171,4 +171,8 @@ bool is_temp_name(const std::string& file_name) {
                            k_temp_suffix) == 0;
 }
 
+std::string describe(const StagedImage& image) {
+  return "image " + image.uuid + " (" + image.name + "@" + image.version + ")";
+}
+
 }  // namespace installer

@@ -46,6 +46,9 @@ struct StagedImage {
   std::uint64_t file_size = 0;
 };
 
+// "image UUID (name@version)": how messages name a staged image.
+std::string describe(const StagedImage& image);
+
 struct StagePlan {
   std::vector<StageTarget> targets;      // index member order; each path once
   std::vector<StagedImage> images;       // image artifacts in index order, each uuid once

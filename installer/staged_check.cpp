@@ -14,10 +14,6 @@ using common::ExitCode;
 
 namespace {
 
-std::string what_of(const StagedImage& image) {
-  return "image " + image.uuid + " (" + image.name + "@" + image.version + ")";
-}
-
 const char* const k_restage =
     "; nothing of this image was sent to IMGAPI. Someone or something changed the staged copy after "
     "`stage`: find out who, then write it again from the signed bundle with `sdcadm-install stage "
@@ -64,7 +60,7 @@ std::string verified_staged_manifest(const VerifiedBundle& bundle, const StagedI
   } catch (const Error& e) {
     if (e.code() != ExitCode::not_found && e.code() != ExitCode::bad_data) throw;
     if (e.code() == ExitCode::not_found) {
-      throw Error(ExitCode::not_found, what_of(image) + " is not staged (" + image.manifest_path +
+      throw Error(ExitCode::not_found, describe(image) + " is not staged (" + image.manifest_path +
                                            " is missing); run `sdcadm-install stage BUNDLE` first");
     }
   }
@@ -74,7 +70,7 @@ std::string verified_staged_manifest(const VerifiedBundle& bundle, const StagedI
   }
   // Changed: say what, from the bundle's own (hash-checked) copy of the manifest.
   const std::string signed_text = bundle.reader().read_member(image.manifest_member, k_max_manifest_member);
-  throw Error(ExitCode::integrity, "staged manifest " + image.manifest_path + " of " + what_of(image) +
+  throw Error(ExitCode::integrity, "staged manifest " + image.manifest_path + " of " + describe(image) +
                                        " is not the one the signed bundle carries: " +
                                        differences(signed_text, staged) + k_restage);
 }
@@ -86,21 +82,21 @@ SignedFile signed_file_of(const VerifiedBundle& bundle, const StagedImage& image
 void check_staged_file(const SignedFile& signed_file, const StagedImage& image, const std::string& manifest_sha1) {
   struct stat st {};
   if (::lstat(image.file_path.c_str(), &st) != 0) {
-    throw Error(ExitCode::not_found, what_of(image) + " is not staged (" + image.file_path +
+    throw Error(ExitCode::not_found, describe(image) + " is not staged (" + image.file_path +
                                          " is missing); run `sdcadm-install stage BUNDLE` first");
   }
   const ExistingFile found = check_existing(image.file_path, signed_file.member, signed_file.chunk_size);
   if (!found.matches) {
     const bool same_size = S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == signed_file.member.size;
     throw Error(ExitCode::integrity,
-                "staged file " + image.file_path + " of " + what_of(image) + " is not the one the signed bundle carries (" +
+                "staged file " + image.file_path + " of " + describe(image) + " is not the one the signed bundle carries (" +
                     (same_size ? std::string("same size, other content: its SHA-256 differs from the signed index")
                                : std::to_string(st.st_size) + " bytes, the signed index says " +
                                      std::to_string(signed_file.member.size)) +
                     ")" + k_restage);
   }
   if (found.sha1 != manifest_sha1) {  // the bundle's own manifest and file disagree: stage refuses that
-    throw Error(ExitCode::integrity, "staged file " + image.file_path + " of " + what_of(image) + " has SHA-1 " +
+    throw Error(ExitCode::integrity, "staged file " + image.file_path + " of " + describe(image) + " has SHA-1 " +
                                          found.sha1 + ", its signed manifest says " + manifest_sha1 + k_restage);
   }
 }
