@@ -50,7 +50,11 @@ void set_nonblocking(int fd) {
 }  // namespace
 
 std::string gate_reply(int status, const std::string& message) {
-  const std::string body = common::dump_json(http_error(status, message).body(), 2);
+  // As every reply (http_context.cpp send_json): bytes that are not UTF-8 print as U+FFFD
+  // instead of throwing on the gate's thread (found by fuzz_server_requests).
+  const std::string body = http_error(status, message)
+                               .body()
+                               .dump(2, ' ', false, common::Json::error_handler_t::replace);
   return "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) +
          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\nConnection: close\r\n\r\n" + body;
