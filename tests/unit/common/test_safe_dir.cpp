@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <tests/unit/support/error_capture.hpp>
 
 #include <fcntl.h>
 #include <filesystem>
@@ -21,14 +22,7 @@ using test_support::TempDir;
 
 namespace {
 
-common::ExitCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const common::Error& e) {
-    return e.code();
-  }
-  return common::ExitCode::ok;
-}
+using sdcb_test::code_of;  // tests/unit/support/error_capture.hpp: a call that throws nothing fails
 
 std::string message_of(const std::function<void()>& f) {
   try {

@@ -11,6 +11,7 @@
 #include <common/error.hpp>
 
 #include <catch2/catch.hpp>
+#include <tests/unit/support/error_capture.hpp>
 
 #include <functional>
 #include <sys/stat.h>
@@ -40,16 +41,9 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-ExitCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ExitCode::ok;
-}
-
 }  // namespace
+
+using sdcb_test::code_of;  // tests/unit/support/error_capture.hpp: a call that throws nothing fails
 
 TEST_CASE("same content: a finished journal of another build is found, this build's is not") {
   TempDir dir;

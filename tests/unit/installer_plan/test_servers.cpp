@@ -8,6 +8,7 @@
 #include <common/error.hpp>
 
 #include <catch2/catch.hpp>
+#include <tests/unit/support/error_capture.hpp>
 
 using namespace installer;
 using namespace test_fixtures;
@@ -26,14 +27,7 @@ std::vector<DcServer> dc() {
                              row(4, "cn-down", false, true, "unknown") + "\n\n");
 }
 
-common::ExitCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const common::Error& e) {
-    return e.code();
-  }
-  return common::ExitCode::ok;
-}
+using sdcb_test::code_of;  // tests/unit/support/error_capture.hpp: a call that throws nothing fails
 
 }  // namespace
 
