@@ -50,7 +50,7 @@ ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> servi
     flags.force_data_path = flags.force_data_path || needs_force_data_path(sp->service);
   }
   ApplyStep step{name, "sdcadm up: " + names_of(services), true, [&runner, spec, flags] { runner.up(spec, flags); }, {}};
-  step.verify = [&runner, name, moving] { verify_instances(runner, name, moving); };
+  step.verify = [&runner, name, moving] { return verify_instances(runner, name, moving); };
   return step;
 }
 
@@ -89,13 +89,14 @@ class StepRunner {
     const auto t0 = std::chrono::steady_clock::now();
     m_journal.step_started(step.name);
     const std::string started = m_journal.find(step.name)->started;  // the history's key for this attempt
+    common::Json evidence;  // what the post-step check saw (step_checks.hpp)
     try {
       {
         const ChildWatch watch = step_child_watch(m_journal, step.name, m_output_dir, m_hooks.say);
         const ChildWatchScope scope(watch);
         step.run();
       }
-      if (step.verify) step.verify();
+      if (step.verify) evidence = step.verify();
     } catch (const Error& e) {
       const JournalStep* js = m_journal.find(step.name);
       if (e.code() == ExitCode::interrupted && js != nullptr && js->child_left_running) {
@@ -110,8 +111,8 @@ class StepRunner {
     }
     // The history before the journal: a kill between the two leaves a "done" record that the
     // re-run finds (resume.hpp), so the step is recorded done exactly once.
-    record(step.name, "done", started, t0, "");
-    m_journal.step_done(step.name);
+    record(step.name, "done", started, t0, "", evidence);
+    m_journal.step_done(step.name, evidence);
     m_result.ran.push_back(step.name);
     common::throw_if_stopped("after step " + step.name + " finished (recorded as done)");
     if (step.sdcadm) check_health("after " + step.name, &step);
@@ -137,12 +138,14 @@ class StepRunner {
   }
 
   void record(const std::string& name, const char* result, const std::string& started,
-              std::chrono::steady_clock::time_point t0, const std::string& error) {
+              std::chrono::steady_clock::time_point t0, const std::string& error,
+              const common::Json& evidence = nullptr) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     common::Json r = {{"event", "step"}, {"run", m_run}, {"bundle_id", m_journal.bundle_id()},
                       {"step", name}, {"result", result}, {"started", started},
                       {"ended", utc_now_ms()}, {"seconds", secs}};
     if (!error.empty()) r["error"] = error;
+    if (evidence.is_object()) r["evidence"] = evidence;
     m_history.append(r);
   }
 
@@ -340,7 +343,7 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
     const auto moving = moving_instances(extra);
     steps.push_back({"update-agents-experimental", "sdcadm experimental update: " + names_of(extra), true,
                      [&runner, spec] { runner.experimental_update(spec); },
-                     [&runner, moving] { verify_instances(runner, "update-agents-experimental", moving); }});
+                     [&runner, moving] { return verify_instances(runner, "update-agents-experimental", moving); }});
   }
   if (plan.has_changes()) {
     steps.push_back({"update-other", "sdcadm experimental update-other", true, [&runner] { runner.update_other(); }, {}});
@@ -366,7 +369,7 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
     const std::string stamp = manifest::buildstamp_time(plan.platform->target.version).value_or("");
     steps.push_back({"platform-install", "sdcadm platform install " + file + " -y", true,
                      [&runner, file, channel] { runner.platform_install(file, channel); },
-                     [os, stamp] { verify_platform(os, stamp); }});
+                     [os, stamp] { return verify_platform(os, stamp); }});
   }
   return steps;
 }

@@ -44,8 +44,9 @@ struct ApplyStep {
   bool sdcadm = true;  // runs an sdcadm command: check-health around it
   std::function<void()> run;
   // Checks, after `run` returned, that the DC shows the step's outcome (sdcadm can exit 0
-  // having done nothing); throws Error(step_unverified) naming the evidence. Optional.
-  std::function<void()> verify;
+  // having done nothing); throws Error(step_unverified) naming the evidence, else returns
+  // the evidence (a JSON object, step_checks.hpp) recorded with the step. Optional.
+  std::function<common::Json()> verify;
 };
 
 struct ApplyHooks {

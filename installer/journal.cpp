@@ -127,6 +127,7 @@ Journal Journal::open(const std::string& dir, const std::string& bundle_id, cons
         step.child_left_running = c.contains("left_running") && c["left_running"].is_boolean() &&
                                   c["left_running"].get<bool>();
       }
+      if (s.contains("evidence") && s["evidence"].is_object()) step.evidence = s["evidence"];
       j.m_steps.push_back(std::move(step));
     }
   } catch (const Error& e) {
@@ -171,6 +172,7 @@ void Journal::step_started(const std::string& name) {
   s.child_command.clear();
   s.child_output.clear();
   s.child_left_running = false;
+  s.evidence = nullptr;
   write();
 }
 
@@ -190,19 +192,21 @@ void Journal::child_left_running(const std::string& name) {
   write();
 }
 
-void Journal::step_done(const std::string& name) {
+void Journal::step_done(const std::string& name, const common::Json& evidence) {
   JournalStep& s = step(name);
   s.state = StepState::done;
   s.ended = utc_now_ms();
   s.error.clear();
+  s.evidence = evidence;
   write();
 }
 
-void Journal::step_failed(const std::string& name, const std::string& error) {
+void Journal::step_failed(const std::string& name, const std::string& error, const common::Json& evidence) {
   JournalStep& s = step(name);
   s.state = StepState::failed;
   s.ended = utc_now_ms();
   s.error = error;
+  s.evidence = evidence;
   write();
 }
 
@@ -234,7 +238,8 @@ common::Json Journal::to_json() const {
     steps.push_back({{"name", s.name}, {"state", to_string(s.state)}, {"started", s.started},
                      {"ended", s.ended.empty() ? common::Json(nullptr) : common::Json(s.ended)},
                      {"attempts", s.attempts},
-                     {"error", s.error.empty() ? common::Json(nullptr) : common::Json(s.error)}});
+                     {"error", s.error.empty() ? common::Json(nullptr) : common::Json(s.error)},
+                     {"evidence", s.evidence.is_object() ? s.evidence : common::Json(nullptr)}});
     if (s.child_pid > 0) {
       steps.back()["child"] = {{"pid", s.child_pid}, {"start", s.child_start}, {"command", s.child_command},
                                {"output", s.child_output}, {"left_running", s.child_left_running}};

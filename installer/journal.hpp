@@ -17,7 +17,8 @@
 //    "steps": [{"name": "up-services", "state": "started"|"done"|"failed",
 //               "started": T, "ended": T|null, "attempts": N, "error": "..."|null,
 //               "child": {"pid": N, "start": "...", "command": "sdcadm ...", "output": "...",
-//                         "left_running": bool}  (only while/after an sdcadm command ran)}]}
+//                         "left_running": bool}  (only while/after an sdcadm command ran),
+//               "evidence": {...}|null  (what the post-step check saw, step_checks.hpp)}]}
 // "child" is the step's sdcadm command (issue 12 item 2): written as soon as it started, so
 // a re-run finds a command a killed installer left running (installer/resume.hpp).
 //
@@ -45,6 +46,10 @@ struct JournalStep {
   long child_pid = 0;
   std::string child_start, child_command, child_output;
   bool child_left_running = false;  // the installer exited on a second signal, leaving it
+  // What the post-step check saw (issue 13 item 1; step_checks.hpp): a JSON object such as
+  // {"check": "instances", "instances": [{"uuid": ..., "image": ...}]}; null when the step has
+  // no check or has not passed it. Carried into the history and the install receipt.
+  common::Json evidence;
 };
 
 class Journal {
@@ -73,9 +78,9 @@ class Journal {
   void begin_run();
   // Writes "started" for the step before it runs (attempts + 1).
   void step_started(const std::string& name);
-  // Writes "done" / "failed" after it.
-  void step_done(const std::string& name);
-  void step_failed(const std::string& name, const std::string& error);
+  // Writes "done" / "failed" after it, with the post-step check's evidence (null: none).
+  void step_done(const std::string& name, const common::Json& evidence = nullptr);
+  void step_failed(const std::string& name, const std::string& error, const common::Json& evidence = nullptr);
   // Records the step's sdcadm command (pid, start time, command line, output files) /
   // that the installer left it running. Written at once.
   void step_child(const std::string& name, long pid, const std::string& start, const std::string& command,
