@@ -72,6 +72,7 @@ int run(int argc, char** argv) {
   register_history(app, globals);
   register_trust(app, globals);
   register_seed_agents(app, globals);
+  register_receipt(app, globals);
 
   std::vector<std::string> commands;
   for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());

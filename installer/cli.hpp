@@ -35,5 +35,6 @@ void register_inventory(CLI::App& app, const Globals& globals);
 void register_history(CLI::App& app, const Globals& globals);
 void register_trust(CLI::App& app, const Globals& globals);
 void register_seed_agents(CLI::App& app, const Globals& globals);
+void register_receipt(CLI::App& app, const Globals& globals);
 
 }  // namespace installer

@@ -12,6 +12,7 @@
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
 #include <installer/dc_channel.hpp>
+#include <installer/dc_key.hpp>
 #include <installer/freeze_window.hpp>
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
@@ -19,6 +20,7 @@
 #include <installer/leftovers.hpp>
 #include <installer/plan_inputs.hpp>
 #include <installer/plan_text.hpp>
+#include <installer/run_receipt.hpp>
 #include <installer/self_update.hpp>
 #include <installer/stage.hpp>
 #include <installer/verify_bundle.hpp>
@@ -26,6 +28,7 @@
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/progress.hpp>
+#include <signing/encoding.hpp>
 #include <common/stop_signal.hpp>
 
 #include <algorithm>
@@ -182,6 +185,32 @@ bool changed_more_than_images(const ApplyResult& r) {
          std::any_of(r.skipped.begin(), r.skipped.end(), beyond_images);
 }
 
+// What the run's receipt says besides the history and the journal (run_receipt.hpp).
+ApplyReceiptInputs receipt_inputs(const GlobalOptions& globals, const ApplyArgs& args, const ApplyContext& ctx,
+                                  const VerifiedBundle& trusted, const std::string& url, const std::string& previous_run) {
+  ApplyReceiptInputs in;
+  in.header.installer_version = running_version();
+  in.header.bundle_id = ctx.bundle_id;
+  in.header.content_id = ctx.content_id;
+  in.header.index_sha256 = signing::sha256_hex(trusted.index_bytes());
+  in.header.bundle_digest = ctx.bundle_digest;
+  in.header.channel = ctx.channel;
+  ReceiptFlags& f = in.header.flags;
+  f.force = args.force;
+  f.yes = args.yes;
+  f.allow_expired = args.trust.allow_expired;
+  f.allow_rollback = args.trust.allow_rollback;
+  f.change_channel = args.change_channel;
+  f.include_rabbitmq = args.include_rabbitmq;
+  f.no_self_update = args.no_self_update;
+  f.spec = args.spec;
+  f.exclude_servers = args.exclude_servers;
+  in.sdcadm = globals.sdcadm;
+  in.imgapi_url = url;
+  in.previous_run = previous_run;
+  return in;
+}
+
 void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   const common::StopSignals stop_signals;  // SIGINT/TERM/HUP stop at a safe point, exit 12 (interrupt.hpp)
   const Paths paths = start_run(globals, args.json);
@@ -261,16 +290,30 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
     add_self_update(hooks, trusted, install);
   }
   History history(paths.history_file);
-  const ApplyResult r = apply_bundle(ctx, hooks, runner, history);
+  // The DC key signs the run's receipt; a DC set up before receipts existed gets it now.
+  if (const DcKey key = ensure_dc_key(paths); key.created) {
+    talk << "Created this DC's receipt key " << dc_key_files(paths).private_path << " (key id " << key.key.id()
+         << "); give " << dc_key_files(paths).public_path << " to the release side to check receipts\n";
+  }
+  const ApplyReceiptInputs receipt_in = receipt_inputs(globals, args, ctx, trusted, url, newest_run(history.read_all()));
+  ApplyResult r;
+  try {
+    r = apply_bundle(ctx, hooks, runner, history);
+  } catch (const Error&) {
+    write_apply_receipt_or_warn(paths, receipt_in, talk);
+    throw;
+  }
   // Installed (or already in place): remember its sequence against rollback, and keep a
   // newer trust root it carried.
   if (r.outcome != ApplyOutcome::declined) {
     TrustStore(paths).accept(trusted.verdict(), trusted.index());
     record_accepted(paths, trusted.index());
   }
+  const std::string receipt = write_apply_receipt_or_warn(paths, receipt_in, talk);
   if (args.json) {
     print_json({{"ok", true}, {"bundle_id", ctx.bundle_id}, {"outcome", to_string(r.outcome)}, {"ran", r.ran},
                 {"skipped", r.skipped}, {"journal", r.journal_path},
+                {"receipt", receipt.empty() ? common::Json(nullptr) : common::Json(receipt)},
                 {"plan", r.outcome == ApplyOutcome::up_to_date ? common::Json(nullptr) : plan_json(r.plan)}});
     return;
   }

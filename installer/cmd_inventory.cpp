@@ -3,13 +3,9 @@
 
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
-#include <installer/inventory.hpp>
-#include <installer/sdcadm_runner.hpp>
-#include <installer/usbkey_config.hpp>
+#include <installer/dc_inventory.hpp>
 
 #include <common/atomic_file.hpp>
-#include <common/error.hpp>
-#include <imgapi/client.hpp>
 
 #include <iostream>
 
@@ -23,29 +19,14 @@ struct InventoryArgs {
 void run_inventory(const GlobalOptions& globals, const InventoryArgs& args) {
   const Paths paths = start_run(globals, false);
   const std::string url = imgapi_url(globals, paths);
-  const SdcadmRunner runner(globals.sdcadm);
-  InventoryInputs in;
-  in.datacenter = UsbkeyConfig::load(paths.usbkey_config).get("datacenter_name").value_or("");
-  if (in.datacenter.empty()) {
-    throw common::Error(common::ExitCode::config, paths.usbkey_config + " has no datacenter_name");
-  }
-  in.created = utc_now_seconds();
-  in.sdcadm = runner.version();
-  in.svcs = runner.svcs();
-  in.insts = runner.insts();
-  imgapi::ListFilter active;
-  active.state = "active";
-  in.active_images = imgapi::Client(url).list_images(active);
-  in.files = read_headnode_files({paths.usbkey_os, paths.usbkey_extra_agents + "/latest",
-                                  paths.local("/opt/smartdc/etc/gz-tools.image"), paths.trust_root,
-                                  SharDigest::compute});
-  const std::string text = build_inventory(in).serialize();
+  const DcInventory inv = read_dc_inventory(paths, globals.sdcadm, url);
+  const std::string& text = inv.text;
   if (args.output.empty() || args.output == "-") {
     std::cout << text << std::flush;
     return;
   }
   common::write_file_atomic(args.output, text);
-  std::cerr << "wrote the inventory of " << in.datacenter << " to " << args.output << "\n";
+  std::cerr << "wrote the inventory of " << inv.datacenter << " to " << args.output << "\n";
 }
 
 }  // namespace

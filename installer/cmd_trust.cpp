@@ -5,11 +5,14 @@
 
 #include <installer/cli.hpp>
 #include <installer/cli_options.hpp>
+#include <installer/dc_key.hpp>
 #include <installer/trust_store.hpp>
 
+#include <common/atomic_file.hpp>
 #include <common/error.hpp>
 
 #include <ctime>
+#include <sys/stat.h>
 #include <iostream>
 
 namespace installer {
@@ -17,6 +20,8 @@ namespace {
 
 struct TrustArgs {
   std::vector<std::string> files;
+  std::string output;  // dc-key -o
+  bool force = false;
   bool replace = false;
   bool json = false;
 };
@@ -39,15 +44,62 @@ void print_root(const signing::TrustRoot& root, const std::string& path) {
   }
 }
 
+// The DC's own key (dc_key.hpp), which signs its install receipts.
+common::Json dc_key_json(const Paths& paths, const signing::PublicKey& key, bool created) {
+  return {{"keyid", key.id()}, {"private", dc_key_files(paths).private_path},
+          {"public", dc_key_files(paths).public_path}, {"created", created}};
+}
+
+void print_dc_key(const Paths& paths, const signing::PublicKey& key, const char* how) {
+  std::cout << "DC key " << key.id() << " (" << how << "): " << dc_key_files(paths).public_path
+            << ", signs this DC's install receipts; export it with sdcadm-install trust dc-key -o FILE\n";
+}
+
 void run_init(const GlobalOptions& globals, const TrustArgs& args) {
-  TrustStore store(Paths::under(globals.root));
+  const Paths paths = Paths::under(globals.root);
+  TrustStore store(paths);
   const signing::TrustRoot root = store.init(args.files.at(0), args.replace, now());
+  const DcKey key = ensure_dc_key(paths);
   if (args.json) {
-    print_json({{"ok", true}, {"path", store.root_path()}, {"root", root_json(root)}});
+    print_json({{"ok", true}, {"path", store.root_path()}, {"root", root_json(root)},
+                {"dc_key", dc_key_json(paths, key.key.public_key(), key.created)}});
     return;
   }
   std::cout << "installed ";
   print_root(root, store.root_path());
+  print_dc_key(paths, key.key.public_key(), key.created ? "created" : "kept");
+}
+
+void run_dc_key(const GlobalOptions& globals, const TrustArgs& args) {
+  const Paths paths = Paths::under(globals.root);
+  const std::optional<signing::PrivateKey> key = load_dc_key(paths);
+  if (!key) {
+    throw common::Error(common::ExitCode::not_found,
+                        "this DC has no key yet (" + dc_key_files(paths).private_path +
+                            "); sdcadm-install trust init or the next apply creates it");
+  }
+  const std::string pem = key->public_key().pem();
+  if (args.output.empty() || args.output == "-") {
+    if (args.json) {
+      print_json({{"dc_key", dc_key_json(paths, key->public_key(), false)}, {"pem", pem}});
+    } else {
+      std::cout << pem << std::flush;
+      std::cerr << "DC key id " << key->id() << "\n";
+    }
+    return;
+  }
+  struct stat st{};
+  if (!args.force && ::lstat(args.output.c_str(), &st) == 0) {
+    throw common::Error(common::ExitCode::conflict,
+                        args.output + " exists; choose another name or pass --force to replace it");
+  }
+  common::write_file_atomic(args.output, pem, 0644);
+  if (args.json) {
+    print_json({{"ok", true}, {"output", args.output}, {"dc_key", dc_key_json(paths, key->public_key(), false)}});
+    return;
+  }
+  std::cout << "wrote the DC's public key " << key->id() << " to " << args.output
+            << " (check receipts with sdcadm-bundle receipt verify FILE --dc-key " << args.output << ")\n";
 }
 
 void run_add(const GlobalOptions& globals, const TrustArgs& args) {
@@ -65,7 +117,9 @@ void run_add(const GlobalOptions& globals, const TrustArgs& args) {
 }
 
 void run_show(const GlobalOptions& globals, const TrustArgs& args) {
-  TrustStore store(Paths::under(globals.root));
+  const Paths paths = Paths::under(globals.root);
+  TrustStore store(paths);
+  const std::optional<signing::PrivateKey> dc_key = load_dc_key(paths);
   const std::optional<signing::TrustRoot> root = store.root();
   if (!root) {
     throw common::Error(common::ExitCode::trust_no_root,
@@ -78,7 +132,8 @@ void run_show(const GlobalOptions& globals, const TrustArgs& args) {
       channels[name] = {{"sequence", entry.sequence}, {"bundle_id", entry.bundle_id}};
     }
     print_json({{"path", store.root_path()}, {"root", root_json(*root)},
-                {"expired", root->expired(now())}, {"channels", channels}});
+                {"expired", root->expired(now())}, {"channels", channels},
+                {"dc_key", dc_key ? dc_key_json(paths, dc_key->public_key(), false) : common::Json(nullptr)}});
     return;
   }
   print_root(*root, store.root_path());
@@ -88,6 +143,11 @@ void run_show(const GlobalOptions& globals, const TrustArgs& args) {
               << " (bundle " << entry.bundle_id << ")\n";
   }
   if (state.channels.empty()) std::cout << "no bundle installed yet\n";
+  if (dc_key) {
+    print_dc_key(paths, dc_key->public_key(), "this DC's own");
+  } else {
+    std::cout << "no DC key yet: the next apply creates it (it signs install receipts)\n";
+  }
 }
 
 }  // namespace
@@ -104,6 +164,7 @@ void register_trust(CLI::App& app, const Globals& globals) {
   init->add_flag("--replace", args->replace,
                  "Replace an existing root (recovery after a lost root key only; see docs/trust.md)");
   init->add_flag("-j,--json", args->json, "JSON output");
+  init->footer("Also creates the DC's own key (receipts), unless it has one: /var/sdcadm/install/dc-key.pem.");
   init->callback([globals, args] { run_init(*globals, *args); });
 
   CLI::App* add = trust->add_subcommand(
@@ -117,9 +178,18 @@ void register_trust(CLI::App& app, const Globals& globals) {
   show->add_flag("-j,--json", args->json, "JSON output");
   show->callback([globals, args] { run_show(*globals, *args); });
 
+  CLI::App* dc_key = trust->add_subcommand(
+      "dc-key", "Print or write the DC's public key (it signs this DC's install receipts; docs/receipt.md)");
+  dc_key->add_option("-o,--output", args->output, "Write the public key (PEM) to FILE (default: stdout)")
+      ->option_text("FILE");
+  dc_key->add_flag("--force", args->force, "Replace an existing FILE");
+  dc_key->add_flag("-j,--json", args->json, "JSON output");
+  dc_key->callback([globals, args] { run_dc_key(*globals, *args); });
+
   trust->footer(
-      "Files: /var/sdcadm/trust/root.json and channels.json (under --root). Exit codes: 9 bad "
-      "file, 10 missing file, 11 a root exists already (init), 33 expired root, 35 a rotation "
+      "Files: /var/sdcadm/trust/root.json and channels.json (under --root); the DC's own key "
+      "/var/sdcadm/install/dc-key.pem (0600) and dc-key.pub, made by init. Exit codes: 9 bad "
+      "file, 10 missing file (or no DC key yet), 11 a root exists already (init), 33 expired root, 35 a rotation "
       "that does not verify or skips a version, 37 no trust root yet. See docs/trust.md.");
 }
 

@@ -64,9 +64,10 @@ dc_count() {
 }
 
 # staged_files HN: regular files under HN/usbkey and the installer's manifests dir (not the
-# DC's trust root).
+# DC's trust root, nor the DC key trust init makes).
 staged_files() {
   find "$1/usbkey" "$1/var/sdcadm" -type f 2>/dev/null | grep -v '/usbkey/config$' |
+    grep -v '/var/sdcadm/install/dc-key\.p[eu][mb]$' |
     grep -v '/var/sdcadm/trust/' | sort
 }
 

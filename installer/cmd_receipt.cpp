@@ -1,0 +1,151 @@
+// `sdcadm-install receipt [--last | RUN] -o FILE` and `sdcadm-install receipt list`: the
+// signed install receipts every apply run writes (issue 13 part 3, docs/receipt.md), exported
+// for the USB stick that carries them out. Each is checked against this DC's key before it is
+// listed or exported: a receipt changed on the headnode is named, never passed on.
+
+#include <installer/cli.hpp>
+#include <installer/cli_options.hpp>
+#include <installer/dc_key.hpp>
+#include <installer/receipt_store.hpp>
+
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+#include <signing/receipt.hpp>
+
+#include <iostream>
+#include <sys/stat.h>
+
+namespace installer {
+namespace {
+
+using common::Error;
+using common::ExitCode;
+using common::Json;
+
+struct ReceiptArgs {
+  std::string run;
+  bool last = false;
+  std::string output;
+  bool force = false;
+  bool json = false;
+};
+
+signing::PublicKey dc_public_key(const Paths& paths) {
+  const std::optional<signing::PrivateKey> key = load_dc_key(paths);
+  if (!key) {
+    throw Error(ExitCode::not_found, "this DC has no receipt key (" + dc_key_files(paths).private_path +
+                                         ") and so no receipts; sdcadm-install trust init or the next apply creates it");
+  }
+  return key->public_key();
+}
+
+struct Loaded {
+  std::string bytes;
+  signing::VerifiedReceipt receipt;
+};
+
+Loaded load(const StoredReceipt& stored, const signing::PublicKey& key) {
+  Loaded out;
+  out.bytes = common::read_small_file(stored.path, signing::k_max_receipt_file_bytes + 1);
+  out.receipt = signing::verify_receipt(out.bytes, key, stored.path);
+  return out;
+}
+
+Json summary_json(const StoredReceipt& stored, const Json& r) {
+  return {{"run", stored.run}, {"path", stored.path}, {"ended", r["ended"]}, {"bundle_id", r["bundle"]["bundle_id"]},
+          {"outcome", r["outcome"]}, {"exit_code", r["exit_code"]}};
+}
+
+void run_list(const GlobalOptions& globals, const ReceiptArgs& args) {
+  const Paths paths = start_run(globals, args.json);
+  const ReceiptStore store(paths);
+  const std::vector<StoredReceipt> all = store.list();
+  const std::optional<signing::PrivateKey> key = load_dc_key(paths);
+  Json rows = Json::array();
+  for (const auto& stored : all) {
+    Json row = {{"run", stored.run}, {"path", stored.path}};
+    try {
+      if (!key) throw Error(ExitCode::not_found, "this DC has no receipt key");
+      row = summary_json(stored, load(stored, key->public_key()).receipt.receipt);
+      row["intact"] = true;
+    } catch (const Error& e) {
+      row["intact"] = false;
+      row["error"] = e.what();
+    }
+    rows.push_back(row);
+  }
+  if (args.json) {
+    print_json({{"dir", store.dir()}, {"receipts", rows}});
+    return;
+  }
+  if (rows.empty()) {
+    std::cout << "no receipts in " << store.dir() << " yet (every apply that runs writes one)\n";
+    return;
+  }
+  for (const auto& row : rows) {
+    if (!row["intact"].get<bool>()) {
+      std::cout << row["run"].get<std::string>() << "  NOT INTACT: " << row["error"].get<std::string>() << "\n";
+      continue;
+    }
+    std::cout << row["run"].get<std::string>() << "  " << row["ended"].get<std::string>() << "  "
+              << row["outcome"].get<std::string>() << "  " << row["bundle_id"].get<std::string>() << "\n";
+  }
+}
+
+void run_export(const GlobalOptions& globals, const ReceiptArgs& args) {
+  if (args.last == !args.run.empty()) throw Error(ExitCode::usage, "give --last or a RUN id (one of them)");
+  if (args.output.empty()) throw Error(ExitCode::usage, "-o FILE is required (- writes the receipt to stdout)");
+  const Paths paths = start_run(globals, args.json);
+  const ReceiptStore store(paths);
+  const StoredReceipt stored = args.last ? store.last() : store.find(args.run);
+  const Loaded loaded = load(stored, dc_public_key(paths));
+  const Json& r = loaded.receipt.receipt;
+  if (args.output == "-") {
+    std::cout << loaded.bytes << std::flush;
+    return;
+  }
+  struct stat st{};
+  if (!args.force && ::lstat(args.output.c_str(), &st) == 0) {
+    throw Error(ExitCode::conflict, args.output + " exists; choose another name or pass --force to replace it");
+  }
+  common::write_file_atomic(args.output, loaded.bytes, 0644);
+  if (args.json) {
+    Json j = summary_json(stored, r);
+    j["ok"] = true;
+    j["output"] = args.output;
+    j["dc_key"] = loaded.receipt.signer;
+    print_json(j);
+    return;
+  }
+  std::cout << "exported the receipt of run " << stored.run << " (bundle " << r["bundle"]["bundle_id"].get<std::string>()
+            << ", " << r["outcome"].get<std::string>() << ", ended " << r["ended"].get<std::string>() << ") to "
+            << args.output << "\ncheck it on the connected side: sdcadm-bundle receipt verify " << args.output
+            << " --dc-key DC.pub   (DC.pub: sdcadm-install trust dc-key -o DC.pub)\n";
+}
+
+}  // namespace
+
+void register_receipt(CLI::App& app, const Globals& globals) {
+  auto args = std::make_shared<ReceiptArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "receipt", "Export the signed receipt of an apply run (--last or RUN) to carry out of the DC; `receipt list` lists them");
+  cmd->require_subcommand(0, 1);
+  cmd->add_option("RUN", args->run, "Run id (or a unique prefix of 8+ characters) from `receipt list` or `history`");
+  cmd->add_flag("--last", args->last, "The newest receipt");
+  cmd->add_option("-o,--output", args->output, "Write the receipt file here (- = stdout)")->option_text("FILE");
+  cmd->add_flag("--force", args->force, "Replace an existing FILE");
+  cmd->add_flag("-j,--json", args->json, "JSON output");
+  cmd->footer("Receipts: /var/sdcadm/install/receipts/ (under --root), one per apply run, signed with the DC key "
+              "(/var/sdcadm/install/dc-key.pem). Check one with sdcadm-bundle receipt verify FILE --dc-key DC.pub, "
+              "or with stock tar and openssl (docs/receipt.md). Exit codes: 2 usage, 10 no such receipt (or no DC "
+              "key), 11 FILE exists, 30/31/36 the stored receipt is not intact (docs/exit-codes.md).");
+  CLI::App* list = cmd->add_subcommand("list", "The runs that have a receipt, oldest first, each checked against the DC key");
+  list->add_flag("-j,--json", args->json, "JSON output");
+  list->callback([globals, args] { run_reporting(args->json, [&] { run_list(*globals, *args); }); });
+  cmd->callback([globals, args, cmd] {
+    if (!cmd->get_subcommands().empty()) return;
+    run_reporting(args->json, [&] { run_export(*globals, *args); });
+  });
+}
+
+}  // namespace installer
