@@ -23,6 +23,7 @@ int run(int argc, char** argv) {
   register_key(app);
   register_trust(app);
   register_serve(app);
+  register_receipt(app);
 
   try {
     app.parse(argc, argv);

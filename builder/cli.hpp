@@ -19,5 +19,6 @@ void register_verify(CLI::App& app);
 void register_key(CLI::App& app);
 void register_trust(CLI::App& app);
 void register_sign(CLI::App& app);
+void register_receipt(CLI::App& app);
 
 }  // namespace builder

@@ -16,6 +16,7 @@
 #include <builder/cli.hpp>
 #include <builder/cli_options.hpp>
 #include <builder/installer_binary.hpp>
+#include <builder/receipt_file.hpp>
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
@@ -46,6 +47,7 @@ struct BuildArgs {
   std::string source, channel, inventory, since, output, cache_dir, split_size, chunk_size;
   std::string min_installer_version = k_min_installer_version;
   std::string installer;  // --installer PATH
+  std::string dc_key;     // --dc-key DC.pub: --inventory is a receipt of that DC
   std::vector<std::string> services, keys, roots;
   bool all = false, dry_run = false, json = false, yes = false, verify_cache = false;
   bool no_agentsshar = false, no_agent_images = false;
@@ -57,6 +59,32 @@ struct BuildArgs {
 };
 
 volatile std::sig_atomic_t g_stop = 0;
+
+// The inventory --inventory names: a JSON inventory, or the inventory inside an install
+// receipt, which must verify against --dc-key first (docs/receipt.md). A receipt's inventory
+// member is byte for byte what `sdcadm-install inventory` wrote, so the trim and its recorded
+// digest are what that file would give.
+std::string inventory_bytes(const BuildArgs& args) {
+  const bool receipt = is_receipt_file(args.inventory);
+  if (!receipt) {
+    if (!args.dc_key.empty()) {
+      throw Error(ExitCode::usage, "--dc-key is for a receipt, and this is not one (a JSON inventory is read as it is)");
+    }
+    return common::read_small_file(args.inventory, manifest::k_inventory_max_bytes + 1);
+  }
+  if (args.dc_key.empty()) {
+    throw Error(ExitCode::usage, "this is an install receipt: give the DC's public key with --dc-key DC.pub "
+                                 "(sdcadm-install trust dc-key -o DC.pub on the DC) so it is checked before it is used");
+  }
+  const signing::VerifiedReceipt v = read_verified_receipt(args.inventory, args.dc_key);
+  if (v.inventory_bytes.empty()) {
+    const common::Json& why = v.receipt["inventory_error"];
+    throw Error(ExitCode::bad_data, "the receipt carries no inventory (" +
+                                        (why.is_string() ? why.get<std::string>() : std::string("none")) +
+                                        "); use a receipt of a run that ended, or sdcadm-install inventory");
+  }
+  return v.inventory_bytes;
+}
 
 extern "C" void on_stop_signal(int sig) {
   if (g_stop) {  // second signal: stop now
@@ -222,8 +250,7 @@ class BuildRun {
     m_write.level = m_args.level;
     if (!m_args.inventory.empty()) {
       try {
-        m_inventory = manifest::Inventory::parse(
-            common::read_small_file(m_args.inventory, manifest::k_inventory_max_bytes + 1));
+        m_inventory = manifest::Inventory::parse(inventory_bytes(m_args));
       } catch (const Error& e) {
         throw e.with_context("--inventory " + m_args.inventory +
                              " (write it on the DC's headnode with sdcadm-install inventory)");
@@ -349,9 +376,13 @@ void register_build(CLI::App& app) {
   cmd->add_option("-C,--channel", args->channel, "Channel to resolve in (default: the server's)")
       ->type_name("CHANNEL");
   cmd->add_option("--inventory", args->inventory,
-                  "DC inventory (sdcadm-install inventory -o DC.json): bundle only what that DC "
-                  "lacks; its digest is recorded in the index")
-      ->type_name("DC.json");
+                  "DC inventory (sdcadm-install inventory -o DC.json, or an install receipt with --dc-key): "
+                  "bundle only what that DC lacks; its digest is recorded in the index")
+      ->type_name("DC.json|RECEIPT");
+  cmd->add_option("--dc-key", args->dc_key,
+                  "With --inventory RECEIPT (an install receipt, sdcadm-install receipt --last -o FILE): the DC's "
+                  "public key; the receipt must verify against it (docs/receipt.md)")
+      ->type_name("DC.pub");
   cmd->add_option("--since", args->since, "Changelogs start after this VERSION or DATE")
       ->type_name("VERSION|DATE");
   cmd->add_option("-o,--output", args->output,

@@ -22,8 +22,11 @@ expect_exit 11 inst trust dc-key -o dc.pub
 pass "trust init made the DC key (0600); trust show and trust dc-key name and export it"
 
 # --- a DC set up before receipts: the next apply makes the key, and says so ------------------------
+# Only imgapi is updated (-f): the DC keeps older services, so a build trimmed by the receipt
+# still has something to carry (below).
 rm "$KEYDIR/dc-key.pem" "$KEYDIR/dc-key.pub"
-expect_exit 0 inst apply -y b.sdc
+echo '[{"service": "imgapi"}]' >spec.json
+expect_exit 0 inst apply -y -f spec.json b.sdc
 expect_in last.out "Created this DC's receipt key" "apply says it made the key"
 check_eq "$(stat -c %a "$KEYDIR/dc-key.pem")" 600 "the key apply made is 0600"
 [[ "$(openssl pkey -pubin -in "$KEYDIR/dc-key.pub" -outform DER | sha256sum | cut -d' ' -f1)" != "$DC_ID" ]] ||
@@ -49,12 +52,79 @@ openssl pkeyutl -verify -pubin -inkey dc2.pub -rawin -in stock/receipt.json -sig
 check_eq "$(jq -r .index_sha256 stock/receipt.sig)" "$(sha256sum <stock/receipt.json | cut -d' ' -f1)" "receipt.sig binds receipt.json"
 check_eq "$(jq -r .signatures[0].keyid stock/receipt.sig)" "$DC_ID" "receipt.sig names the DC key"
 check_eq "$(jq -r .inventory.sha256 stock/receipt.json)" "$(sha256sum <stock/inventory.json | cut -d' ' -f1)" "receipt.json binds inventory.json"
-check_eq "$(jq -r '.bundle.bundle_id + " " + .outcome + " " + (.exit_code|tostring) + " " + .run + " " + (.flags.yes|tostring)' stock/receipt.json)" \
-  "$BUNDLE_ID ok 0 $RUN true" "receipt: bundle, outcome, run, flags"
+check_eq "$(jq -r '.bundle.bundle_id + " " + .outcome + " " + (.exit_code|tostring) + " " + .run + " " + (.flags.yes|tostring) + " " + .flags.spec' stock/receipt.json)" \
+  "$BUNDLE_ID ok 0 $RUN true spec.json" "receipt: bundle, outcome, run, flags"
 check_eq "$(jq -r .bundle.index_sha256 stock/receipt.json)" "$(tar --zstd -xOf b.sdc bundle.json | sha256sum | cut -d' ' -f1)" \
   "receipt: the bundle's index sha256"
 check_eq "$(jq -r '[.steps[] | select(.state != "done")] | length' stock/receipt.json)" 0 "every step done"
-check_eq "$(jq -r '[.steps[] | select(.name == "up-services")][0].evidence.check // "none"' stock/receipt.json)" \
-  "$(jq -r '[.steps[] | select(.name == "up-services")][0].evidence.check // "none"' "$HN/var/sdcadm/install/journal/$BUNDLE_ID.json")" \
-  "a step's evidence is the journal's"
+check_eq "$(jq -cS '[.steps[] | {name, evidence}]' stock/receipt.json)" \
+  "$(jq -cS '[.steps[] | {name, evidence}]' "$HN/var/sdcadm/install/journal/$BUNDLE_ID.json")" "the steps' evidence is the journal's"
+check_eq "$(jq -r '[.steps[] | select(.evidence != null)] | length > 0' stock/receipt.json)" true "some step has evidence"
 pass "apply wrote a receipt; stock tar, jq, sha256sum and openssl check it"
+
+# --- the connected side: receipt verify; a byte changed anywhere, the wrong key ---------------------
+expect_exit 0 "$BIN" receipt verify r.receipt --dc-key dc2.pub
+cp last.out verify.txt
+expect_in verify.txt "signed by DC key $DC_ID (verified)" "verify names the DC key"
+expect_in verify.txt "bundle: $BUNDLE_ID" "verify prints the bundle"
+expect_in verify.txt "outcome: ok (exit 0)" "verify prints the outcome"
+expect_in verify.txt "  stage: done, attempts 1" "verify prints the steps"
+expect_in verify.txt "evidence: instances" "verify prints a step's evidence"
+expect_in verify.txt "inventory after the run: " "verify summarises the inventory"
+expect_exit 0 "$BIN" receipt verify r.receipt --dc-key dc2.pub -j
+check_eq "$(jsonf last.out 'b.ok + " " + b.dc_key + " " + b.content.run + " " + b.inventory.datacenter')" "true $DC_ID $RUN sim-1" "verify -j"
+expect_exit 31 "$BIN" receipt verify r.receipt --dc-key other.pub
+expect_in last.err "not by the given DC key" "the wrong DC key is named"
+expect_exit 31 "$BIN" receipt verify r.receipt --dc-key dc.pub   # the DC's earlier, lost key
+# flip BYTE_OFFSET: one byte of a copy changed; every region of the file, each refused.
+size=$(stat -c %s r.receipt)
+json_at=$((512 + 20))                                    # inside receipt.json
+hdr_at=100                                               # the first header (mode field)
+inv_at=$(( $(grep -abo '"format": "sdcadm-inventory"' r.receipt | head -1 | cut -d: -f1) + 12 ))
+sig_at=$(( $(grep -abo '"sig":"' r.receipt | head -1 | cut -d: -f1) + 10 ))
+tail_at=$((size - 10))                                   # the end-of-archive zero blocks
+for at in $json_at $hdr_at $inv_at $sig_at $tail_at; do
+  cp r.receipt t.receipt
+  printf '%s' "$(dd if=r.receipt bs=1 skip="$at" count=1 2>/dev/null | tr 'A-Za-z0-9\000' 'B-Za-z0-9A\001')" |
+    dd of=t.receipt bs=1 seek="$at" conv=notrunc 2>/dev/null
+  cmp -s r.receipt t.receipt && fail "byte $at did not change"
+  expect_exit 36 "$BIN" receipt verify t.receipt --dc-key dc2.pub
+  expect_in last.err "not an intact install receipt" "byte $at changed: refused"
+done
+cp r.receipt t.receipt && printf 'x' >>t.receipt
+expect_exit 36 "$BIN" receipt verify t.receipt --dc-key dc2.pub
+head -c $((size - 1024)) r.receipt >t.receipt
+expect_exit 36 "$BIN" receipt verify t.receipt --dc-key dc2.pub
+(cd stock && tar --format=ustar -cf ../retar.receipt receipt.json inventory.json receipt.sig)
+expect_exit 0 "$BIN" receipt verify retar.receipt --dc-key dc2.pub   # the members are what is signed
+expect_exit 36 "$BIN" receipt verify stock/inventory.json --dc-key dc2.pub
+pass "receipt verify prints the run; a byte changed anywhere is 36, another key 31"
+
+# --- a trimmed build from the receipt equals one from sdcadm-install inventory on the same DC --------
+expect_exit 0 inst inventory -o now.json
+trim_build() {  # OUT INVENTORY-ARGS...
+  local out=$1; shift
+  SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 120)) "$BIN" build -S "$up_URL" --all "$@" --cache-dir "$TEST_DIR/cache" \
+    -o "$out" --no-progress >"$out.log" 2>&1 || { cat "$out.log" >&2; fail "trimmed build $out"; }
+  "$BIN" inspect -j "$out" >"$out.json" || fail "inspect $out"
+}
+trim_build from-receipt.sdc --inventory r.receipt --dc-key dc2.pub
+trim_build from-inventory.sdc --inventory now.json
+same_index() {  # the index without the inventory's digest (its created time differs) and the ids
+  jsonf "$1" 'JSON.stringify(Object.assign({}, b.index, {trim: {datacenter: b.index.trim.datacenter},
+    bundle_id: null, content_id: null}))'
+}
+check_eq "$(same_index from-receipt.sdc.json)" "$(same_index from-inventory.sdc.json)" "the two trimmed indexes"
+(( $(jsonf from-receipt.sdc.json 'b.index.artifacts.length') < $(jsonf inspect.json 'b.index.artifacts.length') )) ||
+  fail "the build from the receipt was not trimmed"
+check_eq "$(jsonf from-receipt.sdc.json 'b.index.trim.inventory_sha256')" "$(jq -r .inventory.sha256 stock/receipt.json)" \
+  "a build from a receipt records the digest of the receipt's inventory"
+cmp -s <(tar --zstd -tvf from-receipt.sdc | grep -v bundle) <(tar --zstd -tvf from-inventory.sdc | grep -v bundle) ||
+  fail "the two trimmed bundles have different members"
+expect_exit 2 "$BIN" build -S "$up_URL" --all --inventory r.receipt --cache-dir "$TEST_DIR/cache" -o x.sdc -n
+expect_in last.err "give the DC's public key with --dc-key" "a receipt without --dc-key is refused"
+expect_exit 31 "$BIN" build -S "$up_URL" --all --inventory r.receipt --dc-key other.pub --cache-dir "$TEST_DIR/cache" -o x.sdc -n
+cp r.receipt t.receipt && printf 'X' | dd of=t.receipt bs=1 seek=$json_at conv=notrunc 2>/dev/null
+expect_exit 36 "$BIN" build -S "$up_URL" --all --inventory t.receipt --dc-key dc2.pub --cache-dir "$TEST_DIR/cache" -o x.sdc -n
+[[ ! -e x.sdc ]] || fail "a refused receipt built a bundle"
+pass "build --inventory RECEIPT --dc-key trims as the inventory does; unverified receipts are refused"
