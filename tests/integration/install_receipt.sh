@@ -128,3 +128,26 @@ cp r.receipt t.receipt && printf 'X' | dd of=t.receipt bs=1 seek=$json_at conv=n
 expect_exit 36 "$BIN" build -S "$up_URL" --all --inventory t.receipt --dc-key dc2.pub --cache-dir "$TEST_DIR/cache" -o x.sdc -n
 [[ ! -e x.sdc ]] || fail "a refused receipt built a bundle"
 pass "build --inventory RECEIPT --dc-key trims as the inventory does; unverified receipts are refused"
+
+# --- a run that fails on a step has a receipt too: outcome, exit code, the step's error -------------
+FAKE_SDCADM_FAIL=up:moray expect_exit 42 inst apply -y b.sdc
+expect_in last.out "Receipt $KEYDIR/receipts/" "a failed run says where its receipt is"
+expect_exit 0 inst receipt list -j
+check_eq "$(jsonf last.out 'b.receipts.length + " " + b.receipts[1].outcome + " " + b.receipts[1].exit_code')" "2 failed 42" \
+  "receipt list: the failed run"
+expect_exit 0 inst receipt --last -o failed.receipt -j
+check_eq "$(jsonf last.out 'b.outcome + " " + b.dc_key')" "failed $DC_ID" "receipt --last -j"
+expect_exit 0 "$BIN" receipt verify failed.receipt --dc-key dc2.pub -j
+check_eq "$(jsonf last.out 'b.content.stopped_at + " " + b.content.steps.find((s) => s.name === "up-moray").state + " " + b.content.steps.find((s) => s.name === "up-moray").this_run')" \
+  "up-moray failed failed" "the failed receipt: where it stopped"
+jsonf last.out 'b.content.steps.find((s) => s.name === "up-moray").error' | grep -q "sdcadm" ||
+  fail "the failed step's error is in the receipt"
+check_eq "$(jsonf last.out 'b.content.flags.spec')" "null" "no -f this time"
+# A receipt changed on the headnode is not exported.
+f=$(ls "$KEYDIR"/receipts/*.receipt | head -1)
+printf 'X' | dd of="$f" bs=1 seek=600 conv=notrunc 2>/dev/null
+expect_exit 36 inst receipt "$RUN" -o changed.receipt
+[[ ! -e changed.receipt ]] || fail "a changed receipt was exported"
+expect_exit 0 inst receipt list
+expect_in last.out "$RUN  NOT INTACT" "receipt list names the changed receipt"
+pass "a failed run's receipt: outcome, exit code, the failed step; a receipt changed on the DC is not exported"
