@@ -5,7 +5,7 @@
 #  3. an air-gapped DC on an older release: the simulated headnode (DC IMGAPI, /usbkey,
 #     fake-sdcadm; docs/simulated-headnode.md) and three compute nodes: one running, one
 #     down, one racked but not set up
-#  4. the operator installs the DC's trust root
+#  4. the operator installs the DC's trust root (and the DC makes its own receipt key)
 #  5. the DC's inventory, carried to the connected side
 #  6. a bundle trimmed to what that DC lacks, signed by two of the three keys
 #  7. back in the DC: verify the bundle, then the plan (what sdcadm cannot do in this DC is
@@ -14,6 +14,7 @@
 #  9. a second install finds nothing to do
 # 10. the history, and what the DC runs now
 # 11. cn3 is set up and gets its agents from the agent images (no agentsshar)
+# 12. the install's signed receipt, carried out and verified on the connected side
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -120,4 +121,15 @@ for f in "$cn"/opt/smartdc/agents/lib/node_modules/*/image_uuid; do
   printf '  %-16s %s\n' "$(basename "$(dirname "$f")")" "$(cat "$f")"
 done
 
-step "done: catalog, updates server, keys, trust root, DC inventory, trimmed signed bundle, verify, plan, install, re-install, history, a new node's agents from their images"
+step "12. the install's receipt, signed by the DC's key, carried out and verified on the connected side"
+# Every apply writes one (docs/receipt.md); the install of step 8 is the first. The DC's
+# public key goes out once (over a channel the release side trusts), the receipts on the stick.
+sdcadm_install receipt list
+install_run=$(sdcadm_install receipt list -j | node -e 'let t = ""; process.stdin.on("data", (d) => t += d)
+  .on("end", () => console.log(JSON.parse(t).receipts[0].run))')
+sdcadm_install trust dc-key -o "$work/DC.pub"
+sdcadm_install receipt "$install_run" -o "$work/install.receipt"
+show "sdcadm-bundle receipt verify install.receipt --dc-key DC.pub"
+"$bin/sdcadm-bundle" receipt verify "$work/install.receipt" --dc-key "$work/DC.pub"
+
+step "done: catalog, updates server, keys, trust root, DC inventory, trimmed signed bundle, verify, plan, install, re-install, history, a new node's agents from their images, the signed install receipt checked on the connected side"
