@@ -66,9 +66,9 @@ Members read_members(std::string_view file, const std::string& what) {
       not_intact(what, e.what());
     }
     if (entry.type != '0') not_intact(what, "member " + entry.name + " is not a regular file");
-    // receipt.json first, inventory.json optional, receipt.sig last.
-    while (next < 3 && entry.name != expected[next] && next == 1) ++next;
-    if (next >= 3 || entry.name != expected[next]) not_intact(what, "unexpected member " + entry.name);
+    // receipt.json first, inventory.json when there is one, receipt.sig last.
+    if (next == 1 && entry.name != k_receipt_inventory_member) next = 2;
+    if (next > 2 || entry.name != expected[next]) not_intact(what, "unexpected member " + entry.name);
     pos += k_block;
     if (entry.size > file.size() - pos) not_intact(what, "member " + entry.name + " is cut short");
     const std::string_view data = file.substr(pos, static_cast<std::size_t>(entry.size));

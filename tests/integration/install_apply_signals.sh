@@ -26,6 +26,9 @@ interrupted() {
   grep -q "stopped by $1" "$TEST_DIR/bg.err" || { cat "$TEST_DIR/bg.err" >&2; fail "$3: no \"stopped by $1\""; }
   grep -q "sdcadm-install: error: .*run sdcadm-install again" "$TEST_DIR/bg.err" || fail "$3: the error says what to do"
   check_eq "$(last_run_end)" "interrupted 12" "$3: history run-end"
+  # Its receipt says so, without an inventory (docs/receipt.md §2).
+  check_eq "$(inst receipt --last -o - | tar -xOf - receipt.json | jq -r '.outcome + " " + (.exit_code|tostring) + " " + (.inventory == null|tostring)')" \
+    "interrupted 12 true" "$3: the run's receipt"
   check_nothing_half_written "$3"
 }
 
