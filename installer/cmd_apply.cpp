@@ -28,8 +28,8 @@
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/progress.hpp>
-#include <signing/encoding.hpp>
 #include <common/stop_signal.hpp>
+#include <signing/encoding.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -290,10 +290,15 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
     add_self_update(hooks, trusted, install);
   }
   History history(paths.history_file);
-  // The DC key signs the run's receipt; a DC set up before receipts existed gets it now.
-  if (const DcKey key = ensure_dc_key(paths); key.created) {
-    talk << "Created this DC's receipt key " << dc_key_files(paths).private_path << " (key id " << key.key.id()
-         << "); give " << dc_key_files(paths).public_path << " to the release side to check receipts\n";
+  // The DC key signs the run's receipt; a DC set up before receipts existed gets it now. A
+  // key that cannot be read or made costs the receipt (said again at the end), not the install.
+  try {
+    if (const DcKey key = ensure_dc_key(paths); key.created) {
+      talk << "Created this DC's receipt key " << dc_key_files(paths).private_path << " (key id " << key.key.id()
+           << "); give " << dc_key_files(paths).public_path << " to the release side to check receipts\n";
+    }
+  } catch (const Error& e) {
+    std::cerr << "warning: this run's receipt cannot be signed: " << e.what() << "\n";
   }
   const ApplyReceiptInputs receipt_in = receipt_inputs(globals, args, ctx, trusted, url, newest_run(history.read_all()));
   ApplyResult r;

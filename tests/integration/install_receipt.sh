@@ -151,3 +151,12 @@ expect_exit 36 inst receipt "$RUN" -o changed.receipt
 expect_exit 0 inst receipt list
 expect_in last.out "$RUN  NOT INTACT" "receipt list names the changed receipt"
 pass "a failed run's receipt: outcome, exit code, the failed step; a receipt changed on the DC is not exported"
+
+# --- a damaged DC key costs the receipt, not the install -----------------------------------------------
+cp "$KEYDIR/dc-key.pem" saved-key.pem
+echo "not a key" >"$KEYDIR/dc-key.pem"
+expect_exit 0 inst apply -y b.sdc
+expect_in last.err "warning: no install receipt was written" "a damaged key: the missing receipt is said"
+check_eq "$(ls "$KEYDIR"/receipts/*.receipt | wc -l)" 2 "a damaged key: no receipt written"
+cmp -s "$KEYDIR/dc-key.pem" <(echo "not a key") || fail "a damaged DC key was replaced"
+pass "a damaged DC key: the install goes on, without a receipt, and says so; the key file is left for the operator"
