@@ -80,7 +80,8 @@ void print_text(const signing::VerifiedReceipt& v, const Json& inv) {
             << r["installer_version"].get<std::string>() << "\n"
             << "bundle: " << b["bundle_id"].get<std::string>() << " (channel " << b["channel"].get<std::string>()
             << ", content " << b["content_id"].get<std::string>() << ", index sha256 "
-            << b["index_sha256"].get<std::string>() << ")\n"
+            << b["index_sha256"].get<std::string>() << "), signed by " << b["signers"].size()
+            << " release key(s) the DC accepted\n"
             << "run: " << r["run"].get<std::string>() << " by " << r["user"].get<std::string>() << ", flags "
             << flags_text(r["flags"]) << "\n"
             << "time: " << r["started"].get<std::string>() << " .. " << r["ended"].get<std::string>() << "\n"

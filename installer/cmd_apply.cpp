@@ -195,6 +195,7 @@ ApplyReceiptInputs receipt_inputs(const GlobalOptions& globals, const ApplyArgs&
   in.header.index_sha256 = signing::sha256_hex(trusted.index_bytes());
   in.header.bundle_digest = ctx.bundle_digest;
   in.header.channel = ctx.channel;
+  in.header.signers = ctx.signers;
   ReceiptFlags& f = in.header.flags;
   f.force = args.force;
   f.yes = args.yes;

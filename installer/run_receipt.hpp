@@ -34,6 +34,7 @@ struct ReceiptFlags {
 struct ReceiptHeader {
   std::string datacenter, dc_key_id, installer_version;
   std::string bundle_id, content_id, index_sha256, bundle_digest, channel;
+  std::vector<std::string> signers;  // key ids of the release keys whose signatures the DC accepted
   ReceiptFlags flags;
 };
 

@@ -165,8 +165,11 @@ common::Json check_receipt_json(std::string_view bytes, const std::string& what)
     if (!s.is_string()) r.fail("flags.exclude_servers", "expected strings");
   }
   const Json& bundle = r.object(j, "bundle", "");
-  r.only_keys(bundle, "bundle", {"bundle_id", "content_id", "index_sha256", "bundle_digest", "channel"});
+  r.only_keys(bundle, "bundle", {"bundle_id", "content_id", "index_sha256", "bundle_digest", "channel", "signers"});
   for (const char* k : {"bundle_id", "content_id", "bundle_digest", "channel"}) r.string(bundle, k, "bundle");
+  for (const auto& s : r.array(bundle, "signers", "bundle", 256)) {
+    if (!s.is_string() || !is_sha256_hex(s.get<std::string>())) r.fail("bundle.signers", "expected key ids");
+  }
   if (!is_sha256_hex(r.string(bundle, "index_sha256", "bundle"))) r.fail("bundle.index_sha256", "not a SHA-256");
   check_steps(r, r.array(j, "steps", "", k_max_receipt_steps));
   const Json& inv = field(r, j, "inventory", "");

@@ -54,6 +54,11 @@ check_eq "$(jq -r .signatures[0].keyid stock/receipt.sig)" "$DC_ID" "receipt.sig
 check_eq "$(jq -r .inventory.sha256 stock/receipt.json)" "$(sha256sum <stock/inventory.json | cut -d' ' -f1)" "receipt.json binds inventory.json"
 check_eq "$(jq -r '.bundle.bundle_id + " " + .outcome + " " + (.exit_code|tostring) + " " + .run + " " + (.flags.yes|tostring) + " " + .flags.spec' stock/receipt.json)" \
   "$BUNDLE_ID ok 0 $RUN true spec.json" "receipt: bundle, outcome, run, flags"
+check_eq "$(jq -r '.bundle.signers[0]' stock/receipt.json)" "$("$BIN" key id "$KEYS/alice.pub")" "receipt: the release key that signed the bundle"
+cp stock/receipt.json stock/changed.json && sed -i '0,/"ok"/s//"OK"/' stock/changed.json
+cmp -s stock/receipt.json stock/changed.json && fail "receipt.json was not changed"
+openssl pkeyutl -verify -pubin -inkey dc2.pub -rawin -in stock/changed.json -sigfile stock/sig.bin >/dev/null 2>&1 &&
+  fail "stock openssl accepts a changed receipt.json"
 check_eq "$(jq -r .bundle.index_sha256 stock/receipt.json)" "$(tar --zstd -xOf b.sdc bundle.json | sha256sum | cut -d' ' -f1)" \
   "receipt: the bundle's index sha256"
 check_eq "$(jq -r '[.steps[] | select(.state != "done")] | length' stock/receipt.json)" 0 "every step done"

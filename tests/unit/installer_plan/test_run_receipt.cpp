@@ -36,6 +36,7 @@ ReceiptHeader header() {
   h.index_sha256 = std::string(64, 'a');
   h.bundle_digest = "D";
   h.channel = "dev";
+  h.signers = {std::string(64, 'c')};
   h.flags.force = true;
   h.flags.spec = "spec.json";
   h.flags.exclude_servers = {"cn2"};
@@ -81,6 +82,7 @@ TEST_CASE("receipt: receipt.json holds this run's records and the journal's step
   CHECK(r["exit_code"] == 46);
   CHECK(r["error"] == "step up-moray: not verified");
   CHECK(r["stopped_at"] == "up-moray");
+  CHECK(r["bundle"]["signers"] == Json::array({std::string(64, 'c')}));
   CHECK(r["flags"]["force"] == true);
   CHECK(r["flags"]["yes"] == false);
   CHECK(r["flags"]["spec"] == "spec.json");

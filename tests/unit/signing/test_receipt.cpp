@@ -23,7 +23,8 @@ Json sample(const std::string& id, const std::string& inventory) {
                        {"change_channel", false}, {"include_rabbitmq", false}, {"no_self_update", false},
                        {"spec", nullptr}, {"exclude_servers", Json::array()}}},
             {"bundle", {{"bundle_id", "b"}, {"content_id", "c"}, {"index_sha256", std::string(64, 'a')},
-                        {"bundle_digest", "d"}, {"channel", "dev"}}},
+                        {"bundle_digest", "d"}, {"channel", "dev"},
+                        {"signers", Json::array({key(1).id()})}}},
             {"started", "2026-12-06T20:00:00.000Z"}, {"ended", "2026-12-06T20:01:00.000Z"}, {"outcome", "ok"},
             {"exit_code", 0}, {"error", nullptr}, {"stopped_at", nullptr},
             {"steps", Json::array({{{"name", "up-services"}, {"state", "done"}, {"started", "t0"}, {"ended", "t1"},
@@ -160,6 +161,9 @@ TEST_CASE("receipt.json is read strictly") {
   CHECK(refused(j) == ExitCode::bad_data);
   j = sample("receipt-r1", "");
   j["flags"]["force"] = "yes";
+  CHECK(refused(j) == ExitCode::bad_data);
+  j = sample("receipt-r1", "");
+  j["bundle"]["signers"] = Json::array({"alice"});
   CHECK(refused(j) == ExitCode::bad_data);
   j = sample("receipt-r1", "");
   j["dc_key"] = "abc";
