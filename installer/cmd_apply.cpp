@@ -211,6 +211,9 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.content_id = manifest::content_id_of(bundle.index());
   ctx.usbkey_os = paths.usbkey_os;
   ctx.imgapi_url = url;
+  ctx.sdc_amonadm = globals.sdc_amonadm.empty()
+                        ? (paths.root == "/" ? std::string() : paths.root) + "/opt/smartdc/bin/sdc-amonadm"
+                        : globals.sdc_amonadm;
   ctx.reprov_fail_lock = paths.reprov_fail_lock;
   ctx.journal_dir = paths.journal_dir;
   ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
