@@ -5,9 +5,12 @@
 #include <common/error.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 namespace installer {
 
@@ -30,15 +33,15 @@ std::string tail_of(const std::string& text, std::size_t lines) {
 }
 
 RunResult run_amonadm(const std::string& program, const std::vector<std::string>& args, bool changes_dc) {
+  // Checked first so the message names the right option (run_program's names --sdcadm).
+  if (::access(program.c_str(), X_OK) != 0) {
+    const int err = errno;
+    throw Error(ExitCode::config, "cannot run " + program + " (the headnode's sdc-amonadm, which runs sdc-amonadm "
+                                  "in the sdc zone): " + std::strerror(err) + "; give its path with --sdc-amonadm PATH");
+  }
   RunOptions options;
   options.changes_dc = changes_dc;  // under the step's ChildWatch (journaled, never orphaned silently)
-  try {
-    return run_program(program, args, options);
-  } catch (const Error& e) {
-    if (e.code() != ExitCode::config) throw;
-    throw Error(ExitCode::config, "cannot run " + program + " (the headnode's sdc-amonadm, which runs it in the "
-                                  "sdc zone): " + e.what() + "; give its path with --sdc-amonadm PATH");
-  }
+  return run_program(program, args, options);
 }
 
 bool prefix_like(const std::string& s) {

@@ -3,8 +3,9 @@
 # planned after the last `sdcadm up` (before platform install), with the reason shown when it
 # is skipped (no core zone change: a platform-only spec; no amon in the DC); a sdc-amonadm
 # that exits 0 having done nothing is caught by the post-step check (exit 46, naming the
-# instance without probes); a fault on sdc-amonadm update stops apply with 42; the re-run
-# after each runs the step again and leaves `sdc-amonadm update` with nothing to do.
+# instance without probes); a fault on sdc-amonadm update stops apply with 42, a kill -9 right
+# after it leaves the step started; the re-run after each runs the step again and leaves
+# `sdc-amonadm update` with nothing to do.
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
 setup_dc
@@ -69,17 +70,25 @@ expect_in last.err "step alarm-config failed: sdc-amonadm update failed (exit 1)
 expect_in last.err "simulated failure (fake-sdcadm fault knob)" "42: sdc-amonadm's words"
 check_eq "$(runs "up -y")" "$up_runs" "the re-run did not repeat the up steps"
 grep -q "^end [0-9]* [0-9]* 1 sdc-amonadm update$" "$HN/var/fake-sdcadm/commands.log" || fail "command log: the failed run"
+# kill -9 of the installer right after sdc-amonadm update succeeded (the fake kills its parent,
+# test_knobs.hpp): the journal still says started; the re-run checks it and runs it again.
+FAKE_SDCADM_KILL_PARENT="sdc-amonadm update" expect_exit 137 inst apply -y b.sdc
+check_eq "$(jsonf "$HN/var/sdcadm/install/journal/$BUNDLE_ID.json" 'b.steps.find((s) => s.name === "alarm-config").state')" \
+  started "killed: the journal says started"
+check_eq "$(runs "sdc-amonadm update")" 1 "the killed run's sdc-amonadm update finished"
 expect_exit 0 inst apply -y b.sdc
 cp last.out apply.txt
+expect_in apply.txt "--- alarm-config: interrupted in an earlier run; interrupted before the DC showed its outcome" \
+  "re-run: the killed step is settled as failed"
 expect_in apply.txt "--- alarm-config: sdc-amonadm update (amon probes, an earlier run of this bundle did not finish it)" \
   "re-run: the step runs again though no core zone changes are left"
 expect_in apply.txt "--- up-services: done in an earlier run, skipped" "re-run: up done earlier"
 expect_in apply.txt "Bundle $BUNDLE_ID applied." "re-run finished"
 check_final_state
-check_eq "$(runs "sdc-amonadm update")" 1 "one successful sdc-amonadm update"
+check_eq "$(runs "sdc-amonadm update")" 2 "sdc-amonadm update: the killed run's and the re-run's"
 order=$(st 's.log.map((l) => l.argv.slice(0, 2).join(" ")).slice(-2).join(",")')
 check_eq "$order" "sdc-amonadm update,platform install" "alarm-config before platform install"
-pass "fault on sdc-amonadm update: exit 42; the re-run runs alarm-config again, then the platform"
+pass "fault on sdc-amonadm update: exit 42; kill -9 after it: 137; the re-run runs alarm-config again, then the platform"
 
 # --- the DC afterwards: probes clean, evidence recorded ----------------------------------------
 node -e '
