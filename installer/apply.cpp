@@ -246,17 +246,6 @@ std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, c
   return all;
 }
 
-// A resumed run's plan is rebuilt from the DC, where the instances an earlier run moved are
-// on their targets now: the plan has no core zone change left, and alarm-config would be
-// skipped. An alarm-config the journal has as failed or started still runs (sdc-amonadm
-// update is idempotent), while the DC has amon and sdc.
-void rerun_unfinished_alarms(const Journal& journal, Plan& plan) {
-  const JournalStep* js = journal.find("alarm-config");
-  if (plan.alarms.run || !plan.alarms.possible || js == nullptr || js->state == StepState::done) return;
-  plan.alarms.run = true;
-  plan.alarms.reason = "an earlier run of this bundle did not finish it";
-}
-
 // "rabbitmq, dapi": the services the plan holds back although they are not on their target.
 std::string held_services(const Plan& plan) {
   std::string out;
@@ -314,6 +303,13 @@ std::vector<std::string> plan_step_names(const Plan& plan) {
   const ApplyContext ctx;
   for (const auto& step : sdcadm_steps(plan, never_run, ctx)) names.push_back(step.name);
   return names;
+}
+
+void rerun_unfinished_alarms(const Journal& journal, Plan& plan) {
+  const JournalStep* js = journal.find("alarm-config");
+  if (plan.alarms.run || !plan.alarms.possible || js == nullptr || js->state == StepState::done) return;
+  plan.alarms.run = true;
+  plan.alarms.reason = "an earlier run of this bundle did not finish it";
 }
 
 void check_reprov_lock(const std::string& path) {

@@ -115,6 +115,12 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
 // Empty when apply would run none (no change and nothing to import).
 std::vector<std::string> plan_step_names(const Plan& plan);
 
+// A resumed run's plan is rebuilt from the DC, where the instances an earlier run moved are
+// on their targets now: the plan has no core zone change left, and alarm-config would be
+// skipped. An alarm-config the journal has as failed or started runs again (sdc-amonadm
+// update is idempotent) while the DC has amon and sdc: sets plan.alarms.run, with the reason.
+void rerun_unfinished_alarms(const Journal& journal, Plan& plan);
+
 // Refuses while reprovFailLock.json exists: Error(reprov_lock) with its reason and what
 // to do (sdcadm.md §7, TOOLS-1241).
 void check_reprov_lock(const std::string& path);

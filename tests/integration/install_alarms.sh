@@ -70,6 +70,9 @@ expect_in last.err "step alarm-config failed: sdc-amonadm update failed (exit 1)
 expect_in last.err "simulated failure (fake-sdcadm fault knob)" "42: sdc-amonadm's words"
 check_eq "$(runs "up -y")" "$up_runs" "the re-run did not repeat the up steps"
 grep -q "^end [0-9]* [0-9]* 1 sdc-amonadm update$" "$HN/var/fake-sdcadm/commands.log" || fail "command log: the failed run"
+expect_exit 0 inst plan b.sdc
+expect_in last.out "update amon probes with sdc-amonadm update (an earlier run of this bundle did not finish it)" \
+  "plan after the failure: the step again"
 # kill -9 of the installer right after sdc-amonadm update succeeded (the fake kills its parent,
 # test_knobs.hpp): the journal still says started; the re-run checks it and runs it again.
 FAKE_SDCADM_KILL_PARENT="sdc-amonadm update" expect_exit 137 inst apply -y b.sdc
