@@ -1,5 +1,6 @@
 #include <installer/apply.hpp>
 
+#include <installer/amon_probes.hpp>
 #include <installer/applied_content.hpp>
 #include <installer/interrupt.hpp>
 #include <installer/plan_text.hpp>
@@ -198,6 +199,8 @@ int step_rank(const std::string& name) {
     if (name == std::string("up-") + o) return rank;
     ++rank;
   }
+  if (name == "alarm-config") return rank;  // after the last instance change
+  ++rank;
   return name == "platform-install" ? rank : rank + 1;
 }
 
@@ -302,6 +305,13 @@ std::vector<std::string> plan_step_names(const Plan& plan) {
   return names;
 }
 
+void rerun_unfinished_alarms(const Journal& journal, Plan& plan) {
+  const JournalStep* js = journal.find("alarm-config");
+  if (plan.alarms.run || !plan.alarms.possible || js == nullptr || js->state == StepState::done) return;
+  plan.alarms.run = true;
+  plan.alarms.reason = "an earlier run of this bundle did not finish it";
+}
+
 void check_reprov_lock(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return;
@@ -364,6 +374,14 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
       if (sp.service == name && sp.changes()) steps.push_back(up_step(std::string("up-") + name, {&sp}, runner));
     }
   }
+  if (plan.alarms.run) {
+    // After the last step that changes instances (up-*), before platform install, which
+    // changes none. Not an sdcadm command: no check-health around it.
+    const std::string program = ctx.sdc_amonadm;
+    steps.push_back({"alarm-config", "sdc-amonadm update (amon probes, " + plan.alarms.reason + ")", false,
+                     [program] { amonadm_update(program); },
+                     [program, &runner] { return verify_probes(program, runner); }});
+  }
   if (plan.platform && plan.platform->run) {
     const std::string file = plan.platform->stage_as, channel = ctx.channel, os = ctx.usbkey_os;
     const std::string stamp = manifest::buildstamp_time(plan.platform->target.version).value_or("");
@@ -389,6 +407,7 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   // sdcadm commands a killed run left running finish before the plan reads the DC (resume.hpp).
   wait_for_earlier_commands(journal, ctx.lock_wait, hooks.say);
   result.plan = hooks.make_plan();
+  rerun_unfinished_alarms(journal, result.plan);
   if (same_content_applied(ctx, journal, hooks, history, run, result)) return result;
   const bool follow_up = journal.finished() && result.plan.has_changes();
   if (journal.finished() && !follow_up) {

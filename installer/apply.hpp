@@ -5,7 +5,8 @@
 //   [installer-self-update] -> stage -> import -> [seed-agents] -> sdcadm-self-update -> update-agents
 //   -> update-agents-experimental (dockerlogger, firewall-logger-agent) -> update-other -> update-gz-tools
 //   -> up-services (all but sapi, moray, binder, manatee, one `sdcadm up`) -> up-sapi ->
-//   up-moray -> up-binder -> up-manatee -> platform-install
+//   up-moray -> up-binder -> up-manatee -> alarm-config (sdc-amonadm update, amon_probes.hpp)
+//   -> platform-install
 //
 // Every step is journaled before and after it runs (journal.hpp) and recorded in the
 // history; steps the journal has as done are skipped, so a re-run after a failure or a
@@ -78,6 +79,7 @@ struct ApplyContext {
   std::optional<std::string> channel_change_from;
   std::string usbkey_os;            // /usbkey/os under the root: where platform install leaves <stamp>/
   std::string imgapi_url;           // for sdcadm self-update -S
+  std::string sdc_amonadm = "/opt/smartdc/bin/sdc-amonadm";  // the alarm-config step's program (amon_probes.hpp)
   std::string reprov_fail_lock;     // /var/sdcadm/reprovFailLock.json under the root
   std::string journal_dir;
   Confirm confirm = Confirm::ask;
@@ -104,7 +106,7 @@ struct ApplyResult {
 // The sdcadm steps for `plan`, in Triton's order (stage and import excluded). Steps with
 // nothing to do are left out. Each `sdcadm up` step is verified against `sdcadm insts -j`
 // afterwards (every instance its spec moves runs the target), platform install against
-// ctx.usbkey_os/<stamp>.
+// ctx.usbkey_os/<stamp>, alarm-config (plan.alarms.run) against `sdc-amonadm probes -H`.
 std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner,
                                     const ApplyContext& ctx);
 
@@ -112,6 +114,12 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
 // sdcadm_steps'), for the plan's summary; the installer's own self-update is not a plan step.
 // Empty when apply would run none (no change and nothing to import).
 std::vector<std::string> plan_step_names(const Plan& plan);
+
+// A resumed run's plan is rebuilt from the DC, where the instances an earlier run moved are
+// on their targets now: the plan has no core zone change left, and alarm-config would be
+// skipped. An alarm-config the journal has as failed or started runs again (sdc-amonadm
+// update is idempotent) while the DC has amon and sdc: sets plan.alarms.run, with the reason.
+void rerun_unfinished_alarms(const Journal& journal, Plan& plan);
 
 // Refuses while reprovFailLock.json exists: Error(reprov_lock) with its reason and what
 // to do (sdcadm.md §7, TOOLS-1241).

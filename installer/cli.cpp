@@ -31,6 +31,10 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--sdc-server", g.sdc_server,
                  "The headnode's sdc-server, which lists CNAPI's servers (default /opt/smartdc/bin/sdc-server)")
       ->option_text("PATH");
+  app.add_option("--sdc-amonadm", g.sdc_amonadm,
+                 "The headnode's sdc-amonadm, which brings the amon probes up to date after core zone "
+                 "changes (default /opt/smartdc/bin/sdc-amonadm under --root)")
+      ->option_text("PATH");
   app.add_option("--lock-wait", g.lock_wait_s,
                  "Seconds to wait for the sdcadm lock or another sdcadm-install before "
                  "failing with exit code 40 (default 600)")

@@ -1,6 +1,6 @@
 #pragma once
 // Command-line front end of sdcadm-install: `sdcadm-install [GLOBAL OPTIONS] COMMAND ...`.
-// Global options (--root, --imgapi, --sdcadm, --sdc-server, --lock-wait, --stdin-timeout) may come before or after the
+// Global options (--root, --imgapi, --sdcadm, --sdc-server, --sdc-amonadm, --lock-wait, --stdin-timeout) may come before or after the
 // command; each command registers its own options and handler (one cmd_*.cpp each) and
 // throws common::Error on failure, which run() turns into "sdcadm-install: error: ..."
 // and the exit code.
@@ -17,6 +17,9 @@ struct GlobalOptions {
   std::string imgapi;                             // --imgapi: "" = from /usbkey/config
   std::string sdcadm = "/opt/smartdc/bin/sdcadm"; // --sdcadm
   std::string sdc_server = "/opt/smartdc/bin/sdc-server";  // --sdc-server: CNAPI's servers
+  // --sdc-amonadm: the alarm-config step's program; "" = /opt/smartdc/bin/sdc-amonadm under
+  // --root (the headnode's own; a simulated headnode links fake-sdc-amonadm there).
+  std::string sdc_amonadm;
   double lock_wait_s = 600;                       // --lock-wait: give up on a held lock
 };
 using Globals = std::shared_ptr<GlobalOptions>;

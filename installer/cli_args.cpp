@@ -9,8 +9,8 @@ namespace installer {
 namespace {
 
 // Global options that take their value as the next argument.
-const char* const k_valued_globals[] = {"--root", "--imgapi", "--sdcadm", "--sdc-server", "--lock-wait",
-                                        "--stdin-timeout"};
+const char* const k_valued_globals[] = {"--root", "--imgapi", "--sdcadm", "--sdc-server", "--sdc-amonadm",
+                                        "--lock-wait", "--stdin-timeout"};
 
 }  // namespace
 

@@ -241,6 +241,9 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.content_id = manifest::content_id_of(bundle.index());
   ctx.usbkey_os = paths.usbkey_os;
   ctx.imgapi_url = url;
+  ctx.sdc_amonadm = globals.sdc_amonadm.empty()
+                        ? (paths.root == "/" ? std::string() : paths.root) + "/opt/smartdc/bin/sdc-amonadm"
+                        : globals.sdc_amonadm;
   ctx.reprov_fail_lock = paths.reprov_fail_lock;
   ctx.journal_dir = paths.journal_dir;
   ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
@@ -348,7 +351,7 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   const ChannelCheck channel = check_channel(bundle.index().channel, read_dc_channel(runner),
                                             TrustStore(paths).rollback(), args.change_channel);
   check_freeze_window(bundle.index(), load_accepted(paths), args.trust.allow_rollback);
-  const Plan plan =
+  Plan plan =
       make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths), globals.sdc_server),
                 options);
   // plan writes nothing: the journal is only read when an apply has made one. A journal of
@@ -360,6 +363,7 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
       has_journal && !other_build ? std::optional<Journal>(Journal::open(paths.journal_dir, id, bundle.digest))
                                   : std::nullopt;
   const bool finished = journal && journal->finished();
+  if (journal) rerun_unfinished_alarms(*journal, plan);  // what apply would run (apply.hpp)
   const std::optional<AppliedBuild> same =
       has_journal && !(journal && journal->exists_on_disk())
           ? find_applied_content(paths.journal_dir, manifest::content_id_of(bundle.index()), id)

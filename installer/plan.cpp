@@ -237,6 +237,33 @@ DcState parse_dc_state(const common::Json& svcs, const common::Json& insts) {
   return dc;
 }
 
+namespace {
+
+// The alarm-config step (AlarmPlan): after core-zone changes, when the DC has amon and sdc.
+AlarmPlan plan_alarms(const Plan& plan, const DcState& dc) {
+  auto has_vm = [&dc](const char* service) {
+    return std::any_of(dc.instances.begin(), dc.instances.end(),
+                       [&](const DcInstance& i) { return i.type == "vm" && i.service == service; });
+  };
+  AlarmPlan a;
+  a.possible = has_vm("amon") && has_vm("sdc");
+  const bool vm_changes = std::any_of(plan.services.begin(), plan.services.end(),
+                                      [](const ServicePlan& s) { return s.type == "vm" && s.changes(); });
+  if (!has_vm("amon")) {
+    a.reason = "the DC has no amon instance";
+  } else if (!has_vm("sdc")) {
+    a.reason = "the DC has no sdc instance (sdc-amonadm runs in the sdc zone)";
+  } else if (!vm_changes) {
+    a.reason = "no core zone changes in this plan (amon probes follow core zones only)";
+  } else {
+    a.run = true;
+    a.reason = "after the core zone changes";
+  }
+  return a;
+}
+
+}  // namespace
+
 Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
   const manifest::BundleIndex& index = *in.index;
   Plan plan;
@@ -287,6 +314,7 @@ Plan make_plan(const PlanInputs& in, const PlanOptions& options) {
     plan.platform = plan_file_artifact(index, *a, in, options.force);
   }
   add_imports(plan, in);
+  plan.alarms = plan_alarms(plan, in.dc);
   return plan;
 }
 

@@ -161,6 +161,17 @@ struct ImportImage {
   std::uint64_t size = 0;
 };
 
+// The alarm-config step (amon_probes.hpp): `sdc-amonadm update` after the run's last
+// instance change. It runs when the plan moves core-zone (VM) instances: sdc-amonadm's
+// probes follow VM instances only (sdc-amonadm lib/topo.js:25-34), agents get none. It
+// needs the DC's amon (the probes' master) and sdc zone (where sdc-amonadm runs, sdc-headnode
+// tools/lib/wrap.sh:26-35).
+struct AlarmPlan {
+  bool possible = false;  // the DC has an amon and an sdc instance
+  bool run = false;
+  std::string reason;     // why it runs, or why not
+};
+
 struct Plan {
   std::string bundle_id;
   Force force = Force::no;
@@ -178,6 +189,7 @@ struct Plan {
   std::vector<std::string> notes;            // other things the operator should know
   ServerChoice servers;                      // where update-agents and update-gz-tools run
   UpPolicy policy;                           // --include-rabbitmq
+  AlarmPlan alarms;                          // the alarm-config step
   // True when applying would change something in the DC.
   bool has_changes() const;
 };

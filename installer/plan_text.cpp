@@ -278,6 +278,10 @@ std::string plan_text(const Plan& plan) {
   for (const char* name : k_ordered) {
     for (const auto& sp : plan.services) if (sp.service == name) service_block(out, sp);
   }
+  // The alarm-config step (amon_probes.hpp), where apply runs it: after the last up. A plan
+  // that changes nothing has no reason to mention it.
+  if (plan.alarms.run) out << "update amon probes with sdc-amonadm update (" << plan.alarms.reason << ")\n";
+  else if (plan.has_changes()) out << "amon probes: not updated (" << plan.alarms.reason << ")\n";
   if (plan.platform) artifact_line(out, *plan.platform);
   held_block(out, plan);
   servers_block(out, plan);
@@ -307,6 +311,7 @@ common::Json plan_json(const Plan& plan) {
   j["agent_set"] = artifact_json(plan.agent_set);
   j["gz_tools"] = artifact_json(plan.gz_tools);
   j["platform"] = artifact_json(plan.platform);
+  j["alarms"] = {{"run", plan.alarms.run}, {"reason", plan.alarms.reason}};
   common::Json services = common::Json::array();
   for (const auto& sp : plan.services) {
     common::Json groups = common::Json::array();

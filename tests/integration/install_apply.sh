@@ -85,10 +85,11 @@ expect_exit 0 inst b.sdc -y
 cp last.out apply.txt
 expect_in apply.txt "Bundle $BUNDLE_ID applied." "apply finished"
 check_final_state
-# Triton's order: agents, update-other, gz-tools, the services, sapi, moray, binder, manatee, platform.
+# Triton's order: agents, update-other, gz-tools, the services, sapi, moray, binder, manatee, the amon
+# probes (alarm-config), platform.
 order=$(node -e 'const s = require(process.argv[1]);
   console.log(s.log.map((l) => l.argv.slice(0, 2).join(" ")).join(","));' "$HN_STATE")
-check_eq "$order" "self-update -S,experimental update-agents,experimental update,experimental update-other,experimental update-gz-tools,up -y,up -y,up -y,up -y,up -y,platform install" "documented order"
+check_eq "$order" "self-update -S,experimental update-agents,experimental update,experimental update-other,experimental update-gz-tools,up -y,up -y,up -y,up -y,up -y,sdc-amonadm update,platform install" "documented order"
 # update-agents ran the bootstrap made from the agent images (issue 6): latest names it, and the
 # headnode's agents are the bundle's images, installed by the bootstrap itself.
 check_eq "$(node -e 'const s = require(process.argv[1]); console.log(s.log.find((l) => l.argv[1] === "update-agents").argv[2])' "$HN_STATE")" \

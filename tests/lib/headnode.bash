@@ -24,6 +24,10 @@
 #     HN_CHANNEL=CHANNEL
 #     HN_CATALOG=CATALOG_DIR       (for headnode_instance)
 #     HN_SDC_SERVER=$SDCB_BIN/fake-sdc-server   what to pass as the installer's --sdc-server
+#     HN_SDC_AMONADM=HN/opt/smartdc/bin/sdc-amonadm   the headnode's sdc-amonadm (a link to
+#                                  fake-sdc-amonadm; the installer's default --sdc-amonadm)
+#   and, when the DC has amon and sdc zones, the probes `sdc-amonadm update` leaves (as
+#   headnode setup runs it, sdc-headnode scripts/headnode.sh:985).
 make_headnode() {
   local hn=$1 catalog=$2 channel=${3:-dev}
   [[ -f "$catalog/catalog.json" ]] || fail "make_headnode: $catalog has no catalog.json (not a sample catalog)"
@@ -53,9 +57,10 @@ CONFIG
   _headnode_agents "$hn"
   _headnode_gz_tools "$hn" "$catalog"
   _headnode_platforms "$hn"
+  _headnode_amon "$hn"
   export FAKE_SDCADM_ROOT=$hn HN_IMGAPI_URL=$url HN_SDCADM=$SDCB_BIN/fake-sdcadm
   export HN_STATE=$hn/var/fake-sdcadm/state.json HN_CHANNEL=$channel HN_CATALOG=$catalog
-  export HN_SDC_SERVER=$SDCB_BIN/fake-sdc-server
+  export HN_SDC_SERVER=$SDCB_BIN/fake-sdc-server HN_SDC_AMONADM=$hn/opt/smartdc/bin/sdc-amonadm
 }
 
 # headnode_instance SERVICE IMAGE_UUID add|move: after make_headnode, a DC that is not one
@@ -139,6 +144,26 @@ _headnode_gz_tools() {
   FAKE_SDCADM_ROOT=$hn "$SDCB_BIN/fake-sdcadm" experimental update-gz-tools "/var/tmp/gz-tools-$uuid.tgz" \
     >"$hn/var/tmp/gz-tools-install.log" 2>&1 || { cat "$hn/var/tmp/gz-tools-install.log" >&2; fail "make_headnode: installing gz-tools $uuid"; }
   rm -f "$hn/var/tmp/gz-tools-$uuid.tgz" "$hn/var/tmp/gz-tools-install.log"
+  node -e 'const fs = require("fs"), p = process.argv[1], s = JSON.parse(fs.readFileSync(p, "utf8"));
+    s.log = []; fs.writeFileSync(p, JSON.stringify(s, null, 2) + "\n");' "$hn/var/fake-sdcadm/state.json"
+}
+
+# The headnode's sdc-amonadm, a link as sdc-headnode makes it (Makefile:81, to
+# tools/lib/wrap.sh) but to fake-sdc-amonadm, and the DC's Amon probes as headnode setup
+# leaves them: it runs `sdc-amonadm update` once (scripts/headnode.sh:985; the sdc zone's
+# cron then runs it hourly, sdc-sdc boot/setup.sh:47). The run is the DC's past: it leaves
+# the state's log and the command log.
+_headnode_amon() {
+  local hn=$1
+  mkdir -p "$hn/opt/smartdc/bin"
+  ln -sfn "$SDCB_BIN/fake-sdc-amonadm" "$hn/opt/smartdc/bin/sdc-amonadm"
+  node -e 'const s = require(process.argv[1]);
+    const has = (svc) => s.instances.some((i) => i.type === "vm" && i.service === svc);
+    process.exit(has("amon") && has("sdc") ? 0 : 1);' "$hn/var/fake-sdcadm/state.json" || return 0
+  FAKE_SDCADM_ROOT=$hn "$hn/opt/smartdc/bin/sdc-amonadm" update >"$hn/var/tmp/amonadm.log" 2>&1 \
+    || { cat "$hn/var/tmp/amonadm.log" >&2; fail "make_headnode: sdc-amonadm update"; }
+  rm -f "$hn/var/tmp/amonadm.log"
+  sed -i '/ sdc-amonadm update$/d' "$hn/var/fake-sdcadm/commands.log"
   node -e 'const fs = require("fs"), p = process.argv[1], s = JSON.parse(fs.readFileSync(p, "utf8"));
     s.log = []; fs.writeFileSync(p, JSON.stringify(s, null, 2) + "\n");' "$hn/var/fake-sdcadm/state.json"
 }

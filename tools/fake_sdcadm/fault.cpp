@@ -12,9 +12,9 @@ using common::ExitCode;
 
 namespace {
 
-const std::array<const char*, 8> k_commands = {"up", "update", "self-update", "update-agents",
+const std::array<const char*, 9> k_commands = {"up", "update", "self-update", "update-agents",
                                                "update-gz-tools", "update-other",
-                                               "platform-install", "check-health"};
+                                               "platform-install", "check-health", "amonadm-update"};
 
 void check_command(const std::string& command, const std::string& where) {
   for (const char* c : k_commands) {
@@ -22,7 +22,7 @@ void check_command(const std::string& command, const std::string& where) {
   }
   throw Error(ExitCode::usage, where + ": unknown fault command \"" + command +
                                    "\" (up, update, self-update, update-agents, update-gz-tools, "
-                                   "update-other, platform-install, check-health)");
+                                   "update-other, platform-install, check-health, amonadm-update)");
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 //   "fail": {"command": "up", "service": "imgapi", "once": true}
 // or in the environment: FAKE_SDCADM_FAIL=up:imgapi, FAKE_SDCADM_FAIL=platform-install.
 // Commands: up, update (`experimental update`), self-update, update-agents, update-gz-tools,
-// update-other, platform-install, check-health. "service" (optional) limits up, update and
+// update-other, platform-install, check-health, amonadm-update (fake-sdc-amonadm update). "service" (optional) limits up, update and
 // check-health to changes/instances of that service. A firing fault changes nothing in the state, except
 // that a state-file fault with "once": true clears itself (so a re-run succeeds).
 

@@ -1,5 +1,7 @@
 #include <tools/fake_sdcadm/state.hpp>
 
+#include <tools/fake_sdcadm/amon.hpp>
+
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <manifest/version_order.hpp>
@@ -175,6 +177,7 @@ State State::parse(std::string_view text, const std::string& what) {
     check_instances(state);
     check_servers(state.m_json);
     check_optional(state.m_json);
+    if (state.m_json.contains("amon")) check_amon_section(state.m_json["amon"]);  // amon.hpp
   } catch (const Error& e) {
     throw e.with_context(what);
   }

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace installer;
 using namespace test_fixtures;
 
@@ -54,6 +56,7 @@ TEST_CASE("plan text: updated, mixed, downgrade left alone, up to date") {
       "update \"sapi\" service (1 instance) to image 00000000-0000-4000-8000-000000000014 "
       "(sapi@master-20250201T000000Z-gddd):\n"
       "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001 (master-2024-g1)\n"
+      "amon probes: not updated (the DC has no amon instance)\n"
       "already up to date:\n"
       "    \"vmapi\" (1 instance left at newer image 00000000-0000-4000-8000-000000000003)\n"
       "    \"moray\" (1 instance at image 00000000-0000-4000-8000-000000000013)\n";
@@ -89,7 +92,8 @@ TEST_CASE("plan text: forced same-image and forced downgrade") {
       "    1 instance will be updated from image 00000000-0000-4000-8000-000000000001 (master-2024-g1)\n"
       "update \"moray\" service (1 instance) to image 00000000-0000-4000-8000-000000000013 "
       "(moray@master-20250201T000000Z-gccc):\n"
-      "    1 instance forced same-image update at image 00000000-0000-4000-8000-000000000013\n";
+      "    1 instance forced same-image update at image 00000000-0000-4000-8000-000000000013\n"
+      "amon probes: not updated (the DC has no amon instance)\n";
   CHECK(plan_text(sample_plan(Force::yes)) == expected);
 }
 
@@ -105,6 +109,46 @@ TEST_CASE("plan text: nothing to do") {
         "already up to date:\n"
         "    \"imgapi\" (1 instance at image 00000000-0000-4000-8000-000000000010)\n"
         "Nothing to do: the DC already runs what this bundle offers.\n");
+}
+
+TEST_CASE("plan: alarm-config after the last up, only with core zone changes, amon and sdc") {
+  static const manifest::BundleIndex index = make_index(
+      {{"service-image", "papi", 10, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gaaa"},
+       {"service-image", "sapi", 14, "2025-02-01T00:00:00.000Z", "master-20250201T000000Z-gddd"}});
+  auto plan_for = [](const std::vector<Inst>& insts) {
+    PlanInputs in;
+    in.index = &index;
+    in.dc = dc_state(insts);
+    in.lookup = lookup({{1, "2025-01-01T00:00:00Z"}, {10, "2025-02-01T00:00:00Z"}, {14, "2025-02-01T00:00:00Z"}});
+    return make_plan(in, {});
+  };
+  const Plan moving = plan_for({{"papi", 1}, {"sapi", 1}, {"amon", 1}, {"sdc", 1}});
+  CHECK(moving.alarms.run);
+  CHECK(moving.alarms.possible);
+  const auto steps = plan_step_names(moving);
+  REQUIRE(steps.size() >= 2);
+  CHECK(steps[steps.size() - 2] == "up-sapi");
+  CHECK(steps.back() == "alarm-config");
+  CHECK(plan_text(moving).find("up-sapi, alarm-config\n") != std::string::npos);
+  CHECK(plan_text(moving).find("update amon probes with sdc-amonadm update (after the core zone changes)\n") !=
+        std::string::npos);
+  CHECK(plan_json(moving)["alarms"]["run"] == true);
+
+  const Plan current = plan_for({{"papi", 10}, {"sapi", 14}, {"amon", 1}, {"sdc", 1}});
+  CHECK_FALSE(current.alarms.run);
+  CHECK(current.alarms.possible);
+  CHECK(current.alarms.reason == "no core zone changes in this plan (amon probes follow core zones only)");
+  CHECK(plan_json(current)["alarms"]["run"] == false);
+
+  const Plan no_sdc = plan_for({{"papi", 1}, {"amon", 1}});
+  CHECK_FALSE(no_sdc.alarms.run);
+  CHECK(no_sdc.alarms.reason == "the DC has no sdc instance (sdc-amonadm runs in the sdc zone)");
+  CHECK(plan_text(no_sdc).find("amon probes: not updated (the DC has no sdc instance") != std::string::npos);
+  const Plan no_amon = plan_for({{"papi", 1}, {"sdc", 1}});
+  CHECK_FALSE(no_amon.alarms.possible);
+  CHECK(no_amon.alarms.reason == "the DC has no amon instance");
+  const auto no_amon_steps = plan_step_names(no_amon);
+  CHECK(std::find(no_amon_steps.begin(), no_amon_steps.end(), "alarm-config") == no_amon_steps.end());
 }
 
 TEST_CASE("plan json: groups and counts") {
