@@ -3,6 +3,7 @@
 #include <installer/applied_content.hpp>
 #include <installer/interrupt.hpp>
 #include <installer/plan_text.hpp>
+#include <installer/recheck.hpp>
 #include <installer/resume.hpp>
 #include <installer/step_checks.hpp>
 
@@ -40,7 +41,8 @@ std::string names_of(const std::vector<const ServicePlan*>& services) {
   return s;
 }
 
-ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> services, const SdcadmRunner& runner) {
+ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> services, const SdcadmRunner& runner,
+                  const CheckEnv& env) {
   const common::Json spec = up_spec(services);
   const auto moving = moving_instances(services);
   UpFlags flags;
@@ -50,7 +52,7 @@ ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> servi
     flags.force_data_path = flags.force_data_path || needs_force_data_path(sp->service);
   }
   ApplyStep step{name, "sdcadm up: " + names_of(services), true, [&runner, spec, flags] { runner.up(spec, flags); }, {}};
-  step.verify = [&runner, name, moving] { return verify_instances(runner, name, moving); };
+  step.verify = [env, name, moving] { return verify_instances(env, name, moving); };
   return step;
 }
 
@@ -104,8 +106,12 @@ class StepRunner {
         record(step.name, "interrupted", started, t0, e.what());
         throw Error(e.code(), std::string("step ") + step.name + ": " + e.what());
       }
-      m_journal.step_failed(step.name, e.what());
-      record(step.name, e.code() == ExitCode::interrupted ? "interrupted" : "failed", started, t0, e.what());
+      // A failed post-step check keeps what it saw: the error names it, and a re-run checks
+      // it again from there before anything else (resume.hpp).
+      const auto* unverified = dynamic_cast<const Unverified*>(&e);
+      const common::Json seen = unverified != nullptr ? unverified->evidence() : common::Json(nullptr);
+      m_journal.step_failed(step.name, e.what(), seen);
+      record(step.name, e.code() == ExitCode::interrupted ? "interrupted" : "failed", started, t0, e.what(), seen);
       throw Error(e.code(), std::string("step ") + step.name + (e.code() == ExitCode::interrupted ? ": " : " failed: ") +
                                 e.what());
     }
@@ -113,6 +119,7 @@ class StepRunner {
     // re-run finds (resume.hpp), so the step is recorded done exactly once.
     record(step.name, "done", started, t0, "", evidence);
     m_journal.step_done(step.name, evidence);
+    if (evidence.is_object()) say(m_hooks, "--- " + step.name + ": checked: " + describe_evidence(evidence));
     m_result.ran.push_back(step.name);
     common::throw_if_stopped("after step " + step.name + " finished (recorded as done)");
     if (step.sdcadm) check_health("after " + step.name, &step);
@@ -234,7 +241,8 @@ void run_with_done_elsewhere(const Journal& journal, const std::vector<ApplyStep
 std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx,
                                  const ApplyHooks& hooks) {
   std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey", false, hooks.stage, {}},
-                                {"import", "import " + count_of(plan.imports.size(), "image") + " into the DC IMGAPI", false, hooks.import, {}}};
+                                {"import", "import " + count_of(plan.imports.size(), "image") + " into the DC IMGAPI", false, hooks.import,
+                                 hooks.verify_import}};
   if (plan.agent_set && plan.agent_set->run) {
     if (!hooks.seed_agents) throw Error(ExitCode::internal, "apply: the plan seeds agents but no seed hook is set");
     all.push_back({"seed-agents", "write the agents bootstrap " + plan.agent_set->stage_as, false, hooks.seed_agents, {}});
@@ -321,10 +329,16 @@ void check_reprov_lock(const std::string& path) {
 
 std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx) {
   std::vector<ApplyStep> steps;
+  CheckEnv env = ctx.checks;
+  env.runner = &runner;
   if (plan.sdcadm && plan.sdcadm->run) {
     const std::string url = ctx.imgapi_url, channel = ctx.channel, uuid = plan.sdcadm->target.uuid;
+    const std::string version = plan.sdcadm->target.version, stamp = ctx.sdcadm_buildstamp;
     steps.push_back({"sdcadm-self-update", "sdcadm self-update to " + plan.sdcadm->target.version, true,
                      [&runner, url, channel, uuid] { runner.self_update(url, channel, uuid); }, {}});
+    if (!stamp.empty()) {
+      steps.back().verify = [&runner, version, stamp] { return verify_sdcadm(runner, version, stamp); };
+    }
   }
   const ArtifactPlan* agents = plan.agent_set && plan.agent_set->run    ? &*plan.agent_set
                                : plan.agentsshar && plan.agentsshar->run ? &*plan.agentsshar
@@ -337,13 +351,22 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
                      "sdcadm experimental update-agents " + file + " on " + std::to_string(servers.size()) + " server" +
                          (servers.size() == 1 ? "" : "s") + " -y",
                      true, [&runner, file, servers] { runner.update_agents(file, servers); }, {}});
+    // The agents it installs, as `sdcadm insts -j` reads them back per server (CNAPI's
+    // agents, refreshed by update-agents' sysinfo reload, do_update_agents.js:1095-1192):
+    // the moving instances of the shar's agents; the left-out servers' are not among them.
+    std::vector<const ServicePlan*> installed;
+    for (const auto& sp : plan.services) {
+      if (sp.type == "agent" && agent_route(sp.service) == AgentRoute::installer && sp.changes()) installed.push_back(&sp);
+    }
+    const Moves moving = moving_instances(installed);
+    steps.back().verify = [env, moving] { return verify_instances(env, "update-agents", moving, "agents"); };
   }
   if (const auto extra = experimental_update_services(plan); !extra.empty()) {
     const common::Json spec = up_spec(extra);
     const auto moving = moving_instances(extra);
     steps.push_back({"update-agents-experimental", "sdcadm experimental update: " + names_of(extra), true,
                      [&runner, spec] { runner.experimental_update(spec); },
-                     [&runner, moving] { return verify_instances(runner, "update-agents-experimental", moving); }});
+                     [env, moving] { return verify_instances(env, "update-agents-experimental", moving); }});
   }
   if (plan.has_changes()) {
     steps.push_back({"update-other", "sdcadm experimental update-other", true, [&runner] { runner.update_other(); }, {}});
@@ -353,15 +376,17 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
     const std::vector<std::string> exclude = plan.servers.gz_tools_exclusions();
     steps.push_back({"update-gz-tools", "sdcadm experimental update-gz-tools " + file, true,
                      [&runner, file, channel, exclude] { runner.update_gz_tools(file, channel, exclude); }, {}});
+    const std::string image = plan.gz_tools->target.uuid, where = env.gz_tools_image_file;
+    if (!where.empty()) steps.back().verify = [where, image] { return verify_gz_tools(where, image); };
   }
   std::vector<const ServicePlan*> rest;
   for (const auto& sp : plan.services) {
     if (sp.type != "agent" && !is_ordered(sp.service) && sp.changes()) rest.push_back(&sp);
   }
-  if (!rest.empty()) steps.push_back(up_step("up-services", rest, runner));
+  if (!rest.empty()) steps.push_back(up_step("up-services", rest, runner, env));
   for (const char* name : k_ordered) {
     for (const auto& sp : plan.services) {
-      if (sp.service == name && sp.changes()) steps.push_back(up_step(std::string("up-") + name, {&sp}, runner));
+      if (sp.service == name && sp.changes()) steps.push_back(up_step(std::string("up-") + name, {&sp}, runner, env));
     }
   }
   if (plan.platform && plan.platform->run) {
@@ -444,6 +469,9 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
       SettleContext settle{run, ctx.usbkey_os, {}};
       for (const auto& step : all) settle.planned.push_back(step.name);
       settle_started_steps(journal, history, result.plan, settle, hooks.say);
+      CheckEnv env = ctx.checks;
+      env.runner = &runner;
+      recheck_unverified_steps(journal, history, env, settle, hooks.say);
       run_with_done_elsewhere(journal, all, steps, hooks, result);
     }
   } catch (const Error& caught) {

@@ -13,6 +13,7 @@
 #include <installer/cli_options.hpp>
 #include <installer/dc_channel.hpp>
 #include <installer/freeze_window.hpp>
+#include <installer/check_env.hpp>
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
 #include <installer/installer_version.hpp>
@@ -211,6 +212,8 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.content_id = manifest::content_id_of(bundle.index());
   ctx.usbkey_os = paths.usbkey_os;
   ctx.imgapi_url = url;
+  ctx.checks = check_env(paths, url);
+  ctx.sdcadm_buildstamp = sdcadm_buildstamp(bundle);
   ctx.reprov_fail_lock = paths.reprov_fail_lock;
   ctx.journal_dir = paths.journal_dir;
   ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
@@ -232,6 +235,7 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
     return plan;
   };
   hooks.seed_agents = [&] { seed_agents(globals, paths, trusted, agents_domain); };
+  hooks.verify_import = [&] { return verify_images(url, expected_images(plan_import(trusted, paths))); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {
@@ -278,6 +282,11 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
     case ApplyOutcome::applied:
       if (r.plan.has_changes() || changed_more_than_images(r)) {
         std::cout << "Bundle " << ctx.bundle_id << " applied.\n";
+        if (r.plan.platform && std::find(r.ran.begin(), r.ran.end(), "platform-install") != r.ran.end()) {
+          const std::string stamp = manifest::buildstamp_time(r.plan.platform->target.version).value_or("");
+          std::cout << "Platform " << stamp << " is installed on the USB key, not yet booted: run `"
+                    << platform_assign_command(stamp) << "`, then reboot the servers onto it.\n";
+        }
       } else {  // the plan said: only stage and import
         std::cout << "Bundle " << ctx.bundle_id << " staged and its images imported; nothing else changed.\n";
       }
