@@ -110,10 +110,16 @@ class StepRunner {
       // it again from there before anything else (resume.hpp).
       const auto* unverified = dynamic_cast<const Unverified*>(&e);
       const common::Json seen = unverified != nullptr ? unverified->evidence() : common::Json(nullptr);
-      m_journal.step_failed(step.name, e.what(), seen);
-      record(step.name, e.code() == ExitCode::interrupted ? "interrupted" : "failed", started, t0, e.what(), seen);
+      std::string what = e.what();
+      if (unverified != nullptr) {
+        what += step.sdcadm ? "; its sdcadm command exited 0 without carrying the step out (its output is above, "
+                              "sdcadm's log in /var/log/sdcadm/logs)"
+                            : "; the step finished without error, but the DC does not show it";
+      }
+      m_journal.step_failed(step.name, what, seen);
+      record(step.name, e.code() == ExitCode::interrupted ? "interrupted" : "failed", started, t0, what, seen);
       throw Error(e.code(), std::string("step ") + step.name + (e.code() == ExitCode::interrupted ? ": " : " failed: ") +
-                                e.what());
+                                what);
     }
     // The history before the journal: a kill between the two leaves a "done" record that the
     // re-run finds (resume.hpp), so the step is recorded done exactly once.
