@@ -365,7 +365,22 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
       if (sp.type == "agent" && agent_route(sp.service) == AgentRoute::installer && sp.changes()) installed.push_back(&sp);
     }
     const Moves moving = moving_instances(installed);
-    steps.back().verify = [env, moving] { return verify_instances(env, "update-agents", moving, "agents"); };
+    // The servers the plan leaves out, and why, go with the evidence: not checked, said so.
+    common::Json left_out = common::Json::array();
+    for (const LeftOutServer& l : plan.servers.left_out) {
+      left_out.push_back({{"server", l.server.hostname}, {"uuid", l.server.uuid}, {"why", l.why}});
+    }
+    steps.back().verify = [env, moving, left_out] {
+      try {
+        common::Json evidence = verify_instances(env, "update-agents", moving, "agents");
+        evidence["servers_left_out"] = left_out;
+        return evidence;
+      } catch (const Unverified& e) {
+        common::Json evidence = e.evidence();
+        evidence["servers_left_out"] = left_out;
+        throw Unverified(e.what(), evidence);
+      }
+    };
   }
   if (const auto extra = experimental_update_services(plan); !extra.empty()) {
     const common::Json spec = up_spec(extra);

@@ -67,7 +67,20 @@ common::Json recheck(const std::string& step, const common::Json& e, const Check
   if (kind == "instances" || kind == "agents") {
     Moves moving;
     for (const auto& r : rows(step, e, "instances")) moving.emplace_back(text(step, r, "uuid"), text(step, r, "target"));
-    return verify_instances(env, step, moving, kind);
+    // What the plan left out stays part of the record (update-agents' servers).
+    const common::Json left_out = e.contains("servers_left_out") && e["servers_left_out"].is_array() &&
+                                          e["servers_left_out"].size() <= k_max_rows
+                                      ? e["servers_left_out"]
+                                      : common::Json(nullptr);
+    try {
+      common::Json now = verify_instances(env, step, moving, kind);
+      if (!left_out.is_null()) now["servers_left_out"] = left_out;
+      return now;
+    } catch (const Unverified& u) {
+      common::Json now = u.evidence();
+      if (!left_out.is_null()) now["servers_left_out"] = left_out;
+      throw Unverified(u.what(), now);
+    }
   }
   if (kind == "images") {
     std::vector<ExpectedImage> images;
@@ -116,6 +129,9 @@ std::string describe_evidence(const common::Json& e) {
         }
       }
       if (count(sv, "no_address") > 0) s += "; no address known for /ping: " + names(sv["no_address"]);
+    }
+    if (count(e, "servers_left_out") > 0) {
+      s += "; not checked: " + plural(count(e, "servers_left_out"), "server") + " the plan leaves out";
     }
     return s;
   }

@@ -51,6 +51,12 @@ long ping(const std::string& url, std::string& why) {
   }
 }
 
+// A host name, IPv4 or [IPv6] with an optional :port, nothing else (no path, no user).
+bool host_like(const std::string& s) {
+  return !s.empty() && s.size() <= 253 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == std::string::npos;
+}
+
 }  // namespace
 
 bool has_plain_ping(const std::string& service) {
@@ -67,32 +73,47 @@ std::map<std::string, std::string> ping_urls(const UsbkeyConfig& config, const s
     }
     const auto domain = config.get(service + "_domain");
     // A host name or address only: the value is hostile input like the rest of the file.
-    if (!domain || domain->empty() || domain->size() > 253 ||
-        domain->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-            std::string::npos) {
-      continue;
-    }
-    urls[service] = "http://" + *domain;
+    if (domain && host_like(*domain)) urls[service] = "http://" + *domain;
+  }
+  return urls;
+}
+
+std::map<std::string, std::string> sapi_ping_urls(const common::Json& svcs) {
+  std::map<std::string, std::string> urls;
+  if (!svcs.is_array()) return urls;
+  for (const common::Json& row : svcs) {
+    if (!row.is_object() || !row.contains("name") || !row["name"].is_string()) continue;
+    const std::string name = row["name"].get<std::string>();
+    if (!has_plain_ping(name) || !row.contains("metadata") || !row["metadata"].is_object()) continue;
+    const common::Json& md = row["metadata"];
+    if (!md.contains("SERVICE_DOMAIN") || !md["SERVICE_DOMAIN"].is_string()) continue;
+    const std::string domain = md["SERVICE_DOMAIN"].get<std::string>();
+    if (host_like(domain)) urls[name] = "http://" + domain;
   }
   return urls;
 }
 
 common::Json service_answers(const CheckEnv& env, const std::vector<AnswerTarget>& targets,
-                             std::vector<std::string>& problems) {
+                             std::vector<std::string>& problems, const std::map<std::string, std::string>& sapi_urls) {
   common::Json out = {{"health", health_part(env, targets, problems)}};
   std::set<std::string> services;
   for (const AnswerTarget& t : targets) services.insert(t.service);
   common::Json pinged = common::Json::array(), no_address = common::Json::array();
   for (const std::string& service : services) {
     if (!has_plain_ping(service)) continue;
-    const auto url = env.service_urls.find(service);
-    if (url == env.service_urls.end()) {
+    auto url = env.service_urls.find(service);
+    const bool from_config = url != env.service_urls.end();
+    if (!from_config) url = sapi_urls.find(service);
+    if (!from_config && url == sapi_urls.end()) {
       no_address.push_back(service);
       continue;
     }
     std::string why;
     const long status = ping(url->second, why);
-    pinged.push_back({{"service", service}, {"url", url->second + "/ping"}, {"status", status}});
+    pinged.push_back({{"service", service}, {"url", url->second + "/ping"}, {"status", status},
+                      {"address_from", from_config ? (service == "imgapi" ? "the installer's IMGAPI URL"
+                                                                          : "/usbkey/config " + service + "_domain")
+                                                   : "SAPI metadata.SERVICE_DOMAIN"}});
     if (status != 200) {
       problems.push_back(service + " did not answer GET " + url->second + "/ping (" +
                          (status == 0 ? why : "HTTP " + std::to_string(status)) + ")");

@@ -32,7 +32,8 @@ common::Json verify_instances(const CheckEnv& env, const std::string& step, cons
     evidence["instances"] = seen;
     return evidence;
   }
-  const DcState now = parse_dc_state(env.runner->svcs(), env.runner->insts());
+  const common::Json svcs = env.runner->svcs();
+  const DcState now = parse_dc_state(svcs, env.runner->insts());
   std::vector<std::string> stale, problems;
   std::vector<AnswerTarget> answering;
   for (const auto& [id, target] : moving) {
@@ -56,7 +57,7 @@ common::Json verify_instances(const CheckEnv& env, const std::string& step, cons
     }
   }
   evidence["instances"] = seen;
-  if (!answering.empty()) evidence["services"] = service_answers(env, answering, problems);
+  if (!answering.empty()) evidence["services"] = service_answers(env, answering, problems, sapi_ping_urls(svcs));
   if (stale.empty() && problems.empty()) return evidence;
   std::string message = step + ": post-step check \"" + kind + "\" failed: ";
   if (!stale.empty()) {

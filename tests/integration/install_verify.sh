@@ -12,6 +12,8 @@ setup_dc
 # An up-services instance's release image, for moving it back by hand at the end.
 moved_svc=vmapi
 old_vmapi=$(st "s.instances.find((i) => i.service === '$moved_svc').image")
+# A compute node that is not set up: update-agents leaves it out, and its check says so.
+headnode_server cn-new unsetup >/dev/null
 JOURNAL="$HN/var/sdcadm/install/journal/$BUNDLE_ID.json"
 jstep() { jsonf "$JOURNAL" "(b.steps.find((s) => s.name === '$1') || {})$2"; }
 
@@ -42,6 +44,9 @@ pass "update-agents skipping every server: exit 46, check agents"
 # --- experimental update that drops its changes ---------------------------------------------------
 caught update update-agents-experimental instances
 expect_in last.out "--- update-agents: checked: " "the re-run did update-agents and checked it"
+check_eq "$(jstep update-agents '.evidence.servers_left_out.map((l) => l.server + ": " + l.why).join()')" \
+  "cn-new: not set up" "update-agents: the evidence names the server the plan leaves out"
+expect_in last.out "not checked: 1 server the plan leaves out" "update-agents: and says so"
 pass "experimental update dropping its changes: exit 46, check instances"
 
 # --- update-gz-tools that installs nothing; then the operator runs it by hand ---------------------

@@ -38,6 +38,20 @@ TEST_CASE("ping_urls: imgapi from the installer's URL, the others from <service>
   CHECK_FALSE(has_plain_ping("moray"));
 }
 
+TEST_CASE("sapi_ping_urls: metadata.SERVICE_DOMAIN of the services with a /ping, hostile rows skipped") {
+  const common::Json svcs = common::Json::parse(R"([
+    {"name": "cnapi", "type": "vm", "metadata": {"SERVICE_DOMAIN": "cnapi.dc.example.com"}},
+    {"name": "vmapi", "type": "vm", "metadata": {"SERVICE_DOMAIN": "http://evil/x"}},
+    {"name": "moray", "type": "vm", "metadata": {"SERVICE_DOMAIN": "moray.dc.example.com"}},
+    {"name": "napi", "type": "vm", "metadata": {"SERVICE_DOMAIN": 7}},
+    {"name": "papi", "type": "vm", "metadata": "none"},
+    {"name": 5}, "row", null])");
+  const auto urls = sapi_ping_urls(svcs);
+  REQUIRE(urls.size() == 1);
+  CHECK(urls.at("cnapi") == "http://cnapi.dc.example.com");
+  CHECK(sapi_ping_urls(common::Json::object()).empty());
+}
+
 TEST_CASE("verify_gz_tools: the file names the image, else Unverified with what it names") {
   ScratchDir dir;
   const std::string file = dir.file("gz-tools.image");
