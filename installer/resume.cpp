@@ -112,9 +112,31 @@ void settle_started_steps(Journal& journal, History& history, const Plan& plan, 
 
 void recheck_unverified_steps(Journal& journal, History& history, const CheckEnv& env, const SettleContext& ctx,
                               const SayFn& say) {
-  std::vector<std::string> failed;
+  auto planned = [&](const std::string& name) {
+    return std::find(ctx.planned.begin(), ctx.planned.end(), name) != ctx.planned.end();
+  };
+  std::vector<std::string> failed, done;
   for (const JournalStep& s : journal.steps()) {
-    if (s.state == StepState::failed && rechecks(s.evidence)) failed.push_back(s.name);
+    if (!rechecks(s.evidence)) continue;
+    if (s.state == StepState::failed) failed.push_back(s.name);
+    if (s.state == StepState::done && planned(s.name)) done.push_back(s.name);
+  }
+  for (const std::string& name : done) {
+    const JournalStep s = *journal.find(name);
+    try {
+      recheck(name, s.evidence, env);
+    } catch (const Unverified& e) {
+      const std::string why = std::string("done in an earlier run, but the DC no longer shows its outcome (") +
+                              e.what() + ")";
+      history.append({{"event", "step"}, {"run", ctx.run}, {"bundle_id", journal.bundle_id()}, {"step", name},
+                      {"result", "failed"}, {"started", s.started}, {"ended", utc_now_ms()}, {"seconds", 0},
+                      {"checked_on_resume", true}, {"error", why}, {"evidence", e.evidence()}});
+      journal.step_failed(name, why, e.evidence());
+      if (say) say("--- " + name + ": " + why + "; it runs again");
+    } catch (const Error& e) {
+      if (say) say("--- " + name + ": done in an earlier run; its post-step check could not be run again (" +
+                   e.what() + "); left done");
+    }
   }
   for (const std::string& name : failed) {
     const JournalStep s = *journal.find(name);
@@ -122,10 +144,9 @@ void recheck_unverified_steps(Journal& journal, History& history, const CheckEnv
     try {
       evidence = recheck(name, s.evidence, env);
     } catch (const Unverified& e) {
-      const bool planned = std::find(ctx.planned.begin(), ctx.planned.end(), name) != ctx.planned.end();
       if (say) {
         say("--- " + name + ": its post-step check failed in an earlier run and still fails (" + e.what() + "); " +
-            (planned ? "it runs again" : "the plan has no work for it"));
+            (planned(name) ? "it runs again" : "the plan has no work for it"));
       }
       continue;
     } catch (const Error& e) {  // unreadable evidence, an IMGAPI that does not answer: run it again

@@ -54,6 +54,10 @@ void settle_started_steps(Journal& journal, History& history, const Plan& plan, 
 // finished it by hand, say) it is recorded done with the new evidence ("checked_on_resume"
 // in the history) and not run again; otherwise it stays failed and runs again when the
 // plan lists it. Steps that failed for another reason (no evidence) are left to run again.
+// A step the journal has done that the rebuilt plan lists again (a step whose outcome shows
+// is not in a plan made from the DC, but for stage and import) is checked too: when the DC
+// no longer shows its outcome (an instance moved back between two runs) it is recorded
+// failed with what was seen, so that it runs again instead of being skipped as done.
 void recheck_unverified_steps(Journal& journal, History& history, const CheckEnv& env, const SettleContext& ctx,
                               const SayFn& say);
 

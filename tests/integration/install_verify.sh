@@ -4,7 +4,7 @@
 # is caught by the step's post-step check with exit 46 naming the check and what it saw, the
 # journal keeps the step failed with that evidence, and the re-run without the knob goes on;
 # a step finished by hand between two runs is found done by the re-run's re-check and not
-# run again; `sdcadm-install check` passes on the applied DC and fails (46) naming an instance
+# run again, a done step undone by hand is found and run again; `sdcadm-install check` passes on the applied DC and fails (46) naming an instance
 # moved back by hand.
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/install_apply_helpers.bash"
@@ -83,8 +83,14 @@ expect_in last.out "imgapi /ping 200" "up-services: imgapi answered its /ping"
 expect_in last.out "no address known for /ping:" "up-services: the services without an address are named"
 pass "platform install aborting: exit 46, check platform"
 
-# --- the knob removed: the run completes ------------------------------------------------------------
+# --- the knob removed: the run completes; a done step the DC no longer shows runs again ---------------
+# Between the two runs an instance up-services moved goes back by hand: the journal has the step
+# done, but the re-run checks it again and runs it again rather than skipping it.
+headnode_instance "$moved_svc" "$old_vmapi" move
 expect_exit 0 inst b.sdc -y
+expect_in last.out "--- up-services: done in an earlier run, but the DC no longer shows its outcome" \
+  "re-run: the done step that no longer shows is found"
+expect_in last.out "--- up-services: sdcadm up: " "re-run: and runs again"
 expect_in last.out "--- platform-install: checked: " "platform-install checked"
 expect_in last.out "sdcadm platform assign " "the operator is told the assign step"
 expect_in last.out " --all" "the assign step is for all servers"
