@@ -46,11 +46,12 @@ struct CheckLine {
   bool ran = false, ok = false;
   common::Json evidence;
   std::string error;
+  std::string note;  // for a step without a check: why
 };
 
 // Runs `check`, keeping what it saw whether it passes or not.
 CheckLine run_one(const std::string& step, const std::string& kind, const std::function<common::Json()>& check) {
-  CheckLine line{step, kind, true, false, nullptr, ""};
+  CheckLine line{step, kind, true, false, nullptr, "", ""};
   try {
     line.evidence = check();
     line.ok = true;
@@ -103,7 +104,11 @@ std::vector<CheckLine> check_journal(const Paths& paths, const CheckEnv& env, co
   std::vector<CheckLine> lines;
   for (const JournalStep& s : journal.steps()) {
     if (!rechecks(s.evidence)) {
-      lines.push_back({s.name, "", false, false, nullptr, ""});
+      lines.push_back({s.name, "", false, false, nullptr, "",
+                       s.state == StepState::done
+                           ? "no post-step check"
+                           : std::string("not done (") + to_string(s.state) + "), no check recorded" +
+                                 (s.error.empty() ? "" : ": " + s.error.substr(0, 200))});
       continue;
     }
     lines.push_back(run_one(s.name, s.evidence["check"].get<std::string>(),
@@ -193,9 +198,10 @@ void run_check(const GlobalOptions& globals, const CheckArgs& args) {
     common::Json j = {{"step", l.step}, {"check", l.kind.empty() ? common::Json(nullptr) : common::Json(l.kind)},
                       {"result", !l.ran ? "none" : l.ok ? "pass" : "fail"}, {"evidence", l.evidence}};
     if (!l.error.empty()) j["error"] = l.error;
+    if (!l.note.empty()) j["note"] = l.note;
     checks.push_back(j);
     if (!l.ran) {
-      if (!args.json) std::cout << "-     " << l.step << ": no post-step check\n";
+      if (!args.json) std::cout << "-     " << l.step << ": " << l.note << "\n";
       continue;
     }
     ++ran;

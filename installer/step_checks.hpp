@@ -68,7 +68,9 @@ common::Json verify_instances(const CheckEnv& env, const std::string& step, cons
 // <stamp> --all` (sdcadm lib/platform.js:1753-1837, do_assign and its help).
 common::Json verify_platform(const std::string& usbkey_os, const std::string& stamp);
 
-// The file names `image` (its first line, blanks dropped).
+// The file names `image` (its first line, blanks dropped): /opt/smartdc/etc/gz-tools.image is
+// what sdcadm itself reads as "the latest installed gz-tools image"
+// (lib/cli/do_update_gz_tools.js:429-445); update-gz-tools' tools.tar.gz writes it.
 common::Json verify_gz_tools(const std::string& file, const std::string& image);
 
 // `sdcadm --version` prints "sdcadm VERSION (BUILDSTAMP)" (lib/cli/index.js:166-175) with

@@ -129,3 +129,12 @@ check_eq "$(jsonf last.out 'b.ok + " " + b.exit_code + " " + b.checks.filter((c)
 expect_exit 46 inst check b.sdc
 expect_in last.out "FAIL  services (instances): " "check BUNDLE: the services fail"
 pass "check after an instance moved back by hand: exit 46 naming it"
+
+# --- an image gone from the DC IMGAPI -----------------------------------------------------------------
+gz_image=$(jstep update-gz-tools '.evidence.expected')
+curl -sf -X DELETE "$HN_IMGAPI_URL/images/$gz_image" >/dev/null || fail "delete $gz_image from the DC IMGAPI"
+expect_exit 46 inst check
+expect_in last.out "FAIL  import (images): " "check: the images fail"
+expect_in last.out "($gz_image) is not in the DC IMGAPI" "check: the missing image is named"
+expect_in last.err "2 of 11 checks failed: import (images), up-services (instances)" "check: both failing checks named"
+pass "check after an image is deleted from the DC IMGAPI: exit 46 naming it"
