@@ -89,6 +89,10 @@ class StepRunner {
     common::throw_if_stopped("before step " + step.name);
     say(m_hooks, "--- " + step.name + ": " + step.title);
     const auto t0 = std::chrono::steady_clock::now();
+    // What an earlier attempt's check expected (step_started clears it): the step's new
+    // evidence must cover it too (widen_evidence).
+    const JournalStep* earlier = m_journal.find(step.name);
+    const common::Json before = earlier != nullptr ? earlier->evidence : common::Json(nullptr);
     m_journal.step_started(step.name);
     const std::string started = m_journal.find(step.name)->started;  // the history's key for this attempt
     common::Json evidence;  // what the post-step check saw (step_checks.hpp)
@@ -98,7 +102,7 @@ class StepRunner {
         const ChildWatchScope scope(watch);
         step.run();
       }
-      if (step.verify) evidence = step.verify();
+      if (step.verify) evidence = widen_evidence(step.name, step.verify(), before, m_checks);
     } catch (const Error& e) {
       const JournalStep* js = m_journal.find(step.name);
       if (e.code() == ExitCode::interrupted && js != nullptr && js->child_left_running) {
@@ -132,6 +136,7 @@ class StepRunner {
   }
 
   void set_output_dir(const std::string& dir) { m_output_dir = dir; }
+  void set_check_env(const CheckEnv& env) { m_checks = env; }
 
  private:
   void check_health(const std::string& when, const ApplyStep* after) {
@@ -170,6 +175,7 @@ class StepRunner {
   ApplyResult& m_result;
   const ServerChoice* m_servers = nullptr;
   std::string m_output_dir;
+  CheckEnv m_checks;
 };
 
 common::Json run_start(const ApplyContext& ctx, const std::string& run, const Plan& plan) {
@@ -475,6 +481,9 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   StepRunner steps(journal, history, runner, hooks, run, result);
   steps.ignore_health_of(&result.plan.servers);
   steps.set_output_dir(sibling_dir(ctx.journal_dir, "output"));
+  CheckEnv check_env = ctx.checks;
+  check_env.runner = &runner;
+  steps.set_check_env(check_env);
   try {
     if (hooks.self_update) {
       bool installed = false;
@@ -490,9 +499,7 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
       SettleContext settle{run, ctx.usbkey_os, {}};
       for (const auto& step : all) settle.planned.push_back(step.name);
       settle_started_steps(journal, history, result.plan, settle, hooks.say);
-      CheckEnv env = ctx.checks;
-      env.runner = &runner;
-      recheck_unverified_steps(journal, history, env, settle, hooks.say);
+      recheck_unverified_steps(journal, history, check_env, settle, hooks.say);
       run_with_done_elsewhere(journal, all, steps, hooks, result);
     }
   } catch (const Error& caught) {

@@ -4,6 +4,8 @@
 
 #include <common/error.hpp>
 
+#include <set>
+
 namespace installer {
 namespace {
 
@@ -101,6 +103,35 @@ common::Json recheck(const std::string& step, const common::Json& e, const Check
   }
   throw Error(ExitCode::bad_data, "step " + step + ": its recorded evidence is of no check this installer knows (\"" +
                                       kind + "\")");
+}
+
+common::Json widen_evidence(const std::string& step, const common::Json& now, const common::Json& before,
+                            const CheckEnv& env) {
+  const std::string kind = kind_of(now);
+  if ((kind != "instances" && kind != "agents") || kind_of(before) != kind || !now.contains("instances") ||
+      !now["instances"].is_array() || !before.contains("instances") || !before["instances"].is_array()) {
+    return now;
+  }
+  Moves all;
+  std::set<std::string> seen;
+  for (const auto* list : {&now["instances"], &before["instances"]}) {
+    for (const auto& r : *list) {
+      const std::string id = sget(r, "uuid"), target = sget(r, "target");
+      if (id.empty() || target.empty() || !seen.insert(id).second) continue;
+      all.emplace_back(id, target);
+    }
+  }
+  if (all.size() == now["instances"].size()) return now;
+  common::Json wide;
+  try {
+    wide = verify_instances(env, step, all, kind);
+  } catch (const Unverified& u) {
+    common::Json e = u.evidence();
+    if (now.contains("servers_left_out")) e["servers_left_out"] = now["servers_left_out"];
+    throw Unverified(u.what() + std::string(" (instances an earlier attempt of the step moved included)"), e);
+  }
+  if (now.contains("servers_left_out")) wide["servers_left_out"] = now["servers_left_out"];
+  return wide;
 }
 
 std::string describe_evidence(const common::Json& e) {

@@ -22,6 +22,13 @@ bool rechecks(const common::Json& evidence);
 // Runs the check of `evidence` again: its new evidence, or Unverified.
 common::Json recheck(const std::string& step, const common::Json& evidence, const CheckEnv& env);
 
+// A step run again (after a failed check, or undone by hand) plans only what is left, so its
+// new evidence covers less than the earlier attempt's. For the instance kinds, the instances
+// `before` expected and `now` does not cover are checked too and the evidence covers all of
+// them (Unverified when those no longer show); otherwise `now` as it is.
+common::Json widen_evidence(const std::string& step, const common::Json& now, const common::Json& before,
+                            const CheckEnv& env);
+
 // One line for the operator: "12 instances on their targets (sdcadm insts -j); check-health:
 // 12 healthy; /ping: imgapi 200; no address known: cnapi, vmapi".
 std::string describe_evidence(const common::Json& evidence);

@@ -61,6 +61,7 @@ pass "update-gz-tools installing nothing: exit 46, check gz-tools"
 
 # --- sdcadm up that drops its changes; the re-run finds gz-tools done by hand --------------------
 caught up up-services instances
+up_count=$(jstep up-services '.evidence.instances.length')
 expect_in last.err "not on the target (sdcadm insts -j): " "up: the evidence says what the instances run"
 expect_in last.out "--- update-gz-tools: its post-step check failed in an earlier run; the DC shows its outcome now" \
   "re-run: the step done by hand is found done"
@@ -91,6 +92,9 @@ expect_exit 0 inst b.sdc -y
 expect_in last.out "--- up-services: done in an earlier run, but the DC no longer shows its outcome" \
   "re-run: the done step that no longer shows is found"
 expect_in last.out "--- up-services: sdcadm up: " "re-run: and runs again"
+(( up_count > 1 )) || fail "up-services moved $up_count instances"
+check_eq "$(jstep up-services '.evidence.instances.length')" "$up_count" \
+  "re-run: up-services' evidence still covers every instance it moved, not only the one moved again"
 expect_in last.out "--- platform-install: checked: " "platform-install checked"
 expect_in last.out "sdcadm platform assign " "the operator is told the assign step"
 expect_in last.out " --all" "the assign step is for all servers"
@@ -115,6 +119,21 @@ expect_exit 0 inst check b.sdc
 expect_in last.out "pass  services (instances): " "check BUNDLE: the services pass"
 expect_in last.out "pass  agents (agents): " "check BUNDLE: the agents pass"
 pass "check on the applied DC: every check passes (journal and bundle)"
+
+# --- a service that does not answer its /ping ----------------------------------------------------------
+# /usbkey/config gives cnapi an address where nothing listens: the instances are where they should
+# be, but their service does not answer.
+cp "$HN/usbkey/config" config.orig
+echo "cnapi_domain=127.0.0.1:9" >>"$HN/usbkey/config"
+expect_exit 46 inst check
+expect_in last.out "FAIL  up-services (instances): " "ping: up-services fails"
+expect_in last.out "the instances moved but their services do not answer: cnapi did not answer GET http://127.0.0.1:9/ping" \
+  "ping: the service and its address are named"
+expect_exit 46 inst check -j
+check_eq "$(jsonf last.out 'b.checks.find((c) => c.step === "up-services").evidence.services.ping.map((p) => p.service + " " + p.status).join()')" \
+  "cnapi 0,imgapi 200" "ping: the evidence has both answers"
+cp config.orig "$HN/usbkey/config"
+pass "check when a service does not answer its /ping: exit 46 naming it"
 
 # --- an instance moved back by hand ------------------------------------------------------------------
 headnode_instance "$moved_svc" "$old_vmapi" move
