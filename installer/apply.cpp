@@ -4,6 +4,7 @@
 #include <installer/applied_content.hpp>
 #include <installer/interrupt.hpp>
 #include <installer/plan_text.hpp>
+#include <installer/recheck.hpp>
 #include <installer/resume.hpp>
 #include <installer/step_checks.hpp>
 
@@ -41,7 +42,8 @@ std::string names_of(const std::vector<const ServicePlan*>& services) {
   return s;
 }
 
-ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> services, const SdcadmRunner& runner) {
+ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> services, const SdcadmRunner& runner,
+                  const CheckEnv& env) {
   const common::Json spec = up_spec(services);
   const auto moving = moving_instances(services);
   UpFlags flags;
@@ -51,7 +53,7 @@ ApplyStep up_step(const std::string& name, std::vector<const ServicePlan*> servi
     flags.force_data_path = flags.force_data_path || needs_force_data_path(sp->service);
   }
   ApplyStep step{name, "sdcadm up: " + names_of(services), true, [&runner, spec, flags] { runner.up(spec, flags); }, {}};
-  step.verify = [&runner, name, moving] { return verify_instances(runner, name, moving); };
+  step.verify = [env, name, moving] { return verify_instances(env, name, moving); };
   return step;
 }
 
@@ -88,6 +90,10 @@ class StepRunner {
     common::throw_if_stopped("before step " + step.name);
     say(m_hooks, "--- " + step.name + ": " + step.title);
     const auto t0 = std::chrono::steady_clock::now();
+    // What an earlier attempt's check expected (step_started clears it): the step's new
+    // evidence must cover it too (widen_evidence).
+    const JournalStep* earlier = m_journal.find(step.name);
+    const common::Json before = earlier != nullptr ? earlier->evidence : common::Json(nullptr);
     m_journal.step_started(step.name);
     const std::string started = m_journal.find(step.name)->started;  // the history's key for this attempt
     common::Json evidence;  // what the post-step check saw (step_checks.hpp)
@@ -97,7 +103,7 @@ class StepRunner {
         const ChildWatchScope scope(watch);
         step.run();
       }
-      if (step.verify) evidence = step.verify();
+      if (step.verify) evidence = widen_evidence(step.name, step.verify(), before, m_checks);
     } catch (const Error& e) {
       const JournalStep* js = m_journal.find(step.name);
       if (e.code() == ExitCode::interrupted && js != nullptr && js->child_left_running) {
@@ -105,21 +111,33 @@ class StepRunner {
         record(step.name, "interrupted", started, t0, e.what());
         throw Error(e.code(), std::string("step ") + step.name + ": " + e.what());
       }
-      m_journal.step_failed(step.name, e.what());
-      record(step.name, e.code() == ExitCode::interrupted ? "interrupted" : "failed", started, t0, e.what());
+      // A failed post-step check keeps what it saw: the error names it, and a re-run checks
+      // it again from there before anything else (resume.hpp).
+      const auto* unverified = dynamic_cast<const Unverified*>(&e);
+      const common::Json seen = unverified != nullptr ? unverified->evidence() : common::Json(nullptr);
+      std::string what = e.what();
+      if (unverified != nullptr) {
+        what += step.sdcadm ? "; its sdcadm command exited 0 without carrying the step out (its output is above, "
+                              "sdcadm's log in /var/log/sdcadm/logs)"
+                            : "; the step finished without error, but the DC does not show it";
+      }
+      m_journal.step_failed(step.name, what, seen);
+      record(step.name, e.code() == ExitCode::interrupted ? "interrupted" : "failed", started, t0, what, seen);
       throw Error(e.code(), std::string("step ") + step.name + (e.code() == ExitCode::interrupted ? ": " : " failed: ") +
-                                e.what());
+                                what);
     }
     // The history before the journal: a kill between the two leaves a "done" record that the
     // re-run finds (resume.hpp), so the step is recorded done exactly once.
     record(step.name, "done", started, t0, "", evidence);
     m_journal.step_done(step.name, evidence);
+    if (evidence.is_object()) say(m_hooks, "--- " + step.name + ": checked: " + describe_evidence(evidence));
     m_result.ran.push_back(step.name);
     common::throw_if_stopped("after step " + step.name + " finished (recorded as done)");
     if (step.sdcadm) check_health("after " + step.name, &step);
   }
 
   void set_output_dir(const std::string& dir) { m_output_dir = dir; }
+  void set_check_env(const CheckEnv& env) { m_checks = env; }
 
  private:
   void check_health(const std::string& when, const ApplyStep* after) {
@@ -158,6 +176,7 @@ class StepRunner {
   ApplyResult& m_result;
   const ServerChoice* m_servers = nullptr;
   std::string m_output_dir;
+  CheckEnv m_checks;
 };
 
 common::Json run_start(const ApplyContext& ctx, const std::string& run, const Plan& plan) {
@@ -237,7 +256,8 @@ void run_with_done_elsewhere(const Journal& journal, const std::vector<ApplyStep
 std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx,
                                  const ApplyHooks& hooks) {
   std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey", false, hooks.stage, {}},
-                                {"import", "import " + count_of(plan.imports.size(), "image") + " into the DC IMGAPI", false, hooks.import, {}}};
+                                {"import", "import " + count_of(plan.imports.size(), "image") + " into the DC IMGAPI", false, hooks.import,
+                                 hooks.verify_import}};
   if (plan.agent_set && plan.agent_set->run) {
     if (!hooks.seed_agents) throw Error(ExitCode::internal, "apply: the plan seeds agents but no seed hook is set");
     all.push_back({"seed-agents", "write the agents bootstrap " + plan.agent_set->stage_as, false, hooks.seed_agents, {}});
@@ -331,10 +351,16 @@ void check_reprov_lock(const std::string& path) {
 
 std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx) {
   std::vector<ApplyStep> steps;
+  CheckEnv env = ctx.checks;
+  env.runner = &runner;
   if (plan.sdcadm && plan.sdcadm->run) {
     const std::string url = ctx.imgapi_url, channel = ctx.channel, uuid = plan.sdcadm->target.uuid;
+    const std::string version = plan.sdcadm->target.version, stamp = ctx.sdcadm_buildstamp;
     steps.push_back({"sdcadm-self-update", "sdcadm self-update to " + plan.sdcadm->target.version, true,
                      [&runner, url, channel, uuid] { runner.self_update(url, channel, uuid); }, {}});
+    if (!stamp.empty()) {
+      steps.back().verify = [&runner, version, stamp] { return verify_sdcadm(runner, version, stamp); };
+    }
   }
   const ArtifactPlan* agents = plan.agent_set && plan.agent_set->run    ? &*plan.agent_set
                                : plan.agentsshar && plan.agentsshar->run ? &*plan.agentsshar
@@ -347,13 +373,37 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
                      "sdcadm experimental update-agents " + file + " on " + std::to_string(servers.size()) + " server" +
                          (servers.size() == 1 ? "" : "s") + " -y",
                      true, [&runner, file, servers] { runner.update_agents(file, servers); }, {}});
+    // The agents it installs, as `sdcadm insts -j` reads them back per server (CNAPI's
+    // agents, refreshed by update-agents' sysinfo reload, do_update_agents.js:1095-1192):
+    // the moving instances of the shar's agents; the left-out servers' are not among them.
+    std::vector<const ServicePlan*> installed;
+    for (const auto& sp : plan.services) {
+      if (sp.type == "agent" && agent_route(sp.service) == AgentRoute::installer && sp.changes()) installed.push_back(&sp);
+    }
+    const Moves moving = moving_instances(installed);
+    // The servers the plan leaves out, and why, go with the evidence: not checked, said so.
+    common::Json left_out = common::Json::array();
+    for (const LeftOutServer& l : plan.servers.left_out) {
+      left_out.push_back({{"server", l.server.hostname}, {"uuid", l.server.uuid}, {"why", l.why}});
+    }
+    steps.back().verify = [env, moving, left_out] {
+      try {
+        common::Json evidence = verify_instances(env, "update-agents", moving, "agents");
+        evidence["servers_left_out"] = left_out;
+        return evidence;
+      } catch (const Unverified& e) {
+        common::Json evidence = e.evidence();
+        evidence["servers_left_out"] = left_out;
+        throw Unverified(e.what(), evidence);
+      }
+    };
   }
   if (const auto extra = experimental_update_services(plan); !extra.empty()) {
     const common::Json spec = up_spec(extra);
     const auto moving = moving_instances(extra);
     steps.push_back({"update-agents-experimental", "sdcadm experimental update: " + names_of(extra), true,
                      [&runner, spec] { runner.experimental_update(spec); },
-                     [&runner, moving] { return verify_instances(runner, "update-agents-experimental", moving); }});
+                     [env, moving] { return verify_instances(env, "update-agents-experimental", moving); }});
   }
   if (plan.has_changes()) {
     steps.push_back({"update-other", "sdcadm experimental update-other", true, [&runner] { runner.update_other(); }, {}});
@@ -363,15 +413,17 @@ std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner
     const std::vector<std::string> exclude = plan.servers.gz_tools_exclusions();
     steps.push_back({"update-gz-tools", "sdcadm experimental update-gz-tools " + file, true,
                      [&runner, file, channel, exclude] { runner.update_gz_tools(file, channel, exclude); }, {}});
+    const std::string image = plan.gz_tools->target.uuid, where = env.gz_tools_image_file;
+    if (!where.empty()) steps.back().verify = [where, image] { return verify_gz_tools(where, image); };
   }
   std::vector<const ServicePlan*> rest;
   for (const auto& sp : plan.services) {
     if (sp.type != "agent" && !is_ordered(sp.service) && sp.changes()) rest.push_back(&sp);
   }
-  if (!rest.empty()) steps.push_back(up_step("up-services", rest, runner));
+  if (!rest.empty()) steps.push_back(up_step("up-services", rest, runner, env));
   for (const char* name : k_ordered) {
     for (const auto& sp : plan.services) {
-      if (sp.service == name && sp.changes()) steps.push_back(up_step(std::string("up-") + name, {&sp}, runner));
+      if (sp.service == name && sp.changes()) steps.push_back(up_step(std::string("up-") + name, {&sp}, runner, env));
     }
   }
   if (plan.alarms.run) {
@@ -448,6 +500,9 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
   StepRunner steps(journal, history, runner, hooks, run, result);
   steps.ignore_health_of(&result.plan.servers);
   steps.set_output_dir(sibling_dir(ctx.journal_dir, "output"));
+  CheckEnv check_env = ctx.checks;
+  check_env.runner = &runner;
+  steps.set_check_env(check_env);
   try {
     if (hooks.self_update) {
       bool installed = false;
@@ -463,6 +518,7 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
       SettleContext settle{run, ctx.usbkey_os, {}};
       for (const auto& step : all) settle.planned.push_back(step.name);
       settle_started_steps(journal, history, result.plan, settle, hooks.say);
+      recheck_unverified_steps(journal, history, check_env, settle, hooks.say);
       run_with_done_elsewhere(journal, all, steps, hooks, result);
     }
   } catch (const Error& caught) {

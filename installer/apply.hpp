@@ -27,6 +27,7 @@
 #include <installer/journal.hpp>
 #include <installer/plan.hpp>
 #include <installer/sdcadm_runner.hpp>
+#include <installer/step_checks.hpp>
 
 #include <chrono>
 #include <functional>
@@ -59,6 +60,9 @@ struct ApplyHooks {
   std::function<void()> reexec;
   std::function<void()> stage;   // stage the bundle under /usbkey (takes the sdcadm lock)
   std::function<void()> import;  // import the staged images into the DC IMGAPI (same)
+  // The import step's post-step check (image_checks.hpp): every bundle image active in the
+  // DC IMGAPI with its signed sha1 and size. Optional.
+  std::function<common::Json()> verify_import;
   // Writes the agents' bootstrap and agent set from the staged agent images
   // (installer/agents/seed.hpp), without moving `latest` (update-agents does). Needed when
   // the plan has an agent_set to run.
@@ -80,6 +84,10 @@ struct ApplyContext {
   std::string usbkey_os;            // /usbkey/os under the root: where platform install leaves <stamp>/
   std::string imgapi_url;           // for sdcadm self-update -S
   std::string sdc_amonadm = "/opt/smartdc/bin/sdc-amonadm";  // the alarm-config step's program (amon_probes.hpp)
+  // What the post-step checks read (step_checks.hpp); `runner` is set by sdcadm_steps.
+  // Without gz_tools_image_file / sdcadm_buildstamp those two steps go unchecked (tests).
+  CheckEnv checks;
+  std::string sdcadm_buildstamp;    // tags.buildstamp of the bundle's sdcadm image
   std::string reprov_fail_lock;     // /var/sdcadm/reprovFailLock.json under the root
   std::string journal_dir;
   Confirm confirm = Confirm::ask;
@@ -104,9 +112,12 @@ struct ApplyResult {
 };
 
 // The sdcadm steps for `plan`, in Triton's order (stage and import excluded). Steps with
-// nothing to do are left out. Each `sdcadm up` step is verified against `sdcadm insts -j`
-// afterwards (every instance its spec moves runs the target), platform install against
-// ctx.usbkey_os/<stamp>, alarm-config (plan.alarms.run) against `sdc-amonadm probes -H`.
+// nothing to do are left out. Each step has its post-step check (step_checks.hpp): the
+// `sdcadm up` / `experimental update` steps and update-agents against `sdcadm insts -j`
+// (and check-health, /ping), gz-tools against /opt/smartdc/etc/gz-tools.image, platform
+// install against ctx.usbkey_os/<stamp>, self-update against `sdcadm --version`,
+// alarm-config (plan.alarms.run) against `sdc-amonadm probes -H`; update-other has none
+// (its work, the DC's own config, has no outcome to read back).
 std::vector<ApplyStep> sdcadm_steps(const Plan& plan, const SdcadmRunner& runner,
                                     const ApplyContext& ctx);
 

@@ -71,6 +71,7 @@ int run(int argc, char** argv) {
   register_import(app, globals);
   register_apply(app, globals);
   register_plan(app, globals);
+  register_check(app, globals);
   register_avail(app, globals);
   register_inventory(app, globals);
   register_history(app, globals);

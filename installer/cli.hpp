@@ -33,6 +33,7 @@ void register_stage(CLI::App& app, const Globals& globals);
 void register_import(CLI::App& app, const Globals& globals);
 void register_apply(CLI::App& app, const Globals& globals);
 void register_plan(CLI::App& app, const Globals& globals);
+void register_check(CLI::App& app, const Globals& globals);
 void register_avail(CLI::App& app, const Globals& globals);
 void register_inventory(CLI::App& app, const Globals& globals);
 void register_history(CLI::App& app, const Globals& globals);

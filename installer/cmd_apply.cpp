@@ -14,6 +14,7 @@
 #include <installer/dc_channel.hpp>
 #include <installer/dc_key.hpp>
 #include <installer/freeze_window.hpp>
+#include <installer/check_env.hpp>
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
 #include <installer/installer_version.hpp>
@@ -244,6 +245,8 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   ctx.sdc_amonadm = globals.sdc_amonadm.empty()
                         ? (paths.root == "/" ? std::string() : paths.root) + "/opt/smartdc/bin/sdc-amonadm"
                         : globals.sdc_amonadm;
+  ctx.checks = check_env(paths, url);
+  ctx.sdcadm_buildstamp = sdcadm_buildstamp(bundle);
   ctx.reprov_fail_lock = paths.reprov_fail_lock;
   ctx.journal_dir = paths.journal_dir;
   ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
@@ -265,6 +268,7 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
     return plan;
   };
   hooks.seed_agents = [&] { seed_agents(globals, paths, trusted, agents_domain); };
+  hooks.verify_import = [&] { return verify_images(url, expected_images(plan_import(trusted, paths))); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {
@@ -330,6 +334,11 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
     case ApplyOutcome::applied:
       if (r.plan.has_changes() || changed_more_than_images(r)) {
         std::cout << "Bundle " << ctx.bundle_id << " applied.\n";
+        if (r.plan.platform && std::find(r.ran.begin(), r.ran.end(), "platform-install") != r.ran.end()) {
+          const std::string stamp = manifest::buildstamp_time(r.plan.platform->target.version).value_or("");
+          std::cout << "Platform " << stamp << " is installed on the USB key, not yet booted: run `"
+                    << platform_assign_command(stamp) << "`, then reboot the servers onto it.\n";
+        }
       } else {  // the plan said: only stage and import
         std::cout << "Bundle " << ctx.bundle_id << " staged and its images imported; nothing else changed.\n";
       }
@@ -421,8 +430,9 @@ const char* const k_exit_codes =
     "3 no IMGAPI configured or sdcadm not found, 40 a lock is held (or an sdcadm command an earlier run left "
     "running still runs), 41 reprovFailLock.json present, "
     "42 an sdcadm step failed, 43 check-health found unhealthy instances, 44 the bundle needs a newer "
-    "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 46 an sdcadm step "
-    "exited 0 but the DC does not show its outcome, 30-37 the bundle is not "
+    "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 46 a step "
+    "exited 0 but its post-step check does not find its outcome in the DC (named, with what it saw; "
+    "`sdcadm-install check`), 30-37 the bundle is not "
     "trusted (unsigned 30, unknown key 31, too few signers 32, expired 33, rollback 34, bad root "
     "chain 35, changed after signing 36, no trust root 37, another channel 38: docs/trust.md), plus the verify, stage and "
     "import codes (docs/exit-codes.md). After a failure, fix the cause and run the same command "

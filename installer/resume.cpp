@@ -1,6 +1,7 @@
 #include <installer/resume.hpp>
 
 #include <installer/process_identity.hpp>
+#include <installer/recheck.hpp>
 #include <installer/step_checks.hpp>
 
 #include <common/error.hpp>
@@ -105,6 +106,61 @@ void settle_started_steps(Journal& journal, History& history, const Plan& plan, 
     } else {
       journal.step_failed(name, missing);
       if (say) say("--- " + name + ": interrupted in an earlier run; " + missing + ": recorded as failed");
+    }
+  }
+}
+
+void recheck_unverified_steps(Journal& journal, History& history, const CheckEnv& env, const SettleContext& ctx,
+                              const SayFn& say) {
+  auto planned = [&](const std::string& name) {
+    return std::find(ctx.planned.begin(), ctx.planned.end(), name) != ctx.planned.end();
+  };
+  std::vector<std::string> failed, done;
+  for (const JournalStep& s : journal.steps()) {
+    if (!rechecks(s.evidence)) continue;
+    if (s.state == StepState::failed) failed.push_back(s.name);
+    if (s.state == StepState::done && planned(s.name)) done.push_back(s.name);
+  }
+  for (const std::string& name : done) {
+    const JournalStep s = *journal.find(name);
+    try {
+      recheck(name, s.evidence, env);
+    } catch (const Unverified& e) {
+      const std::string why = std::string("done in an earlier run, but the DC no longer shows its outcome (") +
+                              e.what() + ")";
+      history.append({{"event", "step"}, {"run", ctx.run}, {"bundle_id", journal.bundle_id()}, {"step", name},
+                      {"result", "failed"}, {"started", s.started}, {"ended", utc_now_ms()}, {"seconds", 0},
+                      {"checked_on_resume", true}, {"error", why}, {"evidence", e.evidence()}});
+      journal.step_failed(name, why, e.evidence());
+      if (say) say("--- " + name + ": " + why + "; it runs again");
+    } catch (const Error& e) {
+      if (say) say("--- " + name + ": done in an earlier run; its post-step check could not be run again (" +
+                   e.what() + "); left done");
+    }
+  }
+  for (const std::string& name : failed) {
+    const JournalStep s = *journal.find(name);
+    common::Json evidence;
+    try {
+      evidence = recheck(name, s.evidence, env);
+    } catch (const Unverified& e) {
+      if (say) {
+        say("--- " + name + ": its post-step check failed in an earlier run and still fails (" + e.what() + "); " +
+            (planned(name) ? "it runs again" : "the plan has no work for it"));
+      }
+      continue;
+    } catch (const Error& e) {  // unreadable evidence, an IMGAPI that does not answer: run it again
+      if (say) say("--- " + name + ": its post-step check could not be run again (" + e.what() + "); it runs again");
+      continue;
+    }
+    common::Json r = {{"event", "step"}, {"run", ctx.run}, {"bundle_id", journal.bundle_id()},
+                      {"step", name}, {"result", "done"}, {"started", s.started}, {"ended", utc_now_ms()},
+                      {"seconds", 0}, {"checked_on_resume", true}, {"evidence", evidence}};
+    history.append(r);  // history first, as everywhere (a kill between leaves a record the re-run finds)
+    journal.step_done(name, evidence);
+    if (say) {
+      say("--- " + name + ": its post-step check failed in an earlier run; the DC shows its outcome now (" +
+          describe_evidence(evidence) + "): recorded as done, not run again");
     }
   }
 }

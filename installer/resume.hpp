@@ -24,6 +24,7 @@
 #include <installer/history.hpp>
 #include <installer/journal.hpp>
 #include <installer/plan.hpp>
+#include <installer/step_checks.hpp>
 
 #include <chrono>
 #include <functional>
@@ -46,5 +47,18 @@ struct SettleContext {
 // Question 2, for every "started" step of `journal`.
 void settle_started_steps(Journal& journal, History& history, const Plan& plan, const SettleContext& ctx,
                           const SayFn& say);
+
+// Issue 13: a step an earlier run left "failed" by its post-step check (exit 46; the journal
+// keeps what the check saw, which says what was expected, recheck.hpp) is checked again
+// against the DC before anything else runs. When its outcome shows now (the operator
+// finished it by hand, say) it is recorded done with the new evidence ("checked_on_resume"
+// in the history) and not run again; otherwise it stays failed and runs again when the
+// plan lists it. Steps that failed for another reason (no evidence) are left to run again.
+// A step the journal has done that the rebuilt plan lists again (a step whose outcome shows
+// is not in a plan made from the DC, but for stage and import) is checked too: when the DC
+// no longer shows its outcome (an instance moved back between two runs) it is recorded
+// failed with what was seen, so that it runs again instead of being skipped as done.
+void recheck_unverified_steps(Journal& journal, History& history, const CheckEnv& env, const SettleContext& ctx,
+                              const SayFn& say);
 
 }  // namespace installer

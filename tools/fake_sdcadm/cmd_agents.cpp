@@ -154,6 +154,15 @@ void run_update(const Context& ctx, const AgentsOptions& o, State& state, imgapi
   fire_fault(active_fault(state), "update-agents", "",
              "error installing agents from " + o.agentsshar + ": simulated failure (fake-sdcadm fault knob)", state,
              ctx.root);
+  if (noop_requested("update-agents")) {  // FAKE_SDCADM_NOOP (fault.hpp): every server skipped
+    std::vector<ServerOutcome> skipped;
+    for (const ServerInfo& s : sel.to_update) skipped.push_back({{s.uuid, s.hostname}, ServerResult::already_updated, ""});
+    std::vector<CodedError> none;
+    report_servers(ctx, skipped, none);
+    ctx.out << "Updated agents on " << skipped.size() << "/" << sel.all.size() << " servers (0 failures, "
+            << sel.excluded.size() << " excluded) (0s)\n";
+    return;
+  }
   const std::string installed = install_shar(ctx, client, shar.file.empty() ? &*shar.image : nullptr, shar.file);
   std::vector<AgentServer> targets;
   for (const ServerInfo& s : sel.to_update) targets.push_back({s.uuid, s.hostname});

@@ -145,6 +145,10 @@ void cmd_update_gz_tools(const Context& ctx, const GzToolsOptions& o) {
   const std::vector<ServerInfo> servers = select_gz_tools_servers(server_list(state), o.servers, o.exclude);
   fire_fault(active_fault(state), "update-gz-tools", "",
              "error updating gz-tools from " + arg + ": simulated failure (fake-sdcadm fault knob)", state, ctx.root);
+  if (noop_requested("update-gz-tools")) {  // FAKE_SDCADM_NOOP (fault.hpp): success, nothing changed
+    ctx.out << "Updated gz-tools successfully (elapsed 0s).\n";
+    return;
+  }
   ctx.out << "Using gz-tools tarball file " << arg << "\nDecompressing gz-tools tarball\n";
   const fs::path unpacked = ctx.root.path("/var/tmp/gz-tools");
   fs::remove_all(unpacked);  // the real one unpacks over leftovers; a clean dir keeps the check honest

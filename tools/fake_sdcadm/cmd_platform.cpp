@@ -108,6 +108,15 @@ void cmd_platform_install(const Context& ctx, const PlatformOptions& o) {
   const std::string path = existing_file(ctx, o.file, "platform install");
   const StateLock state_lock(ctx.root);
   State state = State::load(ctx.root);
+  // FAKE_SDCADM_NOOP (fault.hpp): the "Aborting" exit 0 of a headnode booting "latest"
+  // (lib/platform.js:577-607), whatever -y and the headnode say.
+  if (noop_requested("platform-install")) {
+    ctx.out << "\nHeadnode configuration is using a symlink to latest Platform Image. Please run\n\n"
+            << "sdcadm platform assign " << latest_installed(state.json().at("platforms"))
+            << " <headnode uuid>\n\nbefore to continue, in order to prevent further issues.\n\n"
+            << "Aborting platform install\n";
+    return;
+  }
   if (!o.yes && headnode_boots_latest(ctx, state)) {
     state.append_log(ctx.argv);  // exit 0, like every other successful run
     state.save(ctx.root);

@@ -147,6 +147,11 @@ void cmd_self_update(const Context& ctx, const SelfUpdateOptions& o) {
     fire_fault(active_fault(state), "self-update", "",
                "error running sdcadm installer: simulated failure (fake-sdcadm fault knob)", state, ctx.root);
   }
+  if (!o.dry_run && noop_requested("self-update")) {  // FAKE_SDCADM_NOOP (fault.hpp): nothing installed
+    ctx.out << "Already up-to-date (using " << (named.empty() ? "default" : "\"" + named + "\"")
+            << " update channel).\n";
+    return;
+  }
   imgapi::ClientOptions copts;
   copts.channel = channel;
   imgapi::Client client(o.source, copts);

@@ -219,6 +219,9 @@ void cmd_up(const Context& ctx, const UpOptions& o, const std::string& stdin_tex
   if (!channel.empty()) ctx.out << "Using channel " << channel << "\n";
   plan = coordinate_plan(std::move(plan), state, options);
   for (const std::string& note : plan.notes) ctx.out << note << "\n";
+  // FAKE_SDCADM_NOOP (fault.hpp): every change dropped, as a procedure that takes none
+  // drops it silently (lib/procedures/index.js:262-267, 313-334): "Up-to-date.", exit 0.
+  if (!o.dry_run && !o.just_images && noop_requested(fault_name(o.command))) plan.changes.clear();
   if (plan.changes.empty() || o.just_images) {
     ctx.out << (o.just_images ? "Up-to-date (all images are imported).\n" : "Up-to-date.\n");
     if (!o.dry_run) {

@@ -2,6 +2,7 @@
 
 #include <common/error.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
@@ -77,6 +78,23 @@ void fire_fault(const std::optional<Fault>& fault, const std::string& command,
     state.save(root);
   }
   throw Error(ExitCode::step_failed, message);
+}
+
+bool noop_requested(const std::string& command) {
+  const char* env = std::getenv("FAKE_SDCADM_NOOP");
+  if (env == nullptr || *env == '\0') return false;
+  const std::string list = env;
+  bool hit = false;
+  std::size_t pos = 0;
+  while (pos <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', pos), list.size());
+    const std::string name = list.substr(pos, comma - pos);
+    if (name == "check-health") throw Error(ExitCode::usage, "FAKE_SDCADM_NOOP: check-health has no work to skip");
+    check_command(name, "FAKE_SDCADM_NOOP");
+    hit = hit || name == command;
+    pos = comma + 1;
+  }
+  return hit;
 }
 
 }  // namespace fake_sdcadm

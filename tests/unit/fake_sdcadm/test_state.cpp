@@ -115,6 +115,23 @@ TEST_CASE("fault knob: state and environment", "[fake_sdcadm]") {
   CHECK(fault->command == "check-health");
 }
 
+TEST_CASE("no-op knob: FAKE_SDCADM_NOOP names commands that exit 0 without their work", "[fake_sdcadm]") {
+  ::unsetenv("FAKE_SDCADM_NOOP");
+  CHECK_FALSE(noop_requested("up"));
+  ::setenv("FAKE_SDCADM_NOOP", "up,update-agents", 1);
+  CHECK(noop_requested("up"));
+  CHECK(noop_requested("update-agents"));
+  CHECK_FALSE(noop_requested("update"));
+  CHECK_FALSE(noop_requested("platform-install"));
+  ::setenv("FAKE_SDCADM_NOOP", "up,bogus", 1);
+  CHECK_THROWS_AS(noop_requested("up"), common::Error);  // a typo is refused, not ignored
+  ::setenv("FAKE_SDCADM_NOOP", "check-health", 1);
+  CHECK_THROWS_AS(noop_requested("up"), common::Error);
+  ::setenv("FAKE_SDCADM_NOOP", "up,", 1);
+  CHECK_THROWS_AS(noop_requested("up"), common::Error);
+  ::unsetenv("FAKE_SDCADM_NOOP");
+}
+
 TEST_CASE("fault knob: a once-fault clears itself and keeps the rest of the state", "[fake_sdcadm]") {
   test_support::TempDir dir;
   std::filesystem::create_directories(dir.path() + "/var/fake-sdcadm");

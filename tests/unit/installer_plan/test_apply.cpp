@@ -174,7 +174,9 @@ TEST_CASE("apply: Triton's order, check-health around every sdcadm step, then up
   CHECK(r.outcome == ApplyOutcome::applied);
   CHECK(r.ran == k_steps);
   CHECK(w.commands() == k_order);
-  CHECK(w.health_checks() == 2 * k_order.size());
+  // Before and after each sdcadm step, plus the post-step check of each of the 5 `sdcadm up`
+  // steps, which reads the moved instances' rows (service_answers.hpp).
+  CHECK(w.health_checks() == 2 * k_order.size() + 5);
   CHECK(w.stages == 1);
   CHECK(w.imports == 1);
 
@@ -368,21 +370,36 @@ TEST_CASE("apply: with agent images, seed-agents runs after import and update-ag
   CHECK_THROWS_AS(apply_bundle(w2.ctx(), bare, runner, h2), common::Error);
 }
 
-TEST_CASE("apply: sdcadm up exits 0 but leaves instances behind: step_unverified, and the re-run tries again") {
+TEST_CASE("apply: sdcadm up exits 0 but leaves instances behind: step_unverified; the re-run checks again first") {
   World w;
   w.write_after("cnapi");  // sdcadm "drops" the cnapi change, as it drops napi of 2 instances
   History history(w.dir.path + "/history.jsonl");
   SdcadmRunner runner(w.sdcadm);
   const common::Error e = error_of([&] { apply_bundle(w.ctx(), w.hooks(), runner, history); });
   CHECK(e.code() == common::ExitCode::step_unverified);
-  CHECK_THAT(e.what(), Catch::Contains("step up-services failed: up-services: sdcadm exited 0, but 1 of 2 instances "
-                                       "did not move (sdcadm insts -j): cnapi2 (" + U(5001) + ") runs " + U(1) +
-                                       ", not " + U(11)));
+  CHECK_THAT(e.what(), Catch::Contains("step up-services failed: up-services: post-step check \"instances\" failed: "
+                                       "1 of 2 instances not on the target (sdcadm insts -j): cnapi2 (" + U(5001) +
+                                       ") runs " + U(1) + ", not " + U(11)));
   const Journal j = Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1");
   CHECK(j.find("up-services")->state == StepState::failed);
+  CHECK(j.find("up-services")->evidence["check"] == "instances");  // what it saw, kept for the re-run
+  const std::size_t ups = w.commands().size();
+
+  // Still not moved: the re-run's check fails again and the step runs again.
+  CHECK(error_of([&] { apply_bundle(w.ctx(), w.hooks(), runner, history); }).code() ==
+        common::ExitCode::step_unverified);
+  CHECK(w.commands().size() == ups + 1);
+
+  // Moved now (by hand, say): the re-run's check finds it done and does not run it again.
   w.write_after();
   const ApplyResult r = apply_bundle(w.ctx(), w.hooks(), runner, history);
-  CHECK(r.ran.front() == "up-services");
+  CHECK(r.ran.front() == "up-sapi");
+  CHECK(Journal::open(w.ctx().journal_dir, w.index.bundle_id, "d1").find("up-services")->state == StepState::done);
+  const auto records = history.read_all();
+  CHECK(std::any_of(records.begin(), records.end(), [](const common::Json& rec) {
+    return rec.contains("checked_on_resume") && rec.dump().find("\"step\":\"up-services\"") != std::string::npos &&
+           rec.dump().find("\"result\":\"done\"") != std::string::npos;
+  }));
 }
 
 TEST_CASE("apply: platform install that installs nothing is step_unverified") {
