@@ -12,6 +12,7 @@ CheckEnv check_env(const Paths& paths, const std::string& imgapi_url) {
   env.imgapi_url = imgapi_url;
   env.usbkey_os = paths.usbkey_os;
   env.gz_tools_image_file = paths.local("/opt/smartdc/etc/gz-tools.image");
+  env.sdc_amonadm = paths.local("/opt/smartdc/bin/sdc-amonadm");  // --sdc-amonadm overrides it
   try {
     env.service_urls = ping_urls(UsbkeyConfig::load(paths.usbkey_config), imgapi_url);
   } catch (const common::Error&) {

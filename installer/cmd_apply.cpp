@@ -246,6 +246,7 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
                         ? (paths.root == "/" ? std::string() : paths.root) + "/opt/smartdc/bin/sdc-amonadm"
                         : globals.sdc_amonadm;
   ctx.checks = check_env(paths, url);
+  ctx.checks.sdc_amonadm = ctx.sdc_amonadm;
   ctx.sdcadm_buildstamp = sdcadm_buildstamp(bundle);
   ctx.reprov_fail_lock = paths.reprov_fail_lock;
   ctx.journal_dir = paths.journal_dir;

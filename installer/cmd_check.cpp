@@ -188,6 +188,7 @@ void run_check(const GlobalOptions& globals, const CheckArgs& args) {
     const SdcadmRunner runner(globals.sdcadm);
     CheckEnv env = check_env(paths, imgapi_url(globals, paths));
     env.runner = &runner;
+    if (!globals.sdc_amonadm.empty()) env.sdc_amonadm = globals.sdc_amonadm;
     lines = args.bundle.empty() ? check_journal(paths, env, about) : check_bundle(globals, args, paths, env, about);
   });
   const std::string source = args.bundle.empty() ? "the journal of the last applied bundle" : "the targets of " + args.bundle;

@@ -1,5 +1,6 @@
 #include <installer/recheck.hpp>
 
+#include <installer/amon_probes.hpp>
 #include <installer/image_checks.hpp>
 
 #include <common/error.hpp>
@@ -14,7 +15,7 @@ using common::ExitCode;
 
 constexpr std::size_t k_max_rows = 100000;
 
-const char* const k_kinds[] = {"instances", "agents", "images", "gz-tools", "platform", "sdcadm"};
+const char* const k_kinds[] = {"instances", "agents", "images", "gz-tools", "platform", "sdcadm", "amon-probes"};
 
 std::string kind_of(const common::Json& e) {
   return e.is_object() && e.contains("check") && e["check"].is_string() ? e["check"].get<std::string>() : "";
@@ -101,6 +102,7 @@ common::Json recheck(const std::string& step, const common::Json& e, const Check
     const common::Json want = e.contains("expected") ? e["expected"] : common::Json();
     return verify_sdcadm(*env.runner, text(step, want, "version"), text(step, want, "buildstamp"));
   }
+  if (kind == "amon-probes") return verify_probes(env.sdc_amonadm, *env.runner);  // probes vs instances now
   throw Error(ExitCode::bad_data, "step " + step + ": its recorded evidence is of no check this installer knows (\"" +
                                       kind + "\")");
 }
@@ -190,6 +192,12 @@ std::string describe_evidence(const common::Json& e) {
     const common::Json want = e.contains("expected") ? e["expected"] : common::Json::object();
     return "sdcadm --version: " + str("version") + " (" + str("buildstamp") + "), expected " + sget(want, "version") +
            " (" + sget(want, "buildstamp") + ")";
+  }
+  if (kind == "amon-probes") {
+    const std::size_t roles = e.contains("roles") && e["roles"].is_object() ? e["roles"].size() : 0;
+    const long probes = e.contains("probes") && e["probes"].is_number_integer() ? e["probes"].get<long>() : 0;
+    return std::to_string(probes) + " probes, every core zone of " + plural(roles, "role") +
+           " covered and none on a zone that is gone (sdc-amonadm probes -H)";
   }
   return e.is_null() ? "no post-step check" : e.dump();
 }

@@ -42,6 +42,7 @@ struct CheckEnv {
   // service name -> "http://<address>" of services whose /ping can be asked, from
   // /usbkey/config (service_answers.hpp); imgapi is imgapi_url.
   std::map<std::string, std::string> service_urls;
+  std::string sdc_amonadm;  // the alarm-config step's program (amon_probes.hpp)
 };
 
 // A check that failed: Error(step_unverified) with the evidence of what was seen.

@@ -10,9 +10,10 @@
 #  6. a bundle trimmed to what that DC lacks, signed by two of the three keys
 #  7. back in the DC: verify the bundle, then the plan (what sdcadm cannot do in this DC is
 #     held back with the reason; the servers left out are named)
-#  8. install: stage, import, self-update sdcadm, agents, gz-tools, services, platform
+#  8. install: stage, import, self-update sdcadm, agents, gz-tools, services, amon probes,
+#     platform; each step's outcome checked against the DC before it counts as done
 #  9. a second install finds nothing to do
-# 10. the history, and what the DC runs now
+# 10. the history, what the DC runs now, and every step's post-step check asked again
 # 11. cn3 is set up and gets its agents from the agent images (no agentsshar)
 # 12. the install's signed receipt, carried out and verified on the connected side
 set -euo pipefail
@@ -93,18 +94,20 @@ step "7. in the DC: verify the bundle against the DC's trust root, then the plan
 sdcadm_install verify "$work/dc.sdc"
 sdcadm_install plan "$work/dc.sdc"
 
-step "8. install: stage, import, self-update sdcadm, agents, gz-tools, services, platform"
+step "8. install: stage, import, self-update sdcadm, agents, gz-tools, services, amon probes, platform"
 sdcadm_install apply "$work/dc.sdc" -y
 
 step "9. the same bundle again: nothing to do"
 sdcadm_install apply "$work/dc.sdc" -y
 
-step "10. the history, and what the DC runs now"
+step "10. the history, what the DC runs now, and each step's outcome checked again"
 sdcadm_install history
 show "sdcadm --version"
 "$HN_SDCADM" --version
 show "sdcadm insts"
 "$HN_SDCADM" insts
+# The same post-step checks apply ran after each step, asked again of the DC now.
+sdcadm_install check
 
 step "11. cn3 is set up: it gets its agents without the agentsshar (docs/agents.md)"
 # CNAPI's server-setup runs stock agentsetup.sh, which fetches /usbkey/extra/agents/latest and
