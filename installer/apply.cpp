@@ -326,10 +326,21 @@ std::vector<std::string> plan_step_names(const Plan& plan) {
 }
 
 void rerun_unfinished_alarms(const Journal& journal, Plan& plan) {
-  const JournalStep* js = journal.find("alarm-config");
-  if (plan.alarms.run || !plan.alarms.possible || js == nullptr || js->state == StepState::done) return;
-  plan.alarms.run = true;
-  plan.alarms.reason = "an earlier run of this bundle did not finish it";
+  if (plan.alarms.run || !plan.alarms.possible || journal.finished() || journal.is_done("alarm-config")) return;
+  if (journal.find("alarm-config") != nullptr) {
+    plan.alarms.run = true;
+    plan.alarms.reason = "an earlier run of this bundle did not finish it";
+    return;
+  }
+  // Killed after its last `up` and before alarm-config started: the instances are on their
+  // targets, so the rebuilt plan moves none, but the probes were never brought up to date.
+  for (const JournalStep& s : journal.steps()) {
+    if (s.name.rfind("up-", 0) == 0 || s.name == "update-agents-experimental") {
+      plan.alarms.run = true;
+      plan.alarms.reason = "an earlier run of this bundle changed instances (" + s.name + ")";
+      return;
+    }
+  }
 }
 
 void check_reprov_lock(const std::string& path) {

@@ -128,8 +128,10 @@ std::vector<std::string> plan_step_names(const Plan& plan);
 
 // A resumed run's plan is rebuilt from the DC, where the instances an earlier run moved are
 // on their targets now: the plan has no core zone change left, and alarm-config would be
-// skipped. An alarm-config the journal has as failed or started runs again (sdc-amonadm
-// update is idempotent) while the DC has amon and sdc: sets plan.alarms.run, with the reason.
+// skipped. While the DC has amon and sdc and the journal is not finished, alarm-config runs
+// (sdc-amonadm update is idempotent) when the journal has it failed or started, or has an
+// instance-changing step (up-*, update-agents-experimental) but no alarm-config at all (a
+// run killed between the two): sets plan.alarms.run, with the reason.
 void rerun_unfinished_alarms(const Journal& journal, Plan& plan);
 
 // Refuses while reprovFailLock.json exists: Error(reprov_lock) with its reason and what

@@ -55,7 +55,7 @@ expect_in last.out "--- import: import $n_imports images into the DC IMGAPI" "th
 expect_in last.err "import $n_imports image(s)" "the import progress says the plan's count"
 grep -q "import $((n_imports + 2)) image(s)" last.err && fail "the progress counts the images already active"
 expect_exit 0 inst b.sdc -y
-grep -o -- '^--- [a-z-]*' last.out | sed 's/^--- //' >order.txt
+grep -o -- '^--- [a-z-]*' last.out | sed 's/^--- //' | uniq >order.txt  # a step's "--- NAME: checked:" line follows its own
 check_eq "$(head -4 order.txt | tr '\n' ' ')" "stage import seed-agents sdcadm-self-update " "resumed: the skipped steps in run order"
 check_eq "$(tail -1 order.txt)" "platform-install" "resumed: platform-install last"
 grep -n . order.txt | grep -q "update-agents" || fail "resumed: update-agents reported"
@@ -83,7 +83,7 @@ expect_in last.out "Nothing else to do: the DC already runs what this bundle off
 before=$(st 's.log.length')
 expect_exit 0 inst a.sdc -y
 expect_in last.out "apply only stages the bundle and imports its $n_a image" "apply shows the same plan"
-check_eq "$(grep -o -- '^--- [a-z-]*' last.out | tr '\n' ' ')" "--- stage --- import " "apply ran stage and import only"
+check_eq "$(grep -o -- '^--- [a-z-]*' last.out | uniq | tr '\n' ' ')" "--- stage --- import " "apply ran stage and import only"
 expect_in last.out "staged and its images imported; nothing else changed." "apply's last line"
 check_eq "$(st 's.log.length')" "$before" "no sdcadm command ran"
 check_eq "$(curl -sf "$HN_IMGAPI_URL/images/$old_assets" | jsonf /dev/stdin 'b.state')" active "the older assets image is in IMGAPI"

@@ -25,7 +25,7 @@ pass "trust init made the DC key (0600); trust show and trust dc-key name and ex
 # This run installs a bundle of imgapi alone (built an hour "earlier", so that b.sdc stays the
 # newer bundle for the freeze window below): the DC stays behind on every other image, so the
 # builds trimmed by the receipt and by the inventory (below) still carry most of the catalog.
-SOURCE_DATE_EPOCH=$(( $(date +%s) - 3600 )) "$BIN" build -S "$up_URL" imgapi --cache-dir "$TEST_DIR/cache" \
+SOURCE_DATE_EPOCH=$(( ${SOURCE_DATE_EPOCH:-$(date +%s)} - 3600 )) "$BIN" build -S "$up_URL" imgapi --cache-dir "$TEST_DIR/cache" \
   -o small.sdc --no-progress --key "$KEYS/alice.pem" --expires-in 3650 >small.log 2>&1 ||
   { cat small.log >&2; fail "build small.sdc"; }
 BUNDLE_ID=$("$BIN" inspect -j small.sdc | jq -r .index.bundle_id)
@@ -112,7 +112,7 @@ pass "receipt verify prints the run; a byte changed anywhere is 36, another key 
 
 # --- a trimmed build from the receipt equals one from sdcadm-install inventory on the same DC --------
 expect_exit 0 inst inventory -o now.json
-trim_time=$(date +%s)  # both builds at the same time: equal inputs give equal indexes
+trim_time=$(( ${SOURCE_DATE_EPOCH:-$(date +%s)} + 120 ))  # both builds at one time: equal inputs, equal indexes
 trim_build() {  # OUT INVENTORY-ARGS...
   local out=$1; shift
   SOURCE_DATE_EPOCH=$trim_time "$BIN" build -S "$up_URL" --all "$@" --cache-dir "$TEST_DIR/cache" \

@@ -101,7 +101,7 @@ expect_in last.out " --all" "the assign step is for all servers"
 check_final_state
 check_eq "$(jsonf "$JOURNAL" 'b.state')" finished "the journal is finished"
 check_eq "$(jsonf "$JOURNAL" 'b.steps.filter((s) => s.evidence).map((s) => s.evidence.check).join(",")')" \
-  "images,sdcadm,agents,instances,gz-tools,instances,instances,instances,instances,instances,platform" \
+  "images,sdcadm,agents,instances,gz-tools,instances,instances,instances,instances,instances,amon-probes,platform" \
   "every step with a check has its evidence in the journal"
 pass "the re-run without the knob completes; every checked step has evidence"
 
@@ -111,10 +111,11 @@ expect_in last.out "pass  up-services (instances): " "check: up-services passes"
 expect_in last.out "pass  import (images): " "check: the images pass"
 expect_in last.out "pass  platform-install (platform): " "check: the platform passes"
 expect_in last.out "-     update-other: no post-step check" "check: steps without a check are listed"
-expect_in last.out "All 11 checks pass" "check: the summary"
+expect_in last.out "pass  alarm-config (amon-probes): " "check: the amon probes pass"
+expect_in last.out "All 12 checks pass" "check: the summary"
 expect_exit 0 inst check -j
 check_eq "$(jsonf last.out 'b.ok + " " + b.checks.filter((c) => c.result === "pass").length + " " + b.bundle_id')" \
-  "true 11 $BUNDLE_ID" "check -j: 11 checks pass, the bundle named"
+  "true 12 $BUNDLE_ID" "check -j: 12 checks pass, the bundle named"
 expect_exit 0 inst check b.sdc
 expect_in last.out "pass  services (instances): " "check BUNDLE: the services pass"
 expect_in last.out "pass  agents (agents): " "check BUNDLE: the agents pass"
@@ -141,7 +142,7 @@ expect_exit 46 inst check
 expect_in last.out "FAIL  up-services (instances): " "check: up-services fails"
 expect_in last.out "vmapi0 (" "check: the moved instance is named"
 expect_in last.out "runs $old_vmapi, not " "check: with what it runs"
-expect_in last.err "1 of 11 checks failed: up-services (instances)" "check: the error names the check"
+expect_in last.err "1 of 12 checks failed: up-services (instances)" "check: the error names the check"
 expect_exit 46 inst check -j
 check_eq "$(jsonf last.out 'b.ok + " " + b.exit_code + " " + b.checks.filter((c) => c.result === "fail").map((c) => c.step).join(",")')" \
   "false 46 up-services" "check -j: up-services failed"
@@ -155,5 +156,5 @@ curl -sf -X DELETE "$HN_IMGAPI_URL/images/$gz_image" >/dev/null || fail "delete 
 expect_exit 46 inst check
 expect_in last.out "FAIL  import (images): " "check: the images fail"
 expect_in last.out "($gz_image) is not in the DC IMGAPI" "check: the missing image is named"
-expect_in last.err "2 of 11 checks failed: import (images), up-services (instances)" "check: both failing checks named"
+expect_in last.err "2 of 12 checks failed: import (images), up-services (instances)" "check: both failing checks named"
 pass "check after an image is deleted from the DC IMGAPI: exit 46 naming it"

@@ -5,6 +5,8 @@
 #include "fixtures.hpp"
 
 #include <installer/amon_probes.hpp>
+#include <installer/apply.hpp>
+#include <installer/journal.hpp>
 
 #include <common/error.hpp>
 
@@ -101,4 +103,52 @@ TEST_CASE("amon probes: update's exit status; a missing program names --sdc-amon
   CHECK_NOTHROW(amonadm_update(good));
   CHECK(code_of([&] { amonadm_update(dir.path + "/nosuch"); }) == common::ExitCode::config);
   CHECK(message_of([&] { amonadm_update(dir.path + "/nosuch"); }).find("--sdc-amonadm PATH") != std::string::npos);
+}
+
+TEST_CASE("amon probes: a resumed run brings the probes up to date whenever an earlier run changed instances") {
+  TempDir dir;
+  const std::string id = "b0000000-0000-4000-8000-000000000013";
+  auto plan_with_amon = [] {
+    Plan p;
+    p.alarms.possible = true;
+    p.alarms.reason = "no core zone changes";
+    return p;
+  };
+  Journal j = Journal::open(dir.path, id, "d");
+  j.begin_run();
+  j.step_started("stage");
+  j.step_done("stage");
+  Plan p = plan_with_amon();
+  rerun_unfinished_alarms(j, p);
+  CHECK_FALSE(p.alarms.run);  // nothing moved instances yet
+
+  // Killed after the last `up`, before alarm-config started: the rebuilt plan moves nothing.
+  j.step_started("up-manatee");
+  j.step_done("up-manatee");
+  p = plan_with_amon();
+  rerun_unfinished_alarms(j, p);
+  CHECK(p.alarms.run);
+  CHECK(p.alarms.reason.find("up-manatee") != std::string::npos);
+
+  // No amon in the DC: never.
+  p = plan_with_amon();
+  p.alarms.possible = false;
+  rerun_unfinished_alarms(j, p);
+  CHECK_FALSE(p.alarms.run);
+
+  // A failed alarm-config runs again; a done one does not; nor does anything in a finished journal.
+  j.step_started("alarm-config");
+  j.step_failed("alarm-config", "sdc-amonadm update failed");
+  p = plan_with_amon();
+  rerun_unfinished_alarms(j, p);
+  CHECK(p.alarms.run);
+  j.step_started("alarm-config");
+  j.step_done("alarm-config");
+  p = plan_with_amon();
+  rerun_unfinished_alarms(j, p);
+  CHECK_FALSE(p.alarms.run);
+  j.finish();
+  p = plan_with_amon();
+  rerun_unfinished_alarms(j, p);
+  CHECK_FALSE(p.alarms.run);
 }
