@@ -6,6 +6,7 @@
 # knob and the command log. Real sdcadm has no alarm command: fake-sdcadm refuses it too.
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/lib/headnode.bash"
+source "$SDCB_SOURCE/tests/lib/headnode_state.bash"
 
 CAT="$TEST_DIR/catalog"
 "$SDCB_BIN/sample-catalog" -o "$CAT" --scale 8M -q
@@ -13,23 +14,6 @@ make_headnode "$TEST_DIR/hn" "$CAT"
 HN=$FAKE_SDCADM_ROOT
 AMONADM=$HN_SDC_AMONADM
 
-newest() {
-  node -e 'const l = require(process.argv[1] + "/catalog.json").artifacts[process.argv[2]]
-    .filter((i) => i.channels.includes("dev")); console.log(l[l.length - 1].uuid);' "$CAT" "$1"
-}
-import_img() {
-  local origin rc=0
-  origin=$(node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(m.origin || "")' "$CAT/$1.imgmanifest")
-  [[ -z "$origin" ]] || import_img "$origin"
-  "$SDCB_BIN/imgapi-cli" -S "$HN_IMGAPI_URL" import -m "$CAT/$1.imgmanifest" -f "$CAT/$1.imgfile" \
-    --skip-owner-check --no-progress >/dev/null 2>&1 || rc=$?
-  [[ $rc -eq 0 || $rc -eq 11 ]] || fail "import $1 (exit $rc)"
-}
-st() {
-  node -e 'const s = require(process.argv[1]);
-    const v = new Function("s", "return (" + process.argv[2] + ")")(s);
-    process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$HN_STATE" "$1"
-}
 # edit_state JS: runs JS on the state `s` and writes it back.
 edit_state() {
   node -e 'const fs = require("fs"), p = process.argv[1], s = JSON.parse(fs.readFileSync(p, "utf8"));

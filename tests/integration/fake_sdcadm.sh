@@ -5,6 +5,7 @@
 # fault knob (state file with "once", environment).
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/lib/headnode.bash"
+source "$SDCB_SOURCE/tests/lib/headnode_state.bash"
 
 CAT="$TEST_DIR/catalog"
 "$SDCB_BIN/sample-catalog" -o "$CAT" --scale 8M -q
@@ -12,31 +13,10 @@ make_headnode "$TEST_DIR/hn" "$CAT"
 HN=$FAKE_SDCADM_ROOT
 SDCADM=$HN_SDCADM
 
-# newest NAME: uuid of the newest image called NAME on the dev channel.
-newest() {
-  node -e 'const l = require(process.argv[1] + "/catalog.json").artifacts[process.argv[2]]
-    .filter((i) => i.channels.includes("dev")); console.log(l[l.length - 1].uuid);' "$CAT" "$1"
-}
-# import_img UUID: imports UUID and any origin the DC lacks (origins first).
-import_img() {
-  local origin
-  origin=$(mf "$1" 'm.origin || ""')
-  [[ -z "$origin" ]] || import_img "$origin"
-  local rc=0
-  "$SDCB_BIN/imgapi-cli" -S "$HN_IMGAPI_URL" import -m "$CAT/$1.imgmanifest" -f "$CAT/$1.imgfile" \
-    --skip-owner-check --no-progress >/dev/null 2>&1 || rc=$?
-  [[ $rc -eq 0 || $rc -eq 11 ]] || fail "import $1 (exit $rc)"
-}
 # mf UUID EXPR: a JavaScript expression over the catalog manifest `m` of UUID.
 mf() {
   node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     console.log(new Function("m", "return (" + process.argv[2] + ")")(m));' "$CAT/$1.imgmanifest" "$2"
-}
-# st EXPR: a JavaScript expression over the state `s`.
-st() {
-  node -e 'const s = require(process.argv[1]);
-    const v = new Function("s", "return (" + process.argv[2] + ")")(s);
-    process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$HN_STATE" "$1"
 }
 check_eq() { [[ "$1" == "$2" ]] || fail "$3: got '$1', expected '$2'"; }
 err_has() { grep -qF -- "$1" "$TEST_DIR/last.err" || { cat "$TEST_DIR/last.err" >&2; fail "$2: stderr lacks: $1"; }; }

@@ -6,6 +6,7 @@
 # check-health's ur errors, insts without instance, self-update's reinstall and channel.
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/lib/headnode.bash"
+source "$SDCB_SOURCE/tests/lib/headnode_state.bash"
 
 CAT="$TEST_DIR/catalog"
 "$SDCB_BIN/sample-catalog" -o "$CAT" --scale 8M -q
@@ -13,19 +14,6 @@ make_headnode "$TEST_DIR/hn" "$CAT"
 HN=$FAKE_SDCADM_ROOT
 SDCADM=$HN_SDCADM
 
-st() {  # st EXPR: a JavaScript expression over the state `s`
-  node -e 'const s = require(process.argv[1]);
-    const v = new Function("s", "return (" + process.argv[2] + ")")(s);
-    process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$HN_STATE" "$1"
-}
-newest() {  # newest NAME: the newest dev image called NAME
-  node -e 'const l = require(process.argv[1] + "/catalog.json").artifacts[process.argv[2]]
-    .filter((i) => i.channels.includes("dev")); console.log(l[l.length - 1].uuid);' "$CAT" "$1"
-}
-import_img() {
-  "$SDCB_BIN/imgapi-cli" -S "$HN_IMGAPI_URL" import -m "$CAT/$1.imgmanifest" -f "$CAT/$1.imgfile" \
-    --skip-owner-check --no-progress >/dev/null 2>&1 || [[ $? -eq 11 ]] || fail "import $1"
-}
 check_eq() { [[ "$1" == "$2" ]] || fail "$3: got '$1', expected '$2'"; }
 err_has() { grep -qF -- "$1" "$TEST_DIR/last.err" || { cat "$TEST_DIR/last.err" >&2; fail "$2: stderr lacks: $1"; }; }
 out_has() { grep -qF -- "$1" "$TEST_DIR/last.out" || { cat "$TEST_DIR/last.out" >&2; fail "$2: stdout lacks: $1"; }; }

@@ -3,6 +3,7 @@
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 source "$SDCB_SOURCE/tests/integration/install_helpers.bash"
 source "$SDCB_SOURCE/tests/lib/headnode.bash"
+source "$SDCB_SOURCE/tests/lib/headnode_state.bash"  # st, newest, import_img
 
 # setup_dc: builds b.sdc and the headnode; sets HN and inst() runs the installer on it.
 setup_dc() {
@@ -14,13 +15,6 @@ setup_dc() {
   BUNDLE_ID=$(jsonf inspect.json 'b.index.bundle_id')
 }
 inst() { "$INST" --root "$HN" --sdcadm "${SDCADM_PROG:-$HN_SDCADM}" --sdc-server "${SDC_SERVER_PROG:-$HN_SDC_SERVER}" --lock-wait "${LOCK_WAIT:-10}" "$@"; }
-
-# st EXPR: a JavaScript expression over the fake's state `s`.
-st() {
-  node -e 'const s = require(process.argv[1]);
-    const v = new Function("s", "return (" + process.argv[2] + ")")(s);
-    process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));' "$HN_STATE" "$1"
-}
 
 # runs WORDS: how many times the fake's log has a command starting with WORDS.
 runs() {
