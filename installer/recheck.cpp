@@ -147,7 +147,7 @@ std::string describe_evidence(const common::Json& e) {
       }
     }
     std::string s = std::to_string(on) + "/" + plural(n, kind == "agents" ? "agent instance" : "instance") +
-                    " on their targets (sdcadm insts -j)";
+                    (n == 1 ? " on its target" : " on their targets") + " (sdcadm insts -j)";
     if (e.contains("services") && e["services"].is_object()) {
       const common::Json& sv = e["services"];
       if (sv.contains("health")) {
