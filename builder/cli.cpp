@@ -1,8 +1,10 @@
 #include <builder/cli.hpp>
 
+#include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
@@ -26,7 +28,16 @@ int run(int argc, char** argv) {
   register_receipt(app);
 
   try {
-    app.parse(argc, argv);
+    // A mistyped command is a usage error naming the nearest one (common/command_tree.hpp);
+    // `help [COMMAND]` is `[COMMAND] --help`.
+    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    const std::size_t at = static_cast<std::size_t>(
+        std::find_if(args.begin(), args.end(), [](const std::string& a) { return a.empty() || a[0] != '-'; }) -
+        args.begin());
+    args = common::help_as_flag(args, at);
+    common::check_command_words(app, args, at, "sdcadm-bundle");
+    std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     // CLI11 prints help/version itself; usage errors get exit code 2.
     int rc = app.exit(e);

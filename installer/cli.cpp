@@ -5,6 +5,7 @@
 #include <installer/self_update.hpp>
 
 #include <bundles/byte_source.hpp>
+#include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
 
@@ -81,10 +82,15 @@ int run(int argc, char** argv) {
 
   std::vector<std::string> commands;
   for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
-  std::vector<std::string> args = with_default_command(
-      std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc), commands, "apply");
-  std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
   try {
+    // A mistyped command is a usage error naming the nearest one, never a bundle path
+    // (common/command_tree.hpp); `help [COMMAND]` is `[COMMAND] --help`.
+    std::vector<std::string> args = with_default_command(
+        std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc), commands, "apply");
+    const std::size_t at = command_word_index(args);
+    args = common::help_as_flag(args, at);
+    common::check_command_words(app, args, at, "sdcadm-install");
+    std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     // CLI11 prints help/version itself; usage errors get exit code 2.
