@@ -105,12 +105,11 @@ std::uint64_t bundle_file_size(const std::string& path) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides) {
-  cmd.add_flag("--allow-expired", overrides.allow_expired,
-               "Accept a bundle past its expiry date (recorded in the history)");
+void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded recorded) {
+  const std::string note = recorded == OverridesRecorded::yes ? " (recorded in the history and the receipt)" : "";
+  cmd.add_flag("--allow-expired", overrides.allow_expired, "Accept a bundle past its expiry date" + note);
   cmd.add_flag("--allow-rollback", overrides.allow_rollback,
-               "Accept a bundle older than the newest installed on its channel (recorded in the "
-               "history)");
+               "Accept a bundle older than the newest installed on its channel" + note);
 }
 
 VerifiedBundle check_trust_or_throw(const Paths& paths, const std::string& bundle,

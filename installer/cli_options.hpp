@@ -62,8 +62,12 @@ using common::ProgressFlags;
 using common::add_progress_flags;
 using common::print_json;
 
+// Whether a command records the overrides it was given: only apply does (its history
+// and receipt); the help of the others must not promise it (issue 14 item 2).
+enum class OverridesRecorded { no, yes };
+
 // --allow-expired and --allow-rollback: audited overrides of the trust policy.
-void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides);
+void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded recorded = OverridesRecorded::no);
 
 // Unless json, says on stderr who signed the bundle, and any override or warning.
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json);

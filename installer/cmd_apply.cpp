@@ -400,7 +400,8 @@ void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
   std::cout << "[dry-run] nothing was changed\n" << std::flush;
 }
 
-void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
+// apply's and plan's options; only apply records the overrides (history, receipt).
+void add_plan_options(CLI::App* cmd, ApplyArgs& a, OverridesRecorded recorded) {
   cmd->add_option("BUNDLE", a.bundle, "NAME.sdc, NAME.sdc.parts.json or NAME.sdc.001 (split)")->required();
   cmd->add_flag("--force", a.force,
                 "Also reprovision instances already on the bundle's image (same-image) and move "
@@ -419,10 +420,13 @@ void add_plan_options(CLI::App* cmd, ApplyArgs& a) {
       ->delimiter(',')
       ->option_text("NAMES");
   cmd->add_flag("-j,--json", a.json, "The plan (and result) as JSON on stdout (also on failure)");
-  add_trust_flags(*cmd, a.trust);
+  add_trust_flags(*cmd, a.trust, recorded);
   cmd->add_flag("--change-channel", a.change_channel,
-                "Accept a bundle of another update channel than the DC's and move the DC to it (sdcadm channel "
-                "set; recorded in the history). Without it such a bundle is refused (38)");
+                recorded == OverridesRecorded::yes
+                    ? "Accept a bundle of another update channel than the DC's and move the DC to it (sdcadm "
+                      "channel set; recorded in the history and the receipt). Without it such a bundle is refused (38)"
+                    : "Plan for a bundle of another update channel than the DC's, as apply --change-channel would "
+                      "(which moves the DC to it). Without it such a bundle is refused (38)");
 }
 
 const char* const k_exit_codes =
@@ -446,7 +450,7 @@ void register_apply(CLI::App& app, const Globals& globals) {
   CLI::App* cmd = app.add_subcommand(
       "apply", "Apply a bundle: stage, import, self-update sdcadm, then update agents, gz-tools, "
                "services and the platform in Triton's order (the default command)");
-  add_plan_options(cmd, *args);
+  add_plan_options(cmd, *args, OverridesRecorded::yes);
   cmd->add_flag("-y,--yes", args->yes, "Do not ask for confirmation");
   cmd->add_flag("-n,--dry-run", args->dry_run, "Print the plan and stop (same as `plan`)");
   cmd->add_flag("--no-self-update", args->no_self_update,
@@ -465,7 +469,7 @@ void register_plan(CLI::App& app, const Globals& globals) {
   auto args = std::make_shared<ApplyArgs>();
   CLI::App* cmd = app.add_subcommand(
       "plan", "What applying BUNDLE would change in this DC, per service (same as apply -n)");
-  add_plan_options(cmd, *args);
+  add_plan_options(cmd, *args, OverridesRecorded::no);
   cmd->footer("Exit codes: 0 the plan was printed, 2 bad SPEC.json, 3 no IMGAPI configured, plus "
               "the bundle reader's codes (docs/exit-codes.md). Nothing is changed.");
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_plan(*globals, *args); }); });
