@@ -1,9 +1,9 @@
-// `build -n`'s plan table (builder/build_report.cpp): every column starts where its heading
+// `build -n`'s plan table (builder/cli/build_report.cpp): every column starts where its heading
 // does, however long names and versions are.
 #include "cache_support.hpp"
 #include "artifact_support.hpp"
 
-#include <builder/build_report.hpp>
+#include <builder/cli/build_report.hpp>
 
 #include <sstream>
 

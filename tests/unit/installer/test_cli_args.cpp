@@ -1,7 +1,7 @@
 // `sdcadm-install BUNDLE` means `sdcadm-install apply BUNDLE`.
 #include "installer_support.hpp"
 
-#include <installer/cli_args.hpp>
+#include <installer/cli/cli_args.hpp>
 
 #include <common/command_words.hpp>
 #include <common/error.hpp>

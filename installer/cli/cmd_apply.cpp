@@ -9,8 +9,8 @@
 #include <installer/agents/seed.hpp>
 #include <installer/applied_content.hpp>
 #include <installer/apply.hpp>
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/dc_channel.hpp>
 #include <installer/dc_key.hpp>
 #include <installer/freeze_window.hpp>

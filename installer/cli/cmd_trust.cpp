@@ -3,8 +3,8 @@
 // forward through rotations; show prints it with the anti-rollback marks per channel.
 // A bundle can also move the root forward: apply stores a newer root it carries.
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/dc_key.hpp>
 #include <installer/trust_store.hpp>
 

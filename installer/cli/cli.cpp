@@ -1,6 +1,6 @@
-#include <installer/cli.hpp>
+#include <installer/cli/cli.hpp>
 
-#include <installer/cli_args.hpp>
+#include <installer/cli/cli_args.hpp>
 #include <installer/installer_version.hpp>
 #include <installer/self_update.hpp>
 

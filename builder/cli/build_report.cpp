@@ -1,4 +1,4 @@
-#include <builder/build_report.hpp>
+#include <builder/cli/build_report.hpp>
 
 #include <common/progress.hpp>
 

@@ -1,4 +1,4 @@
 // sdcadm-bundle entry point; everything lives in builder::run.
-#include <builder/cli.hpp>
+#include <builder/cli/cli.hpp>
 
 int main(int argc, char** argv) { return builder::run(argc, argv); }

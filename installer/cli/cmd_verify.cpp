@@ -5,8 +5,8 @@
 // no lock. The bundle is first checked against the DC's trust root (docs/trust.md): a file
 // before its payload is read, standard input as soon as its index and signatures arrive.
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/installer_version.hpp>
 #include <installer/trust_store.hpp>
 #include <installer/verify_bundle.hpp>

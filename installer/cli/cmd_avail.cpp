@@ -2,8 +2,8 @@
 // against what runs, per service, like `sdcadm avail` but from the bundle (issue 5 item 7).
 // With -c, the changelog entries the bundle carries for each offered image.
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/plan_inputs.hpp>
 
 #include <common/error.hpp>

@@ -11,10 +11,10 @@
 // DESIGN.md fixes -j as --json (sdcadm's convention), so parallel downloads are
 // --concurrency N, not the "-j N" of make.
 
-#include <builder/build_report.hpp>
+#include <builder/cli/build_report.hpp>
 #include <builder/bundle_signatures.hpp>
-#include <builder/cli.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/cli_options.hpp>
 #include <builder/installer_binary.hpp>
 #include <builder/receipt_file.hpp>
 

@@ -5,8 +5,8 @@
 //   openssl pkey -pubin -in KEY.pub -outform DER | sha256sum
 // `key id` prints it for a public or a private key file (ours or openssl's).
 
-#include <builder/cli.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/cli_options.hpp>
 
 #include <signing/key.hpp>
 #include <signing/key_file.hpp>

@@ -2,8 +2,8 @@
 // (manifest::render_text) or JSON. Reads only the index and the changelog member through
 // the seek table; the member is checked against its hash in the index before it is shown.
 
-#include <builder/cli.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/cli_options.hpp>
 
 #include <bundles/seekable_reader.hpp>
 #include <common/error.hpp>

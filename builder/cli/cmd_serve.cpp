@@ -4,7 +4,7 @@
 // the port file and the one "listening on" line; the server lives in the library.
 
 #include <builder/bundle_store.hpp>
-#include <builder/cli.hpp>
+#include <builder/cli/cli.hpp>
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>

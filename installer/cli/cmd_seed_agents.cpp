@@ -8,8 +8,8 @@
 #include <installer/agents/bootstrap_script.hpp>
 #include <installer/agents/media.hpp>
 #include <installer/agents/seed.hpp>
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
 #include <installer/stage.hpp>

@@ -12,8 +12,8 @@
 // pass, 46 (step_unverified) naming the failing checks. Changes nothing, takes no lock.
 
 #include <installer/check_env.hpp>
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/journal.hpp>
 #include <installer/plan_inputs.hpp>
 #include <installer/recheck.hpp>

@@ -1,8 +1,8 @@
 // `sdcadm-install inventory [-o DC.json]`: what this DC runs, in the schema of
 // docs/inventory.md, for `sdcadm-bundle build --inventory DC.json` (issue 5 item 10).
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/dc_inventory.hpp>
 
 #include <common/atomic_file.hpp>

@@ -3,8 +3,8 @@
 // for the USB stick that carries them out. Each is checked against this DC's key before it is
 // listed or exported: a receipt changed on the headnode is named, never passed on.
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/dc_key.hpp>
 #include <installer/receipt_store.hpp>
 

@@ -7,8 +7,8 @@
 // and rewriting it would break that part's hash in the part list.
 
 #include <builder/bundle_signatures.hpp>
-#include <builder/cli.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/cli_options.hpp>
 
 #include <bundles/seekable_reader.hpp>
 #include <bundles/signature_slot.hpp>

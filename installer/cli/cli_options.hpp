@@ -3,7 +3,7 @@
 // global options, logging, the two locks, progress flags and JSON output.
 
 #include <common/cli_flags.hpp>
-#include <installer/cli.hpp>
+#include <installer/cli/cli.hpp>
 #include <installer/lock.hpp>
 #include <installer/paths.hpp>
 #include <installer/trust_store.hpp>

@@ -5,8 +5,8 @@
 // prints a root and whether it is signed well enough. init and rotate refuse to write a
 // root that would not be accepted unless --partial says more signatures follow.
 
-#include <builder/cli.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/cli_options.hpp>
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>

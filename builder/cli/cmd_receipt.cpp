@@ -3,8 +3,8 @@
 // the bundle, who ran it with which flags, the outcome, each step with its outcome and
 // post-step evidence, and a summary of the DC's inventory after the run.
 
-#include <builder/cli.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/cli_options.hpp>
 #include <builder/receipt_file.hpp>
 
 #include <common/error.hpp>

@@ -1,4 +1,4 @@
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli_options.hpp>
 
 #include <common/error.hpp>
 

@@ -3,8 +3,8 @@
 // gz-tools and platform files under /usbkey, committing nothing unless the whole bundle
 // is good. Holds the sdcadm-install lock and the sdcadm lock while it writes.
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/installer_version.hpp>
 #include <installer/stage.hpp>
 

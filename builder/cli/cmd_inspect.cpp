@@ -6,9 +6,9 @@
 // Signer key ids come from the slot and a detached NAME.sdc.sig; whether they verify is
 // shown only with --trust ROOT.json (builder/inspect_signatures).
 
-#include <builder/cli.hpp>
-#include <builder/build_report.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/build_report.hpp>
+#include <builder/cli/cli_options.hpp>
 #include <builder/inspect_signatures.hpp>
 
 #include <bundles/seekable_reader.hpp>

@@ -1,4 +1,4 @@
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/installer_version.hpp>
 
 #include <installer/usbkey_config.hpp>

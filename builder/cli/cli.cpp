@@ -1,4 +1,4 @@
-#include <builder/cli.hpp>
+#include <builder/cli/cli.hpp>
 
 #include <common/command_tree.hpp>
 #include <common/error.hpp>

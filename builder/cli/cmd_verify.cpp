@@ -7,8 +7,8 @@
 // against the index and the output says the signatures were not.
 
 #include <builder/bundle_signatures.hpp>
-#include <builder/cli.hpp>
-#include <builder/cli_options.hpp>
+#include <builder/cli/cli.hpp>
+#include <builder/cli/cli_options.hpp>
 
 #include <bundles/seekable_reader.hpp>
 #include <bundles/stream_reader.hpp>

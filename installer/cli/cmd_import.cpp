@@ -3,8 +3,8 @@
 // and replacing unactivated leftovers. Reads only the bundle's index. Holds the
 // sdcadm-install lock and the sdcadm lock while it runs.
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/import.hpp>
 #include <installer/import_plan.hpp>
 #include <installer/verify_bundle.hpp>

@@ -1,4 +1,4 @@
-#include <installer/cli_args.hpp>
+#include <installer/cli/cli_args.hpp>
 
 #include <common/command_words.hpp>
 

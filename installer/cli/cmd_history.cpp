@@ -1,8 +1,8 @@
 // `sdcadm-install history [-j]`: every apply run with its steps, results and times
 // (issue 5 item 9; installer/history.hpp), oldest first.
 
-#include <installer/cli.hpp>
-#include <installer/cli_options.hpp>
+#include <installer/cli/cli.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/history.hpp>
 
 #include <iostream>
