@@ -1,6 +1,7 @@
 #include <common/fork_join.hpp>
 
 #include <common/error.hpp>
+#include <tests/unit/support/error_capture.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -13,8 +14,12 @@
 #include <thread>
 #include <vector>
 
+using common::Error;
+using common::ExitCode;
 using common::FirstError;
 using common::ForkJoin;
+using sdcb_test::error_of;
+using sdcb_test::message_of;
 
 namespace {
 
@@ -23,15 +28,6 @@ namespace {
 void wait_for_failure(const ForkJoin& fork) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!fork.failed() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
 }
 
 }  // namespace
@@ -58,11 +54,11 @@ TEST_CASE("fork_join: the first error thrown wins and no work is taken after it"
   const std::string message = message_of([&] {
     fork.run(100, [&](std::size_t i, unsigned) {
       ++started;
-      if (i == 0) throw common::Error(common::ExitCode::network, "index 0 failed");
+      if (i == 0) throw Error(ExitCode::network, "index 0 failed");
       // The others stay busy until the failure is recorded, then give up with their own
       // error, which must not win.
       wait_for_failure(fork);
-      throw common::Error(common::ExitCode::interrupted, "stopped");
+      throw Error(ExitCode::interrupted, "stopped");
     });
   });
   CHECK(message == "index 0 failed");
@@ -75,15 +71,13 @@ TEST_CASE("fork_join: the first error keeps its type and details", "[fork_join]"
   ForkJoin fork(2);
   common::ErrorDetails details;
   details.path = "/cache/x";
-  try {
+  const Error e = error_of([&] {
     fork.run(4, [&](std::size_t i, unsigned) {
-      if (i == 2) throw common::Error(common::ExitCode::bundle_hash, "bad", details);
+      if (i == 2) throw Error(ExitCode::bundle_hash, "bad", details);
     });
-    FAIL("no error");
-  } catch (const common::Error& e) {
-    CHECK(e.code() == common::ExitCode::bundle_hash);
-    CHECK(e.details().path == "/cache/x");
-  }
+  });
+  CHECK(e.code() == ExitCode::bundle_hash);
+  CHECK(e.details().path == "/cache/x");
   CHECK_THROWS_AS(fork.run(3, [](std::size_t, unsigned) { throw std::out_of_range("x"); }),
                   std::out_of_range);
 }
@@ -117,9 +111,9 @@ TEST_CASE("fork_join in order: the lowest failing index wins, the ones below sti
       if (i == 3) {
         // Fails later in time than index 7, yet is the one a serial pass meets first.
         wait_for_failure(fork);
-        throw std::runtime_error("index 3");
+        throw Error(ExitCode::bundle_hash, "index 3");
       }
-      if (i == 7) throw std::runtime_error("index 7");
+      if (i == 7) throw Error(ExitCode::bundle_hash, "index 7");
       std::lock_guard<std::mutex> lock(mutex);
       ran.insert(i);
     });
@@ -140,7 +134,7 @@ TEST_CASE("fork_join over a queue stops asking for work after an error", "[fork_
   };
   CHECK(message_of([&] {
           fork.run(take, [&](std::size_t i, unsigned) {
-            if (i == 0) throw std::runtime_error("first");
+            if (i == 0) throw Error(ExitCode::io, "first");
             wait_for_failure(fork);
           });
         }) == "first");
