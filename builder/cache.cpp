@@ -3,6 +3,7 @@
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/log.hpp>
+#include <common/path.hpp>
 #include <manifest/bundle_index.hpp>
 
 #include <algorithm>
@@ -38,8 +39,6 @@ void make_dirs(const std::string& dir) {
                                   "; choose another one with --cache-dir");
   }
 }
-
-std::string parent_of(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
 // The size of a regular file, or nullopt when there is none.
 std::optional<std::uint64_t> regular_file_size(const std::string& path) {
@@ -87,7 +86,7 @@ bool is_sha256_hex(const std::string& s) {
          });
 }
 
-// The pid in a temp file name "<name>.tmp.<pid>.<n>" (CacheTempFile), or 0.
+// The pid in a temp file name "<name>.tmp.<pid>.<n>" (common::AtomicFile), or 0.
 long temp_owner(const std::string& name) {
   const auto at = name.rfind(".tmp.");
   if (at == std::string::npos) return 0;
@@ -99,64 +98,21 @@ long temp_owner(const std::string& name) {
   return pid.size() > 9 ? 0 : std::atol(pid.c_str());
 }
 
-}  // namespace
-
-// --- CacheTempFile -------------------------------------------------------------------
-
-class CacheTempFile {
- public:
-  explicit CacheTempFile(std::string path) : m_path(std::move(path)) {
-    static std::atomic<unsigned long> counter{0};
-    m_temp = m_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-    m_fd = ::open(m_temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-    if (m_fd < 0) throw failure("creating", errno);
-  }
-  ~CacheTempFile() {
-    if (m_fd >= 0) ::close(m_fd);
-    if (!m_committed) ::unlink(m_temp.c_str());
-  }
-  CacheTempFile(const CacheTempFile&) = delete;
-  CacheTempFile& operator=(const CacheTempFile&) = delete;
-
-  void write(const char* data, std::size_t size) {
-    while (size > 0) {
-      const ssize_t n = ::write(m_fd, data, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw failure("writing", errno);
-      data += n;
-      size -= static_cast<std::size_t>(n);
-    }
-  }
-
-  void commit() {
-    const int fd = m_fd;
-    m_fd = -1;
-    if (::close(fd) != 0) throw failure("writing", errno);
-    if (::rename(m_temp.c_str(), m_path.c_str()) != 0) throw failure("renaming", errno);
-    m_committed = true;
-  }
-
- private:
-  Error failure(const char* doing, int err) const {
-    if (err == ENOSPC) {
-      return Error(ExitCode::no_space, std::string(doing) + " " + m_temp +
-                                           ": no space left on device; free space or choose "
-                                           "another --cache-dir");
-    }
-    return Error(ExitCode::io, std::string(doing) + " " + m_temp + ": " + std::strerror(err));
-  }
-
-  std::string m_path;
-  std::string m_temp;
-  int m_fd = -1;
-  bool m_committed = false;
-};
+// A cache file's temp file: not fsync'd (see CacheWriter in cache.hpp).
+std::unique_ptr<common::AtomicFile> cache_temp_file(const std::string& path) {
+  common::AtomicFile::Options options;
+  options.sync = common::AtomicFile::Sync::none;
+  options.no_space_advice = "free space or choose another --cache-dir";
+  return std::make_unique<common::AtomicFile>(path, std::move(options));
+}
 
 void write_whole(const std::string& path, const std::string& text) {
-  CacheTempFile file(path);
-  file.write(text.data(), text.size());
-  file.commit();
+  const auto file = cache_temp_file(path);
+  file->write(text);
+  file->commit();
 }
+
+}  // namespace
 
 bool is_sha1_hex(const std::string& s) {
   return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -340,8 +296,8 @@ std::size_t Cache::remove_stale_temps() const {
 CacheWriter::CacheWriter(const Cache& cache, manifest::ImageFile file, std::uint64_t chunk_size)
     : m_cache(cache), m_file(std::move(file)), m_chunk_size(chunk_size),
       m_path(cache.file_path(m_file.sha1)) {
-  make_dirs(parent_of(m_path));
-  m_out = std::make_unique<CacheTempFile>(m_path);
+  make_dirs(common::dir_of(m_path));
+  m_out = cache_temp_file(m_path);
   m_hasher.emplace(m_chunk_size);
 }
 
@@ -355,7 +311,7 @@ void CacheWriter::write(const char* data, std::size_t size) {
 
 void CacheWriter::restart() {
   m_out.reset();  // removes the temp file
-  m_out = std::make_unique<CacheTempFile>(m_path);
+  m_out = cache_temp_file(m_path);
   m_hasher.emplace(m_chunk_size);
   m_bytes = 0;
 }

@@ -9,7 +9,7 @@
 // Content-MD5: it is written to a temp file beside its final name and renamed into place
 // (sidecar first, then the file), so a killed build leaves either a complete, verified
 // entry or a temp file that the next run removes. Entries are not fsync'd (see
-// CacheTempFile): after a power cut the packer's chunk check catches a damaged one. Because entries are only ever renamed
+// CacheWriter): after a power cut the packer's chunk check catches a damaged one. Because entries are only ever renamed
 // in complete, a present file of the right size whose sidecar agrees is trusted without
 // reading it (CacheCheck::cheap); CacheCheck::rehash (--verify-cache) reads it again.
 // Whatever the check, the bundle writer compares every chunk with the index while it
@@ -20,6 +20,7 @@
 
 #include <manifest/image_manifest.hpp>
 
+#include <common/atomic_file.hpp>
 #include <common/hash.hpp>
 
 #include <cstdint>
@@ -108,15 +109,11 @@ class ChunkHasher {
   std::vector<std::string> m_done;
 };
 
-// A file written beside its final name and renamed into place by commit(), removed by the
-// destructor otherwise ("<path>.tmp.<pid>.<n>", as common::AtomicFile names them). Unlike
-// AtomicFile it does not fsync: a cache entry is a copy of a server's file, and every
-// byte of it is checked again when it is packed, so surviving a power cut is not worth
-// about a second per GiB of synchronous writes.
-class CacheTempFile;
-
 // One download on its way into the cache: bytes go to a temp file beside the final name
 // and through a ChunkHasher, so the chunk hashes come from the same pass as the download.
+// The temp file (common::AtomicFile, "<path>.tmp.<pid>.<n>") is not fsync'd: a cache entry
+// is a copy of a server's file, and every byte of it is checked again when it is packed,
+// so surviving a power cut is not worth about a second per GiB of synchronous writes.
 class CacheWriter {
  public:
   // Throws Error(io / no_space) when the cache directory cannot be created or written.
@@ -138,7 +135,7 @@ class CacheWriter {
   manifest::ImageFile m_file;
   std::uint64_t m_chunk_size;
   std::string m_path;
-  std::unique_ptr<CacheTempFile> m_out;
+  std::unique_ptr<common::AtomicFile> m_out;
   std::optional<ChunkHasher> m_hasher;
   std::uint64_t m_bytes = 0;
 };

@@ -1,16 +1,16 @@
 #include <builder/fetch.hpp>
 
 #include <common/error.hpp>
+#include <common/fork_join.hpp>
 #include <common/log.hpp>
 #include <imgapi/client.hpp>
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 
 namespace builder {
 
@@ -33,17 +33,22 @@ std::vector<FetchItem> distinct(const std::vector<FetchItem>& items) {
 class Downloads {
  public:
   Downloads(const Cache& cache, std::vector<FetchItem> queue, const FetchOptions& options)
-      : m_cache(cache), m_queue(std::move(queue)), m_options(options) {
+      : m_cache(cache), m_queue(std::move(queue)), m_options(options),
+        m_workers(std::max(1u, options.concurrency)) {
     for (const auto& item : m_queue) m_total += item.file.size;
   }
 
   void run(FetchResult& result) {
-    const unsigned workers = static_cast<unsigned>(
-        std::min<std::size_t>(std::max(1u, m_options.concurrency), m_queue.size()));
-    std::vector<std::thread> threads;
-    for (unsigned i = 0; i < workers; ++i) threads.emplace_back([this] { work(); });
-    for (auto& t : threads) t.join();
-    if (m_error) std::rethrow_exception(m_error);
+    // One client (one connection) per worker, made when the worker takes its first file.
+    std::vector<std::unique_ptr<imgapi::Client>> clients(m_workers.workers());
+    m_workers.run(m_queue.size(), [&](std::size_t i, unsigned worker) {
+      if (!clients[worker]) {
+        imgapi::ClientOptions client_options = m_options.client;
+        client_options.channel = "*";  // origins live outside the channel; any image by uuid
+        clients[worker] = std::make_unique<imgapi::Client>(m_options.source_url, client_options);
+      }
+      download(*clients[worker], m_queue[i]);
+    });
     for (auto& [sha1, file] : m_done) {
       result.downloaded += 1;
       result.downloaded_bytes += file.size;
@@ -52,21 +57,6 @@ class Downloads {
   }
 
  private:
-  void work() {
-    try {
-      imgapi::ClientOptions client_options = m_options.client;
-      client_options.channel = "*";  // origins live outside the channel; any image by uuid
-      imgapi::Client client(m_options.source_url, client_options);
-      for (;;) {
-        const std::size_t i = m_next.fetch_add(1);
-        if (i >= m_queue.size() || m_stop.load()) return;
-        download(client, m_queue[i]);
-      }
-    } catch (...) {
-      fail(std::current_exception());
-    }
-  }
-
   void download(imgapi::Client& client, const FetchItem& item) {
     CacheWriter writer(m_cache, item.file, m_options.chunk_size);
     std::uint64_t mine = 0;  // bytes of this attempt, counted in m_bytes
@@ -97,28 +87,19 @@ class Downloads {
 
   bool cancelled() const { return m_options.cancelled && m_options.cancelled(); }
 
+  // Another worker's failure (or a cancel, whose own Error(interrupted) is then the first)
+  // stops this download too; the fork-join keeps the first error, so "stopped" never wins.
   void check_stop() {
-    if (cancelled()) m_stop = true;
-    if (m_stop.load()) throw Error(ExitCode::interrupted, "download stopped");
-  }
-
-  // Keeps the first failure. Workers stop only after it is recorded (or on a cancel, whose
-  // own Error(interrupted) is then the first), so their "stopped" errors never win.
-  void fail(std::exception_ptr error) {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (!m_error) m_error = error;
-    m_stop = true;
+    if (cancelled() || m_workers.failed()) throw Error(ExitCode::interrupted, "download stopped");
   }
 
   const Cache& m_cache;
   std::vector<FetchItem> m_queue;
   const FetchOptions& m_options;
+  common::ForkJoin m_workers;
   std::uint64_t m_total = 0;
-  std::atomic<std::size_t> m_next{0};
   std::atomic<std::uint64_t> m_bytes{0};
-  std::atomic<bool> m_stop{false};
   std::mutex m_mutex;
-  std::exception_ptr m_error;
   std::map<std::string, CachedFile> m_done;
 };
 

@@ -169,23 +169,22 @@ void fill_facts(manifest::BundleIndex& index, const Resolution& resolution,
   }
 }
 
-// The writer names a cached file whose bytes no longer match the index as "cached file
-// PATH (member NAME)" (bundles/writer.hpp). Left in the cache, the entry would pass the
+// The writer's error for a cached file whose bytes no longer match the index carries that
+// file's path (bundles/member_source.hpp). Left in the cache, the entry would pass the
 // cheap check again and fail every later build, so it goes: the next build downloads it.
 Error drop_damaged_input(const PackPlan& plan, const Error& error) {
   const std::string message = error.what();
+  const std::string& damaged = error.details().path;
   for (const auto& input : plan.inputs) {
-    if (input.path.empty() ||
-        message.find("cached file " + input.path + " (member " + input.name + ")") ==
-            std::string::npos) {
-      continue;
-    }
+    if (input.path.empty() || input.path != damaged) continue;
     if (remove_cached_file(input.path)) {
-      return Error(error.code(), message + "; removed it from the cache; run the build again");
+      return Error(error.code(), message + "; removed it from the cache; run the build again",
+                   error.details());
     }
   }
   return Error(error.code(),
-               message + " (the download cache may be damaged: rerun with --verify-cache)");
+               message + " (the download cache may be damaged: rerun with --verify-cache)",
+               error.details());
 }
 
 // The installer goes last (bundle-format.md §2): after every image, so a streaming reader

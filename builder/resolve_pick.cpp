@@ -54,11 +54,10 @@ std::vector<manifest::ImageManifest> list_name(imgapi::Client& updates, const st
   try {
     return updates.list_images(filter);
   } catch (const Error& e) {
-    const std::string what = e.what();
-    if (e.code() == ExitCode::remote_error && what.find(": 422 ") != std::string::npos &&
-        what.find("channel") != std::string::npos) {
+    // The request always names the channel, so any 422 reply to it is about the channel.
+    if (e.code() == ExitCode::remote_error && e.details().http_status == 422) {
       throw Error(ExitCode::unknown_channel, "channel " + channel + " was refused by " +
-                                                 updates.base_url() + " (" + what + ")");
+                                                 updates.base_url() + " (" + e.what() + ")");
     }
     throw;
   }

@@ -66,9 +66,8 @@ void ContentReader::read_job(const ContentJob& job) {
     const std::string hash = hasher.finish_hex();
     const std::string& expected = job.sha256->at(chunk);
     if (hash != expected) {
-      throw Error(ExitCode::bundle_hash,
-                  source.changed_message("chunk " + std::to_string(chunk) + " has SHA-256 " +
-                                         hash + ", not " + expected));
+      throw source.changed_error("chunk " + std::to_string(chunk) + " has SHA-256 " + hash +
+                                 ", not " + expected);
     }
     Slot& end = wait_free_slot();
     end.size = 0;

@@ -22,9 +22,7 @@ MemberSource::MemberSource(std::string name, const std::string& path, std::strin
     : m_name(std::move(name)), m_path(path), m_bytes(bytes), m_expected(expected_size) {
   if (m_path.empty()) {
     if (m_bytes.size() != m_expected) {
-      throw Error(ExitCode::bundle_hash, changed_message("it has " +
-                                                         std::to_string(m_bytes.size()) +
-                                                         " bytes"));
+      throw changed_error("it has " + std::to_string(m_bytes.size()) + " bytes");
     }
     return;
   }
@@ -42,10 +40,8 @@ MemberSource::MemberSource(std::string name, const std::string& path, std::strin
   }
   if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != m_expected) {
     ::close(m_fd);
-    throw Error(ExitCode::bundle_hash,
-                changed_message(S_ISREG(st.st_mode)
-                                    ? "it has " + std::to_string(st.st_size) + " bytes"
-                                    : "it is not a regular file"));
+    throw changed_error(S_ISREG(st.st_mode) ? "it has " + std::to_string(st.st_size) + " bytes"
+                                            : "it is not a regular file");
   }
 #ifdef POSIX_FADV_SEQUENTIAL
   ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint; failure changes nothing
@@ -56,12 +52,17 @@ MemberSource::~MemberSource() {
   if (m_fd >= 0) ::close(m_fd);
 }
 
-std::string MemberSource::changed_message(const std::string& detail) const {
+Error MemberSource::changed_error(const std::string& detail) const {
   if (m_path.empty()) {
-    return "member " + m_name + ": content does not match the index (" + detail + ")";
+    return Error(ExitCode::bundle_hash,
+                 "member " + m_name + ": content does not match the index (" + detail + ")");
   }
-  return "cached file " + m_path + " (member " + m_name + ") changed since it was hashed: " +
-         detail + " (the index says " + std::to_string(m_expected) + " bytes)";
+  common::ErrorDetails details;
+  details.path = m_path;
+  return Error(ExitCode::bundle_hash,
+               "cached file " + m_path + " (member " + m_name + ") changed since it was hashed: " +
+                   detail + " (the index says " + std::to_string(m_expected) + " bytes)",
+               std::move(details));
 }
 
 void MemberSource::read(char* buf, std::size_t size) {
@@ -81,8 +82,7 @@ void MemberSource::read(char* buf, std::size_t size) {
                                     std::strerror(errno));
     }
     if (n == 0) {
-      throw Error(ExitCode::bundle_hash,
-                  changed_message("it ended after " + std::to_string(m_done) + " bytes"));
+      throw changed_error("it ended after " + std::to_string(m_done) + " bytes");
     }
     buf += n;
     size -= static_cast<std::size_t>(n);
@@ -101,7 +101,7 @@ void MemberSource::check_at_end() {
     throw Error(ExitCode::io, "member " + m_name + ": reading " + m_path + ": " +
                                   std::strerror(errno));
   }
-  if (n > 0) throw Error(ExitCode::bundle_hash, changed_message("it grew while being read"));
+  if (n > 0) throw changed_error("it grew while being read");
 }
 
 }  // namespace bundles

@@ -3,6 +3,8 @@
 // cache) or from bytes in memory. The expected size comes from the index; a file of
 // another size, or one that grows or shrinks while read, is reported as changed.
 
+#include <common/error.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,9 +29,10 @@ class MemberSource {
   // Throws Error(bundle_hash) unless the file ends exactly at the expected size.
   void check_at_end();
 
-  // The error for content that is not what the index says; for a file it starts
-  // "cached file PATH (member NAME) changed since it was hashed" (see writer.hpp).
-  std::string changed_message(const std::string& detail) const;
+  // Error(bundle_hash) for content that is not what the index says; for a file it starts
+  // "cached file PATH (member NAME) changed since it was hashed" (see writer.hpp) and
+  // carries PATH as its detail, so the builder can drop that cache entry.
+  common::Error changed_error(const std::string& detail) const;
 
  private:
   std::string m_name;

@@ -2,15 +2,15 @@
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
+#include <common/fork_join.hpp>
 #include <common/hash.hpp>
+#include <common/path.hpp>
 #include <manifest/part_list.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <mutex>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -75,11 +75,6 @@ class PartsSource : public ByteSource {
   std::string m_name;
   std::uint64_t m_pos = 0;
 };
-
-std::string dir_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-}
 
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -147,32 +142,8 @@ void check_part_hash(const PartsSource::Part& part, const std::string& expected)
 // serial check would (parts after a known bad one are skipped).
 void check_part_hashes(const std::vector<PartsSource::Part>& parts,
                        const std::vector<manifest::BundlePart>& listed, unsigned threads) {
-  std::atomic<std::size_t> next{0};
-  std::mutex mutex;
-  std::size_t failed_at = parts.size();
-  std::optional<Error> failure;
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < parts.size();) {
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (i > failed_at) return;
-      }
-      try {
-        check_part_hash(parts[i], listed[i].sha256);
-      } catch (const Error& err) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (i < failed_at) {
-          failed_at = i;
-          failure = err;
-        }
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads && t < parts.size(); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (failure) throw *failure;
+  common::ForkJoin(threads, common::FirstError::in_order)
+      .run(parts.size(), [&](std::size_t i, unsigned) { check_part_hash(parts[i], listed[i].sha256); });
 }
 
 }  // namespace
@@ -190,7 +161,7 @@ std::unique_ptr<ByteSource> open_parts_source(const std::string& parts_json_path
   } catch (const Error& err) {
     throw err.with_context("part list " + parts_json_path);
   }
-  const std::string dir = dir_of(parts_json_path);
+  const std::string dir = common::dir_of(parts_json_path);
   std::vector<PartsSource::Part> parts;
   std::uint64_t offset = 0;
   try {

@@ -7,6 +7,7 @@
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/hash.hpp>
+#include <common/path.hpp>
 #include <common/progress.hpp>
 #include <manifest/bundle_index.hpp>
 
@@ -83,11 +84,6 @@ std::string write_part(const PositionalFile& bundle, std::uint64_t offset, std::
   return hasher.finish_hex();
 }
 
-std::string dir_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
-}
-
 bool exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
@@ -112,8 +108,8 @@ SplitResult split_bundle(const std::string& path, std::uint64_t part_size, KeepO
   }
 
   SplitResult result;
-  const std::string dir = dir_of(path);
-  const std::string name = path.substr(dir.size());
+  const std::string name = common::base_name(path);
+  const std::string dir = path.substr(0, path.size() - name.size());  // "" or ending in '/'
   result.list_path = path + ".parts.json";
   result.list.bundle_id = index.bundle_id;
   result.list.bundle_size = bundle_size;

@@ -1,13 +1,13 @@
 #include <bundles/verify.hpp>
 
 #include <common/error.hpp>
+#include <common/fork_join.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <limits>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
+#include <vector>
 
 namespace bundles {
 
@@ -18,50 +18,43 @@ using common::ExitCode;
 
 // Shared state of one verify run. Frames are taken in file order; after a failure at
 // frame i, frames after i are skipped but frames before i still run, so the error kept
-// is the one a serial pass would meet first.
+// is the one a serial pass would meet first (common::FirstError::in_order).
 class Run {
  public:
-  Run(const VerifyJob& job, const VerifyProgress& progress)
-      : m_job(job), m_progress(progress), m_next(job.first) {
+  Run(const VerifyJob& job, const VerifyProgress& progress) : m_job(job), m_progress(progress) {
     for (std::size_t i = job.first; i < job.entries->size(); ++i) {
       m_total += (*job.entries)[i].compressed_size;
     }
   }
 
-  // Never throws: a thread must not die with an exception in flight.
-  void work() noexcept {
-    try {
-      const auto idle = memory_source("");  // each frame gets its own window on the file
-      FrameReader reader(*idle, m_job.max_window);
-      work_with(reader);
-    } catch (const Error& err) {
-      fail(m_job.first, err);
-    } catch (const std::exception& e) {
-      fail(m_job.first, Error(ExitCode::internal, std::string("verify worker: ") + e.what()));
-    }
-  }
-
-  void work_with(FrameReader& reader) {
-    for (;;) {
-      const std::size_t i = m_next.fetch_add(1);
-      if (i >= m_job.entries->size() || i > m_failed_at.load()) return;
-      const SeekEntry& entry = (*m_job.entries)[i];
-      try {
-        verify_frame(reader, *m_job.source, entry, i, (*m_job.targets)[i], m_job.max_content);
-      } catch (const Error& err) {
-        fail(i, err);
-        continue;
-      } catch (const std::exception& e) {
-        fail(i, Error(ExitCode::internal, std::string("verifying frame ") + std::to_string(i) +
-                                              ": " + e.what()));
-        continue;
-      }
-      done(entry);
-    }
-  }
-
-  VerifyReport finish(unsigned threads) {
-    if (m_failure) throw *m_failure;
+  VerifyReport run(unsigned threads) {
+    // One frame reader per worker; each frame gets its own window on the file.
+    struct Worker {
+      std::unique_ptr<ByteSource> idle;
+      std::unique_ptr<FrameReader> reader;
+    };
+    std::vector<Worker> workers(threads);
+    const std::size_t frames = m_job.entries->size() - std::min(m_job.first, m_job.entries->size());
+    common::ForkJoin(threads, common::FirstError::in_order)
+        .run(frames, [&](std::size_t n, unsigned w) {
+          const std::size_t i = m_job.first + n;
+          Worker& worker = workers[w];
+          if (!worker.reader) {
+            worker.idle = memory_source("");
+            worker.reader = std::make_unique<FrameReader>(*worker.idle, m_job.max_window);
+          }
+          const SeekEntry& entry = (*m_job.entries)[i];
+          try {
+            verify_frame(*worker.reader, *m_job.source, entry, i, (*m_job.targets)[i],
+                         m_job.max_content);
+          } catch (const Error&) {
+            throw;
+          } catch (const std::exception& e) {
+            throw Error(ExitCode::internal, std::string("verifying frame ") + std::to_string(i) +
+                                                ": " + e.what());
+          }
+          done(entry);
+        });
     VerifyReport report;
     report.frames = m_job.entries->size() - m_job.first;
     report.compressed_bytes = m_total;
@@ -71,14 +64,6 @@ class Run {
   }
 
  private:
-  void fail(std::size_t i, const Error& err) {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (i < m_failed_at.load()) {
-      m_failed_at.store(i);
-      m_failure = err;
-    }
-  }
-
   void done(const SeekEntry& entry) {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_done += entry.compressed_size;
@@ -88,10 +73,7 @@ class Run {
 
   const VerifyJob& m_job;
   const VerifyProgress& m_progress;
-  std::atomic<std::size_t> m_next;
-  std::atomic<std::size_t> m_failed_at{std::numeric_limits<std::size_t>::max()};
   std::mutex m_mutex;
-  std::optional<Error> m_failure;
   std::uint64_t m_total = 0;
   std::uint64_t m_done = 0;
   std::uint64_t m_content = 0;
@@ -141,13 +123,7 @@ VerifyReport verify_frames(const VerifyJob& job, unsigned threads, const VerifyP
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t frames = job.entries->size() - std::min(job.first, job.entries->size());
   threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, frames)));
-  Run run(job, progress);
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&run] { run.work(); });
-  run.work();
-  for (auto& t : pool) t.join();
-  return run.finish(threads);
+  return Run(job, progress).run(threads);
 }
 
 }  // namespace bundles

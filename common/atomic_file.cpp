@@ -1,6 +1,8 @@
 #include <common/atomic_file.hpp>
 
 #include <common/error.hpp>
+#include <common/path.hpp>
+#include <common/safe_dir.hpp>
 
 #include <atomic>
 #include <cerrno>
@@ -16,24 +18,18 @@ namespace {
 // Distinguishes temp files of several AtomicFiles for one path in one process.
 std::atomic<unsigned long> g_temp_counter{0};
 
-Error write_error(const std::string& path, int err) {
+Error write_error(const std::string& path, int err, const std::string& advice) {
   if (err == ENOSPC
 #ifdef EDQUOT
       || err == EDQUOT
 #endif
   ) {
-    return Error(ExitCode::no_space,
-                 "writing " + path + ": no space left on device; free space and re-run");
+    return Error(ExitCode::no_space, "writing " + path + ": no space left on device; " + advice);
   }
   return Error(ExitCode::io, "writing " + path + ": " + std::strerror(err));
 }
 
-std::string parent_dir(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
+}  // namespace
 
 // The rename is only durable once the directory entry is on disk. Some platforms and
 // file systems refuse fsync on a directory (EINVAL, EBADF for O_RDONLY dirs on a few
@@ -49,26 +45,47 @@ void fsync_dir(const std::string& dir) {
   ::close(fd);
 }
 
-}  // namespace
+AtomicFile::AtomicFile(std::string path, unsigned mode) : AtomicFile(std::move(path), [mode] {
+  Options options;
+  options.mode = mode;
+  return options;
+}()) {}
 
-AtomicFile::AtomicFile(std::string path, unsigned mode) : m_path(std::move(path)) {
-  m_temp_path = m_path + ".tmp." + std::to_string(::getpid()) + "." +
-                std::to_string(g_temp_counter.fetch_add(1));
-  // O_EXCL: never reuse (and truncate) a file somebody else is writing. The mode is
-  // filtered by the umask, as for any file the process creates.
-  m_fd = ::open(m_temp_path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
-                static_cast<mode_t>(mode));
-  if (m_fd < 0) {
+AtomicFile::AtomicFile(std::string path, Options options)
+    : m_path(std::move(path)), m_options(std::move(options)) {
+  const bool fixed_name = !m_options.temp_path.empty();
+  m_temp_path = fixed_name ? m_options.temp_path
+                           : m_path + ".tmp." + std::to_string(::getpid()) + "." +
+                                 std::to_string(g_temp_counter.fetch_add(1));
+  // O_EXCL: never reuse (and truncate) a file somebody else is writing; a fixed name is a
+  // leftover of a killed run, removed first. O_NOFOLLOW in a SafeDir: the temp name
+  // itself cannot be a planted link.
+  int fd = -1;
+  if (m_options.dir) {
+    const std::string name = base_name(m_temp_path);
+    if (fixed_name) ::unlinkat(m_options.dir->fd(), name.c_str(), 0);
+    fd = ::openat(m_options.dir->fd(), name.c_str(),
+                  O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+                  static_cast<mode_t>(m_options.mode));
+  } else {
+    if (fixed_name) ::unlink(m_temp_path.c_str());
+    fd = ::open(m_temp_path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+                static_cast<mode_t>(m_options.mode));
+  }
+  if (fd < 0) {
     const int err = errno;
-    if (err == ENOSPC) throw write_error(m_path, err);
+    if (err == ENOSPC) throw write_error(m_path, err, m_options.no_space_advice);
     throw Error(ExitCode::io, "creating " + m_path + " (temp file " + m_temp_path + "): " +
                                   std::strerror(err));
   }
+  m_fd = fd;
 }
 
 AtomicFile::~AtomicFile() {
   if (m_fd >= 0) ::close(m_fd);
-  if (!m_committed) ::unlink(m_temp_path.c_str());
+  if (m_committed) return;
+  if (m_options.dir) ::unlinkat(m_options.dir->fd(), base_name(m_temp_path).c_str(), 0);
+  else ::unlink(m_temp_path.c_str());
 }
 
 void AtomicFile::write(const void* data, std::size_t size) {
@@ -80,7 +97,7 @@ void AtomicFile::write(const void* data, std::size_t size) {
     const ssize_t n = ::write(m_fd, p, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw write_error(m_path, errno);
+      throw write_error(m_path, errno, m_options.no_space_advice);
     }
     p += n;
     size -= static_cast<std::size_t>(n);
@@ -92,16 +109,16 @@ void AtomicFile::seal() {
   if (m_fd < 0) {
     throw Error(ExitCode::internal, "AtomicFile::seal on " + m_path + " after commit()");
   }
-  if (::fsync(m_fd) != 0) {
+  if (m_options.sync != Sync::none && ::fsync(m_fd) != 0) {
     const int err = errno;
     ::close(m_fd);
     m_fd = -1;
-    throw write_error(m_path, err);
+    throw write_error(m_path, err, m_options.no_space_advice);
   }
   // close() can report a deferred write error (NFS); do not rename a file that failed.
   const int rc = ::close(m_fd);
   m_fd = -1;
-  if (rc != 0 && errno != EINTR) throw write_error(m_path, errno);
+  if (rc != 0 && errno != EINTR) throw write_error(m_path, errno, m_options.no_space_advice);
   m_sealed = true;
 }
 
@@ -110,12 +127,19 @@ void AtomicFile::commit() {
     throw Error(ExitCode::internal, "AtomicFile::commit on " + m_path + " called twice");
   }
   seal();
-  if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
+  // In a SafeDir, renameat replaces a link planted under the final name (not its target).
+  const int rc = m_options.dir
+                     ? ::renameat(m_options.dir->fd(), base_name(m_temp_path).c_str(),
+                                  m_options.dir->fd(), base_name(m_path).c_str())
+                     : ::rename(m_temp_path.c_str(), m_path.c_str());
+  if (rc != 0) {
     throw Error(ExitCode::io, "renaming " + m_temp_path + " to " + m_path + ": " +
                                   std::strerror(errno));
   }
   m_committed = true;
-  fsync_dir(parent_dir(m_path));
+  if (m_options.sync != Sync::full) return;
+  if (m_options.dir) m_options.dir->sync();
+  else fsync_dir(dir_of(m_path));
 }
 
 void write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {

@@ -88,7 +88,10 @@ common::Error api_error_to_exception(const ApiError& error, std::string_view met
                                      std::string_view path) {
   std::string message = "IMGAPI ";
   message.append(method).append(" ").append(path).append(": ").append(error.describe());
-  return common::Error(api_error_exit_code(error), message);
+  common::ErrorDetails details;
+  details.http_status = error.status;
+  details.rest_code = error.code;
+  return common::Error(api_error_exit_code(error), message, std::move(details));
 }
 
 }  // namespace imgapi

@@ -3,6 +3,7 @@
 #include <installer/staged_check.hpp>
 
 #include <common/error.hpp>
+#include <common/fork_join.hpp>
 #include <common/stop_signal.hpp>
 #include <common/log.hpp>
 #include <imgapi/client.hpp>
@@ -38,7 +39,7 @@ class Scheduler {
   std::optional<std::size_t> next() {
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
-      if (m_error) return std::nullopt;
+      if (m_failed) return std::nullopt;
       bool pending = false;
       for (std::size_t i = 0; i < m_items.size(); ++i) {
         if (m_state[i] != State::pending) continue;
@@ -60,13 +61,12 @@ class Scheduler {
     m_cv.notify_all();
   }
 
-  void failed(const Error& error) {
+  // A worker failed (its error goes to the fork-join, which keeps the first one).
+  void failed() {
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (!m_error) m_error = error;
+    m_failed = true;
     m_cv.notify_all();
   }
-
-  const std::optional<Error>& error() const { return m_error; }
 
  private:
   enum class State { pending, running, done };
@@ -74,7 +74,7 @@ class Scheduler {
   std::vector<State> m_state;
   std::mutex m_mutex;
   std::condition_variable m_cv;
-  std::optional<Error> m_error;
+  bool m_failed = false;
 };
 
 // Bytes in IMGAPI so far, summed over the workers.
@@ -251,29 +251,25 @@ ImportReport import_images(const std::string& imgapi_url, const std::vector<Impo
     slots.push_back(std::make_unique<std::atomic<std::uint64_t>>(0));
     progress.register_slot(slots.back().get());
   }
-  const auto work = [&](unsigned w) {
+  const auto import_one = [&](std::size_t i, unsigned w) {
     try {
-      while (const auto i = scheduler.next()) {
-        common::throw_if_stopped("while importing");  // no new image starts after a stop signal
-        auto& slot = *slots[w];
-        report.images[*i] = import_with_retries(imgapi_url, items[*i], options,
-                                                [&](std::uint64_t done) { progress.upload(slot, done); });
-        slot = 0;
-        progress.add_done(items[*i].file.size);
-        common::log::info(std::string(to_string(report.images[*i].outcome)) + " " + what_of(items[*i]));
-        scheduler.done(*i);
-      }
-    } catch (const Error& e) {
-      scheduler.failed(e);
+      common::throw_if_stopped("while importing");  // no new image starts after a stop signal
+      auto& slot = *slots[w];
+      report.images[i] = import_with_retries(imgapi_url, items[i], options,
+                                             [&](std::uint64_t done) { progress.upload(slot, done); });
+      slot = 0;
+      progress.add_done(items[i].file.size);
+      common::log::info(std::string(to_string(report.images[i].outcome)) + " " + what_of(items[i]));
+      scheduler.done(i);
+    } catch (const Error&) {
+      scheduler.failed();  // wakes the workers waiting for an origin
+      throw;
     } catch (const std::exception& e) {
-      scheduler.failed(Error(ExitCode::internal, std::string("import worker: ") + e.what()));
+      scheduler.failed();
+      throw Error(ExitCode::internal, std::string("import worker: ") + e.what());
     }
   };
-  std::vector<std::thread> threads;
-  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
-  work(0);
-  for (auto& t : threads) t.join();
-  if (scheduler.error()) throw *scheduler.error();
+  common::ForkJoin(workers).run([&] { return scheduler.next(); }, import_one);
   for (const auto& image : report.images) {
     if (image.outcome != ImportOutcome::already_active) report.bytes_uploaded += image.size;
   }

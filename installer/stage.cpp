@@ -8,6 +8,7 @@
 #include <common/error.hpp>
 #include <common/hash.hpp>
 #include <common/log.hpp>
+#include <common/path.hpp>
 #include <common/progress.hpp>
 #include <common/safe_dir.hpp>
 #include <common/stop_signal.hpp>
@@ -26,15 +27,10 @@ namespace installer {
 
 using common::Error;
 using common::ExitCode;
+using common::base_name;
+using common::dir_of;
 
 namespace {
-
-std::string dir_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
 // Every directory the plan writes into, opened without following links from the root
 // (common/safe_dir.hpp): a planted /usbkey/images -> /elsewhere is refused before anything
@@ -79,63 +75,18 @@ std::size_t remove_leftovers(const SafeDirs& dirs) {
   return removed;
 }
 
-// One target's temp file while its member streams.
-class TempFile {
- public:
-  TempFile(const StageTarget& target, std::shared_ptr<const common::SafeDir> dir)
-      : m_dir(std::move(dir)), m_final(target.path), m_temp(temp_path_for(target.path)),
-        m_final_name(base_name(m_final)), m_temp_name(base_name(m_temp)) {
-    ::unlinkat(m_dir->fd(), m_temp_name.c_str(), 0);
-    m_fd = ::openat(m_dir->fd(), m_temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (m_fd < 0) throw Error(ExitCode::io, "cannot create " + m_temp + ": " + std::strerror(errno));
-  }
-  ~TempFile() { discard(); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  void write(const char* data, std::size_t size) {
-    while (size > 0) {
-      const ssize_t n = ::write(m_fd, data, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        throw Error(err == ENOSPC || err == EDQUOT ? ExitCode::no_space : ExitCode::io,
-                    "writing " + m_temp + ": " + std::strerror(err));
-      }
-      data += n;
-      size -= static_cast<std::size_t>(n);
-    }
-  }
-  // The member is complete: flush it to disk (the rename comes later).
-  void finish() {
-    if (::fsync(m_fd) != 0 || ::close(m_fd) != 0) {
-      const int err = errno;
-      m_fd = -1;
-      throw Error(err == ENOSPC ? ExitCode::no_space : ExitCode::io,
-                  "writing " + m_temp + ": " + std::strerror(err));
-    }
-    m_fd = -1;
-  }
-  void commit() {
-    // renameat replaces a link planted under the final name (not its target).
-    if (::renameat(m_dir->fd(), m_temp_name.c_str(), m_dir->fd(), m_final_name.c_str()) != 0) {
-      throw Error(ExitCode::io, "renaming " + m_temp + " to " + m_final + ": " + std::strerror(errno));
-    }
-    m_committed = true;
-  }
-  void discard() noexcept {
-    if (m_fd >= 0) ::close(m_fd);
-    m_fd = -1;
-    if (!m_committed) ::unlinkat(m_dir->fd(), m_temp_name.c_str(), 0);
-  }
-  const common::SafeDir& dir() const { return *m_dir; }
-
- private:
-  std::shared_ptr<const common::SafeDir> m_dir;
-  std::string m_final, m_temp, m_final_name, m_temp_name;
-  int m_fd = -1;
-  bool m_committed = false;
-};
+// One target's temp file while its member streams: hidden under the name temp_path_for
+// gives (a later run removes leftovers), made and renamed in the directory opened without
+// links. The file is fsync'd when its member is complete; the directories once, after
+// every rename.
+std::unique_ptr<common::AtomicFile> staged_temp_file(const StageTarget& target,
+                                                     std::shared_ptr<const common::SafeDir> dir) {
+  common::AtomicFile::Options options;
+  options.sync = common::AtomicFile::Sync::file_only;
+  options.dir = std::move(dir);
+  options.temp_path = temp_path_for(target.path);
+  return std::make_unique<common::AtomicFile>(target.path, std::move(options));
+}
 
 // What is known about a member once read (streamed or found in place).
 struct MemberFacts {
@@ -160,7 +111,7 @@ class Stager : public bundles::MemberHandler {
     if (found == m_targets.end()) return {};  // verified by the reader, then dropped
     m_open.clear();
     for (const StageTarget* t : found->second) {
-      m_open.push_back(std::make_unique<TempFile>(*t, m_dirs.at(dir_of(t->path))));
+      m_open.push_back(staged_temp_file(*t, m_dirs.at(dir_of(t->path))));
     }
     m_is_manifest = m_manifest_members.count(member.name) > 0;
     m_text.clear();
@@ -177,7 +128,7 @@ class Stager : public bundles::MemberHandler {
   void commit(const manifest::BundleMember& member) override {
     if (m_targets.find(member.name) == m_targets.end()) return;
     for (auto& f : m_open) {
-      f->finish();
+      f->seal();  // the member is complete: flushed to disk (the rename comes later)
       m_done.push_back(std::move(f));
     }
     m_open.clear();
@@ -190,14 +141,14 @@ class Stager : public bundles::MemberHandler {
   void abort(const manifest::BundleMember&) noexcept override { m_open.clear(); }
 
   // The verified temp files, in member order.
-  std::vector<std::unique_ptr<TempFile>>& done() { return m_done; }
+  std::vector<std::unique_ptr<common::AtomicFile>>& done() { return m_done; }
 
  private:
   const SafeDirs& m_dirs;
   const std::set<std::string>& m_manifest_members;
   std::map<std::string, MemberFacts>& m_facts;
   std::map<std::string, std::vector<const StageTarget*>> m_targets;
-  std::vector<std::unique_ptr<TempFile>> m_open, m_done;
+  std::vector<std::unique_ptr<common::AtomicFile>> m_open, m_done;
   bool m_is_manifest = false;
   std::string m_text;
   std::optional<common::Hasher> m_sha1;
@@ -290,7 +241,7 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
     for (const auto& [dir, bytes] : need_by_dir) needs.push_back({dir, bytes, "staging into " + dir});
     require_space(needs);
   }
-  std::vector<std::unique_ptr<TempFile>> temps;
+  std::vector<std::unique_ptr<common::AtomicFile>> temps;
   if (!needed.empty()) {
     Stager stager(plan, safe_dirs, needed, manifest_members, facts);
     if (options.progress) {
@@ -305,7 +256,7 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
   std::set<const common::SafeDir*> dirs;
   for (auto& t : temps) {
     t->commit();
-    dirs.insert(&t->dir());
+    dirs.insert(safe_dirs.at(dir_of(t->path())).get());
     ++report.written;
   }
   for (const common::SafeDir* dir : dirs) dir->sync();

@@ -8,8 +8,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
 
 namespace builder {
 
@@ -55,28 +53,6 @@ std::int64_t build_time() {
                                      "e.g. $(git log -1 --format=%ct) or unset it");
   }
   return std::stoll(text);
-}
-
-std::string dir_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-FreeSpace free_space(const std::string& path) {
-  std::string p = path.empty() ? "." : path;
-  struct stat st {};
-  // The nearest existing ancestor: the cache directory may not exist yet.
-  while (::stat(p.c_str(), &st) != 0) {
-    if (p == "/" || p == ".") return {};
-    p = dir_of(p);
-  }
-  struct statvfs vfs {};
-  if (::statvfs(p.c_str(), &vfs) != 0) return {};
-  FreeSpace out;
-  out.bytes = static_cast<std::uint64_t>(vfs.f_bavail) * static_cast<std::uint64_t>(vfs.f_frsize);
-  out.device = static_cast<std::uint64_t>(st.st_dev);
-  return out;
 }
 
 }  // namespace builder

@@ -1,6 +1,6 @@
 #pragma once
 // Small pieces the sdcadm-bundle subcommands share: sizes on the command line, the build
-// time (SOURCE_DATE_EPOCH), the progress flags, output helpers and free-space checks.
+// time (SOURCE_DATE_EPOCH), the progress flags and output helpers.
 
 #include <bundles/part_source.hpp>
 #include <common/cli_flags.hpp>
@@ -30,18 +30,5 @@ std::int64_t build_time();
 using common::ProgressFlags;
 using common::add_progress_flags;
 using common::print_json;
-
-
-// Free bytes for an unprivileged user on the file system holding `path` (or its nearest
-// existing ancestor), and that file system's id; nullopt-like (UINT64_MAX) when unknown.
-struct FreeSpace {
-  std::uint64_t bytes = UINT64_MAX;
-  std::uint64_t device = 0;
-};
-FreeSpace free_space(const std::string& path);
-
-
-// The directory part of `path` ("." for a bare name).
-std::string dir_of(const std::string& path);
 
 }  // namespace builder

@@ -1,40 +1,26 @@
-// `sdcadm-bundle build`: resolve what to ship (builder/resolve), fetch the files into the
-// cache (builder/fetch), write the bundle (builder/pack). -n stops after the plan. This file
-// turns the command line into those calls, checks free space, draws the progress bars,
-// handles Ctrl-C (a first one stops cleanly, exit 12, nothing half-written; a second one
-// kills), and prints the plan or the summary (builder/build_report).
-//
-// --key/--root sign the bundle as it is written: the signatures cover the index, which is
-// known before the first byte, so they go straight into the slot and a failed signing (a
-// bad key file, a slot overflow) is caught before anything is downloaded or written.
+// `sdcadm-bundle build`: turns the command line into builder::BuildOptions, runs
+// builder::build (resolve, fetch into the cache, sign and write the bundle; -n stops after
+// the plan) and shows what it reports: status lines, progress bars, the plan or the summary
+// (builder/build_report). It also owns Ctrl-C: a first one stops cleanly, exit 12, nothing
+// half-written; a second one kills.
 //
 // DESIGN.md fixes -j as --json (sdcadm's convention), so parallel downloads are
 // --concurrency N, not the "-j N" of make.
 
+#include <builder/build.hpp>
 #include <builder/cli/build_report.hpp>
-#include <builder/bundle_signatures.hpp>
 #include <builder/cli/cli.hpp>
 #include <builder/cli/cli_options.hpp>
-#include <builder/installer_binary.hpp>
-#include <builder/receipt_file.hpp>
 
-#include <common/atomic_file.hpp>
 #include <common/error.hpp>
-#include <common/log.hpp>
-#include <imgapi/client.hpp>
-#include <manifest/inventory.hpp>
 #include <manifest/version_order.hpp>
 
-#include <cctype>
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
 namespace builder {
@@ -60,32 +46,6 @@ struct BuildArgs {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-// The inventory --inventory names: a JSON inventory, or the inventory inside an install
-// receipt, which must verify against --dc-key first (docs/receipt.md). A receipt's inventory
-// member is byte for byte what `sdcadm-install inventory` wrote, so the trim and its recorded
-// digest are what that file would give.
-std::string inventory_bytes(const BuildArgs& args) {
-  const bool receipt = is_receipt_file(args.inventory);
-  if (!receipt) {
-    if (!args.dc_key.empty()) {
-      throw Error(ExitCode::usage, "--dc-key is for a receipt, and this is not one (a JSON inventory is read as it is)");
-    }
-    return common::read_small_file(args.inventory, manifest::k_inventory_max_bytes + 1);
-  }
-  if (args.dc_key.empty()) {
-    throw Error(ExitCode::usage, "this is an install receipt: give the DC's public key with --dc-key DC.pub "
-                                 "(sdcadm-install trust dc-key -o DC.pub on the DC) so it is checked before it is used");
-  }
-  const signing::VerifiedReceipt v = read_verified_receipt(args.inventory, args.dc_key);
-  if (v.inventory_bytes.empty()) {
-    const common::Json& why = v.receipt["inventory_error"];
-    throw Error(ExitCode::bad_data, "the receipt carries no inventory (" +
-                                        (why.is_string() ? why.get<std::string>() : std::string("none")) +
-                                        "); use a receipt of a run that ended, or sdcadm-install inventory");
-  }
-  return v.inventory_bytes;
-}
-
 extern "C" void on_stop_signal(int sig) {
   if (g_stop) {  // second signal: stop now
     std::signal(sig, SIG_DFL);
@@ -94,7 +54,7 @@ extern "C" void on_stop_signal(int sig) {
   g_stop = 1;
 }
 
-// SIGINT/SIGTERM set g_stop while a build runs; the fetch and the writer poll it.
+// SIGINT/SIGTERM set g_stop while a build writes; the library polls it (stop_requested).
 class StopSignals {
  public:
   StopSignals() {
@@ -111,252 +71,114 @@ class StopSignals {
   }
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
-  static void check() {
-    if (g_stop) {
-      throw Error(ExitCode::interrupted, "stopped by a signal; nothing half-written was kept "
-                                         "(finished downloads stay in the cache for the next run)");
-    }
-  }
 
  private:
   struct sigaction m_old_int {};
   struct sigaction m_old_term {};
 };
 
-bool exists(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0;
-}
+// The options that come from flags alone, checked in the order the flags are explained.
+BuildOptions build_options(const BuildArgs& args) {
+  BuildOptions options;
+  options.source = args.source;
+  options.channel = args.channel;
+  options.services = args.services;
+  options.all = args.all;
+  options.include_agentsshar = !args.no_agentsshar;
+  options.include_agent_images = !args.no_agent_images;
+  options.inventory = args.inventory;
+  options.dc_key = args.dc_key;
+  options.since = args.since;
+  options.output = args.output;
+  options.replace_output = args.yes;
+  options.cache_dir = args.cache_dir;
+  options.cache_check = args.verify_cache ? CacheCheck::rehash : CacheCheck::cheap;
+  options.concurrency = args.concurrency;
+  options.dry_run = args.dry_run;
+  options.installer = args.installer;
+  options.keys = args.keys;
+  options.roots = args.roots;
+  options.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
+  options.created_from_source_date_epoch = std::getenv("SOURCE_DATE_EPOCH") != nullptr;
 
-std::string default_output(const std::string& channel, std::int64_t created) {
-  std::string safe;
-  for (char c : channel) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
-  return "sdc-" + safe + "-" + compact_utc(created) + ".sdc";
-}
-
-ResolveRequest make_request(const BuildArgs& args, const manifest::Inventory* inventory) {
-  if (args.services.empty() && !args.all) {
-    throw Error(ExitCode::usage, "build: say what to bundle: SERVICE... (e.g. imgapi "
-                                 "sapi@<uuid>) or --all");
+  PackOptions& pack = options.pack;
+  pack.created = build_time();
+  if (args.sequence > 0) pack.sequence = args.sequence;
+  pack.expires_in_days = args.expires_in;
+  if (!manifest::parse_semver(args.min_installer_version)) {
+    throw Error(ExitCode::usage, "--min-installer-version " + args.min_installer_version +
+                                     ": give a semantic version X.Y.Z");
   }
-  ResolveRequest request;
-  if (!args.channel.empty()) request.channel = args.channel;
-  for (const auto& s : args.services) request.selections.push_back(parse_selection(s));
-  request.all = args.all;
-  request.inventory = inventory;
-  if (!args.since.empty()) request.since = args.since;
-  request.include_agentsshar = !args.no_agentsshar;
-  request.include_agent_images = !args.no_agent_images;
-  return request;
-}
-
-// The output (or its parts list) must not exist unless -y.
-void check_output(const BuildArgs& args, const std::string& output) {
-  for (const std::string& path : {output, output + ".parts.json"}) {
-    if (exists(path) && !args.yes) {
-      throw Error(ExitCode::conflict, path + " already exists; choose another name with -o, "
-                                             "or pass -y to replace it");
-    }
+  pack.min_installer_version = args.min_installer_version;
+  WritePackOptions& write = options.write;
+  if (!args.chunk_size.empty()) pack.chunk_size = parse_size(args.chunk_size, "--chunk-size");
+  if (!args.split_size.empty()) write.split_size = parse_size(args.split_size, "--split-size");
+  if (write.split_size > manifest::k_max_part_size) {
+    throw Error(ExitCode::usage, "--split-size " + args.split_size +
+                                     ": parts must be below 4 GiB to fit FAT32 sticks; "
+                                     "use e.g. --split-size 4000M");
   }
-}
-
-// "" when the downloads and the bundle fit, else why not.
-std::string space_problem(const std::string& cache_root, std::uint64_t download_bytes,
-                          const std::string& output, std::uint64_t bundle_bytes, bool split) {
-  const FreeSpace cache = free_space(cache_root);
-  const FreeSpace out = free_space(dir_of(output));
-  // Splitting copies the bundle into parts before the single file is removed.
-  const std::uint64_t out_need = bundle_bytes * (split ? 2 : 1);
-  const bool same = cache.device == out.device && cache.bytes != UINT64_MAX;
-  std::string problem;
-  if (same && download_bytes + out_need > cache.bytes) {
-    problem = "need " + common::format_bytes(download_bytes + out_need) + " in " + cache_root +
-              " and " + dir_of(output) + " (one file system), " +
-              common::format_bytes(cache.bytes) + " free";
-  } else if (!same && cache.bytes != UINT64_MAX && download_bytes > cache.bytes) {
-    problem = "need " + common::format_bytes(download_bytes) + " for downloads in " + cache_root +
-              ", " + common::format_bytes(cache.bytes) + " free";
-  } else if (!same && out.bytes != UINT64_MAX && out_need > out.bytes) {
-    problem = "need " + common::format_bytes(out_need) + " for the bundle in " + dir_of(output) +
-              ", " + common::format_bytes(out.bytes) + " free";
+  if (pack.chunk_size < manifest::k_min_chunk_size || pack.chunk_size > manifest::k_max_chunk_size) {
+    throw Error(ExitCode::usage, "--chunk-size " + args.chunk_size + ": give 1M to 1G");
   }
-  if (!problem.empty()) {
-    problem += "; free space, or put the cache (--cache-dir) or the bundle (-o) elsewhere";
-  }
-  return problem;
+  write.level = args.level;
+  return options;
 }
 
-std::uint64_t bytes_to_download(const std::vector<FetchPlanEntry>& files) {
-  std::uint64_t total = 0;
-  for (const auto& f : files) total += f.state == CacheState::miss ? f.item.file.size : 0;
-  return total;
-}
-
-class BuildRun {
+// Shows the build as it goes: status lines on stderr (not with -j), progress bars, the
+// plan or the summary on stdout.
+class BuildOutput : public BuildObserver {
  public:
-  explicit BuildRun(const BuildArgs& args) : m_args(args) {}
+  explicit BuildOutput(const BuildArgs& args) : m_json(args.json), m_mode(args.progress.mode(args.json)) {}
 
-  void run() {
-    m_start = Clock::now();
-    const std::int64_t created = build_time();
-    load_options(created);
-    imgapi::ClientOptions client_options;
-    client_options.http.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
-    imgapi::Client updates(m_args.source, client_options);
-    status("resolving on " + m_args.source +
-           (m_args.channel.empty() ? "" : " (channel " + m_args.channel + ")"));
-    m_resolution = resolve(updates, make_request(m_args, m_inventory ? &*m_inventory : nullptr));
-    m_resolved = Clock::now();
-    const std::string output =
-        m_args.output.empty() ? default_output(m_resolution.channel, created) : m_args.output;
-    const Cache cache(m_args.cache_dir.empty() ? Cache::default_root() : m_args.cache_dir);
-    const auto items = fetch_items(m_resolution);
-    BuildPlanReport plan{&m_resolution, plan_fetch(cache, items, m_pack.chunk_size), output,
-                         cache.root(), 0, m_write.split_size, ""};
-    plan.estimated_size = estimated_bundle_size(plan_pack_estimate(m_resolution, m_pack));
-    plan.space_problem = space_problem(cache.root(), bytes_to_download(plan.files), output,
-                                       plan.estimated_size, m_write.split_size > 0);
-    if (m_args.dry_run) {
-      if (m_args.json) print_json(plan_json(plan));
-      else std::cout << plan_text(plan) << std::flush;
-      return;
-    }
-    check_output(m_args, output);
-    if (!plan.space_problem.empty()) throw Error(ExitCode::no_space, "not enough space: " + plan.space_problem);
-    build(cache, items, plan, output);
+  void status(const std::string& line) override {
+    if (!m_json) std::cerr << line << std::endl;
+  }
+  void warning(const std::string& message) override {
+    std::cerr << "sdcadm-bundle: warning: " << message << std::endl;
+  }
+  void work_started() override { m_signals.emplace(); }
+  void step_started(const std::string& label, std::uint64_t total) override {
+    m_bar.emplace(label, total, m_mode);
+  }
+  void step_progress(std::uint64_t done) override { m_bar->update(done); }
+  void step_finished() override { m_bar->finish(); }
+  bool stop_requested() const override { return g_stop != 0; }
+
+  void planned(const BuildPlanReport& plan) override {
+    if (m_json) print_json(plan_json(plan));
+    else std::cout << plan_text(plan) << std::flush;
   }
 
- private:
-  void load_options(std::int64_t created) {
-    m_pack.created = created;
-    if (m_args.sequence > 0) m_pack.sequence = m_args.sequence;
-    m_pack.expires_in_days = m_args.expires_in;
-    if (!manifest::parse_semver(m_args.min_installer_version)) {
-      throw Error(ExitCode::usage, "--min-installer-version " + m_args.min_installer_version +
-                                       ": give a semantic version X.Y.Z");
-    }
-    m_pack.min_installer_version = m_args.min_installer_version;
-    if (!m_args.chunk_size.empty()) m_pack.chunk_size = parse_size(m_args.chunk_size, "--chunk-size");
-    if (!m_args.split_size.empty()) m_write.split_size = parse_size(m_args.split_size, "--split-size");
-    if (m_write.split_size > manifest::k_max_part_size) {
-      throw Error(ExitCode::usage, "--split-size " + m_args.split_size +
-                                       ": parts must be below 4 GiB to fit FAT32 sticks; "
-                                       "use e.g. --split-size 4000M");
-    }
-    if (m_pack.chunk_size < manifest::k_min_chunk_size || m_pack.chunk_size > manifest::k_max_chunk_size) {
-      throw Error(ExitCode::usage, "--chunk-size " + m_args.chunk_size + ": give 1M to 1G");
-    }
-    if (!m_args.installer.empty()) m_pack.installer = describe_installer(m_args.installer, m_pack.chunk_size);
-    m_write.level = m_args.level;
-    if (!m_args.inventory.empty()) {
-      try {
-        m_inventory = manifest::Inventory::parse(inventory_bytes(m_args));
-      } catch (const Error& e) {
-        throw e.with_context("--inventory " + m_args.inventory +
-                             " (write it on the DC's headnode with sdcadm-install inventory)");
-      }
-      m_pack.inventory = &*m_inventory;
-    }
-    // Checks the expiry (and the build time) before anything is downloaded.
-    const std::int64_t expires = created + m_args.expires_in * 86400;
-    const std::string expires_text = rfc3339_utc(expires);
-    // A reproducible build with an old SOURCE_DATE_EPOCH can produce a bundle that every DC
-    // refuses as expired: say so now, not when the operator is in the datacenter.
-    if (expires <= static_cast<std::int64_t>(std::time(nullptr))) {
-      std::cerr << "sdcadm-bundle: warning: the bundle will be expired when it is written ("
-                << "created " << rfc3339_utc(created)
-                << (std::getenv("SOURCE_DATE_EPOCH") ? " from SOURCE_DATE_EPOCH" : "")
-                << " + " << m_args.expires_in << " days = " << expires_text
-                << "); installers refuse it unless --allow-expired. Raise --expires-in or "
-                   "SOURCE_DATE_EPOCH."
-                << std::endl;
-    }
-    m_signing = load_signing_inputs(m_args.keys, m_args.roots);
-  }
-
-  void build(const Cache& cache, const std::vector<FetchItem>& items,
-             const BuildPlanReport& plan, const std::string& output) {
-    StopSignals signals;
-    const common::ProgressMode mode = m_args.progress.mode(m_args.json);
-    FetchOptions fetch_options;
-    fetch_options.source_url = m_args.source;
-    fetch_options.concurrency = m_args.concurrency;
-    fetch_options.chunk_size = m_pack.chunk_size;
-    fetch_options.check = m_args.verify_cache ? CacheCheck::rehash : CacheCheck::cheap;
-    fetch_options.cancelled = [] { return g_stop != 0; };
-    fetch_options.client.http.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
-    const std::uint64_t download = bytes_to_download(plan.files);
-    std::optional<common::Progress> bar;
-    if (download > 0) {
-      std::size_t files = 0;
-      for (const auto& f : plan.files) files += f.state == CacheState::miss ? 1 : 0;
-      bar.emplace("download " + std::to_string(files) + (files == 1 ? " file" : " files"),
-                  download, mode);
-      fetch_options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
-    }
-    FetchResult fetched;
-    try {
-      fetched = fetch(cache, items, fetch_options);
-    } catch (const Error& e) {
-      if (e.code() == ExitCode::interrupted && g_stop) StopSignals::check();
-      throw;
-    }
-    if (bar) bar->finish();
-    StopSignals::check();
-    const auto fetched_at = Clock::now();
-
-    const PackPlan pack = plan_pack(m_resolution, fetched.by_sha1, m_pack);
-    std::vector<std::string> signers;
-    if (!m_signing.empty()) {
-      auto doc = signing::SignatureDocument::for_bundle(pack.index.bundle_id, pack.index_bytes);
-      apply_signing(doc, m_signing, pack.index.bundle_id, pack.index_bytes);
-      m_write.signature_json = slot_json(doc);
-      for (const auto& s : doc.signatures()) signers.push_back(s.keyid);
-    }
-    bar.emplace("write " + output, pack.index.payload_size(), mode);
-    m_write.progress = [&bar](std::uint64_t done, std::uint64_t) {
-      StopSignals::check();
-      bar->update(done);
-    };
-    const PackResult result = write_pack(pack, output, m_pack.created, m_write);
-    bar->finish();
-    const auto end = Clock::now();
-    BuildSummary summary{&m_resolution, &pack, &result, &fetched, seconds(m_start, end)};
-    summary.resolve_seconds = seconds(m_start, m_resolved);
-    summary.fetch_seconds = seconds(m_resolved, fetched_at);
-    summary.write_seconds = seconds(fetched_at, end);
-    if (m_args.json) {
+  void built(const BuildSummary& summary) override {
+    if (m_json) {
       common::Json j = summary_json(summary);
-      j["signatures"] = signers;
+      j["signatures"] = summary.signers;
       print_json(j);
       return;
     }
     std::cout << summary_text(summary);
-    if (!signers.empty()) {
-      std::cout << "signed by " << signers.size() << (signers.size() == 1 ? " key:" : " keys:");
-      for (const auto& id : signers) std::cout << " " << id.substr(0, 12);
+    if (!summary.signers.empty()) {
+      std::cout << "signed by " << summary.signers.size()
+                << (summary.signers.size() == 1 ? " key:" : " keys:");
+      for (const auto& id : summary.signers) std::cout << " " << id.substr(0, 12);
       std::cout << "\n";
     }
     std::cout << std::flush;
   }
 
-  void status(const std::string& line) const {
-    if (!m_args.json) std::cerr << line << std::endl;
-  }
-
-  using Clock = std::chrono::steady_clock;
-  static double seconds(Clock::time_point a, Clock::time_point b) {
-    return std::chrono::duration<double>(b - a).count();
-  }
-
-  const BuildArgs& m_args;
-  Clock::time_point m_start, m_resolved;
-  PackOptions m_pack;
-  WritePackOptions m_write;
-  std::optional<manifest::Inventory> m_inventory;
-  SigningInputs m_signing;
-  Resolution m_resolution;
+ private:
+  bool m_json;
+  common::ProgressMode m_mode;
+  std::optional<StopSignals> m_signals;
+  std::optional<common::Progress> m_bar;
 };
+
+void run_build(const BuildArgs& args) {
+  const BuildOptions options = build_options(args);
+  BuildOutput output(args);
+  build(options, output);
+}
 
 }  // namespace
 
@@ -441,7 +263,7 @@ void register_build(CLI::App& app) {
               "byte-identical bundle. Exit codes: 2 usage, 6 network, 7 server error, 8 bad "
               "download, 10 not found, 11 output exists, 12 interrupted, 50 unknown channel; "
               "see docs/exit-codes.md and docs/release-engineer-guide.md.");
-  cmd->callback([args] { BuildRun(*args).run(); });
+  cmd->callback([args] { run_build(*args); });
 }
 
 }  // namespace builder

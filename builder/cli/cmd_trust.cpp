@@ -1,16 +1,12 @@
 // `sdcadm-bundle trust init|rotate|sign|show`: the release team's trust root (root.json,
-// docs/trust.md). init writes version 1; rotate writes version N+1 (keys added or removed,
-// a new threshold or expiry) signed by the old threshold and the new one; sign adds
-// signatures in a later session (an offline signing room, one key holder at a time); show
-// prints a root and whether it is signed well enough. init and rotate refuse to write a
-// root that would not be accepted unless --partial says more signatures follow.
+// docs/trust.md). init, rotate and sign turn the arguments into builder::RootEditOptions
+// and call builder/trust_root_edit.hpp, which writes the root; show loads one. Each then
+// prints the root and whether it is signed well enough.
 
 #include <builder/cli/cli.hpp>
 #include <builder/cli/cli_options.hpp>
+#include <builder/trust_root_edit.hpp>
 
-#include <common/atomic_file.hpp>
-#include <common/error.hpp>
-#include <signing/key.hpp>
 #include <signing/root.hpp>
 #include <signing/root_chain.hpp>
 #include <signing/utc_time.hpp>
@@ -19,16 +15,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
 namespace builder {
 namespace {
-
-using common::Error;
-using common::ExitCode;
-
-constexpr std::int64_t k_default_root_days = 365;
 
 struct TrustArgs {
   std::string root, prev, output;
@@ -37,34 +27,6 @@ struct TrustArgs {
   std::int64_t expires_in = k_default_root_days;
   bool partial = false, force = false, json = false;
 };
-
-// "NAME=PATH" or "PATH" (the name is then the file name without its extension).
-signing::NamedKey named_key(const std::string& arg) {
-  const auto eq = arg.find('=');
-  std::string path = eq == std::string::npos ? arg : arg.substr(eq + 1);
-  std::string name = eq == std::string::npos ? "" : arg.substr(0, eq);
-  if (name.empty()) {
-    const auto slash = path.find_last_of('/');
-    name = path.substr(slash == std::string::npos ? 0 : slash + 1);
-    name = name.substr(0, name.find('.'));
-  }
-  return {name, signing::load_public_key(path)};
-}
-
-std::vector<signing::PrivateKey> load_keys(const std::vector<std::string>& paths) {
-  std::vector<signing::PrivateKey> keys;
-  for (const auto& p : paths) keys.push_back(signing::load_private_key(p));
-  return keys;
-}
-
-void write_root(const signing::TrustRoot& root, const std::string& path, bool force) {
-  struct stat st {};
-  if (!force && ::stat(path.c_str(), &st) == 0) {
-    throw Error(ExitCode::conflict, path + " already exists; choose another name with -o, or "
-                                           "pass --force to replace it");
-  }
-  common::write_file_atomic(path, root.serialize(), 0644);
-}
 
 std::string side_text(const signing::TrustRoot& keys_of, const signing::Tally& t) {
   return "signed by " + std::to_string(t.valid.size()) + ", " + std::to_string(keys_of.threshold()) +
@@ -120,81 +82,29 @@ void report(const TrustArgs& args, const signing::TrustRoot& root, const signing
   if (!written.empty()) std::cerr << "wrote " << written << "\n";
 }
 
-// A root about to be written must be accepted unless --partial.
-void require_complete(const TrustArgs& args, const signing::TrustRoot& root, const signing::TrustRoot* prev) {
-  if (args.partial) return;
-  if (prev) {
-    signing::require_rotation(*prev, root);
-  } else if (!root.self_valid()) {
-    throw Error(ExitCode::trust_root,
-                "root v1 needs " + std::to_string(root.threshold()) + " signatures by its keys, got " +
-                    std::to_string(root.self_tally().valid.size()) +
-                    "; give more --sign-key, or pass --partial and add them later with trust sign");
-  }
+RootEditOptions edit_options(const TrustArgs& args) {
+  RootEditOptions options;
+  options.output = args.output;
+  options.replace_output = args.force;
+  options.partial = args.partial;
+  options.keys = args.keys;
+  options.add_keys = args.add_keys;
+  options.remove_keys = args.remove_keys;
+  options.sign_keys = args.sign_keys;
+  options.threshold = args.threshold;
+  options.expires_in_days = args.expires_in;
+  return options;
 }
 
-void run_init(const TrustArgs& args) {
-  std::vector<signing::NamedKey> keys;
-  for (const auto& k : args.keys) keys.push_back(named_key(k));
-  const auto signers = load_keys(args.sign_keys);
-  auto root = signing::TrustRoot::create(1, signing::now_utc() + args.expires_in * 86400,
-                                         args.threshold, keys);
-  for (const auto& k : signers) root.sign(k);
-  require_complete(args, root, nullptr);
-  write_root(root, args.output, args.force);
-  report(args, root, nullptr, args.output);
+void report(const TrustArgs& args, const EditedRoot& edited) {
+  report(args, edited.root, edited.prev ? &*edited.prev : nullptr, edited.written);
 }
 
-bool matches(const signing::NamedKey& k, const std::string& spec) {
-  if (spec == k.key.id()) return true;
-  if (spec.size() == 64) return false;
-  return signing::load_public_key(spec).id() == k.key.id();
-}
+void run_init(const TrustArgs& args) { report(args, init_root(edit_options(args))); }
 
-void run_rotate(const TrustArgs& args) {
-  const signing::TrustRoot old_root = signing::load_root(args.root);
-  if (!old_root.self_valid()) {
-    throw Error(ExitCode::trust_root, args.root + " is not signed by its own threshold; finish "
-                                                  "signing it (trust sign) before rotating from it");
-  }
-  std::vector<signing::NamedKey> keys;
-  for (const auto& k : old_root.keys()) {
-    bool removed = false;
-    for (const auto& spec : args.remove_keys) removed = removed || matches(k, spec);
-    if (!removed) keys.push_back(k);
-  }
-  if (keys.size() + args.remove_keys.size() != old_root.keys().size()) {
-    throw Error(ExitCode::usage, "--remove-key: each must name one key of " + args.root +
-                                     " (a key id or a public key file)");
-  }
-  for (const auto& k : args.add_keys) keys.push_back(named_key(k));
-  const auto signers = load_keys(args.sign_keys);
-  auto next = signing::TrustRoot::create(old_root.version() + 1,
-                                         signing::now_utc() + args.expires_in * 86400,
-                                         args.threshold ? args.threshold : old_root.threshold(), keys);
-  for (const auto& k : signers) next.sign(k);
-  require_complete(args, next, &old_root);
-  write_root(next, args.output, args.force);
-  report(args, next, &old_root, args.output);
-}
+void run_rotate(const TrustArgs& args) { report(args, rotate_root(args.root, edit_options(args))); }
 
-void run_sign(const TrustArgs& args) {
-  signing::TrustRoot root = signing::load_root(args.root);
-  std::optional<signing::TrustRoot> prev;
-  if (!args.prev.empty()) prev = signing::load_root(args.prev);
-  for (const auto& key : load_keys(args.sign_keys)) {
-    if (!root.has_key(key.id()) && !(prev && prev->has_key(key.id()))) {
-      throw Error(ExitCode::usage, "key " + key.id() + " is not a key of root v" +
-                                       std::to_string(root.version()) +
-                                       (prev ? " nor of the previous root" : "") +
-                                       (prev ? "" : " (a key of the previous root? give it with --prev)"));
-    }
-    root.sign(key);
-  }
-  const std::string out = args.output.empty() ? args.root : args.output;
-  write_root(root, out, args.output.empty() || args.force);
-  report(args, root, prev ? &*prev : nullptr, out);
-}
+void run_sign(const TrustArgs& args) { report(args, sign_root(args.root, args.prev, edit_options(args))); }
 
 void run_show(const TrustArgs& args) {
   const signing::TrustRoot root = signing::load_root(args.root);

@@ -1,17 +1,13 @@
-// `sdcadm-bundle verify BUNDLE`: hash-level verification of every member against the index.
-// A file (or a split bundle's parts, each hashed against the parts list first, so a bad
-// part is named) is checked frame by frame on every core through the seek table; "-"
-// reads standard input in one streaming pass. With --trust ROOT.json the signatures are
-// checked first (signing::check_bundle_trust: signers, root rotation, expiry), then the
-// payload, so a signed index vouches for every byte; without it, only the payload is checked
-// against the index and the output says the signatures were not.
+// `sdcadm-bundle verify BUNDLE`: hash-level verification of every member against the index
+// (builder/verify_bundle.hpp: files, split bundles, standard input, --trust first). This
+// file turns the arguments into options, draws the progress bar and prints the verdict; the
+// output says when the signatures were not checked.
 
 #include <builder/bundle_signatures.hpp>
 #include <builder/cli/cli.hpp>
 #include <builder/cli/cli_options.hpp>
+#include <builder/verify_bundle.hpp>
 
-#include <bundles/seekable_reader.hpp>
-#include <bundles/stream_reader.hpp>
 #include <common/error.hpp>
 #include <common/progress.hpp>
 
@@ -21,7 +17,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unistd.h>
 
 namespace builder {
 namespace {
@@ -36,75 +31,37 @@ struct VerifyArgs {
   ProgressFlags progress;
 };
 
-struct VerifyOutcome {
-  std::string bundle_id;
-  std::size_t members = 0;
-  std::uint64_t payload = 0;
-  bundles::VerifyReport report;
-  bool streamed = false;
-  std::optional<signing::TrustVerdict> verdict;
-};
-
-// The signature check, before any payload byte is read.
-std::optional<signing::TrustVerdict> check_signatures(const VerifyArgs& args, const std::string& path,
-                                                      const std::string& index_bytes,
-                                                      const manifest::BundleIndex& index,
-                                                      const std::string& slot) {
-  if (args.trust.empty()) return std::nullopt;
-  return check_trust(args.trust, index_bytes, index, choose_signatures(path, slot, args.sig),
-                     args.allow_expired);
-}
-
-// Streaming: every member is hashed as it passes and thrown away.
-class Discard : public bundles::MemberHandler {
+// The payload pass's progress bar, for as long as the verification runs.
+class VerifyProgress {
  public:
-  bundles::ByteSink begin(const manifest::BundleMember&) override { return {}; }
-  void commit(const manifest::BundleMember&) override {}
-  void abort(const manifest::BundleMember&) noexcept override {}
+  VerifyProgress(const VerifyArgs& args, VerifyBundleOptions& options)
+      : m_mode(args.progress.mode(args.json)) {
+    options.pass_started = [this](const std::string& label, std::uint64_t total) {
+      m_bar.emplace(label, total, m_mode);
+    };
+    options.pass_progress = [this](std::uint64_t done) { m_bar->update(done); };
+    options.pass_finished = [this] { m_bar->finish(); };
+  }
+  VerifyProgress(const VerifyProgress&) = delete;
+  VerifyProgress& operator=(const VerifyProgress&) = delete;
+
+ private:
+  common::ProgressMode m_mode;
+  std::optional<common::Progress> m_bar;
 };
 
-VerifyOutcome verify_stream(const VerifyArgs& args) {
-  if (::isatty(STDIN_FILENO)) {
-    throw Error(common::ExitCode::usage, "verify -: standard input is a terminal; pipe a bundle "
-                                         "in (curl ... | sdcadm-bundle verify -) or name a file");
-  }
-  bundles::StreamReader reader(bundles::open_stdin_source());
-  common::Progress bar("verify standard input", 0, args.progress.mode(args.json));
-  reader.on_progress([&bar](std::uint64_t done) { bar.update(done); });
-  const manifest::BundleIndex index = reader.index();
-  VerifyOutcome out;
-  out.verdict = check_signatures(args, "-", reader.index_bytes(), index, reader.signature_slot());
-  Discard discard;
-  reader.read_members(discard);
-  bar.finish();
-  out.bundle_id = index.bundle_id;
-  out.members = index.members.size();
-  out.payload = index.payload_size();
-  out.report.compressed_bytes = reader.bytes_read();
-  out.report.content_bytes = index.payload_size();
-  out.report.threads = 1;
-  out.streamed = true;
-  return out;
+BundleVerification verify(const VerifyArgs& args) {
+  VerifyBundleOptions options;
+  options.bundle = args.bundle;
+  options.trust = args.trust;
+  options.sig = args.sig;
+  options.allow_expired = args.allow_expired;
+  options.threads = args.threads;
+  VerifyProgress progress(args, options);  // the bar lives until the pass is over
+  return verify_bundle(options);
 }
 
-VerifyOutcome verify_seekable(const VerifyArgs& args) {
-  const std::string path = bundle_path_argument(args.bundle);
-  const auto reader = bundles::SeekableReader::open(path, bundles::PartCheck::hashes);
-  VerifyOutcome out;
-  out.verdict = check_signatures(args, path, reader.index_bytes(), reader.index(), reader.signature_slot());
-  std::optional<common::Progress> bar;
-  bar.emplace("verify " + args.bundle, reader.file_size(), args.progress.mode(args.json));
-  out.report = reader.verify(args.threads, [&bar](std::uint64_t done, std::uint64_t) {
-    bar->update(done);
-  });
-  bar->finish();
-  out.bundle_id = reader.index().bundle_id;
-  out.members = reader.index().members.size();
-  out.payload = reader.index().payload_size();
-  return out;
-}
-
-void print_outcome(const VerifyArgs& args, const VerifyOutcome& v, double seconds) {
+void print_outcome(const VerifyArgs& args, const BundleVerification& v, double seconds) {
   if (args.json) {
     common::Json j = {{"bundle", args.bundle}, {"ok", true}, {"bundle_id", v.bundle_id},
                       {"members", v.members}, {"payload_size", v.payload},
@@ -139,7 +96,7 @@ void print_outcome(const VerifyArgs& args, const VerifyOutcome& v, double second
 void run_verify(const VerifyArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   try {
-    const VerifyOutcome outcome = args.bundle == "-" ? verify_stream(args) : verify_seekable(args);
+    const BundleVerification outcome = verify(args);
     print_outcome(args, outcome,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   } catch (const Error& e) {

@@ -111,6 +111,7 @@ TEST_CASE("pack: a cached file damaged after planning fails with bundle_hash and
     FAIL("a bundle was written from a damaged cache");
   } catch (const common::Error& e) {
     CHECK(e.code() == ExitCode::bundle_hash);
+    CHECK(e.details().path == path);  // the damaged file, kept through the added advice
     message = e.what();
   }
   INFO(message);

@@ -68,6 +68,21 @@ TEST_CASE("a cached file that changed after hashing aborts and leaves nothing", 
   CHECK(outputs(dir).empty());
 }
 
+TEST_CASE("a changed cached file's error names it as a detail, not only in the text", "[writer]") {
+  TempDir dir;
+  const auto fx = make_fixture(dir, two_members());
+  std::string changed = slurp(fx.inputs[1].path);
+  changed[17] ^= 1;
+  write_file(fx.inputs[1].path, changed);
+  try {
+    bundles::write_bundle(dir.file("b.sdc"), fx.index_bytes, fx.inputs, options());
+    FAIL("a bundle was written from a changed file");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == ExitCode::bundle_hash);
+    CHECK(e.details().path == fx.inputs[1].path);
+  }
+}
+
 TEST_CASE("a cached file of another size is refused before writing", "[writer]") {
   TempDir dir;
   const auto fx = make_fixture(dir, two_members());

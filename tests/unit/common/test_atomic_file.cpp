@@ -1,6 +1,7 @@
 #include <common/atomic_file.hpp>
 
 #include <common/error.hpp>
+#include <common/safe_dir.hpp>
 
 #include "test_support.hpp"
 
@@ -9,6 +10,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <memory>
 #include <set>
 
 using common::AtomicFile;
@@ -155,4 +157,52 @@ TEST_CASE("read_small_file reads, caps and reports", "[atomic_file]") {
         common::ExitCode::not_found);
   CHECK(code_of([&] { (void)common::read_small_file(dir.path() + "/"); }) ==
         common::ExitCode::io);  // a directory: read() fails with EISDIR
+}
+
+TEST_CASE("in a SafeDir: a fixed temp name, a stale one replaced, renamed in the directory",
+          "[atomic_file]") {
+  TempDir dir;
+  ::mkdir(dir.file("images").c_str(), 0755);
+  const auto images = std::make_shared<const common::SafeDir>(
+      common::SafeDir::open(dir.path(), dir.file("images"), common::SafeDir::Create::no));
+  const std::string target = dir.file("images/a.imgfile");
+  const std::string temp = dir.file("images/.a.imgfile.tmp");
+  common::write_file_atomic(temp, "stale leftover of a killed run");
+  AtomicFile::Options options;
+  options.dir = images;
+  options.temp_path = temp;
+  options.sync = AtomicFile::Sync::file_only;
+  {
+    AtomicFile file(target, options);
+    CHECK(file.temp_path() == temp);
+    file.write("fresh");
+    file.seal();
+    CHECK(slurp(temp) == "fresh");  // sealed: complete under the temp name, not yet renamed
+    CHECK_FALSE(exists(target));
+    file.commit();
+  }
+  CHECK(slurp(target) == "fresh");
+  CHECK(list_dir(dir.file("images")) == std::set<std::string>{"a.imgfile"});
+  {
+    AtomicFile file(dir.file("images/b.imgfile"), [&] {
+      AtomicFile::Options o = options;
+      o.temp_path = dir.file("images/.b.imgfile.tmp");
+      return o;
+    }());
+    file.write("never committed");
+  }
+  CHECK(list_dir(dir.file("images")) == std::set<std::string>{"a.imgfile"});
+}
+
+TEST_CASE("Sync::none still publishes whole files and cleans up", "[atomic_file]") {
+  TempDir dir;
+  AtomicFile::Options options;
+  options.sync = AtomicFile::Sync::none;
+  {
+    AtomicFile file(dir.file("cached"), options);
+    file.write("entry");
+    file.commit();
+  }
+  CHECK(slurp(dir.file("cached")) == "entry");
+  CHECK(list_dir(dir.path()) == std::set<std::string>{"cached"});
 }

@@ -25,6 +25,19 @@ TEST_CASE("the exception names method, path, status, restCode and message", "[im
   CHECK(err.code() == ExitCode::not_found);
 }
 
+TEST_CASE("the exception carries the status and restCode as details", "[imgapi][api_error]") {
+  const ApiError e = ApiError::parse(422, R"({"code":"ValidationFailed","message":"bad channel"})");
+  const common::Error err = imgapi::api_error_to_exception(e, "GET", "/images?channel=x");
+  CHECK(err.details().http_status == 422);
+  CHECK(err.details().rest_code == "ValidationFailed");
+  CHECK(err.details().path.empty());
+  // A proxy's HTML page: the status is known, the restCode is not.
+  const common::Error html =
+      imgapi::api_error_to_exception(ApiError::parse(502, "<html>Bad Gateway</html>"), "GET", "/ping");
+  CHECK(html.details().http_status == 502);
+  CHECK(html.details().rest_code.empty());
+}
+
 TEST_CASE("status codes map to exit codes", "[imgapi][api_error]") {
   auto code_for = [](long status, const std::string& body) {
     return imgapi::api_error_exit_code(ApiError::parse(status, body));

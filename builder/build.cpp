@@ -1,0 +1,274 @@
+#include <builder/build.hpp>
+
+#include <builder/bundle_signatures.hpp>
+#include <builder/disk_space.hpp>
+#include <builder/installer_binary.hpp>
+#include <builder/receipt_file.hpp>
+
+#include <common/atomic_file.hpp>
+#include <common/error.hpp>
+#include <common/path.hpp>
+#include <common/progress.hpp>
+#include <imgapi/client.hpp>
+#include <manifest/inventory.hpp>
+
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <optional>
+#include <sys/stat.h>
+
+namespace builder {
+namespace {
+
+using common::Error;
+using common::ExitCode;
+using common::dir_of;
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// The inventory --inventory names: a JSON inventory, or the inventory inside an install
+// receipt, which must verify against --dc-key first (docs/receipt.md). A receipt's inventory
+// member is byte for byte what `sdcadm-install inventory` wrote, so the trim and its recorded
+// digest are what that file would give.
+std::string inventory_bytes(const BuildOptions& options) {
+  const bool receipt = is_receipt_file(options.inventory);
+  if (!receipt) {
+    if (!options.dc_key.empty()) {
+      throw Error(ExitCode::usage, "--dc-key is for a receipt, and this is not one (a JSON inventory is read as it is)");
+    }
+    return common::read_small_file(options.inventory, manifest::k_inventory_max_bytes + 1);
+  }
+  if (options.dc_key.empty()) {
+    throw Error(ExitCode::usage, "this is an install receipt: give the DC's public key with --dc-key DC.pub "
+                                 "(sdcadm-install trust dc-key -o DC.pub on the DC) so it is checked before it is used");
+  }
+  const signing::VerifiedReceipt v = read_verified_receipt(options.inventory, options.dc_key);
+  if (v.inventory_bytes.empty()) {
+    const common::Json& why = v.receipt["inventory_error"];
+    throw Error(ExitCode::bad_data, "the receipt carries no inventory (" +
+                                        (why.is_string() ? why.get<std::string>() : std::string("none")) +
+                                        "); use a receipt of a run that ended, or sdcadm-install inventory");
+  }
+  return v.inventory_bytes;
+}
+
+Error stopped() {
+  return Error(ExitCode::interrupted, "stopped by a signal; nothing half-written was kept "
+                                      "(finished downloads stay in the cache for the next run)");
+}
+
+void check_stop(const BuildObserver& observer) {
+  if (observer.stop_requested()) throw stopped();
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string default_output(const std::string& channel, std::int64_t created) {
+  std::string safe;
+  for (char c : channel) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+  return "sdc-" + safe + "-" + compact_utc(created) + ".sdc";
+}
+
+ResolveRequest make_request(const BuildOptions& options, const manifest::Inventory* inventory) {
+  if (options.services.empty() && !options.all) {
+    throw Error(ExitCode::usage, "build: say what to bundle: SERVICE... (e.g. imgapi "
+                                 "sapi@<uuid>) or --all");
+  }
+  ResolveRequest request;
+  if (!options.channel.empty()) request.channel = options.channel;
+  for (const auto& s : options.services) request.selections.push_back(parse_selection(s));
+  request.all = options.all;
+  request.inventory = inventory;
+  if (!options.since.empty()) request.since = options.since;
+  request.include_agentsshar = options.include_agentsshar;
+  request.include_agent_images = options.include_agent_images;
+  return request;
+}
+
+// The output (or its parts list) must not exist unless it may be replaced (-y).
+void check_output(const BuildOptions& options, const std::string& output) {
+  for (const std::string& path : {output, output + ".parts.json"}) {
+    if (exists(path) && !options.replace_output) {
+      throw Error(ExitCode::conflict, path + " already exists; choose another name with -o, "
+                                             "or pass -y to replace it");
+    }
+  }
+}
+
+// "" when the downloads and the bundle fit, else why not.
+std::string space_problem(const std::string& cache_root, std::uint64_t download_bytes,
+                          const std::string& output, std::uint64_t bundle_bytes, bool split) {
+  const FreeSpace cache = free_space(cache_root);
+  const FreeSpace out = free_space(dir_of(output));
+  // Splitting copies the bundle into parts before the single file is removed.
+  const std::uint64_t out_need = bundle_bytes * (split ? 2 : 1);
+  const bool same = cache.device == out.device && cache.bytes != UINT64_MAX;
+  std::string problem;
+  if (same && download_bytes + out_need > cache.bytes) {
+    problem = "need " + common::format_bytes(download_bytes + out_need) + " in " + cache_root +
+              " and " + dir_of(output) + " (one file system), " +
+              common::format_bytes(cache.bytes) + " free";
+  } else if (!same && cache.bytes != UINT64_MAX && download_bytes > cache.bytes) {
+    problem = "need " + common::format_bytes(download_bytes) + " for downloads in " + cache_root +
+              ", " + common::format_bytes(cache.bytes) + " free";
+  } else if (!same && out.bytes != UINT64_MAX && out_need > out.bytes) {
+    problem = "need " + common::format_bytes(out_need) + " for the bundle in " + dir_of(output) +
+              ", " + common::format_bytes(out.bytes) + " free";
+  }
+  if (!problem.empty()) {
+    problem += "; free space, or put the cache (--cache-dir) or the bundle (-o) elsewhere";
+  }
+  return problem;
+}
+
+std::uint64_t bytes_to_download(const std::vector<FetchPlanEntry>& files) {
+  std::uint64_t total = 0;
+  for (const auto& f : files) total += f.state == CacheState::miss ? f.item.file.size : 0;
+  return total;
+}
+
+// One build: the inputs read before anything is asked of the server, then the steps.
+class BuildRun {
+ public:
+  BuildRun(const BuildOptions& options, BuildObserver& observer)
+      : m_options(options), m_observer(observer), m_pack(options.pack), m_write(options.write) {}
+
+  void run() {
+    m_start = Clock::now();
+    load_inputs();
+    imgapi::ClientOptions client_options;
+    client_options.http.user_agent = m_options.user_agent;
+    imgapi::Client updates(m_options.source, client_options);
+    m_observer.status("resolving on " + m_options.source +
+                      (m_options.channel.empty() ? "" : " (channel " + m_options.channel + ")"));
+    m_resolution = resolve(updates, make_request(m_options, m_inventory ? &*m_inventory : nullptr));
+    m_resolved = Clock::now();
+    const std::string output = m_options.output.empty()
+                                   ? default_output(m_resolution.channel, m_pack.created)
+                                   : m_options.output;
+    const Cache cache(m_options.cache_dir.empty() ? Cache::default_root() : m_options.cache_dir);
+    const auto items = fetch_items(m_resolution);
+    BuildPlanReport plan{&m_resolution, plan_fetch(cache, items, m_pack.chunk_size), output,
+                         cache.root(), 0, m_write.split_size, ""};
+    plan.estimated_size = estimated_bundle_size(plan_pack_estimate(m_resolution, m_pack));
+    plan.space_problem = space_problem(cache.root(), bytes_to_download(plan.files), output,
+                                       plan.estimated_size, m_write.split_size > 0);
+    if (m_options.dry_run) {
+      m_observer.planned(plan);
+      return;
+    }
+    check_output(m_options, output);
+    if (!plan.space_problem.empty()) throw Error(ExitCode::no_space, "not enough space: " + plan.space_problem);
+    fetch_and_write(cache, items, plan, output);
+  }
+
+ private:
+  // The carried installer, the inventory, the expiry and the signing inputs: each fails
+  // before anything is downloaded.
+  void load_inputs() {
+    if (!m_options.installer.empty()) {
+      m_pack.installer = describe_installer(m_options.installer, m_pack.chunk_size);
+    }
+    if (!m_options.inventory.empty()) {
+      try {
+        m_inventory = manifest::Inventory::parse(inventory_bytes(m_options));
+      } catch (const Error& e) {
+        throw e.with_context("--inventory " + m_options.inventory +
+                             " (write it on the DC's headnode with sdcadm-install inventory)");
+      }
+      m_pack.inventory = &*m_inventory;
+    }
+    const std::int64_t expires = m_pack.created + m_pack.expires_in_days * 86400;
+    // A reproducible build with an old SOURCE_DATE_EPOCH can produce a bundle that every DC
+    // refuses as expired: say so now, not when the operator is in the datacenter.
+    if (expires <= static_cast<std::int64_t>(std::time(nullptr))) {
+      m_observer.warning("the bundle will be expired when it is written (created " +
+                         rfc3339_utc(m_pack.created) +
+                         (m_options.created_from_source_date_epoch ? " from SOURCE_DATE_EPOCH" : "") +
+                         " + " + std::to_string(m_pack.expires_in_days) + " days = " +
+                         rfc3339_utc(expires) +
+                         "); installers refuse it unless --allow-expired. Raise --expires-in or "
+                         "SOURCE_DATE_EPOCH.");
+    }
+    m_signing = load_signing_inputs(m_options.keys, m_options.roots);
+  }
+
+  void fetch_and_write(const Cache& cache, const std::vector<FetchItem>& items,
+                       const BuildPlanReport& plan, const std::string& output) {
+    m_observer.work_started();
+    FetchOptions fetch_options;
+    fetch_options.source_url = m_options.source;
+    fetch_options.concurrency = m_options.concurrency;
+    fetch_options.chunk_size = m_pack.chunk_size;
+    fetch_options.check = m_options.cache_check;
+    fetch_options.cancelled = [this] { return m_observer.stop_requested(); };
+    fetch_options.client.http.user_agent = m_options.user_agent;
+    const std::uint64_t download = bytes_to_download(plan.files);
+    if (download > 0) {
+      std::size_t files = 0;
+      for (const auto& f : plan.files) files += f.state == CacheState::miss ? 1 : 0;
+      m_observer.step_started("download " + std::to_string(files) + (files == 1 ? " file" : " files"),
+                              download);
+      fetch_options.progress = [this](std::uint64_t done, std::uint64_t) {
+        m_observer.step_progress(done);
+      };
+    }
+    FetchResult fetched;
+    try {
+      fetched = fetch(cache, items, fetch_options);
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::interrupted) check_stop(m_observer);
+      throw;
+    }
+    if (download > 0) m_observer.step_finished();
+    check_stop(m_observer);
+    const auto fetched_at = Clock::now();
+
+    const PackPlan pack = plan_pack(m_resolution, fetched.by_sha1, m_pack);
+    std::vector<std::string> signers;
+    if (!m_signing.empty()) {
+      auto doc = signing::SignatureDocument::for_bundle(pack.index.bundle_id, pack.index_bytes);
+      apply_signing(doc, m_signing, pack.index.bundle_id, pack.index_bytes);
+      m_write.signature_json = slot_json(doc);
+      for (const auto& s : doc.signatures()) signers.push_back(s.keyid);
+    }
+    m_observer.step_started("write " + output, pack.index.payload_size());
+    m_write.progress = [this](std::uint64_t done, std::uint64_t) {
+      check_stop(m_observer);
+      m_observer.step_progress(done);
+    };
+    const PackResult result = write_pack(pack, output, m_pack.created, m_write);
+    m_observer.step_finished();
+    const auto end = Clock::now();
+    BuildSummary summary{&m_resolution, &pack, &result, &fetched, seconds(m_start, end)};
+    summary.resolve_seconds = seconds(m_start, m_resolved);
+    summary.fetch_seconds = seconds(m_resolved, fetched_at);
+    summary.write_seconds = seconds(fetched_at, end);
+    summary.signers = std::move(signers);
+    m_observer.built(summary);
+  }
+
+  const BuildOptions& m_options;
+  BuildObserver& m_observer;
+  Clock::time_point m_start, m_resolved;
+  PackOptions m_pack;
+  WritePackOptions m_write;
+  std::optional<manifest::Inventory> m_inventory;
+  SigningInputs m_signing;
+  Resolution m_resolution;
+};
+
+}  // namespace
+
+void build(const BuildOptions& options, BuildObserver& observer) {
+  BuildRun(options, observer).run();
+}
+
+}  // namespace builder
