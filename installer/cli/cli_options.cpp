@@ -64,21 +64,6 @@ void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded
                "Accept a bundle older than the newest installed on its channel" + note);
 }
 
-VerifiedBundle check_trust_or_throw(const Paths& paths, const std::string& bundle,
-                                    const TrustOverrides& overrides, bool json) {
-  return check_bundle_to_install(paths, bundle, overrides, [json](const manifest::BundleIndex& index,
-                                                                   const signing::TrustVerdict& verdict) {
-    report_trust(index, verdict, json);
-  });
-}
-
-VerifiedStream check_stream_or_throw(const Paths& paths, const TrustOverrides& overrides, bool json) {
-  return check_stream_to_install(paths, overrides, [json](const manifest::BundleIndex& index,
-                                                          const signing::TrustVerdict& verdict) {
-    report_trust(index, verdict, json);
-  });
-}
-
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json) {
   if (!json) {
     std::ostream& out = std::cerr;

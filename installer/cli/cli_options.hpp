@@ -4,9 +4,7 @@
 
 #include <common/cli_flags.hpp>
 #include <installer/cli/cli.hpp>
-#include <installer/bundle_size.hpp>
 #include <installer/host_options.hpp>
-#include <installer/install_trust.hpp>
 #include <installer/paths.hpp>
 #include <installer/run_observer.hpp>
 #include <installer/trust_store.hpp>
@@ -49,13 +47,6 @@ void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded
 
 // Unless json, says on stderr who signed the bundle, and any override or warning.
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json);
-// Checks `bundle` against the DC's trust (check_bundle), then report_trust, then the
-// installer version it needs (check_installer_version: Error(installer_too_old)).
-VerifiedBundle check_trust_or_throw(const Paths& paths, const std::string& bundle,
-                                    const TrustOverrides& overrides, bool json);
-// The same for standard input: reads the index and slot from the stream and checks them
-// before anything else is read (check_stream).
-VerifiedStream check_stream_or_throw(const Paths& paths, const TrustOverrides& overrides, bool json);
 
 // What most commands show of a library run (run_observer.hpp): who signed the bundle
 // (report_trust, not with -j) and the progress bars (as --progress/--no-progress/-j say).
@@ -74,10 +65,8 @@ class TrustAndProgress : public RunObserver {
   ProgressFlags m_progress;
 };
 
-
 // Runs `body`; with `json`, a common::Error is also reported on stdout as
 // {"ok": false, "exit_code": N, "error": "..."} before it travels on to main.
 void run_reporting(bool json, const std::function<void()>& body);
-
 
 }  // namespace installer
