@@ -3,40 +3,22 @@
 // the journal and the history (item 8, 9; installer/apply.hpp). `plan` and `apply -n` stop
 // after printing the plan and change nothing.
 //
-// Locks: the sdcadm-install lock for the whole run; the sdcadm lock only around staging and
-// importing (sdcadm takes it itself for up and self-update).
+// The workflows are the library's (installer/apply_run.hpp); this file turns the arguments
+// into their options and prints what they say and return.
 
-#include <installer/agents/seed.hpp>
-#include <installer/applied_content.hpp>
-#include <installer/apply.hpp>
+#include <installer/apply_run.hpp>
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/dc_channel.hpp>
-#include <installer/dc_key.hpp>
-#include <installer/freeze_window.hpp>
-#include <installer/check_env.hpp>
-#include <installer/import.hpp>
-#include <installer/import_plan.hpp>
 #include <installer/installer_version.hpp>
-#include <installer/leftovers.hpp>
-#include <installer/plan_inputs.hpp>
 #include <installer/plan_text.hpp>
-#include <installer/run_receipt.hpp>
-#include <installer/self_update.hpp>
-#include <installer/stage.hpp>
-#include <installer/verify_bundle.hpp>
+#include <installer/step_checks.hpp>
 
-#include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <common/progress.hpp>
-#include <common/stop_signal.hpp>
-#include <signing/encoding.hpp>
 
 #include <algorithm>
 #include <iostream>
 #include <memory>
-#include <optional>
-#include <set>
 #include <unistd.h>
 
 namespace installer {
@@ -76,23 +58,6 @@ common::Json channel_json(const ChannelCheck& c, const std::string& bundle_chann
           {"change_from", c.change_from ? common::Json(*c.change_from) : common::Json(nullptr)}};
 }
 
-PlanOptions plan_options(const ApplyArgs& args) {
-  PlanOptions o;
-  o.force = args.force ? Force::yes : Force::no;
-  o.policy.include_rabbitmq = args.include_rabbitmq;
-  o.exclude_servers = args.exclude_servers;
-  if (!args.spec.empty()) {
-    std::string text;
-    try {
-      text = common::read_small_file(args.spec, 1u << 20);
-    } catch (const Error& e) {
-      throw Error(ExitCode::usage, std::string("-f ") + args.spec + ": " + e.what());
-    }
-    o.limit = parse_spec_limit(text, args.spec);
-  }
-  return o;
-}
-
 bool ask(const Plan& plan) {
   if (!plan.has_changes() && plan.imports.empty()) return true;
   if (!::isatty(STDIN_FILENO)) {
@@ -104,244 +69,77 @@ bool ask(const Plan& plan) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-// Stage and import, each under the sdcadm lock ([A]'s functions).
-// Both take the checked bundle (verified_bundle.hpp): the types leave no other way.
-// `planned` holds the uuids of the plan's imports once the plan is made: the import step
-// says the count the plan said (the images already active are skipped, not imported).
-ApplyHooks real_hooks(const GlobalOptions& globals, const ApplyArgs& args, const Paths& paths,
-                      const VerifiedBundle& bundle, const std::string& url,
-                      std::shared_ptr<const std::optional<std::set<std::string>>> planned) {
-  ApplyHooks h;
-  h.stage = [&globals, &args, &paths, &bundle] {
-    const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
-    common::Progress bar("stage", bundle_file_size(bundle.path()), args.progress.mode(args.json));
-    StageOptions options;
-    options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-    stage_bundle(bundle, paths, options);
-    bar.finish();
-  };
-  h.import = [&globals, &args, &paths, &bundle, url, planned] {
-    const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
-    const std::vector<ImportItem> items = plan_import(bundle, paths);
-    ImportOptions options;
-    options.concurrency = args.concurrency;
-    ping_imgapi(url, options.client);
-    const std::size_t count =
-        !*planned ? items.size()
-                  : static_cast<std::size_t>(std::count_if(items.begin(), items.end(), [&](const ImportItem& i) {
-                      return (*planned)->count(i.image.uuid) != 0;
-                    }));
-    common::Progress bar("import " + std::to_string(count) + " image(s)", import_bytes(items),
-                         args.progress.mode(args.json));
-    options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-    import_images(url, items, options);
-    bar.finish();
-  };
-  return h;
+// The library's options for plan and apply, from the command line's.
+void fill_plan_options(PlanRunOptions& o, const GlobalOptions& globals, const ApplyArgs& args) {
+  o.host = host_options(globals);
+  o.bundle = bundle_path_argument(args.bundle);
+  o.force = args.force;
+  o.spec = args.spec;
+  o.include_rabbitmq = args.include_rabbitmq;
+  o.exclude_servers = args.exclude_servers;
+  o.trust = args.trust;
+  o.change_channel = args.change_channel;
+  o.quiet = args.json;
 }
 
-// The seed-agents step (docs/agents.md): the agents bootstrap and set from the staged agent
-// images. `latest` stays: update-agents moves it once the nodes have the agents.
-void seed_agents(const GlobalOptions& globals, const Paths& paths, const VerifiedBundle& bundle,
-                 const std::string& domain) {
-  const FileLock lock = take_lock(globals, paths.sdcadm_lock, "sdcadm lock");
-  const std::optional<agents::AgentSet> set = agents::agent_set_of(bundle, paths, domain);
-  if (!set) throw Error(ExitCode::internal, "seed-agents: the staged bundle has no agent images");
-  agents::write_seed(*set, paths, agents::LatestLink::keep);
-}
+// What the run says: status lines on stdout (on stderr with -j, where stdout is the JSON),
+// warnings on stderr, the plan and its question on the terminal.
+class ApplyPrinter final : public ApplyObserver {
+ public:
+  explicit ApplyPrinter(const ApplyArgs& args) : m_args(args), m_talk(args.json ? std::cerr : std::cout) {}
 
-// The bundle's installer, when it carries one (self_update.hpp). The step runs every time
-// for such a bundle (journaled once done); it installs only a newer installer, and never in
-// a process re-executed for this bundle.
-void add_self_update(ApplyHooks& hooks, const VerifiedBundle& bundle, FileLock& install_lock) {
-  if (carried_installer(bundle.index()) == nullptr) return;
-  auto target = std::make_shared<std::string>();
-  hooks.self_update = [&bundle, &hooks, target] {
-    const manifest::BundleArtifact* newer = installer_to_install(bundle.index(), running_version());
-    if (newer == nullptr) {
-      hooks.say("sdcadm-install " + std::string(running_version()) + " is not older than the bundle's; kept");
-      return false;
-    }
-    *target = running_binary_path();
-    install_installer(bundle, *newer, *target);
-    hooks.say("sdcadm-install " + newer->version + " installed at " + *target + " (the previous " +
-              running_version() + " kept as " + *target + ".prev); restarting it");
-    return true;
-  };
-  hooks.reexec = [&bundle, &install_lock, target] {
-    std::cout << std::flush;  // exec drops what the streams still buffer
+  void trusted(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict) override {
+    report_trust(index, verdict, m_args.json);
+  }
+  void say(const std::string& line) override { m_talk << line << "\n" << std::flush; }
+  void warn(const std::string& text) override { std::cerr << "warning: " << text << "\n" << std::flush; }
+  std::unique_ptr<PhaseProgress> phase(const std::string& label, std::uint64_t total) override {
+    return progress_bar(label, total, m_args.progress.mode(m_args.json));
+  }
+  bool confirm(const Plan& plan, const ChannelCheck& channel, const std::string& bundle_channel, bool asking) override {
+    if (!m_args.json) std::cout << channel_line(channel, bundle_channel) << plan_text(plan) << std::flush;
+    return !asking || ask(plan);
+  }
+  void continuing() override {
+    if (!m_args.json) std::cout << "sdcadm-install " << running_version() << " continues the confirmed plan\n" << std::flush;
+  }
+  void before_exec() override {
+    std::cout << std::flush;
     std::cerr << std::flush;
-    install_lock.keep_across_exec(k_install_lock_fd_env);  // no moment without the lock
-    reexec(*target, invocation(), bundle.index().bundle_id);
-  };
-}
+  }
 
-// A resumed run whose plan is empty now may still have finished sdcadm steps an earlier run
-// began: then the bundle was applied, not only staged and imported.
-bool changed_more_than_images(const ApplyResult& r) {
-  auto beyond_images = [](const std::string& step) {
-    return step != "stage" && step != "import" && step != "installer-self-update";
-  };
-  return std::any_of(r.ran.begin(), r.ran.end(), beyond_images) ||
-         std::any_of(r.skipped.begin(), r.skipped.end(), beyond_images);
-}
-
-// What the run's receipt says besides the history and the journal (run_receipt.hpp).
-ApplyReceiptInputs receipt_inputs(const GlobalOptions& globals, const ApplyArgs& args, const ApplyContext& ctx,
-                                  const VerifiedBundle& trusted, const std::string& url, const std::string& previous_run) {
-  ApplyReceiptInputs in;
-  in.header.installer_version = running_version();
-  in.header.bundle_id = ctx.bundle_id;
-  in.header.content_id = ctx.content_id;
-  in.header.index_sha256 = signing::sha256_hex(trusted.index_bytes());
-  in.header.bundle_digest = ctx.bundle_digest;
-  in.header.channel = ctx.channel;
-  in.header.signers = ctx.signers;
-  ReceiptFlags& f = in.header.flags;
-  f.force = args.force;
-  f.yes = args.yes;
-  f.allow_expired = args.trust.allow_expired;
-  f.allow_rollback = args.trust.allow_rollback;
-  f.change_channel = args.change_channel;
-  f.include_rabbitmq = args.include_rabbitmq;
-  f.no_self_update = args.no_self_update;
-  f.spec = args.spec;
-  f.exclude_servers = args.exclude_servers;
-  in.sdcadm = globals.sdcadm;
-  in.imgapi_url = url;
-  in.previous_run = previous_run;
-  return in;
-}
+ private:
+  const ApplyArgs& m_args;
+  std::ostream& m_talk;
+};
 
 void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
-  const common::StopSignals stop_signals;  // SIGINT/TERM/HUP stop at a safe point, exit 12 (interrupt.hpp)
-  const Paths paths = start_run(globals, args.json);
-  const std::string url = imgapi_url(globals, paths);
-  const PlanOptions options = plan_options(args);
-  std::ostream& talk = args.json ? std::cerr : std::cout;
-  const SdcadmRunner runner(globals.sdcadm, [&talk](Stream, std::string_view line) { talk << "    " << line << "\n" << std::flush; });
-  FileLock install = take_install_lock(globals, paths);
-  remove_stale_atomic_temps({paths.state_dir, paths.journal_dir, paths.staged_manifests, paths.usbkey_extra_agents,
-                             paths.var_sdcadm + "/trust"});  // a kill -9's leftovers (leftovers.hpp)
-  check_reprov_lock(paths.reprov_fail_lock);
-  const VerifiedBundle trusted = check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
-  if (args.no_self_update) check_installer_version(trusted.index(), running_version(), SelfUpdate::refused);
-  const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
-  if (bundle.reader->index_bytes() != trusted.index_bytes()) {
-    throw Error(ExitCode::trust_mismatch, "the bundle changed while it was being checked; run again");
-  }
-  const ChannelCheck channel = check_channel(trusted.index().channel, read_dc_channel(runner),
-                                            TrustStore(paths).rollback(), args.change_channel);
-  const std::string frozen = check_freeze_window(trusted.index(), load_accepted(paths), args.trust.allow_rollback);
-  if (!frozen.empty()) talk << "warning: " << frozen << "; accepted because of --allow-rollback\n";
-
-  ApplyContext ctx;
-  ctx.bundle_id = bundle.index().bundle_id;
-  ctx.bundle_digest = bundle.digest;
-  ctx.channel = bundle.index().channel;
-  ctx.content_id = manifest::content_id_of(bundle.index());
-  ctx.usbkey_os = paths.usbkey_os;
-  ctx.imgapi_url = url;
-  ctx.sdc_amonadm = globals.sdc_amonadm.empty()
-                        ? (paths.root == "/" ? std::string() : paths.root) + "/opt/smartdc/bin/sdc-amonadm"
-                        : globals.sdc_amonadm;
-  ctx.checks = check_env(paths, url);
-  ctx.checks.sdc_amonadm = ctx.sdc_amonadm;
-  ctx.sdcadm_buildstamp = sdcadm_buildstamp(bundle);
-  ctx.reprov_fail_lock = paths.reprov_fail_lock;
-  ctx.journal_dir = paths.journal_dir;
-  ctx.confirm = args.yes ? Confirm::assume_yes : Confirm::ask;
-  ctx.force = options.force;
-  ctx.spec_file = args.spec;
-  for (const auto& s : trusted.verdict().signers) ctx.signers.push_back(s.keyid);
-  ctx.allow_expired = args.trust.allow_expired;
-  ctx.allow_rollback = args.trust.allow_rollback;
-  ctx.lock_wait = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
-  ctx.channel_change_from = channel.change_from;
-
-  auto planned = std::make_shared<std::optional<std::set<std::string>>>();
-  ApplyHooks hooks = real_hooks(globals, args, paths, trusted, url, planned);
-  const std::string agents_domain = agents_imgapi_domain(globals, paths);
-  hooks.make_plan = [&, planned] {
-    Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain, globals.sdc_server), options);
-    planned->emplace();
-    for (const auto& i : plan.imports) (*planned)->insert(i.uuid);
-    return plan;
-  };
-  hooks.seed_agents = [&] { seed_agents(globals, paths, trusted, agents_domain); };
-  hooks.verify_import = [&] { return verify_images(url, expected_images(plan_import(trusted, paths))); };
-  // A re-executed installer continues a run the operator has confirmed already.
-  const bool continuing = reexecuted_for(ctx.bundle_id);
-  hooks.confirm = [&](const Plan& plan) {
-    // The predecessor showed this plan and had it confirmed: say so instead of showing it again.
-    if (continuing) {
-      if (!args.json) std::cout << "sdcadm-install " << running_version() << " continues the confirmed plan\n" << std::flush;
-      return true;
-    }
-    if (!args.json) std::cout << channel_line(channel, ctx.channel) << plan_text(plan) << std::flush;
-    if (!args.yes && !ask(plan)) return false;
-    // Confirmed: the DC's channel moves first, so that sdcadm's own steps (self-update,
-    // update-gz-tools -C) and the next bundles see the new one.
-    if (channel.change_from) {
-      hooks.say("--- channel-set: sdcadm channel set " + ctx.channel + " (--change-channel, from " +
-                (channel.change_from->empty() ? std::string("no channel") : *channel.change_from) + ")");
-      set_dc_channel(runner, ctx.channel);
-    }
-    return true;
-  };
-  hooks.say = [&talk](const std::string& line) { talk << line << "\n" << std::flush; };
-  if (args.no_self_update) {
-    if (carried_installer(bundle.index()) != nullptr) {
-      hooks.say("--no-self-update: the bundle's sdcadm-install is not installed; going on with " +
-                std::string(running_version()));
-    }
-  } else {
-    add_self_update(hooks, trusted, install);
-  }
-  History history(paths.history_file);
-  // The DC key signs the run's receipt; a DC set up before receipts existed gets it now. A
-  // key that cannot be read or made costs the receipt (said again at the end), not the install.
-  try {
-    if (const DcKey key = ensure_dc_key(paths); key.created) {
-      talk << "Created this DC's receipt key " << dc_key_files(paths).private_path << " (key id " << key.key.id()
-           << "); give " << dc_key_files(paths).public_path << " to the release side to check receipts\n";
-    }
-  } catch (const Error& e) {
-    std::cerr << "warning: this run's receipt cannot be signed: " << e.what() << "\n";
-  }
-  const ApplyReceiptInputs receipt_in = receipt_inputs(globals, args, ctx, trusted, url, newest_run(history.read_all()));
-  ApplyResult r;
-  try {
-    r = apply_bundle(ctx, hooks, runner, history);
-  } catch (const Error&) {
-    write_apply_receipt_or_warn(paths, receipt_in, talk);
-    throw;
-  }
-  // Installed (or already in place): remember its sequence against rollback, and keep a
-  // newer trust root it carried.
-  if (r.outcome != ApplyOutcome::declined) {
-    TrustStore(paths).accept(trusted.verdict(), trusted.index());
-    record_accepted(paths, trusted.index());
-  }
-  const std::string receipt = write_apply_receipt_or_warn(paths, receipt_in, talk);
+  ApplyRunOptions options;
+  fill_plan_options(options, globals, args);
+  options.yes = args.yes;
+  options.no_self_update = args.no_self_update;
+  options.concurrency = args.concurrency;
+  ApplyPrinter printer(args);
+  const ApplyRunResult run = installer::run_apply(options, printer);
+  const ApplyResult& r = run.result;
   if (args.json) {
-    print_json({{"ok", true}, {"bundle_id", ctx.bundle_id}, {"outcome", to_string(r.outcome)}, {"ran", r.ran},
+    print_json({{"ok", true}, {"bundle_id", run.bundle_id}, {"outcome", to_string(r.outcome)}, {"ran", r.ran},
                 {"skipped", r.skipped}, {"journal", r.journal_path},
-                {"receipt", receipt.empty() ? common::Json(nullptr) : common::Json(receipt)},
+                {"receipt", run.receipt.empty() ? common::Json(nullptr) : common::Json(run.receipt)},
                 {"plan", r.outcome == ApplyOutcome::up_to_date ? common::Json(nullptr) : plan_json(r.plan)}});
     return;
   }
   switch (r.outcome) {
     case ApplyOutcome::applied:
-      if (r.plan.has_changes() || changed_more_than_images(r)) {
-        std::cout << "Bundle " << ctx.bundle_id << " applied.\n";
+      if (r.plan.has_changes() || run.changed_beyond_images) {
+        std::cout << "Bundle " << run.bundle_id << " applied.\n";
         if (r.plan.platform && std::find(r.ran.begin(), r.ran.end(), "platform-install") != r.ran.end()) {
           const std::string stamp = manifest::buildstamp_time(r.plan.platform->target.version).value_or("");
           std::cout << "Platform " << stamp << " is installed on the USB key, not yet booted: run `"
                     << platform_assign_command(stamp) << "`, then reboot the servers onto it.\n";
         }
       } else {  // the plan said: only stage and import
-        std::cout << "Bundle " << ctx.bundle_id << " staged and its images imported; nothing else changed.\n";
+        std::cout << "Bundle " << run.bundle_id << " staged and its images imported; nothing else changed.\n";
       }
       break;
     case ApplyOutcome::up_to_date: break;  // said by apply
@@ -352,50 +150,28 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
 }
 
 void run_plan(const GlobalOptions& globals, const ApplyArgs& args) {
-  const Paths paths = start_run(globals, args.json);
-  const std::string url = imgapi_url(globals, paths);
-  const PlanOptions options = plan_options(args);
-  const SdcadmRunner runner(globals.sdcadm);
-  check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
-  const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
-  const ChannelCheck channel = check_channel(bundle.index().channel, read_dc_channel(runner),
-                                            TrustStore(paths).rollback(), args.change_channel);
-  check_freeze_window(bundle.index(), load_accepted(paths), args.trust.allow_rollback);
-  Plan plan =
-      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths), globals.sdc_server),
-                options);
-  // plan writes nothing: the journal is only read when an apply has made one. A journal of
-  // another build with this (pre-content_id) id is not this bundle's: apply moves it away.
-  const std::string& id = bundle.index().bundle_id;
-  const bool has_journal = ::access(paths.journal_dir.c_str(), F_OK) == 0;
-  const bool other_build = has_journal && other_build_journal(paths.journal_dir, id, bundle.digest).has_value();
-  const std::optional<Journal> journal =
-      has_journal && !other_build ? std::optional<Journal>(Journal::open(paths.journal_dir, id, bundle.digest))
-                                  : std::nullopt;
-  const bool finished = journal && journal->finished();
-  if (journal) rerun_unfinished_alarms(*journal, plan);  // what apply would run (apply.hpp)
-  const std::optional<AppliedBuild> same =
-      has_journal && !(journal && journal->exists_on_disk())
-          ? find_applied_content(paths.journal_dir, manifest::content_id_of(bundle.index()), id)
-          : std::nullopt;
+  PlanRunOptions options;
+  fill_plan_options(options, globals, args);
+  ApplyPrinter printer(args);
+  const PlanRunResult r = installer::run_plan(options, printer);
   if (args.json) {
-    common::Json j = plan_json(plan);
+    common::Json j = plan_json(r.plan);
     j["ok"] = true;
-    j["applied"] = finished;
-    j["content_id"] = manifest::content_id_of(bundle.index());
-    j["same_content_as"] = same ? common::Json(same->bundle_id) : common::Json(nullptr);
-    j["channel"] = channel_json(channel, bundle.index().channel);
+    j["applied"] = r.applied;
+    j["content_id"] = r.content_id;
+    j["same_content_as"] = r.same_content ? common::Json(r.same_content->bundle_id) : common::Json(nullptr);
+    j["channel"] = channel_json(r.channel, r.bundle_channel);
     print_json(j);
     return;
   }
-  std::cout << channel_line(channel, bundle.index().channel) << plan_text(plan);
-  if (finished) std::cout << "note: this bundle was applied completely (" << journal->finished_at() << ")\n";
-  else if (journal && journal->exists_on_disk()) {
-    std::cout << "note: an earlier apply stopped at " << journal->stopped_at() << "; apply resumes there\n";
+  std::cout << channel_line(r.channel, r.bundle_channel) << plan_text(r.plan);
+  if (r.applied) std::cout << "note: this bundle was applied completely (" << r.applied_at << ")\n";
+  else if (r.stopped) {
+    std::cout << "note: an earlier apply stopped at " << r.stopped_at << "; apply resumes there\n";
   }
-  if (same) {
-    std::cout << "note: bundle " << same->bundle_id << " with the same content was applied completely ("
-              << same->finished_at << "); this build carries nothing new\n";
+  if (r.same_content) {
+    std::cout << "note: bundle " << r.same_content->bundle_id << " with the same content was applied completely ("
+              << r.same_content->finished_at << "); this build carries nothing new\n";
   }
   std::cout << "[dry-run] nothing was changed\n" << std::flush;
 }

@@ -1,14 +1,13 @@
 // `sdcadm-install avail BUNDLE [SERVICE...] [-c|--changes] [-j]`: what the bundle offers
 // against what runs, per service, like `sdcadm avail` but from the bundle (issue 5 item 7).
-// With -c, the changelog entries the bundle carries for each offered image.
+// With -c, the changelog entries the bundle carries for each offered image. The workflow is
+// the library's (installer/avail.hpp); this file prints its rows.
 
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/plan_inputs.hpp>
+#include <installer/avail.hpp>
 
-#include <common/error.hpp>
-#include <manifest/changelog.hpp>
-
+#include <cstdio>
 #include <iostream>
 
 namespace installer {
@@ -22,51 +21,31 @@ struct AvailArgs {
   TrustOverrides trust;
 };
 
-std::optional<manifest::Changelog> read_changelog(const OpenBundle& b) {
-  if (!b.index().find_member("changelog.json")) return std::nullopt;
-  return manifest::Changelog::parse(b.reader->read_member("changelog.json", manifest::k_changelog_max_bytes));
-}
-
-// "newer", "same", "older" or "" (no current image to compare with).
-std::string compare_label(const ServicePlan& sp) {
-  if (sp.changes()) return "newer";
-  if (!sp.dropped.empty()) return "older";
-  return sp.groups.empty() ? "" : "same";
-}
-
-void run_avail(const GlobalOptions& globals, const AvailArgs& args) {
-  const Paths paths = start_run(globals, args.json);
-  const std::string url = imgapi_url(globals, paths);
-  const SdcadmRunner runner(globals.sdcadm);
-  check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
-  const OpenBundle bundle = open_bundle(bundle_path_argument(args.bundle));
-  PlanOptions options;
-  if (!args.services.empty()) {
-    SpecLimit limit;
-    for (const auto& s : args.services) limit.entries.push_back({s, std::nullopt, std::nullopt});
-    options.limit = limit;
-  }
-  const Plan plan =
-      make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(globals, paths), globals.sdc_server),
-                options);
-  const auto changelog = args.changes ? read_changelog(bundle) : std::nullopt;
+void run_avail(const HostOptions& host, const AvailArgs& args) {
+  AvailOptions options;
+  options.host = host;
+  options.bundle = bundle_path_argument(args.bundle);
+  options.services = args.services;
+  options.changes = args.changes;
+  options.trust = args.trust;
+  options.quiet = args.json;
+  TrustAndProgress printer(args.json, ProgressFlags{});
+  const AvailResult avail = installer::run_avail(options, printer);
   common::Json rows = common::Json::array();
-  for (const auto& sp : plan.services) {
+  for (const AvailService& sp : avail.services) {
     common::Json current = common::Json::array();
-    for (const auto& g : sp.groups) current.push_back({{"image", g.from_image}, {"version", g.from_version}, {"count", g.instances.size()}});
-    for (const auto& d : sp.dropped) current.push_back({{"image", d.from_image}, {"version", d.from_version}, {"count", d.count}});
-    common::Json row = {{"service", sp.service}, {"image", sp.target.uuid}, {"version", sp.target.version},
-                        {"published_at", sp.target.published_at}, {"current", current}, {"offer", compare_label(sp)}};
-    const manifest::ChangelogArtifact* log = changelog ? changelog->find(sp.target.name) : nullptr;
+    for (const AvailCurrent& c : sp.current) current.push_back({{"image", c.image}, {"version", c.version}, {"count", c.count}});
+    common::Json row = {{"service", sp.service}, {"image", sp.image}, {"version", sp.version},
+                        {"published_at", sp.published_at}, {"current", current}, {"offer", sp.offer}};
     if (args.changes) {
       common::Json entries = common::Json::array();
-      if (log) for (const auto& e : log->entries) entries.push_back({{"version", e.version}, {"description", e.description}});
+      for (const auto& e : sp.changes) entries.push_back({{"version", e.version}, {"description", e.description}});
       row["changes"] = entries;
     }
     rows.push_back(row);
   }
   if (args.json) {
-    print_json({{"ok", true}, {"bundle_id", plan.bundle_id}, {"services", rows}, {"not_deployed", plan.not_deployed}});
+    print_json({{"ok", true}, {"bundle_id", avail.bundle_id}, {"services", rows}, {"not_deployed", avail.not_deployed}});
     return;
   }
   std::cout << "SERVICE              OFFER  BUNDLE VERSION                                 RUNNING\n";
@@ -84,7 +63,7 @@ void run_avail(const GlobalOptions& globals, const AvailArgs& args) {
       }
     }
   }
-  for (const auto& s : plan.not_deployed) std::cout << s << ": not deployed in this DC\n";
+  for (const auto& s : avail.not_deployed) std::cout << s << ": not deployed in this DC\n";
   std::cout << std::flush;
 }
 
@@ -101,7 +80,7 @@ void register_avail(CLI::App& app, const Globals& globals) {
   cmd->footer("OFFER: newer (an update), same (already running it), older (the DC runs newer). "
               "Exit codes: 0, 2 a SERVICE the bundle has no image for, 3 no IMGAPI configured "
               "(docs/exit-codes.md).");
-  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_avail(*globals, *args); }); });
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_avail(host_options(*globals), *args); }); });
 }
 
 }  // namespace installer

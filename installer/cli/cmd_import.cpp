@@ -1,15 +1,13 @@
 // `sdcadm-install import BUNDLE`: step 5 of apply on its own: loads the images staged by
 // `sdcadm-install stage BUNDLE` into the DC IMGAPI, origins first, skipping active ones
 // and replacing unactivated leftovers. Reads only the bundle's index. Holds the
-// sdcadm-install lock and the sdcadm lock while it runs.
+// sdcadm-install lock and the sdcadm lock while it runs. The workflow is the library's
+// (installer/import_run.hpp); this file prints its report.
 
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/import.hpp>
-#include <installer/import_plan.hpp>
-#include <installer/verify_bundle.hpp>
+#include <installer/import_run.hpp>
 
-#include <bundles/seekable_reader.hpp>
 #include <common/progress.hpp>
 
 #include <iostream>
@@ -44,25 +42,17 @@ void print_report(const ImportArgs& args, const std::string& url, const ImportRe
             << std::flush;
 }
 
-void run_import(const GlobalOptions& globals, const ImportArgs& args) {
-  const Paths paths = start_run(globals, args.json);
-  const std::string url = imgapi_url(globals, paths);
-  const RunLocks locks = take_locks(globals, paths);
-  const VerifiedBundle trusted =
-      check_trust_or_throw(paths, bundle_path_argument(args.bundle), args.trust, args.json);
-  const StagePlan plan = plan_stage(trusted.index(), paths);
-  const std::vector<ImportItem> items = plan_import(trusted, paths);
-  ImportOptions options;
+void run_import(const HostOptions& host, const ImportArgs& args) {
+  ImportRunOptions options;
+  options.host = host;
+  options.bundle = bundle_path_argument(args.bundle);
   options.concurrency = args.concurrency;
   options.attempts = args.attempts;
-  ping_imgapi(url, options.client);
-  check_space(plan, paths, url, options.client);  // IMGAPI's share, before any upload
-  common::Progress bar("import " + std::to_string(items.size()) + " image(s)", import_bytes(items),
-                       args.progress.mode(args.json));
-  options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-  const ImportReport report = import_images(url, items, options);
-  bar.finish();
-  print_report(args, url, report);
+  options.trust = args.trust;
+  options.quiet = args.json;
+  TrustAndProgress printer(args.json, args.progress);
+  const ImportRunResult r = installer::run_import(options, printer);
+  print_report(args, r.imgapi_url, r.report);
 }
 
 }  // namespace
@@ -87,7 +77,7 @@ void register_import(CLI::App& app, const Globals& globals) {
               "or file is not the signed one (run `stage` again), 10 not staged, "
               "11 a different image with that uuid exists, 40 lock held (docs/exit-codes.md). A "
               "failed image is removed from IMGAPI; run the command again to finish.");
-  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_import(*globals, *args); }); });
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_import(host_options(*globals), *args); }); });
 }
 
 }  // namespace installer

@@ -16,10 +16,10 @@ struct InventoryArgs {
   std::string output;
 };
 
-void run_inventory(const GlobalOptions& globals, const InventoryArgs& args) {
-  const Paths paths = start_run(globals, false);
-  const std::string url = imgapi_url(globals, paths);
-  const DcInventory inv = read_dc_inventory(paths, globals.sdcadm, url);
+void run_inventory(const HostOptions& host, const InventoryArgs& args) {
+  const Paths paths = start_run(host, false);
+  const std::string url = imgapi_url(host, paths);
+  const DcInventory inv = read_dc_inventory(paths, host.sdcadm, url);
   const std::string& text = inv.text;
   if (args.output.empty() || args.output == "-") {
     std::cout << text << std::flush;
@@ -38,7 +38,7 @@ void register_inventory(CLI::App& app, const Globals& globals) {
   cmd->add_option("-o,--output", args->output, "Write to this file (default: stdout)")->option_text("DC.json");
   cmd->footer("Exit codes: 0, 3 no IMGAPI or datacenter_name configured, 6 IMGAPI unreachable, "
               "9 sdcadm printed something unexpected, 42 an sdcadm command failed (docs/exit-codes.md).");
-  cmd->callback([globals, args] { run_inventory(*globals, *args); });
+  cmd->callback([globals, args] { run_inventory(host_options(*globals), *args); });
 }
 
 }  // namespace installer

@@ -1,19 +1,16 @@
 // `sdcadm-install receipt [--last | RUN] -o FILE` and `sdcadm-install receipt list`: the
 // signed install receipts every apply run writes (issue 13 part 3, docs/receipt.md), exported
 // for the USB stick that carries them out. Each is checked against this DC's key before it is
-// listed or exported: a receipt changed on the headnode is named, never passed on.
+// listed or exported: a receipt changed on the headnode is named, never passed on. The
+// workflows are the library's (installer/receipt_export.hpp); this file prints them.
 
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/dc_key.hpp>
-#include <installer/receipt_store.hpp>
+#include <installer/receipt_export.hpp>
 
-#include <common/atomic_file.hpp>
 #include <common/error.hpp>
-#include <signing/receipt.hpp>
 
 #include <iostream>
-#include <sys/stat.h>
 
 namespace installer {
 namespace {
@@ -30,56 +27,31 @@ struct ReceiptArgs {
   bool json = false;
 };
 
-signing::PublicKey dc_public_key(const Paths& paths) {
-  const std::optional<signing::PrivateKey> key = load_dc_key(paths);
-  if (!key) {
-    throw Error(ExitCode::not_found, "this DC has no receipt key (" + dc_key_files(paths).private_path +
-                                         ") and so no receipts; sdcadm-install trust init or the next apply creates it");
-  }
-  return key->public_key();
-}
-
-struct Loaded {
-  std::string bytes;
-  signing::VerifiedReceipt receipt;
-};
-
-Loaded load(const StoredReceipt& stored, const signing::PublicKey& key) {
-  Loaded out;
-  out.bytes = common::read_small_file(stored.path, signing::k_max_receipt_file_bytes + 1);
-  out.receipt = signing::verify_receipt(out.bytes, key, stored.path);
-  return out;
-}
-
 Json summary_json(const StoredReceipt& stored, const Json& r) {
   return {{"run", stored.run}, {"path", stored.path}, {"ended", r["ended"]}, {"bundle_id", r["bundle"]["bundle_id"]},
           {"outcome", r["outcome"]}, {"exit_code", r["exit_code"]}};
 }
 
-void run_list(const GlobalOptions& globals, const ReceiptArgs& args) {
-  const Paths paths = start_run(globals, args.json);
-  const ReceiptStore store(paths);
-  const std::vector<StoredReceipt> all = store.list();
-  const std::optional<signing::PrivateKey> key = load_dc_key(paths);
+void run_list(const HostOptions& host, const ReceiptArgs& args) {
+  const ReceiptList list = list_receipts(host, args.json);
   Json rows = Json::array();
-  for (const auto& stored : all) {
-    Json row = {{"run", stored.run}, {"path", stored.path}};
-    try {
-      if (!key) throw Error(ExitCode::not_found, "this DC has no receipt key");
-      row = summary_json(stored, load(stored, key->public_key()).receipt.receipt);
+  for (const ListedReceipt& listed : list.receipts) {
+    Json row = {{"run", listed.stored.run}, {"path", listed.stored.path}};
+    if (listed.checked) {
+      row = summary_json(listed.stored, listed.checked->receipt);
       row["intact"] = true;
-    } catch (const Error& e) {
+    } else {
       row["intact"] = false;
-      row["error"] = e.what();
+      row["error"] = listed.error;
     }
     rows.push_back(row);
   }
   if (args.json) {
-    print_json({{"dir", store.dir()}, {"receipts", rows}});
+    print_json({{"dir", list.dir}, {"receipts", rows}});
     return;
   }
   if (rows.empty()) {
-    std::cout << "no receipts in " << store.dir() << " yet (every apply that runs writes one)\n";
+    std::cout << "no receipts in " << list.dir << " yet (every apply that runs writes one)\n";
     return;
   }
   for (const auto& row : rows) {
@@ -92,28 +64,27 @@ void run_list(const GlobalOptions& globals, const ReceiptArgs& args) {
   }
 }
 
-void run_export(const GlobalOptions& globals, const ReceiptArgs& args) {
+void run_export(const HostOptions& host, const ReceiptArgs& args) {
   if (args.last == !args.run.empty()) throw Error(ExitCode::usage, "give --last or a RUN id (one of them)");
   if (args.output.empty()) throw Error(ExitCode::usage, "-o FILE is required (- writes the receipt to stdout)");
-  const Paths paths = start_run(globals, args.json);
-  const ReceiptStore store(paths);
-  const StoredReceipt stored = args.last ? store.last() : store.find(args.run);
-  const Loaded loaded = load(stored, dc_public_key(paths));
-  const Json& r = loaded.receipt.receipt;
+  ReceiptExportOptions options;
+  options.host = host;
+  options.run = args.last ? std::string() : args.run;
+  options.output = args.output;
+  options.force = args.force;
+  options.quiet = args.json;
+  const ExportedReceipt exported = export_receipt(options);
+  const StoredReceipt& stored = exported.stored;
+  const Json& r = exported.checked.receipt;
   if (args.output == "-") {
-    std::cout << loaded.bytes << std::flush;
+    std::cout << exported.bytes << std::flush;
     return;
   }
-  struct stat st{};
-  if (!args.force && ::lstat(args.output.c_str(), &st) == 0) {
-    throw Error(ExitCode::conflict, args.output + " exists; choose another name or pass --force to replace it");
-  }
-  common::write_file_atomic(args.output, loaded.bytes, 0644);
   if (args.json) {
     Json j = summary_json(stored, r);
     j["ok"] = true;
     j["output"] = args.output;
-    j["dc_key"] = loaded.receipt.signer;
+    j["dc_key"] = exported.checked.signer;
     print_json(j);
     return;
   }
@@ -141,10 +112,10 @@ void register_receipt(CLI::App& app, const Globals& globals) {
               "key), 11 FILE exists, 30/31/36 the stored receipt is not intact (docs/exit-codes.md).");
   CLI::App* list = cmd->add_subcommand("list", "The runs that have a receipt, oldest first, each checked against the DC key");
   list->add_flag("-j,--json", args->json, "JSON output");
-  list->callback([globals, args] { run_reporting(args->json, [&] { run_list(*globals, *args); }); });
+  list->callback([globals, args] { run_reporting(args->json, [&] { run_list(host_options(*globals), *args); }); });
   cmd->callback([globals, args, cmd] {
     if (!cmd->get_subcommands().empty()) return;
-    run_reporting(args->json, [&] { run_export(*globals, *args); });
+    run_reporting(args->json, [&] { run_export(host_options(*globals), *args); });
   });
 }
 

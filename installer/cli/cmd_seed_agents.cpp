@@ -4,29 +4,19 @@
 // bootstrap) and .json (the agent set), and point `latest` at the bootstrap. With --media
 // DIR: the images and the bootstrap into a headnode USB-key tree instead (no DC needed).
 // Holds the sdcadm-install lock and the sdcadm lock while it writes, like stage and import.
+// The workflow is the library's (installer/seed_agents_run.hpp); this file prints its result.
 
 #include <installer/agents/bootstrap_script.hpp>
-#include <installer/agents/media.hpp>
-#include <installer/agents/seed.hpp>
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/import.hpp>
-#include <installer/import_plan.hpp>
-#include <installer/stage.hpp>
-#include <installer/usbkey_config.hpp>
+#include <installer/seed_agents_run.hpp>
 
-#include <bundles/seekable_reader.hpp>
-#include <common/error.hpp>
 #include <common/progress.hpp>
 
-#include <algorithm>
 #include <iostream>
 
 namespace installer {
 namespace {
-
-using common::Error;
-using common::ExitCode;
 
 struct SeedArgs {
   std::string bundle;
@@ -37,28 +27,9 @@ struct SeedArgs {
   TrustOverrides trust;
 };
 
-agents::AgentSet require_set(std::optional<agents::AgentSet> set, const std::string& bundle) {
-  if (!set) {
-    throw Error(ExitCode::not_found, bundle + " carries no agent images (role agent); build it without "
-                                     "--no-agent-images, or keep using the agentsshar");
-  }
-  if (const auto missing = agents::missing_agents(*set); !missing.empty()) {
-    std::string names;
-    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
-    throw Error(ExitCode::not_found, bundle + " lacks the agent images of " + names + ": a bootstrap for new "
-                "nodes must install all " + std::to_string(agents::known_agents().size()) + " agents. Build the "
-                "bundle with --all and without trimming by an inventory, or keep using the agentsshar");
-  }
-  return std::move(*set);
-}
-
-void run_media(const GlobalOptions& globals, const SeedArgs& args, const Paths& paths) {
-  const std::string bundle = bundle_path_argument(args.bundle);
-  const VerifiedBundle trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
-  const bundles::SeekableReader& reader = trusted.reader();  // the one the check used
-  const agents::AgentSet set =
-      require_set(agents::agent_set_of_bundle(reader, agents_imgapi_domain(globals, paths)), args.bundle);
-  const agents::MediaResult r = agents::write_media(reader, set, args.media);
+void print_media(const SeedArgs& args, const MediaSeed& seed) {
+  const agents::AgentSet& set = seed.set;
+  const agents::MediaResult& r = seed.result;
   if (args.json) {
     print_json({{"ok", true}, {"bundle", args.bundle}, {"media", args.media}, {"script", r.script_path},
                 {"script_written", r.script_written}, {"images_written", r.images_written},
@@ -74,29 +45,6 @@ void run_media(const GlobalOptions& globals, const SeedArgs& args, const Paths& 
               << "/images/ (the first boot's imgadm install cannot install agent images)\n";
   }
   std::cout << std::flush;
-}
-
-// Stage (the full pass: it keeps what is in place), then the agent images into IMGAPI.
-void stage_and_import(const GlobalOptions& globals, const SeedArgs& args, const Paths& paths,
-                      const VerifiedBundle& trusted) {
-  const std::string url = imgapi_url(globals, paths);
-  common::Progress bar("stage " + args.bundle, bundle_file_size(trusted.path()), args.progress.mode(args.json));
-  StageOptions stage;
-  stage.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-  stage_bundle(trusted, paths, stage);
-  bar.finish();
-  std::vector<ImportItem> all = plan_import(trusted, paths), items;
-  for (ImportItem item : all) {  // a copy: `all` stays whole for origin look-ups
-    if (item.image.role != "agent") continue;
-    if (item.origin) {  // agents have none; if one did, it must already be in IMGAPI
-      item.external_origin = all[*item.origin].image.uuid;
-      item.origin.reset();
-    }
-    items.push_back(std::move(item));
-  }
-  ImportOptions options;
-  ping_imgapi(url, options.client);
-  import_images(url, items, options);
 }
 
 void print_seed(const SeedArgs& args, const agents::SeedResult& r) {
@@ -117,28 +65,20 @@ void print_seed(const SeedArgs& args, const agents::SeedResult& r) {
   std::cout << std::flush;
 }
 
-void run_seed(const GlobalOptions& globals, const SeedArgs& args) {
-  const Paths paths = start_run(globals, args.json);
+void run_seed(const HostOptions& host, const SeedArgs& args) {
+  SeedAgentsOptions options;
+  options.host = host;
+  options.bundle = args.bundle;
+  options.media = args.media;
+  options.no_latest = args.no_latest;
+  options.trust = args.trust;
+  options.quiet = args.json;
+  TrustAndProgress printer(args.json, args.progress);
   if (!args.media.empty()) {
-    // Nothing on the headnode changes: no lock (the media may be prepared on another machine).
-    run_media(globals, args, paths);
-    return;
+    print_media(args, seed_agents_media(options, printer));
+  } else {
+    print_seed(args, seed_agents(options, printer));
   }
-  const RunLocks locks = take_locks(globals, paths);
-  const std::string bundle = bundle_path_argument(args.bundle);
-  const VerifiedBundle trusted = check_trust_or_throw(paths, bundle, args.trust, args.json);
-  const std::string domain = agents_imgapi_domain(globals, paths);
-  if (!agents::is_safe_domain(domain)) {  // before anything is staged
-    throw Error(ExitCode::config, "imgapi_domain '" + domain.substr(0, 80) + "' is not a host name or address "
-                                  "with an optional :port; fix it in /usbkey/config");
-  }
-  // a bundle without (all) agent images is refused before anything is staged
-  require_set(agents::agent_set_of_bundle(trusted.reader(), domain), args.bundle);
-  stage_and_import(globals, args, paths, trusted);
-  const agents::AgentSet set = require_set(agents::agent_set_of(trusted, paths, domain), args.bundle);
-  const agents::SeedResult r = agents::write_seed(
-      set, paths, args.no_latest ? agents::LatestLink::keep : agents::LatestLink::move);
-  print_seed(args, r);
 }
 
 }  // namespace
@@ -170,7 +110,7 @@ void register_seed_agents(CLI::App& app, const Globals& globals) {
               "SHA-1, <name>/image_uuid), 9 a bad agent manifest or no agents_core, 10 no agent images, "
               "20-26 bad bundle, 30-37 trust, 40 lock held (docs/exit-codes.md). The bootstrap's own "
               "exit codes: docs/agents.md.");
-  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_seed(*globals, *args); }); });
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_seed(host_options(*globals), *args); }); });
 }
 
 }  // namespace installer

@@ -1,18 +1,16 @@
 // `sdcadm-install stage BUNDLE`: step 4 of apply on its own, for operators who go step by
 // step: one streaming pass that verifies every byte and writes the images, agentsshar,
 // gz-tools and platform files under /usbkey, committing nothing unless the whole bundle
-// is good. Holds the sdcadm-install lock and the sdcadm lock while it writes.
+// is good. Holds the sdcadm-install lock and the sdcadm lock while it writes. The workflow
+// is the library's (installer/stage_run.hpp); this file prints its report.
 
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/installer_version.hpp>
-#include <installer/stage.hpp>
+#include <installer/stage_run.hpp>
 
-#include <common/error.hpp>
 #include <common/progress.hpp>
 
 #include <iostream>
-#include <unistd.h>
 
 namespace installer {
 namespace {
@@ -37,23 +35,15 @@ common::Json report_json(const StageArgs& args, const StageReport& r) {
           {"payload_read", r.payload_read}, {"not_staged", r.plan.not_staged}, {"images", images}};
 }
 
-void run_stage(const GlobalOptions& globals, const StageArgs& args) {
-  const Paths paths = start_run(globals, args.json);
-  if (args.bundle == "-" && ::isatty(STDIN_FILENO)) {
-    throw common::Error(common::ExitCode::usage,
-                        "stage -: standard input is a terminal; pipe a bundle in or name a file");
-  }
-  const RunLocks locks = take_locks(globals, paths);
-  const std::string bundle = bundle_path_argument(args.bundle);
-  common::Progress bar("stage " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
-  StageOptions options;
-  options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-  // Read once on a pipe: the trust check runs on the stream's index, before anything is
-  // written, and the same reader goes on with the payload.
-  const StageReport r = bundle == "-"
-                            ? stage_bundle(check_stream_or_throw(paths, args.trust, args.json), paths, options)
-                            : stage_bundle(check_trust_or_throw(paths, bundle, args.trust, args.json), paths, options);
-  bar.finish();
+void run_stage(const HostOptions& host, const StageArgs& args) {
+  StageRunOptions options;
+  options.host = host;
+  options.bundle = bundle_path_argument(args.bundle);
+  options.label = "stage " + args.bundle;
+  options.trust = args.trust;
+  options.quiet = args.json;
+  TrustAndProgress printer(args.json, args.progress);
+  const StageReport r = installer::run_stage(options, printer);
   if (args.json) {
     print_json(report_json(args, r));
     return;
@@ -84,7 +74,7 @@ void register_stage(CLI::App& app, const Globals& globals) {
               "8 manifest and file disagree, 10 no such file, 20-26 bad bundle (nothing staged), "
               "30-37 not trusted, 40 lock held, 47 a directory under /usbkey is a symlink "
               "(docs/exit-codes.md).");
-  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_stage(*globals, *args); }); });
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_stage(host_options(*globals), *args); }); });
 }
 
 }  // namespace installer

@@ -1,18 +1,13 @@
 // `sdcadm-install trust init|show|add`: the DC's trust root (issue 4, installer side;
 // docs/trust.md). init installs the release team's root as the DC's first; add moves it
 // forward through rotations; show prints it with the anti-rollback marks per channel.
-// A bundle can also move the root forward: apply stores a newer root it carries.
+// A bundle can also move the root forward: apply stores a newer root it carries. The
+// workflows are the library's (installer/trust_admin.hpp); this file prints them.
 
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/dc_key.hpp>
-#include <installer/trust_store.hpp>
+#include <installer/trust_admin.hpp>
 
-#include <common/atomic_file.hpp>
-#include <common/error.hpp>
-
-#include <ctime>
-#include <sys/stat.h>
 #include <iostream>
 
 namespace installer {
@@ -25,8 +20,6 @@ struct TrustArgs {
   bool replace = false;
   bool json = false;
 };
-
-std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 common::Json root_json(const signing::TrustRoot& root) {
   common::Json keys = common::Json::array();
@@ -55,96 +48,72 @@ void print_dc_key(const Paths& paths, const signing::PublicKey& key, const char*
             << ", signs this DC's install receipts; export it with sdcadm-install trust dc-key -o FILE\n";
 }
 
-void run_init(const GlobalOptions& globals, const TrustArgs& args) {
-  const Paths paths = Paths::under(globals.root);
-  TrustStore store(paths);
-  const signing::TrustRoot root = store.init(args.files.at(0), args.replace, now());
-  const DcKey key = ensure_dc_key(paths);
+void run_init(const HostOptions& host, const TrustArgs& args) {
+  const Paths paths = Paths::under(host.root);
+  const TrustInit r = init_trust(host, args.files.at(0), args.replace);
   if (args.json) {
-    print_json({{"ok", true}, {"path", store.root_path()}, {"root", root_json(root)},
-                {"dc_key", dc_key_json(paths, key.key.public_key(), key.created)}});
+    print_json({{"ok", true}, {"path", r.path}, {"root", root_json(r.root)},
+                {"dc_key", dc_key_json(paths, r.key.key.public_key(), r.key.created)}});
     return;
   }
   std::cout << "installed ";
-  print_root(root, store.root_path());
-  print_dc_key(paths, key.key.public_key(), key.created ? "created" : "kept");
+  print_root(r.root, r.path);
+  print_dc_key(paths, r.key.key.public_key(), r.key.created ? "created" : "kept");
 }
 
-void run_dc_key(const GlobalOptions& globals, const TrustArgs& args) {
-  const Paths paths = Paths::under(globals.root);
-  const std::optional<signing::PrivateKey> key = load_dc_key(paths);
-  if (!key) {
-    throw common::Error(common::ExitCode::not_found,
-                        "this DC has no key yet (" + dc_key_files(paths).private_path +
-                            "); sdcadm-install trust init or the next apply creates it");
-  }
-  const std::string pem = key->public_key().pem();
+void run_dc_key(const HostOptions& host, const TrustArgs& args) {
+  const Paths paths = Paths::under(host.root);
+  const signing::PrivateKey key = export_dc_key(host, args.output, args.force);
   if (args.output.empty() || args.output == "-") {
+    const std::string pem = key.public_key().pem();
     if (args.json) {
-      print_json({{"dc_key", dc_key_json(paths, key->public_key(), false)}, {"pem", pem}});
+      print_json({{"dc_key", dc_key_json(paths, key.public_key(), false)}, {"pem", pem}});
     } else {
       std::cout << pem << std::flush;
-      std::cerr << "DC key id " << key->id() << "\n";
+      std::cerr << "DC key id " << key.id() << "\n";
     }
     return;
   }
-  struct stat st{};
-  if (!args.force && ::lstat(args.output.c_str(), &st) == 0) {
-    throw common::Error(common::ExitCode::conflict,
-                        args.output + " exists; choose another name or pass --force to replace it");
-  }
-  common::write_file_atomic(args.output, pem, 0644);
   if (args.json) {
-    print_json({{"ok", true}, {"output", args.output}, {"dc_key", dc_key_json(paths, key->public_key(), false)}});
+    print_json({{"ok", true}, {"output", args.output}, {"dc_key", dc_key_json(paths, key.public_key(), false)}});
     return;
   }
-  std::cout << "wrote the DC's public key " << key->id() << " to " << args.output
+  std::cout << "wrote the DC's public key " << key.id() << " to " << args.output
             << " (check receipts with sdcadm-bundle receipt verify FILE --dc-key " << args.output << ")\n";
 }
 
-void run_add(const GlobalOptions& globals, const TrustArgs& args) {
-  TrustStore store(Paths::under(globals.root));
-  const std::optional<signing::TrustRoot> before = store.root();
-  const signing::TrustRoot root = store.add(args.files, now());
-  const bool moved = !before || root.version() != before->version();
+void run_add(const HostOptions& host, const TrustArgs& args) {
+  const TrustAdd r = add_trust_roots(host, args.files);
   if (args.json) {
-    print_json({{"ok", true}, {"changed", moved}, {"path", store.root_path()},
-                {"root", root_json(root)}});
+    print_json({{"ok", true}, {"changed", r.changed}, {"path", r.path}, {"root", root_json(r.root)}});
     return;
   }
-  std::cout << (moved ? "moved to " : "already at or past every given root: ");
-  print_root(root, store.root_path());
+  std::cout << (r.changed ? "moved to " : "already at or past every given root: ");
+  print_root(r.root, r.path);
 }
 
-void run_show(const GlobalOptions& globals, const TrustArgs& args) {
-  const Paths paths = Paths::under(globals.root);
-  TrustStore store(paths);
-  const std::optional<signing::PrivateKey> dc_key = load_dc_key(paths);
-  const std::optional<signing::TrustRoot> root = store.root();
-  if (!root) {
-    throw common::Error(common::ExitCode::trust_no_root,
-                        "no trust root at " + store.root_path() + "; " + no_root_hint());
-  }
-  const signing::RollbackState state = store.rollback();
+void run_show(const HostOptions& host, const TrustArgs& args) {
+  const Paths paths = Paths::under(host.root);
+  const TrustShow r = show_trust(host);
   if (args.json) {
     common::Json channels = common::Json::object();
-    for (const auto& [name, entry] : state.channels) {
+    for (const auto& [name, entry] : r.rollback.channels) {
       channels[name] = {{"sequence", entry.sequence}, {"bundle_id", entry.bundle_id}};
     }
-    print_json({{"path", store.root_path()}, {"root", root_json(*root)},
-                {"expired", root->expired(now())}, {"channels", channels},
-                {"dc_key", dc_key ? dc_key_json(paths, dc_key->public_key(), false) : common::Json(nullptr)}});
+    print_json({{"path", r.path}, {"root", root_json(r.root)},
+                {"expired", r.expired}, {"channels", channels},
+                {"dc_key", r.dc_key ? dc_key_json(paths, r.dc_key->public_key(), false) : common::Json(nullptr)}});
     return;
   }
-  print_root(*root, store.root_path());
-  if (root->expired(now())) std::cout << "  EXPIRED: ask the release team for a rotation\n";
-  for (const auto& [name, entry] : state.channels) {
+  print_root(r.root, r.path);
+  if (r.expired) std::cout << "  EXPIRED: ask the release team for a rotation\n";
+  for (const auto& [name, entry] : r.rollback.channels) {
     std::cout << "channel " << name << ": newest installed sequence " << entry.sequence
               << " (bundle " << entry.bundle_id << ")\n";
   }
-  if (state.channels.empty()) std::cout << "no bundle installed yet\n";
-  if (dc_key) {
-    print_dc_key(paths, dc_key->public_key(), "this DC's own");
+  if (r.rollback.channels.empty()) std::cout << "no bundle installed yet\n";
+  if (r.dc_key) {
+    print_dc_key(paths, r.dc_key->public_key(), "this DC's own");
   } else {
     std::cout << "no DC key yet: the next apply creates it (it signs install receipts)\n";
   }
@@ -165,18 +134,18 @@ void register_trust(CLI::App& app, const Globals& globals) {
                  "Replace an existing root (recovery after a lost root key only; see docs/trust.md)");
   init->add_flag("-j,--json", args->json, "JSON output");
   init->footer("Also creates the DC's own key (receipts), unless it has one: /var/sdcadm/install/dc-key.pem.");
-  init->callback([globals, args] { run_init(*globals, *args); });
+  init->callback([globals, args] { run_init(host_options(*globals), *args); });
 
   CLI::App* add = trust->add_subcommand(
       "add", "Move the trust root forward through newer roots (rotations), oldest first or in any order");
   add->add_option("ROOT", args->files, "newer root.json file(s)")->required();
   add->add_flag("-j,--json", args->json, "JSON output");
-  add->callback([globals, args] { run_add(*globals, *args); });
+  add->callback([globals, args] { run_add(host_options(*globals), *args); });
 
   CLI::App* show = trust->add_subcommand(
       "show", "Print the trust root and the newest installed bundle sequence per channel");
   show->add_flag("-j,--json", args->json, "JSON output");
-  show->callback([globals, args] { run_show(*globals, *args); });
+  show->callback([globals, args] { run_show(host_options(*globals), *args); });
 
   CLI::App* dc_key = trust->add_subcommand(
       "dc-key", "Print or write the DC's public key (it signs this DC's install receipts; docs/receipt.md)");
@@ -184,7 +153,7 @@ void register_trust(CLI::App& app, const Globals& globals) {
       ->option_text("FILE");
   dc_key->add_flag("--force", args->force, "Replace an existing FILE");
   dc_key->add_flag("-j,--json", args->json, "JSON output");
-  dc_key->callback([globals, args] { run_dc_key(*globals, *args); });
+  dc_key->callback([globals, args] { run_dc_key(host_options(*globals), *args); });
 
   trust->footer(
       "Files: /var/sdcadm/trust/root.json and channels.json (under --root); the DC's own key "

@@ -4,25 +4,20 @@
 // IMGAPI import (images the DC IMGAPI lacks, when it answers). Writes nothing and takes
 // no lock. The bundle is first checked against the DC's trust root (docs/trust.md): a file
 // before its payload is read, standard input as soon as its index and signatures arrive.
+// The workflow is the library's (installer/verify_run.hpp); this file prints its result.
 
 #include <installer/cli/cli.hpp>
 #include <installer/cli/cli_options.hpp>
-#include <installer/installer_version.hpp>
-#include <installer/trust_store.hpp>
-#include <installer/verify_bundle.hpp>
+#include <installer/verify_run.hpp>
 
-#include <common/error.hpp>
 #include <common/progress.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <unistd.h>
 
 namespace installer {
 namespace {
-
-using common::Error;
 
 struct VerifyArgs {
   std::string bundle;
@@ -71,47 +66,17 @@ void print_result(const VerifyArgs& args, const VerifyResult& r, double seconds)
             << std::flush;
 }
 
-void run_verify(const GlobalOptions& globals, const VerifyArgs& args) {
+void run_verify(const HostOptions& host, const VerifyArgs& args) {
   const auto start = std::chrono::steady_clock::now();
-  const Paths paths = start_run(globals, args.json);
-  if (args.bundle == "-" && ::isatty(STDIN_FILENO)) {
-    throw Error(common::ExitCode::usage, "verify -: standard input is a terminal; pipe a bundle in "
-                                         "or name a file");
-  }
-  VerifyOptions options;
+  VerifyRunOptions options;
+  options.host = host;
+  options.bundle = bundle_path_argument(args.bundle);
+  options.label = "verify " + args.bundle;
   options.threads = args.threads;
-  options.imgapi_url = imgapi_url_if_known(globals, paths);
-  options.client.http.max_attempts = 2;  // only an estimate: do not wait long for a DC
-  const std::string bundle = bundle_path_argument(args.bundle);
-  // Trust first: a file before its payload is read; standard input inside the one pass.
-  // verify only reports, so on a pipe it checks the unverified index it read and keeps the
-  // verdict; nothing here can stage (that needs a VerifiedBundle / VerifiedStream).
-  std::optional<std::string> trusted_index_bytes;
-  std::optional<signing::TrustVerdict> verdict;
-  if (bundle != "-") {
-    const VerifiedBundle checked = check_trust_or_throw(paths, bundle, args.trust, args.json);
-    trusted_index_bytes = checked.index_bytes();
-    verdict = checked.verdict();
-  } else {
-    options.check_index = [&](const std::string& unverified_index_bytes, const manifest::BundleIndex& unverified_index,
-                              const std::string& unverified_slot) {
-      verdict = check_unverified_index(paths, bundle, unverified_index_bytes, unverified_index, unverified_slot,
-                                       args.trust);
-      trusted_index_bytes = unverified_index_bytes;
-      report_trust(unverified_index, *verdict, args.json);
-      check_installer_version(unverified_index, running_version());
-    };
-  }
-  common::Progress bar("verify " + args.bundle, bundle_file_size(bundle), args.progress.mode(args.json));
-  options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar.update(done); };
-  VerifyResult result = verify_bundle(bundle, paths, options);
-  bar.finish();
-  if (trusted_index_bytes && result.index_bytes != *trusted_index_bytes) {
-    throw Error(common::ExitCode::trust_mismatch, "the bundle changed while it was being checked");
-  }
-  if (!verdict) throw Error(common::ExitCode::internal, "verify: the trust check did not run");
-  result.signatures_checked = true;
-  for (const auto& s : verdict->signers) result.signers.push_back(s.keyid);
+  options.trust = args.trust;
+  options.quiet = args.json;
+  TrustAndProgress printer(args.json, args.progress);
+  const VerifyResult result = installer::run_verify(options, printer);
   print_result(args, result,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
@@ -135,7 +100,7 @@ void register_verify(CLI::App& app, const Globals& globals) {
               "truncated, 22 unsafe, 23 unlisted/missing member, 24 too large, 25 unsupported "
               "format, 26 hash mismatch (docs/exit-codes.md). Test-only: SDCB_TEST_FREE_BYTES=N "
               "makes every file system report N free bytes.");
-  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_verify(*globals, *args); }); });
+  cmd->callback([globals, args] { run_reporting(args->json, [&] { run_verify(host_options(*globals), *args); }); });
 }
 
 }  // namespace installer
