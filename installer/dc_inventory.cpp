@@ -1,5 +1,6 @@
 #include <installer/dc_inventory.hpp>
 
+#include <installer/dc_channel.hpp>
 #include <installer/inventory.hpp>
 #include <installer/sdcadm_runner.hpp>
 #include <installer/usbkey_config.hpp>
@@ -18,6 +19,8 @@ DcInventory read_dc_inventory(const Paths& paths, const std::string& sdcadm, con
   }
   in.created = utc_now_seconds();
   in.sdcadm = runner.version();
+  // The builder checks a trimmed bundle's channel against it (docs/inventory.md).
+  in.update_channel = read_dc_channel(runner);
   in.svcs = runner.svcs();
   in.insts = runner.insts();
   imgapi::ListFilter active;

@@ -12,6 +12,7 @@
 // --concurrency N, not the "-j N" of make.
 
 #include <builder/cli/build_report.hpp>
+#include <builder/build_warnings.hpp>
 #include <builder/bundle_signatures.hpp>
 #include <builder/cli/cli.hpp>
 #include <builder/cli/cli_options.hpp>
@@ -51,6 +52,8 @@ struct BuildArgs {
   std::vector<std::string> services, keys, roots;
   bool all = false, dry_run = false, json = false, yes = false, verify_cache = false;
   bool no_agentsshar = false, no_agent_images = false;
+  bool unsigned_ = false;        // --unsigned: no --key on purpose, no warning
+  bool change_channel = false;   // --change-channel: another channel than the inventory's DC
   unsigned concurrency = 4;
   int level = 3;
   std::int64_t expires_in = k_default_expires_in_days;
@@ -140,7 +143,7 @@ ResolveRequest make_request(const BuildArgs& args, const manifest::Inventory* in
                                  "sapi@<uuid>) or --all");
   }
   ResolveRequest request;
-  if (!args.channel.empty()) request.channel = args.channel;
+  request.channel = channel_to_resolve(args.channel, inventory);
   for (const auto& s : args.services) request.selections.push_back(parse_selection(s));
   request.all = args.all;
   request.inventory = inventory;
@@ -203,10 +206,11 @@ class BuildRun {
     imgapi::ClientOptions client_options;
     client_options.http.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
     imgapi::Client updates(m_args.source, client_options);
-    status("resolving on " + m_args.source +
-           (m_args.channel.empty() ? "" : " (channel " + m_args.channel + ")"));
-    m_resolution = resolve(updates, make_request(m_args, m_inventory ? &*m_inventory : nullptr));
+    const ResolveRequest request = make_request(m_args, m_inventory ? &*m_inventory : nullptr);
+    status("resolving on " + m_args.source + (request.channel ? " (channel " + *request.channel + ")" : ""));
+    m_resolution = resolve(updates, request);
     m_resolved = Clock::now();
+    log_resolution();
     const std::string output =
         m_args.output.empty() ? default_output(m_resolution.channel, created) : m_args.output;
     const Cache cache(m_args.cache_dir.empty() ? Cache::default_root() : m_args.cache_dir);
@@ -246,6 +250,10 @@ class BuildRun {
     if (m_pack.chunk_size < manifest::k_min_chunk_size || m_pack.chunk_size > manifest::k_max_chunk_size) {
       throw Error(ExitCode::usage, "--chunk-size " + m_args.chunk_size + ": give 1M to 1G");
     }
+    if (m_args.unsigned_ && !m_args.keys.empty()) {
+      throw Error(ExitCode::usage, "--unsigned and --key contradict each other: give one of them");
+    }
+    if (m_args.keys.empty() && !m_args.unsigned_) common::log::warn(unsigned_bundle_warning());
     if (!m_args.installer.empty()) m_pack.installer = describe_installer(m_args.installer, m_pack.chunk_size);
     m_write.level = m_args.level;
     if (!m_args.inventory.empty()) {
@@ -320,6 +328,10 @@ class BuildRun {
     };
     const PackResult result = write_pack(pack, output, m_pack.created, m_write);
     bar->finish();
+    common::log::info("wrote " + result.path, {{"bundle_id", pack.index.bundle_id}, {"channel", m_resolution.channel},
+                                              {"artifacts", m_resolution.artifacts.size()}, {"signers", signers},
+                                              {"downloaded_bytes", fetched.downloaded_bytes},
+                                              {"cached_bytes", fetched.cached_bytes}});
     const auto end = Clock::now();
     BuildSummary summary{&m_resolution, &pack, &result, &fetched, seconds(m_start, end)};
     summary.resolve_seconds = seconds(m_start, m_resolved);
@@ -338,6 +350,25 @@ class BuildRun {
       std::cout << "\n";
     }
     std::cout << std::flush;
+  }
+
+  // The log's record of what was resolved (docs/logs.md), then what the release engineer
+  // must hear about it (builder/build_warnings.hpp).
+  void log_resolution() const {
+    common::Json images = common::Json::array();
+    for (const ResolvedArtifact& a : m_resolution.artifacts) {
+      images.push_back({{"role", a.role}, {"name", a.image.name()}, {"uuid", a.image.uuid()}, {"version", a.image.version()}});
+    }
+    common::log::info("resolved " + std::to_string(m_resolution.artifacts.size()) + " images on " + m_args.source +
+                          " (channel " + m_resolution.channel + ")",
+                      {{"source", m_args.source}, {"channel", m_resolution.channel}, {"images", images},
+                       {"trimmed", m_resolution.trimmed.size()}});
+    if (m_inventory) {
+      const std::string warning = check_inventory_channel(*m_inventory, m_resolution.channel, m_args.change_channel);
+      if (!warning.empty()) common::log::warn(warning);
+      const std::string agents = partial_agent_set_warning(m_resolution);
+      if (!agents.empty()) common::log::warn(agents);
+    }
   }
 
   void status(const std::string& line) const {
@@ -373,12 +404,16 @@ void register_build(CLI::App& app) {
   cmd->add_option("-S,--source", args->source, "Updates server URL (an IMGAPI with channels)")
       ->type_name("URL")
       ->required();
-  cmd->add_option("-C,--channel", args->channel, "Channel to resolve in (default: the server's)")
+  cmd->add_option("-C,--channel", args->channel,
+                  "Channel to resolve in (default: the --inventory DC's update channel, else the server's)")
       ->type_name("CHANNEL");
   cmd->add_option("--inventory", args->inventory,
                   "DC inventory (sdcadm-install inventory -o DC.json, or an install receipt with --dc-key): "
                   "bundle only what that DC lacks; its digest is recorded in the index")
       ->type_name("DC.json|RECEIPT");
+  cmd->add_flag("--change-channel", args->change_channel,
+                "With --inventory: build for -C CHANNEL although the DC is on another (its operator moves it with "
+                "apply --change-channel); without this, another channel than the inventory's is exit 38");
   cmd->add_option("--dc-key", args->dc_key,
                   "With --inventory RECEIPT (an install receipt, sdcadm-install receipt --last -o FILE): the DC's "
                   "public key; the receipt must verify against it (docs/receipt.md)")
@@ -430,6 +465,9 @@ void register_build(CLI::App& app) {
   cmd->add_option("--key", args->keys, "Sign the bundle with this private key as it is written "
                                        "(repeatable; more can sign later with sdcadm-bundle sign)")
       ->type_name("PRIV.pem");
+  cmd->add_flag("--unsigned", args->unsigned_,
+                "Build an unsigned bundle on purpose (to be signed later with sdcadm-bundle sign): without "
+                "--key or this, the build warns that every DC refuses the bundle (exit 30)");
   cmd->add_option("--root", args->roots, "A newer trust root the bundle carries (repeatable; "
                                          "see docs/trust.md, rotation)")
       ->type_name("ROOT.json");

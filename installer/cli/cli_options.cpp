@@ -22,13 +22,21 @@ Paths start_run(const GlobalOptions& globals, bool json) {
     throw Error(ExitCode::config, "--root " + globals.root + " is not a directory");
   }
   require_no_linked_dirs(paths);  // before anything is written (issue 12 item 10)
+  open_run_log(paths, json);
+  return paths;
+}
+
+void open_run_log(const Paths& paths, bool json) {
   common::log::Config config;
   config.name = "sdcadm-install";
-  const std::string log_dir = paths.log_file.substr(0, paths.log_file.find_last_of('/'));
-  if (::stat(log_dir.c_str(), &st) == 0) config.file = paths.log_file;
+  // A --root without /var/log is no headnode (a directory to verify a bundle in): no file.
+  struct stat st {};
+  if (::stat(paths.local("/var/log").c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    config.file = paths.log_file;
+    config.make_dirs = true;  // /var/log/sdcadm: sdcadm's setup makes it, a fresh headnode may lack it
+  }
   config.stderr_level = json ? common::log::Level::warn : common::log::Level::info;
   common::log::configure(config);
-  return paths;
 }
 
 std::string imgapi_url(const GlobalOptions& globals, const Paths& paths) {
@@ -129,6 +137,14 @@ VerifiedStream check_stream_or_throw(const Paths& paths, const TrustOverrides& o
 }
 
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json) {
+  // The log keeps who was trusted and every override and warning, whatever stderr shows.
+  common::log::to_file(common::log::Level::info, "bundle " + index.bundle_id + " trusted: signed by " + signers_text(verdict),
+                       {{"bundle_id", index.bundle_id}, {"channel", index.channel}, {"sequence", index.sequence},
+                        {"trust_root_version", verdict.root.version()}});
+  for (const auto& o : verdict.overrides) {
+    common::log::to_file(common::log::Level::warn, "override --" + o.flag + ": " + o.detail, {{"bundle_id", index.bundle_id}});
+  }
+  for (const auto& w : verdict.warnings) common::log::to_file(common::log::Level::warn, w, {{"bundle_id", index.bundle_id}});
   if (!json) {
     std::ostream& out = std::cerr;
     out << "bundle " << index.bundle_id << " (" << index.channel << ", sequence "

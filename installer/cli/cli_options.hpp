@@ -24,9 +24,13 @@ namespace installer {
 
 using bundles::bundle_path_argument;
 
-// Paths under --root, and the bunyan log (ROOT/var/log/sdcadm-install.log) configured
+// Paths under --root, and the bunyan log (ROOT/var/log/sdcadm/sdcadm-install.log) configured
 // for this run: info lines on stderr, warnings only with --json.
 Paths start_run(const GlobalOptions& globals, bool json);
+// The log part of start_run: ROOT/var/log/sdcadm/sdcadm-install.log (its directory made when
+// missing) when ROOT/var/log exists; one warning on stderr when it cannot be written, and
+// the run goes on (docs/logs.md).
+void open_run_log(const Paths& paths, bool json);
 
 // --imgapi, else http://<imgapi_domain> from ROOT/usbkey/config (Error(config) when
 // neither says).
