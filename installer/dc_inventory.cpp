@@ -6,6 +6,7 @@
 #include <installer/usbkey_config.hpp>
 
 #include <common/error.hpp>
+#include <common/log.hpp>
 #include <imgapi/client.hpp>
 
 namespace installer {
@@ -19,8 +20,13 @@ DcInventory read_dc_inventory(const Paths& paths, const std::string& sdcadm, con
   }
   in.created = utc_now_seconds();
   in.sdcadm = runner.version();
-  // The builder checks a trimmed bundle's channel against it (docs/inventory.md).
-  in.update_channel = read_dc_channel(runner);
+  // The builder checks a trimmed bundle's channel against it (docs/inventory.md); without
+  // it the inventory is still worth having, and the builder says the channel is unchecked.
+  try {
+    in.update_channel = read_dc_channel(runner);
+  } catch (const common::Error& e) {
+    common::log::warn(std::string("the inventory records no update channel: ") + e.what());
+  }
   in.svcs = runner.svcs();
   in.insts = runner.insts();
   imgapi::ListFilter active;
