@@ -163,7 +163,7 @@ TEST_CASE("a log file that cannot be opened is one warning per file, however oft
   logging::to_file(logging::Level::error, "lost");
   const std::string err = capture.text();
   CHECK(err.find("tool: warning: cannot open log file " + config.file) == 0);
-  CHECK(err.find("cannot open", 1) == std::string::npos);
+  CHECK(err.find("cannot open", err.find("cannot open") + 1) == std::string::npos);
 }
 
 TEST_CASE("the stderr hook runs before each human line", "[log]") {
