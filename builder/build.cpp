@@ -1,5 +1,6 @@
 #include <builder/build.hpp>
 
+#include <builder/build_warnings.hpp>
 #include <builder/bundle_signatures.hpp>
 #include <builder/disk_space.hpp>
 #include <builder/installer_binary.hpp>
@@ -7,6 +8,7 @@
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
+#include <common/log.hpp>
 #include <common/path.hpp>
 #include <common/progress.hpp>
 #include <imgapi/client.hpp>
@@ -82,7 +84,7 @@ ResolveRequest make_request(const BuildOptions& options, const manifest::Invento
                                  "sapi@<uuid>) or --all");
   }
   ResolveRequest request;
-  if (!options.channel.empty()) request.channel = options.channel;
+  request.channel = channel_to_resolve(options.channel, inventory);
   for (const auto& s : options.services) request.selections.push_back(parse_selection(s));
   request.all = options.all;
   request.inventory = inventory;
@@ -146,10 +148,11 @@ class BuildRun {
     imgapi::ClientOptions client_options;
     client_options.http.user_agent = m_options.user_agent;
     imgapi::Client updates(m_options.source, client_options);
-    m_observer.status("resolving on " + m_options.source +
-                      (m_options.channel.empty() ? "" : " (channel " + m_options.channel + ")"));
-    m_resolution = resolve(updates, make_request(m_options, m_inventory ? &*m_inventory : nullptr));
+    const ResolveRequest request = make_request(m_options, m_inventory ? &*m_inventory : nullptr);
+    m_observer.status("resolving on " + m_options.source + (request.channel ? " (channel " + *request.channel + ")" : ""));
+    m_resolution = resolve(updates, request);
     m_resolved = Clock::now();
+    log_resolution();
     const std::string output = m_options.output.empty()
                                    ? default_output(m_resolution.channel, m_pack.created)
                                    : m_options.output;
@@ -173,6 +176,10 @@ class BuildRun {
   // The carried installer, the inventory, the expiry and the signing inputs: each fails
   // before anything is downloaded.
   void load_inputs() {
+    if (m_options.unsigned_on_purpose && !m_options.keys.empty()) {
+      throw Error(ExitCode::usage, "--unsigned and --key contradict each other: give one of them");
+    }
+    if (m_options.keys.empty() && !m_options.unsigned_on_purpose) m_observer.warning(unsigned_bundle_warning());
     if (!m_options.installer.empty()) {
       m_pack.installer = describe_installer(m_options.installer, m_pack.chunk_size);
     }
@@ -246,6 +253,10 @@ class BuildRun {
     };
     const PackResult result = write_pack(pack, output, m_pack.created, m_write);
     m_observer.step_finished();
+    common::log::info("wrote " + result.path, {{"bundle_id", pack.index.bundle_id}, {"channel", m_resolution.channel},
+                                              {"artifacts", m_resolution.artifacts.size()}, {"signers", signers},
+                                              {"downloaded_bytes", fetched.downloaded_bytes},
+                                              {"cached_bytes", fetched.cached_bytes}});
     const auto end = Clock::now();
     BuildSummary summary{&m_resolution, &pack, &result, &fetched, seconds(m_start, end)};
     summary.resolve_seconds = seconds(m_start, m_resolved);
@@ -253,6 +264,25 @@ class BuildRun {
     summary.write_seconds = seconds(fetched_at, end);
     summary.signers = std::move(signers);
     m_observer.built(summary);
+  }
+
+  // The log's record of what was resolved (docs/logs.md), then what the release engineer
+  // must hear about it (builder/build_warnings.hpp).
+  void log_resolution() const {
+    common::Json images = common::Json::array();
+    for (const ResolvedArtifact& a : m_resolution.artifacts) {
+      images.push_back({{"role", a.role}, {"name", a.image.name()}, {"uuid", a.image.uuid()}, {"version", a.image.version()}});
+    }
+    common::log::info("resolved " + std::to_string(m_resolution.artifacts.size()) + " images on " + m_options.source +
+                          " (channel " + m_resolution.channel + ")",
+                      {{"source", m_options.source}, {"channel", m_resolution.channel}, {"images", images},
+                       {"trimmed", m_resolution.trimmed.size()}});
+    if (m_inventory) {
+      const std::string warning = check_inventory_channel(*m_inventory, m_resolution.channel, m_options.change_channel);
+      if (!warning.empty()) m_observer.warning(warning);
+      const std::string agents = partial_agent_set_warning(m_resolution);
+      if (!agents.empty()) m_observer.warning(agents);
+    }
   }
 
   const BuildOptions& m_options;

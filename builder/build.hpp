@@ -48,7 +48,7 @@ struct BuildSummary {
 
 struct BuildOptions {
   std::string source;                 // the updates server (an IMGAPI with channels)
-  std::string channel;                // "" = the server's default
+  std::string channel;                // "" = the inventory DC's channel, else the server's default
   std::vector<std::string> services;  // SERVICE, SERVICE@UUID, SERVICE@VERSION
   bool all = false;                   // every core service and agent, agentsshar, ...
   bool include_agentsshar = true;     // with all
@@ -64,6 +64,8 @@ struct BuildOptions {
   bool dry_run = false;               // plan only
   std::string installer;              // "" or an sdcadm-install binary the bundle carries
   std::vector<std::string> keys;      // private keys that sign the bundle as it is written
+  bool unsigned_on_purpose = false;   // --unsigned: no keys, and no warning about it
+  bool change_channel = false;        // build for another channel than the inventory's DC
   std::vector<std::string> roots;     // newer trust roots the bundle carries
   std::string user_agent;             // for the updates server
   // created, sequence, expiry, chunk size, min installer version; build() fills in the

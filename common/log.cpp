@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fcntl.h>
 #include <mutex>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace common::log {
@@ -19,6 +20,7 @@ struct State {
   int fd = -1;
   std::string hostname;
   std::function<void()> stderr_hook;
+  std::string unwritable;  // a file already warned about: one warning per file per process
 };
 
 State& state() {
@@ -88,6 +90,18 @@ std::string human_line(const State& s, Level level, const std::string& msg) {
   return s.config.name + ": " + level_word(level) + ": " + msg + "\n";
 }
 
+// mkdir -p of the directory holding `file`; false with errno set when one cannot be made.
+bool make_parent_dirs(const std::string& file) {
+  const std::size_t slash = file.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return true;
+  const std::string dir = file.substr(0, slash);
+  for (std::size_t at = dir.find('/', 1);; at = dir.find('/', at + 1)) {
+    const std::string prefix = dir.substr(0, at);
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) return false;
+    if (at == std::string::npos) return true;
+  }
+}
+
 }  // namespace
 
 const char* level_word(Level level) {
@@ -110,8 +124,11 @@ void configure(const Config& config) {
   s.config = config;
   if (s.hostname.empty()) s.hostname = local_hostname();
   if (config.file.empty()) return;
-  s.fd = ::open(config.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (s.fd < 0) {
+  if (!config.make_dirs || make_parent_dirs(config.file)) {
+    s.fd = ::open(config.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  }
+  if (s.fd < 0 && s.unwritable != config.file) {
+    s.unwritable = config.file;
     write_all(STDERR_FILENO, config.name + ": warning: cannot open log file " + config.file +
                                  " (" + std::strerror(errno) + "); logging to stderr only\n");
   }
@@ -121,6 +138,19 @@ void set_stderr_hook(std::function<void()> hook) {
   State& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
   s.stderr_hook = std::move(hook);
+}
+
+std::string file_path() {
+  State& s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  return s.fd >= 0 ? s.config.file : std::string();
+}
+
+void to_file(Level level, const std::string& msg, const nlohmann::json& fields) {
+  State& s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (s.hostname.empty()) s.hostname = local_hostname();
+  if (s.fd >= 0 && level >= s.config.file_level) write_all(s.fd, json_line(s, level, msg, fields));
 }
 
 void write(Level level, const std::string& msg, const nlohmann::json& fields) {

@@ -30,6 +30,9 @@ struct Config {
   std::string file;                    // JSON lines appended here; empty = no file
   Level file_level = Level::debug;
   Level stderr_level = Level::warn;    // human lines at or above this level
+  // Create the file's missing directories (mode 0755) before opening it; a directory that
+  // cannot be created is the same one warning as a file that cannot be opened.
+  bool make_dirs = false;
 };
 
 // (Re)configures the process-wide logger; closes a previously opened file.
@@ -44,6 +47,14 @@ void set_stderr_hook(std::function<void()> hook);
 
 // Writes one record; fields are merged into the JSON record (never into stderr text).
 void write(Level level, const std::string& msg, const nlohmann::json& fields = nlohmann::json::object());
+
+// The log file records go to: the configured file once it is open, "" otherwise (none
+// configured, or it could not be opened). Messages that ask the user to send the log name it.
+std::string file_path();
+
+// Writes one record to the log file only, never to stderr: for what the caller has already
+// told the operator in its own words (the front end's final "<program>: error: ..." line).
+void to_file(Level level, const std::string& msg, const nlohmann::json& fields = nlohmann::json::object());
 
 inline void debug(const std::string& msg, const nlohmann::json& f = nlohmann::json::object()) { write(Level::debug, msg, f); }
 inline void info(const std::string& msg, const nlohmann::json& f = nlohmann::json::object()) { write(Level::info, msg, f); }

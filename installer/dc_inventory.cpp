@@ -1,10 +1,12 @@
 #include <installer/dc_inventory.hpp>
 
+#include <installer/dc_channel.hpp>
 #include <installer/inventory.hpp>
 #include <installer/sdcadm_runner.hpp>
 #include <installer/usbkey_config.hpp>
 
 #include <common/error.hpp>
+#include <common/log.hpp>
 #include <imgapi/client.hpp>
 
 namespace installer {
@@ -18,6 +20,13 @@ DcInventory read_dc_inventory(const Paths& paths, const std::string& sdcadm, con
   }
   in.created = utc_now_seconds();
   in.sdcadm = runner.version();
+  // The builder checks a trimmed bundle's channel against it (docs/inventory.md); without
+  // it the inventory is still worth having, and the builder says the channel is unchecked.
+  try {
+    in.update_channel = read_dc_channel(runner);
+  } catch (const common::Error& e) {
+    common::log::warn(std::string("the inventory records no update channel: ") + e.what());
+  }
   in.svcs = runner.svcs();
   in.insts = runner.insts();
   imgapi::ListFilter active;

@@ -19,13 +19,21 @@ Paths start_run(const HostOptions& host, bool quiet) {
     throw Error(ExitCode::config, "--root " + host.root + " is not a directory");
   }
   require_no_linked_dirs(paths);  // before anything is written (issue 12 item 10)
+  open_run_log(paths, quiet);
+  return paths;
+}
+
+void open_run_log(const Paths& paths, bool quiet) {
   common::log::Config config;
   config.name = "sdcadm-install";
-  const std::string log_dir = paths.log_file.substr(0, paths.log_file.find_last_of('/'));
-  if (::stat(log_dir.c_str(), &st) == 0) config.file = paths.log_file;
+  // A --root without /var/log is no headnode (a directory to verify a bundle in): no file.
+  struct stat st {};
+  if (::stat(paths.local("/var/log").c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    config.file = paths.log_file;
+    config.make_dirs = true;  // /var/log/sdcadm: sdcadm's setup makes it, a fresh headnode may lack it
+  }
   config.stderr_level = quiet ? common::log::Level::warn : common::log::Level::info;
   common::log::configure(config);
-  return paths;
 }
 
 std::string imgapi_url(const HostOptions& host, const Paths& paths) {

@@ -26,10 +26,14 @@ struct HostOptions {
   std::function<void(const std::string& what, long holder_pid)> on_lock_wait;
 };
 
-// Paths under root, and the bunyan log (ROOT/var/log/sdcadm-install.log) configured for this
-// run: info lines on stderr, or only warnings when `quiet` (the front end prints JSON).
-// Error(config) when root is not a directory.
+// Paths under root, and the bunyan log (ROOT/var/log/sdcadm/sdcadm-install.log) configured
+// for this run: info lines on stderr, or only warnings when `quiet` (the front end prints
+// JSON). Error(config) when root is not a directory.
 Paths start_run(const HostOptions& host, bool quiet);
+// The log part of start_run: ROOT/var/log/sdcadm/sdcadm-install.log (its directory made when
+// missing) when ROOT/var/log exists; one warning on stderr when it cannot be written, and
+// the run goes on (docs/logs.md).
+void open_run_log(const Paths& paths, bool quiet);
 
 // host.imgapi, else http://<imgapi_domain> from ROOT/usbkey/config (Error(config) when
 // neither says).

@@ -126,6 +126,7 @@ manifest::Inventory build_inventory(const InventoryInputs& in) {
   manifest::Inventory inv;
   inv.datacenter = in.datacenter;
   inv.created = in.created;
+  inv.update_channel = in.update_channel;
   inv.sdcadm = {in.sdcadm.version, in.sdcadm.buildstamp};
   inv.trust_root_version = in.files.trust_root_version;
   for (const auto& s : dc.services) {

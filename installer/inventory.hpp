@@ -51,6 +51,7 @@ HeadnodeFiles read_headnode_files(const HeadnodeLocations& where);
 struct InventoryInputs {
   std::string datacenter;                              // datacenter_name of /usbkey/config
   std::string created;                                 // YYYY-MM-DDTHH:MM:SSZ
+  std::string update_channel;                          // sdcadm channel get; "" = none
   manifest::SdcadmVersion sdcadm;
   common::Json svcs, insts;                            // sdcadm svcs -j, insts -j
   std::vector<manifest::ImageManifest> active_images;  // GET /images?state=active

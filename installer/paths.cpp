@@ -27,7 +27,7 @@ Paths Paths::under(const std::string& root) {
   p.sdcadm_lock = p.local("/var/run/sdcadm.lock");
   p.install_lock = p.local("/var/run/sdcadm-install.lock");
   p.reprov_fail_lock = p.local("/var/sdcadm/reprovFailLock.json");
-  p.log_file = p.local("/var/log/sdcadm-install.log");
+  p.log_file = p.local("/var/log/sdcadm/sdcadm-install.log");
   return p;
 }
 

@@ -29,7 +29,8 @@ struct Paths {
   std::string sdcadm_lock;          // /var/run/sdcadm.lock (sdcadm's own fcntl lock)
   std::string install_lock;         // /var/run/sdcadm-install.lock
   std::string reprov_fail_lock;     // /var/sdcadm/reprovFailLock.json
-  std::string log_file;             // /var/log/sdcadm-install.log (bunyan JSON lines)
+  std::string log_file;             // /var/log/sdcadm/sdcadm-install.log (bunyan JSON lines),
+                                    // beside sdcadm's own logs (docs/logs.md)
 
   // The paths under `root` ("" or "/" = the real headnode). A relative root is taken
   // relative to the current directory as given. Trailing slashes are dropped.

@@ -88,9 +88,17 @@ std::vector<const ServicePlan*> experimental_update_services(const Plan& plan) {
 void plan_detail::plan_agents(Plan& plan, const PlanInputs& in, const PlanOptions& options, bool agent_changes,
                               bool has_agent_targets) {
   const bool agents_named = !options.limit || options.limit->names("agentsshar") || agent_changes;
-  if (in.agent_set && !in.agent_set->missing.empty() && agents_named) {
+  const bool partial_set = in.agent_set && !in.agent_set->missing.empty();
+  const bool has_shar = find_role(*in.index, "agentsshar") != nullptr;
+  if (partial_set && agents_named) {
+    // One note saying what happens instead; never "through the agentsshar" for a bundle
+    // without one (issue 14 item 4: the plan must not contradict itself).
     plan.notes.push_back("the bundle's agent images lack " + joined(in.agent_set->missing) + " (a trimmed build?), so they cannot "
-                         "make the agents bootstrap new nodes need: agents go through the agentsshar");
+                         "make the agents bootstrap new nodes need: " +
+                         (has_shar ? std::string("agents go through the agentsshar")
+                                   : std::string("the bundle carries no agentsshar either, so agents are left as they are "
+                                                 "(their images are imported); build with the whole agent set "
+                                                 "(docs/agents.md)")));
   }
   if (in.agent_set && in.agent_set->missing.empty() && agents_named) {
     plan.agent_set = plan_agent_set(*in.agent_set, agent_changes, options.force);
@@ -108,8 +116,10 @@ void plan_detail::plan_agents(Plan& plan, const PlanInputs& in, const PlanOption
       plan.agentsshar = p;
     }
   } else if (agent_changes) {
-    plan.notes.push_back("agent updates need an agentsshar or the agent images, which this bundle does not "
-                         "carry; agents are left as they are");
+    if (!partial_set || !agents_named) {
+      plan.notes.push_back("agent updates need an agentsshar or the agent images, which this bundle does not "
+                           "carry; agents are left as they are");
+    }
     freeze_agents(plan.services, [](const ServicePlan& sp) { return agent_route(sp.service) == AgentRoute::installer; });
   }
   const auto legacy = freeze_agents(plan.services, [](const ServicePlan& sp) { return agent_route(sp.service) == AgentRoute::none; });

@@ -6,6 +6,7 @@
 #include <installer/usbkey_config.hpp>
 
 #include <common/error.hpp>
+#include <common/log.hpp>
 #include <signing/encoding.hpp>
 #include <signing/receipt.hpp>
 
@@ -142,6 +143,8 @@ std::string write_apply_receipt_or_warn(const Paths& paths, const ApplyReceiptIn
   } catch (const Error& e) {
     // The install itself is what it is; a missing receipt must not turn it into a failure.
     std::cerr << "warning: no install receipt was written: " << e.what() << "\n" << std::flush;
+    common::log::to_file(common::log::Level::warn, std::string("no install receipt was written: ") + e.what(),
+                         {{"exit_code", common::to_int(e.code())}});
     return "";
   }
 }

@@ -152,6 +152,7 @@ void read_header(const Reader& r, const Json& j, Inventory& out) {
   if (!parse_published_at(out.created) || out.created.size() != 20) {
     r.fail("created", fields::quote(out.created) + " is not of the form YYYY-MM-DDTHH:MM:SSZ");
   }
+  if (j.contains("update_channel")) out.update_channel = name_field(r, j, "update_channel", "");
   const Json* sdcadm = r.object(j, "sdcadm", "");
   out.sdcadm.version = r.string(*sdcadm, "version", "sdcadm");
   if (!parse_semver(out.sdcadm.version)) {
@@ -222,7 +223,7 @@ Inventory Inventory::parse(std::string_view bytes) {
                                          [](const InventoryAgent& a) { return a.name; });
   read_singletons(r, j, out);
   out.unknown = fields::unknown_keys(
-      j, {"format", "schema_version", "datacenter", "created", "sdcadm", "trust_root_version",
+      j, {"format", "schema_version", "datacenter", "created", "update_channel", "sdcadm", "trust_root_version",
           "services", "images", "platforms", "agents", "agentsshar", "gz_tools"});
   out.source_sha256 = inventory_digest(bytes);
   return out;
@@ -256,6 +257,7 @@ std::string Inventory::serialize() const {
   j["schema_version"] = schema_version;
   j["datacenter"] = datacenter;
   j["created"] = created;
+  if (!update_channel.empty()) j["update_channel"] = update_channel;
   j["sdcadm"] = Json::object({{"version", sdcadm.version}, {"buildstamp", sdcadm.buildstamp}});
   if (trust_root_version) j["trust_root_version"] = *trust_root_version;
   j["services"] = Json::array();

@@ -77,6 +77,9 @@ struct Inventory {
   int schema_version = k_inventory_schema_version;
   std::string datacenter;  // datacenter_name from the headnode config
   std::string created;     // YYYY-MM-DDTHH:MM:SSZ
+  // The DC's update channel (sdcadm's update_channel, `sdcadm channel get`); "" = not
+  // recorded (an inventory of an older sdcadm-install, or a DC without a channel).
+  std::string update_channel;
   struct Sdcadm { std::string version, buildstamp; } sdcadm;
   std::optional<std::int64_t> trust_root_version;
   std::vector<InventoryService> services;

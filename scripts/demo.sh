@@ -79,7 +79,7 @@ sdcadm_install trust init "$work/root.json"
 step "5. the DC's inventory, carried out to the connected side"
 sdcadm_install inventory -o "$work/DC.json"
 node -e 'const d = require(process.argv[1]);
-  console.log(`DC.json: datacenter ${d.datacenter}, ${d.services.length} services, ` +
+  console.log(`DC.json: datacenter ${d.datacenter} on channel ${d.update_channel}, ${d.services.length} services, ` +
     `${d.images.length} images in IMGAPI, sdcadm ${d.sdcadm.version}`);' "$work/DC.json"
 
 step "6. a bundle of the dev channel trimmed to what this DC lacks, signed by alice and bob"

@@ -1,12 +1,15 @@
 #include <builder/cli/cli.hpp>
+#include <builder/log_file.hpp>
 
 #include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
+#include <common/run_main.hpp>
 
 #include <algorithm>
-#include <exception>
-#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace builder {
 
@@ -15,7 +18,17 @@ int run(int argc, char** argv) {
                "sdcadm-bundle"};
   app.set_version_flag("--version", std::string("sdcadm-bundle ") + SDCB_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-bundle COMMAND --help' for details.");
+  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-bundle COMMAND --help' for details. "
+             "Log: every run appends bunyan JSON lines (what it resolved, fetched and wrote, and any "
+             "error with its exit code) to $XDG_STATE_HOME/sdcadm-bundle/sdcadm-bundle.log "
+             "(default ~/.local/state/sdcadm-bundle/sdcadm-bundle.log) or --log FILE; see docs/logs.md.");
+  app.fallthrough();  // --log may also follow the command
+  auto log = std::make_shared<std::string>();
+  app.add_option("--log", *log, "Append this run's log (bunyan JSON lines) to FILE instead of the default "
+                                "named below")
+      ->option_text("FILE");
+  // Before the command runs, so everything it does is recorded.
+  app.parse_complete_callback([log] { open_log(*log); });
 
   register_build(app);
   register_inspect(app);
@@ -27,29 +40,19 @@ int run(int argc, char** argv) {
   register_serve(app);
   register_receipt(app);
 
-  try {
-    // A mistyped command is a usage error naming the nearest one (common/command_tree.hpp);
-    // `help [COMMAND]` is `[COMMAND] --help`.
-    std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-    const std::size_t at = static_cast<std::size_t>(
-        std::find_if(args.begin(), args.end(), [](const std::string& a) { return a.empty() || a[0] != '-'; }) -
-        args.begin());
+  common::MainHooks hooks;
+  // A mistyped command is a usage error naming the nearest one (common/command_tree.hpp);
+  // `help [COMMAND]` is `[COMMAND] --help`.
+  hooks.prepare = [&app](std::vector<std::string> args) {
+    std::size_t at = 0;  // the command word: the first that is no option nor --log's value
+    while (at < args.size() && !args[at].empty() && args[at][0] == '-') at += args[at] == "--log" ? 2 : 1;
+    at = std::min(at, args.size());
     args = common::help_as_flag(args, at);
     common::check_command_words(app, args, at, "sdcadm-bundle");
-    std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    // CLI11 prints help/version itself; usage errors get exit code 2.
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : common::to_int(common::ExitCode::usage);
-  } catch (const common::Error& e) {
-    std::cerr << "sdcadm-bundle: error: " << e.what() << "\n";
-    return common::to_int(e.code());
-  } catch (const std::exception& e) {
-    std::cerr << "sdcadm-bundle: internal error: " << e.what() << "\n";
-    return common::to_int(common::ExitCode::internal);
-  }
-  return 0;
+    return args;
+  };
+  hooks.open_log = [log] { open_log(*log); };
+  return common::run_main(app, "sdcadm-bundle", argc, argv, hooks);
 }
 
 }  // namespace builder

@@ -13,6 +13,7 @@
 #include <builder/cli/cli_options.hpp>
 
 #include <common/error.hpp>
+#include <common/log.hpp>
 #include <manifest/version_order.hpp>
 
 #include <csignal>
@@ -37,6 +38,8 @@ struct BuildArgs {
   std::vector<std::string> services, keys, roots;
   bool all = false, dry_run = false, json = false, yes = false, verify_cache = false;
   bool no_agentsshar = false, no_agent_images = false;
+  bool unsigned_ = false;        // --unsigned: no --key on purpose, no warning
+  bool change_channel = false;   // --change-channel: another channel than the inventory's DC
   unsigned concurrency = 4;
   int level = 3;
   std::int64_t expires_in = k_default_expires_in_days;
@@ -97,6 +100,8 @@ BuildOptions build_options(const BuildArgs& args) {
   options.dry_run = args.dry_run;
   options.installer = args.installer;
   options.keys = args.keys;
+  options.unsigned_on_purpose = args.unsigned_;
+  options.change_channel = args.change_channel;
   options.roots = args.roots;
   options.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
   options.created_from_source_date_epoch = std::getenv("SOURCE_DATE_EPOCH") != nullptr;
@@ -134,9 +139,8 @@ class BuildOutput : public BuildObserver {
   void status(const std::string& line) override {
     if (!m_json) std::cerr << line << std::endl;
   }
-  void warning(const std::string& message) override {
-    std::cerr << "sdcadm-bundle: warning: " << message << std::endl;
-  }
+  // On stderr ("sdcadm-bundle: warning: ...") and in the log (docs/logs.md).
+  void warning(const std::string& message) override { common::log::warn(message); }
   void work_started() override { m_signals.emplace(); }
   void step_started(const std::string& label, std::uint64_t total) override {
     m_bar.emplace(label, total, m_mode);
@@ -195,12 +199,16 @@ void register_build(CLI::App& app) {
   cmd->add_option("-S,--source", args->source, "Updates server URL (an IMGAPI with channels)")
       ->type_name("URL")
       ->required();
-  cmd->add_option("-C,--channel", args->channel, "Channel to resolve in (default: the server's)")
+  cmd->add_option("-C,--channel", args->channel,
+                  "Channel to resolve in (default: the --inventory DC's update channel, else the server's)")
       ->type_name("CHANNEL");
   cmd->add_option("--inventory", args->inventory,
                   "DC inventory (sdcadm-install inventory -o DC.json, or an install receipt with --dc-key): "
                   "bundle only what that DC lacks; its digest is recorded in the index")
       ->type_name("DC.json|RECEIPT");
+  cmd->add_flag("--change-channel", args->change_channel,
+                "With --inventory: build for -C CHANNEL although the DC is on another (its operator moves it with "
+                "apply --change-channel); without this, another channel than the inventory's is exit 38");
   cmd->add_option("--dc-key", args->dc_key,
                   "With --inventory RECEIPT (an install receipt, sdcadm-install receipt --last -o FILE): the DC's "
                   "public key; the receipt must verify against it (docs/receipt.md)")
@@ -252,6 +260,9 @@ void register_build(CLI::App& app) {
   cmd->add_option("--key", args->keys, "Sign the bundle with this private key as it is written "
                                        "(repeatable; more can sign later with sdcadm-bundle sign)")
       ->type_name("PRIV.pem");
+  cmd->add_flag("--unsigned", args->unsigned_,
+                "Build an unsigned bundle on purpose (to be signed later with sdcadm-bundle sign): without "
+                "--key or this, the build warns that every DC refuses the bundle (exit 30)");
   cmd->add_option("--root", args->roots, "A newer trust root the bundle carries (repeatable; "
                                          "see docs/trust.md, rotation)")
       ->type_name("ROOT.json");

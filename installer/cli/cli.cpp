@@ -1,6 +1,7 @@
 #include <installer/cli/cli.hpp>
 
 #include <installer/cli/cli_args.hpp>
+#include <installer/cli/cli_options.hpp>
 #include <installer/installer_version.hpp>
 #include <installer/self_update.hpp>
 
@@ -8,11 +9,10 @@
 #include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
+#include <common/run_main.hpp>
 
-#include <algorithm>
-#include <exception>
-#include <iostream>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace installer {
@@ -63,7 +63,9 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sdcadm-install ") + running_version());
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
-  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details.");
+  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details. "
+             "Log: bunyan JSON lines of every run, warning and error (with its exit code) in "
+             "/var/log/sdcadm/sdcadm-install.log (under --root), beside sdcadm's logs; see docs/logs.md.");
   auto globals = std::make_shared<GlobalOptions>();
   add_global_options(app, *globals);
 
@@ -80,30 +82,23 @@ int run(int argc, char** argv) {
   register_seed_agents(app, globals);
   register_receipt(app, globals);
 
-  std::vector<std::string> commands;
-  for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
-  try {
-    // A mistyped command is a usage error naming the nearest one, never a bundle path
-    // (common/command_tree.hpp); `help [COMMAND]` is `[COMMAND] --help`.
-    std::vector<std::string> args = with_default_command(
-        std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc), commands, "apply");
+  common::MainHooks hooks;
+  // A mistyped command is a usage error naming the nearest one, never a bundle path
+  // (common/command_tree.hpp); `help [COMMAND]` is `[COMMAND] --help`.
+  hooks.prepare = [&app](const std::vector<std::string>& given) {
+    std::vector<std::string> args = with_default_command(given, common::command_names(app), "apply");
     const std::size_t at = command_word_index(args);
     args = common::help_as_flag(args, at);
     common::check_command_words(app, args, at, "sdcadm-install");
-    std::reverse(args.begin(), args.end());  // CLI11 takes them in reverse order
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    // CLI11 prints help/version itself; usage errors get exit code 2.
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : common::to_int(common::ExitCode::usage);
-  } catch (const common::Error& e) {
-    std::cerr << "sdcadm-install: error: " << e.what() << "\n";
-    return common::to_int(e.code());
-  } catch (const std::exception& e) {
-    std::cerr << "sdcadm-install: internal error: " << e.what() << "\n";
-    return common::to_int(common::ExitCode::internal);
-  }
-  return 0;
+    return args;
+  };
+  // A failure before the command opened the log (a --root that is no directory, ...).
+  hooks.open_log = [globals] {
+    struct stat st {};
+    const Paths paths = Paths::under(globals->root);
+    if (::stat(paths.root.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) open_run_log(paths, false);
+  };
+  return common::run_main(app, "sdcadm-install", argc, argv, hooks);
 }
 
 }  // namespace installer

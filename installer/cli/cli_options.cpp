@@ -65,6 +65,14 @@ void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded
 }
 
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json) {
+  // The log keeps who was trusted and every override and warning, whatever stderr shows.
+  common::log::to_file(common::log::Level::info, "bundle " + index.bundle_id + " trusted: signed by " + signers_text(verdict),
+                       {{"bundle_id", index.bundle_id}, {"channel", index.channel}, {"sequence", index.sequence},
+                        {"trust_root_version", verdict.root.version()}});
+  for (const auto& o : verdict.overrides) {
+    common::log::to_file(common::log::Level::warn, "override --" + o.flag + ": " + o.detail, {{"bundle_id", index.bundle_id}});
+  }
+  for (const auto& w : verdict.warnings) common::log::to_file(common::log::Level::warn, w, {{"bundle_id", index.bundle_id}});
   if (!json) {
     std::ostream& out = std::cerr;
     out << "bundle " << index.bundle_id << " (" << index.channel << ", sequence "

@@ -10,6 +10,8 @@ SDCB_BIN=${SDCB_BIN:-$SDCB_SOURCE/build/bin}
 _harness_pids=()
 _harness_failed=0
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sdcb-test.XXXXXX")
+# sdcadm-bundle's log (docs/logs.md) stays in the scratch directory, not in the user's home.
+export XDG_STATE_HOME="$TEST_DIR/state"
 
 _harness_cleanup() {
   local rc=$?

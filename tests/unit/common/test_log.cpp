@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -126,6 +127,43 @@ TEST_CASE("an unopenable log file falls back to stderr with one warning", "[log]
   CHECK(err.find("logging to stderr only\n") != std::string::npos);
   CHECK(err.find("tool: warning: still works\n") != std::string::npos);
   CHECK(err.find("quiet") == std::string::npos);
+}
+
+TEST_CASE("make_dirs creates the log's directory; to_file writes the file only; file_path names it", "[log]") {
+  LogReset reset;
+  TempDir dir;
+  StderrCapture capture(dir.file("stderr"));
+  logging::Config config;
+  config.name = "tool";
+  config.file = dir.file("var/log/tool/tool.log");
+  config.make_dirs = true;
+  logging::configure(config);
+  CHECK(logging::file_path() == config.file);
+  logging::to_file(logging::Level::error, "exit 30", {{"exit_code", 30}});
+  const auto records = read_records(config.file);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0]["level"] == 50);
+  CHECK(records[0]["exit_code"] == 30);
+  CHECK(capture.text().empty());
+}
+
+TEST_CASE("a log file that cannot be opened is one warning per file, however often it is configured", "[log]") {
+  LogReset reset;
+  TempDir dir;
+  StderrCapture capture(dir.file("stderr"));
+  logging::Config config;
+  config.name = "tool";
+  config.file = dir.file("a-file");
+  std::ofstream(config.file) << "x";
+  config.file += "/log.json";  // below a regular file: never openable
+  config.make_dirs = true;
+  logging::configure(config);
+  CHECK(logging::file_path().empty());
+  logging::configure(config);
+  logging::to_file(logging::Level::error, "lost");
+  const std::string err = capture.text();
+  CHECK(err.find("tool: warning: cannot open log file " + config.file) == 0);
+  CHECK(err.find("cannot open", err.find("cannot open") + 1) == std::string::npos);
 }
 
 TEST_CASE("the stderr hook runs before each human line", "[log]") {

@@ -197,3 +197,24 @@ TEST_CASE("plan shapes: instances on a left-out server stay; a VM service with o
   CHECK_THAT(text, Catch::Contains("    1 instance left at image " + U(1) + " on cn-down (the server is left out, see servers below)"));
   CHECK_THAT(text, Catch::Contains("    \"binder\" (2 instances) to image " + U(18)));
 }
+
+TEST_CASE("plan shapes: a trimmed bundle with part of the agent set and no agentsshar says once what happens") {
+  Shapes dc;
+  dc.index = make_index({{"agent", "vm-agent", 16, k_target, ""}});
+  dc.insts = {{"vm-agent", 1, "agent"}, {"cn-agent", 2, "agent"}};
+  PlanInputs in = dc.inputs();
+  in.agent_set = AgentSetFacts{"20250201T000000Z-0a1b2c3d", 1, {"cn-agent"}};
+  const Plan plan = make_plan(in, {});
+  const auto says = [&plan](const std::string& what) {
+    return std::any_of(plan.notes.begin(), plan.notes.end(),
+                       [&what](const std::string& n) { return n.find(what) != std::string::npos; });
+  };
+  CHECK(says("the bundle's agent images lack cn-agent"));
+  CHECK(says("the bundle carries no agentsshar either, so agents are left as they are"));
+  // Before issue 14 item 4 the plan promised the agentsshar and then said the bundle carried
+  // neither the shar nor agent images.
+  CHECK_FALSE(says("agents go through the agentsshar"));
+  CHECK_FALSE(says("which this bundle does not carry"));
+  CHECK_FALSE(plan.agentsshar);
+  CHECK_FALSE(service_of(plan, "vm-agent").changes());
+}

@@ -155,6 +155,18 @@ TEST_CASE("round trip keeps unknown keys; digest is of the bytes read") {
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST_CASE("the DC's update channel is kept; an inventory without one reads as before") {
+  Json j = small_inventory();
+  j["update_channel"] = "release";
+  const Inventory inv = Inventory::parse(text(j));
+  CHECK(inv.update_channel == "release");
+  CHECK(inv.unknown.is_null());
+  CHECK(Json::parse(inv.serialize())["update_channel"] == "release");
+  const Inventory old = Inventory::parse(text(small_inventory()));
+  CHECK(old.update_channel.empty());
+  CHECK_FALSE(Json::parse(old.serialize()).contains("update_channel"));
+}
+
 TEST_CASE("inventory refusals name the field") {
   const std::vector<std::tuple<const char*, std::function<void(Json&)>, const char*>> cases = {
       {"format", [](Json& j) { j["format"] = "sdcadm-bundle"; }, "inventory: format: "},
@@ -165,6 +177,8 @@ TEST_CASE("inventory refusals name the field") {
       {"created", [](Json& j) { j["created"] = "2025-03-01T09:30:00.000Z"; }, "created: "},
       {"sdcadm version", [](Json& j) { j["sdcadm"]["version"] = "1.38"; }, "sdcadm.version: "},
       {"sdcadm stamp", [](Json& j) { j["sdcadm"]["buildstamp"] = "x"; }, "sdcadm.buildstamp: "},
+      {"update channel empty", [](Json& j) { j["update_channel"] = ""; }, "update_channel: "},
+      {"update channel type", [](Json& j) { j["update_channel"] = 1; }, "update_channel"},
       {"trust root", [](Json& j) { j["trust_root_version"] = 0; }, "trust_root_version: "},
       {"trust root type", [](Json& j) { j["trust_root_version"] = "1"; }, "trust_root_version: "},
       {"services type", [](Json& j) { j["services"] = Json::object(); }, "services: expected"},
