@@ -16,6 +16,7 @@
 #include <builder/cli/cli.hpp>
 #include <builder/cli/cli_options.hpp>
 #include <builder/installer_binary.hpp>
+#include <builder/output_path.hpp>
 #include <builder/receipt_file.hpp>
 
 #include <common/atomic_file.hpp>
@@ -200,12 +201,16 @@ class BuildRun {
     m_start = Clock::now();
     const std::int64_t created = build_time();
     load_options(created);
+    // Every argument is checked before the first request to the server.
+    const ResolveRequest request = make_request(m_args, m_inventory ? &*m_inventory : nullptr);
+    check_output_path(m_args.output);
+    if (!m_args.output.empty() && !m_args.dry_run) check_output(m_args, m_args.output);
     imgapi::ClientOptions client_options;
     client_options.http.user_agent = std::string("sdcadm-bundle/") + SDCB_VERSION;
     imgapi::Client updates(m_args.source, client_options);
     status("resolving on " + m_args.source +
            (m_args.channel.empty() ? "" : " (channel " + m_args.channel + ")"));
-    m_resolution = resolve(updates, make_request(m_args, m_inventory ? &*m_inventory : nullptr));
+    m_resolution = resolve(updates, request);
     m_resolved = Clock::now();
     const std::string output =
         m_args.output.empty() ? default_output(m_resolution.channel, created) : m_args.output;

@@ -1,0 +1,1 @@
+s/"keyid": "[0-9a-f]{64}"/"keyid": "<KEYID>"/g
