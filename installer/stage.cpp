@@ -79,12 +79,32 @@ std::size_t remove_leftovers(const SafeDirs& dirs) {
   return removed;
 }
 
+// The file system filled up (or refused a file this large) while a member streamed in:
+// how far it got, what is free there now, and what to do. Checked before writing, this
+// happens only when something else writes to the same file system meanwhile (or a
+// file-size limit applies).
+Error out_of_room(int err, const std::string& temp, std::uint64_t written, std::uint64_t size) {
+  const std::string dir = dir_of(temp);
+  std::string free_now;
+  try {
+    free_now = "; " + common::format_bytes(available_space(dir).available) + " is free there now";
+  } catch (const Error&) {
+  }
+  std::string message = "ran out of room staging into " + dir + ": writing " + base_name(temp) + " failed after " +
+                        common::format_bytes(written) + " of " + common::format_bytes(size) + " (" +
+                        std::strerror(err) + ")" + free_now + ". Nothing was staged: the temp files are removed. ";
+  message += err == EFBIG ? "Raise the file-size limit (ulimit -f) or free space there"
+                          : "Free space there (old platforms: sdcadm platform remove --cleanup-cache; unused "
+                            "images in /usbkey/images and IMGAPI)";
+  return Error(ExitCode::no_space, message + ", then run the same command again");
+}
+
 // One target's temp file while its member streams.
 class TempFile {
  public:
   TempFile(const StageTarget& target, std::shared_ptr<const common::SafeDir> dir)
       : m_dir(std::move(dir)), m_final(target.path), m_temp(temp_path_for(target.path)),
-        m_final_name(base_name(m_final)), m_temp_name(base_name(m_temp)) {
+        m_final_name(base_name(m_final)), m_temp_name(base_name(m_temp)), m_size(target.size) {
     ::unlinkat(m_dir->fd(), m_temp_name.c_str(), 0);
     m_fd = ::openat(m_dir->fd(), m_temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (m_fd < 0) throw Error(ExitCode::io, "cannot create " + m_temp + ": " + std::strerror(errno));
@@ -99,9 +119,10 @@ class TempFile {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         const int err = errno;
-        throw Error(err == ENOSPC || err == EDQUOT ? ExitCode::no_space : ExitCode::io,
-                    "writing " + m_temp + ": " + std::strerror(err));
+        if (err == ENOSPC || err == EDQUOT || err == EFBIG) throw out_of_room(err, m_temp, m_written, m_size);
+        throw Error(ExitCode::io, "writing " + m_temp + ": " + std::strerror(err));
       }
+      m_written += static_cast<std::uint64_t>(n);
       data += n;
       size -= static_cast<std::size_t>(n);
     }
@@ -111,8 +132,8 @@ class TempFile {
     if (::fsync(m_fd) != 0 || ::close(m_fd) != 0) {
       const int err = errno;
       m_fd = -1;
-      throw Error(err == ENOSPC ? ExitCode::no_space : ExitCode::io,
-                  "writing " + m_temp + ": " + std::strerror(err));
+      if (err == ENOSPC || err == EDQUOT || err == EFBIG) throw out_of_room(err, m_temp, m_written, m_size);
+      throw Error(ExitCode::io, "writing " + m_temp + ": " + std::strerror(err));
     }
     m_fd = -1;
   }
@@ -133,6 +154,7 @@ class TempFile {
  private:
   std::shared_ptr<const common::SafeDir> m_dir;
   std::string m_final, m_temp, m_final_name, m_temp_name;
+  std::uint64_t m_size = 0, m_written = 0;
   int m_fd = -1;
   bool m_committed = false;
 };

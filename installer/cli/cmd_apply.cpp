@@ -270,6 +270,7 @@ void run_apply(const GlobalOptions& globals, const ApplyArgs& args) {
   };
   hooks.seed_agents = [&] { seed_agents(globals, paths, trusted, agents_domain); };
   hooks.verify_import = [&] { return verify_images(url, expected_images(plan_import(trusted, paths))); };
+  hooks.check_space = [&](const Plan&) { check_space(plan_stage(bundle.index(), paths), paths, url); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {
