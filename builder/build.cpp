@@ -4,6 +4,7 @@
 #include <builder/bundle_signatures.hpp>
 #include <builder/disk_space.hpp>
 #include <builder/installer_binary.hpp>
+#include <builder/output_path.hpp>
 #include <builder/receipt_file.hpp>
 
 #include <common/atomic_file.hpp>
@@ -145,10 +146,13 @@ class BuildRun {
   void run() {
     m_start = Clock::now();
     load_inputs();
+    // Every argument is checked before the first request to the server.
+    const ResolveRequest request = make_request(m_options, m_inventory ? &*m_inventory : nullptr);
+    check_output_path(m_options.output);
+    if (!m_options.output.empty() && !m_options.dry_run) check_output(m_options, m_options.output);
     imgapi::ClientOptions client_options;
     client_options.http.user_agent = m_options.user_agent;
     imgapi::Client updates(m_options.source, client_options);
-    const ResolveRequest request = make_request(m_options, m_inventory ? &*m_inventory : nullptr);
     m_observer.status("resolving on " + m_options.source + (request.channel ? " (channel " + *request.channel + ")" : ""));
     m_resolution = resolve(updates, request);
     m_resolved = Clock::now();

@@ -75,7 +75,7 @@ common::Json verdict_json(const signing::TrustVerdict& v) {
   common::Json overrides = common::Json::array();
   for (const auto& o : v.overrides) overrides.push_back({{"flag", o.flag}, {"detail", o.detail}});
   return {{"root_version", v.root.version()}, {"root_is_newer", v.root_is_newer},
-          {"threshold", v.root.threshold()}, {"signers", signers}, {"document", v.document},
+          {"threshold", v.root.threshold()}, {"keys", v.root.keys().size()}, {"signers", signers}, {"document", v.document},
           {"overrides", overrides}, {"warnings", v.warnings}};
 }
 

@@ -5,6 +5,7 @@
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
 #include <signing/detached.hpp>
+#include <signing/threshold_text.hpp>
 #include <signing/root_chain.hpp>
 #include <signing/signature_document.hpp>
 
@@ -115,9 +116,10 @@ std::string signatures_text(const Json& report) {
   if (report.contains("trust")) {
     const Json& t = report["trust"];
     if (t["ok"].get<bool>()) {
-      out += "trust:      ok, " + std::to_string(t["signers"].size()) + " of " +
-             std::to_string(t["threshold"].get<std::int64_t>()) + " required by trust root v" +
-             std::to_string(t["root_version"].get<std::int64_t>()) + "\n";
+      out += "trust:      ok, " +
+             signing::threshold_text(t["threshold"].get<std::int64_t>(), t["keys"].get<std::size_t>(),
+                                     t["root_version"].get<std::int64_t>(), t["signers"].size()) +
+             "\n";
     } else {
       out += "trust:      REFUSED (exit " + std::to_string(t["exit_code"].get<int>()) + "): " +
              t["error"].get<std::string>() + "\n";

@@ -124,8 +124,10 @@ class Resolver {
 
   Resolution run() {
     m_out.source_url = m_updates.base_url();
+    // The selections are checked before the first request: a typo costs no round trip.
+    const std::vector<Target> targets = plan_targets(m_request);
     m_out.channel = resolve_channel(m_updates, m_request.channel);
-    for (const Target& target : plan_targets(m_request)) {
+    for (const Target& target : targets) {
       try {
         choose(target);
       } catch (const common::Error& e) {

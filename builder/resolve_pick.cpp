@@ -2,6 +2,7 @@
 
 #include <imgapi/api_error.hpp>
 
+#include <common/command_words.hpp>
 #include <common/error.hpp>
 #include <manifest/version_order.hpp>
 
@@ -40,8 +41,11 @@ Error unknown_service(const std::string& service) {
   }
   std::vector<std::string> names;
   for (const ServiceMapEntry& e : service_map()) names.push_back(e.name);
-  return Error(ExitCode::usage,
-               "unknown service \"" + service + "\"; known: " + join(names, ", "));
+  std::sort(names.begin(), names.end());
+  std::string message = "unknown service \"" + service + "\"";
+  const std::string near = common::closest_name(service, names);
+  message += near.empty() ? std::string(".") : "; did you mean " + near + "?";
+  return Error(ExitCode::usage, message + " Services: " + join(names, ", "));
 }
 
 // ListImages on an unknown channel is a 422 ValidationFailed; the channel was checked

@@ -24,9 +24,9 @@ Error write_error(const std::string& path, int err, const std::string& advice) {
       || err == EDQUOT
 #endif
   ) {
-    return Error(ExitCode::no_space, "writing " + path + ": no space left on device; " + advice);
+    return Error(ExitCode::no_space, "writing " + path + ": no space left on device; " + advice, {0, "", path, err});
   }
-  return Error(ExitCode::io, "writing " + path + ": " + std::strerror(err));
+  return Error(ExitCode::io, "writing " + path + ": " + std::strerror(err), {0, "", path, err});
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct ErrorDetails {
   long http_status = 0;   // a server's error reply: its HTTP status; 0 = none
   std::string rest_code;  // an IMGAPI error reply's restCode ("ValidationFailed"); "" = none
   std::string path;       // the local file the error is about; "" = none
+  int system_error = 0;   // the errno of the failed system call (ENOSPC, EFBIG...); 0 = none
 };
 
 class Error : public std::runtime_error {

@@ -303,6 +303,23 @@ CURLcode HttpClient::Impl::perform(const HttpOptions& options, const HttpRequest
 
 namespace {
 
+// An https:// URL whose server answers in plain HTTP: OpenSSL reads the HTTP reply as a
+// TLS record and says "wrong version number" (older ones: "unknown protocol", "packet length
+// too long"). Retrying cannot help and the OpenSSL text alone does not say what is wrong.
+bool plain_http_answer(const std::string& url, CURLcode rc, const std::string& reason) {
+  if (rc != CURLE_SSL_CONNECT_ERROR || url.compare(0, 8, "https://") != 0) return false;
+  for (const char* sign : {"wrong version number", "unknown protocol", "packet length too long"}) {
+    if (reason.find(sign) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// "http://HOST:PORT" of an https:// URL: what the user probably meant.
+std::string plain_http_origin(const std::string& url) {
+  const std::size_t end = url.find('/', 8);
+  return "http://" + url.substr(8, end == std::string::npos ? std::string::npos : end - 8);
+}
+
 // Throws for a failed attempt that must not (or can no longer) be retried.
 void throw_unless_retryable(const std::string& what, CURLcode rc, const std::string& reason,
                             const Transfer& t, int attempt, bool may_retry) {
@@ -316,6 +333,10 @@ void throw_unless_retryable(const std::string& what, CURLcode rc, const std::str
   }
   if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
     throw Error(ExitCode::config, what + ": " + reason + "; check the URL");
+  }
+  if (plain_http_answer(t.request->url, rc, reason)) {
+    throw Error(ExitCode::config, what + ": the server does not speak TLS (it answered in plain HTTP: " +
+                                      reason + "); did you mean " + plain_http_origin(t.request->url) + "?");
   }
   if (!is_retryable(rc) || !may_retry) {
     const std::string tries = std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts");

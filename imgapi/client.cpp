@@ -53,7 +53,25 @@ common::HttpResponse Client::send(const std::string& method, const std::string& 
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = body;
   }
-  return m_http.send(request);
+  common::HttpResponse response = m_http.send(request);
+  refuse_foreign_reply(response, method, path);
+  return response;
+}
+
+// Every IMGAPI reply with a body is JSON, errors included. A web server, a captive portal
+// or a proxy's error page answers HTML: say the URL is wrong instead of parsing the page
+// as an IMGAPI error (or taking its 404 for "no channels"). 5xx replies are left to the
+// usual error path: a proxy's 502 page in front of a real IMGAPI is an outage, not a typo.
+void Client::refuse_foreign_reply(const common::HttpResponse& response, const std::string& method,
+                                  const std::string& path) const {
+  if (response.status >= 500 || response.body.empty()) return;
+  const auto type = response.header("content-type");
+  if (!type || type->find("json") != std::string::npos) return;
+  const std::string media = type->substr(0, type->find(';'));
+  throw Error(ExitCode::config, m_root + " does not look like an updates server or IMGAPI: it answered " +
+                                    method + " " + path + " with " + std::to_string(response.status) +
+                                    " and " + (media.empty() ? std::string("a non-JSON body") : media) +
+                                    ", not JSON; check the URL");
 }
 
 Json Client::parse_reply(const common::HttpResponse& response, const std::string& method,

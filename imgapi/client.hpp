@@ -96,6 +96,10 @@ class Client {
   // Sends a small request (JSON body if any) and returns the reply, whatever its status.
   common::HttpResponse send(const std::string& method, const std::string& path,
                             const std::string& body = {});
+  // Error(config) for a reply below 500 with a body that is not JSON (an HTML page): the
+  // URL does not point at an IMGAPI.
+  void refuse_foreign_reply(const common::HttpResponse& response, const std::string& method,
+                            const std::string& path) const;
   // Throws for an error status, else parses the body as (bounded) JSON.
   common::Json parse_reply(const common::HttpResponse& response, const std::string& method,
                            const std::string& path) const;

@@ -495,6 +495,9 @@ ApplyResult apply_bundle(const ApplyContext& ctx, const ApplyHooks& hooks, const
     say(hooks, "Resuming bundle " + ctx.bundle_id + " (stopped at " +
                    (journal.stopped_at().empty() ? std::string("the end") : journal.stopped_at()) + ")");
   }
+  if (hooks.check_space && (resumed || result.plan.has_changes() || !result.plan.imports.empty())) {
+    hooks.check_space(result.plan);
+  }
   if (hooks.confirm && !hooks.confirm(result.plan)) {
     common::throw_if_stopped("at the question; nothing was changed");  // Ctrl-C at the prompt is no "no"
     result.outcome = ApplyOutcome::declined;

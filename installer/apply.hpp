@@ -69,6 +69,9 @@ struct ApplyHooks {
   std::function<void()> seed_agents;
   // Reads the DC and builds the plan; called once per run, before anything changes.
   std::function<Plan()> make_plan;
+  // Throws Error(no_space) when the stage and the import of this plan do not fit; called
+  // before `confirm`, so a plan is never shown, or agreed to, that cannot run. Optional.
+  std::function<void(const Plan&)> check_space;
   // Shows the plan and asks; false stops the run (exit usage... see apply_bundle).
   std::function<bool(const Plan&)> confirm;
   // Status lines for the operator ("--- update-agents").

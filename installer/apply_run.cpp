@@ -209,6 +209,8 @@ ApplyRunResult run_apply(const ApplyRunOptions& options, ApplyObserver& observer
   };
   hooks.seed_agents = SeedAgentsStep(steps, agents_domain);
   hooks.verify_import = [&] { return verify_images(url, expected_images(plan_import(trusted, paths))); };
+  // Room for the staged copies and the imports, checked before the plan is shown and confirmed.
+  hooks.check_space = [&](const Plan&) { check_space(plan_stage(bundle.index(), paths), paths, url); };
   // A re-executed installer continues a run the operator has confirmed already.
   const bool continuing = reexecuted_for(ctx.bundle_id);
   hooks.confirm = [&](const Plan& plan) {

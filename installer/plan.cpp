@@ -2,6 +2,7 @@
 
 #include <installer/plan_detail.hpp>
 
+#include <common/command_words.hpp>
 #include <common/error.hpp>
 
 #include <algorithm>
@@ -135,6 +136,25 @@ bool runs_service(const DcState& dc, const std::string& name) {
                      [&](const DcService& s) { return s.name == name; });
 }
 
+// A service (SERVICE argument or SPEC.json entry) the bundle has no image for: the names it
+// has, sorted, and the nearest one.
+Error unknown_limit_service(const std::string& service, const manifest::BundleIndex& index,
+                            const std::vector<std::pair<std::string, Target>>& targets) {
+  std::vector<std::string> names;
+  for (const auto& t : targets) names.push_back(t.first);
+  for (const char* role : {"sdcadm", "agentsshar", "gz-tools", "platform"}) {
+    if (find_role(index, role)) names.emplace_back(role);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string message = "no service \"" + service + "\" in the bundle";
+  const std::string near = common::closest_name(service, names);
+  message += near.empty() ? std::string(".") : "; did you mean " + near + "?";
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return Error(ExitCode::usage, message + " Services: " + list);
+}
+
 // -f SPEC.json may name only what the bundle carries, at the bundle's image.
 void check_limit(const SpecLimit& limit, const manifest::BundleIndex& index,
                  const std::vector<std::pair<std::string, Target>>& targets) {
@@ -143,9 +163,7 @@ void check_limit(const SpecLimit& limit, const manifest::BundleIndex& index,
     const bool artifact = e.service == "sdcadm" || e.service == "agentsshar" ||
                           e.service == "gz-tools" || e.service == "platform";
     const manifest::BundleArtifact* art = artifact ? find_role(index, e.service) : nullptr;
-    if (it == targets.end() && !art) {
-      throw Error(ExitCode::usage, "SPEC.json names \"" + e.service + "\", which this bundle has no image for");
-    }
+    if (it == targets.end() && !art) throw unknown_limit_service(e.service, index, targets);
     const std::string uuid = art ? art->uuid : it->second.uuid;
     const std::string version = art ? art->version : it->second.version;
     if ((e.image && *e.image != uuid) || (e.version && *e.version != version)) {

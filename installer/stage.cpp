@@ -75,6 +75,26 @@ std::size_t remove_leftovers(const SafeDirs& dirs) {
   return removed;
 }
 
+// The file system filled up (or refused a file this large) while a member streamed in:
+// how far it got, what is free there now, and what to do. Checked before writing, this
+// happens only when something else writes to the same file system meanwhile (or a
+// file-size limit applies).
+Error out_of_room(int err, const std::string& temp, std::uint64_t written, std::uint64_t size) {
+  const std::string dir = dir_of(temp);
+  std::string free_now;
+  try {
+    free_now = "; " + common::format_bytes(available_space(dir).available) + " is free there now";
+  } catch (const Error&) {
+  }
+  std::string message = "ran out of room staging into " + dir + ": writing " + base_name(temp) + " failed after " +
+                        common::format_bytes(written) + " of " + common::format_bytes(size) + " (" +
+                        std::strerror(err) + ")" + free_now + ". Nothing was staged: the temp files are removed. ";
+  message += err == EFBIG ? "Raise the file-size limit (ulimit -f) or free space there"
+                          : "Free space there (old platforms: sdcadm platform remove --cleanup-cache; unused "
+                            "images in /usbkey/images and IMGAPI)";
+  return Error(ExitCode::no_space, message + ", then run the same command again");
+}
+
 // One target's temp file while its member streams: hidden under the name temp_path_for
 // gives (a later run removes leftovers), made and renamed in the directory opened without
 // links. The file is fsync'd when its member is complete; the directories once, after
@@ -110,6 +130,8 @@ class Stager : public bundles::MemberHandler {
     const auto found = m_targets.find(member.name);
     if (found == m_targets.end()) return {};  // verified by the reader, then dropped
     m_open.clear();
+    m_written = 0;
+    m_size = found->second.front()->size;
     for (const StageTarget* t : found->second) {
       m_open.push_back(staged_temp_file(*t, m_dirs.at(dir_of(t->path))));
     }
@@ -119,7 +141,8 @@ class Stager : public bundles::MemberHandler {
     return [this](const char* data, std::size_t size) {
       // A safe point (interrupt.hpp): throwing here discards the temp files, as any failure does.
       if (common::stop_count() > 0) common::throw_if_stopped("while staging; nothing was staged");
-      for (auto& f : m_open) f->write(data, size);
+      for (auto& f : m_open) write_or_explain(*f, data, size);
+      m_written += size;
       if (m_is_manifest) m_text.append(data, size);  // bounded: <= 1 MiB (stage_plan)
       else m_sha1->update(data, size);
     };
@@ -128,7 +151,7 @@ class Stager : public bundles::MemberHandler {
   void commit(const manifest::BundleMember& member) override {
     if (m_targets.find(member.name) == m_targets.end()) return;
     for (auto& f : m_open) {
-      f->seal();  // the member is complete: flushed to disk (the rename comes later)
+      seal_or_explain(*f);  // the member is complete: flushed to disk (the rename comes later)
       m_done.push_back(std::move(f));
     }
     m_open.clear();
@@ -144,11 +167,37 @@ class Stager : public bundles::MemberHandler {
   std::vector<std::unique_ptr<common::AtomicFile>>& done() { return m_done; }
 
  private:
+  // A full file system (or a file-size limit) says how far staging got and what to do.
+  static bool out_of_room_errno(int err) {
+    return err == ENOSPC || err == EFBIG
+#ifdef EDQUOT
+           || err == EDQUOT
+#endif
+        ;
+  }
+  void write_or_explain(common::AtomicFile& f, const char* data, std::size_t size) {
+    try {
+      f.write(data, size);
+    } catch (const Error& e) {
+      if (!out_of_room_errno(e.details().system_error)) throw;
+      throw out_of_room(e.details().system_error, f.temp_path(), m_written, m_size);
+    }
+  }
+  void seal_or_explain(common::AtomicFile& f) {
+    try {
+      f.seal();
+    } catch (const Error& e) {
+      if (!out_of_room_errno(e.details().system_error)) throw;
+      throw out_of_room(e.details().system_error, f.temp_path(), m_written, m_size);
+    }
+  }
+
   const SafeDirs& m_dirs;
   const std::set<std::string>& m_manifest_members;
   std::map<std::string, MemberFacts>& m_facts;
   std::map<std::string, std::vector<const StageTarget*>> m_targets;
   std::vector<std::unique_ptr<common::AtomicFile>> m_open, m_done;
+  std::uint64_t m_written = 0, m_size = 0;  // of the member streaming now
   bool m_is_manifest = false;
   std::string m_text;
   std::optional<common::Hasher> m_sha1;

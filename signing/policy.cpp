@@ -3,6 +3,7 @@
 #include <common/error.hpp>
 #include <signing/root_chain.hpp>
 #include <signing/signature_document.hpp>
+#include <signing/threshold_text.hpp>
 #include <signing/utc_time.hpp>
 
 #include <cerrno>
@@ -46,9 +47,8 @@ std::vector<Signer> check_signatures(const TrustRoot& root, const SignatureDocum
   const Tally t = tally_signatures(root.keys(), doc.signatures(), index_bytes);
   const auto have = static_cast<std::int64_t>(t.valid.size());
   if (have < root.threshold()) {
-    const std::string need = std::to_string(root.threshold()) + " of " +
-                             std::to_string(root.keys().size()) + " required, got " +
-                             std::to_string(have) + ": " + key_labels(root.keys(), t.valid);
+    std::string need = threshold_text(root.threshold(), root.keys().size(), root.version(), t.valid.size());
+    if (!t.valid.empty()) need += ": " + key_labels(root.keys(), t.valid);
     if (!t.invalid.empty()) {
       throw Error(ExitCode::trust_mismatch,
                   "the signature by " + key_labels(root.keys(), t.invalid) +

@@ -15,6 +15,7 @@
 #include <common/error.hpp>
 #include <common/progress.hpp>
 #include <manifest/changelog.hpp>
+#include <signing/utc_time.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -54,6 +55,13 @@ std::optional<manifest::Changelog> read_changelog(const bundles::SeekableReader&
       reader.read_member("changelog.json", manifest::k_changelog_max_bytes));
 }
 
+// The index's `expires` has passed: every installer refuses the bundle (exit 33) unless
+// --allow-expired. Same rule as signing/policy.cpp.
+bool is_expired(const manifest::BundleIndex& index) {
+  const auto expires = signing::parse_utc(index.expires);
+  return expires && *expires < signing::now_utc();
+}
+
 std::uint64_t file_size_of(const manifest::BundleIndex& index, const manifest::BundleArtifact& a) {
   const manifest::BundleMember* m = a.file_member.empty() ? nullptr : index.find_member(a.file_member);
   return m ? m->size : 0;
@@ -65,6 +73,7 @@ common::Json inspect_json(const InspectArgs& args, const bundles::SeekableReader
   common::Json out = {{"bundle", args.bundle},
                       {"file_size", reader.file_size()},
                       {"payload_size", reader.index().payload_size()},
+                      {"expired", is_expired(reader.index())},
                       {"index", common::parse_json(reader.index_bytes(), "bundle index")}};
   const auto signatures = signature_count(reader.signature_slot());
   out["signatures"] = signatures ? common::Json(*signatures) : common::Json(nullptr);
@@ -126,7 +135,9 @@ std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader&
       << index.builder.version << "\n"
       << "source:     " << index.source.url << " (channel " << index.source.channel << ")\n"
       << "channel:    " << index.channel << ", sequence " << index.sequence << ", expires "
-      << index.expires << ", needs sdcadm-install >= " << index.min_installer_version << "\n"
+      << index.expires
+      << (is_expired(index) ? " (EXPIRED: installers refuse it unless --allow-expired)" : "")
+      << ", needs sdcadm-install >= " << index.min_installer_version << "\n"
       << "trim basis: "
       << (index.trim ? "inventory of " + index.trim->datacenter + " (sha256 " +
                            index.trim->inventory_sha256 + ")"

@@ -10,6 +10,7 @@
 
 #include <common/error.hpp>
 #include <common/progress.hpp>
+#include <signing/threshold_text.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -87,9 +88,10 @@ void print_outcome(const VerifyArgs& args, const BundleVerification& v, double s
     return;
   }
   for (const auto& w : v.verdict->warnings) std::cerr << "sdcadm-bundle: warning: " << w << "\n";
-  std::cout << "signed by " << signer_names(*v.verdict) << ": " << v.verdict->signers.size()
-            << " of " << v.verdict->root.threshold() << " required by trust root v"
-            << v.verdict->root.version() << (v.verdict->root_is_newer ? " (carried by the bundle)" : "")
+  const signing::TrustRoot& root = v.verdict->root;
+  std::cout << "signed by " << signer_names(*v.verdict) << ": "
+            << signing::threshold_text(root.threshold(), root.keys().size(), root.version(), v.verdict->signers.size())
+            << (v.verdict->root_is_newer ? " (carried by the bundle)" : "")
             << ", from the " << v.verdict->document << "\n" << std::flush;
 }
 

@@ -36,7 +36,7 @@ expect_in last.err "$(id dave)" "unknown key named"
 bundle b.sdc
 "$BIN" sign b.sdc --key alice.pem --key dave.pem >/dev/null
 expect_exit 32 "$BIN" verify b.sdc --trust root1.json
-expect_in last.err "2 of 3 required, got 1: alice" "threshold message"
+expect_in last.err "2 of 3 signers required by trust root v1, 1 valid: alice" "threshold message"
 # One key counted twice: alice's signature entry duplicated in the slot.
 bundle c.sdc
 "$BIN" sign c.sdc --key alice.pem >/dev/null

@@ -285,3 +285,29 @@ TEST_CASE("bad URLs are configuration errors", "[http]") {
   CHECK(error_code([&] { client.send(get("not a url")); }) == ExitCode::config);
   CHECK(error_code([&] { client.send(get("file:///etc/passwd")); }) == ExitCode::config);
 }
+
+TEST_CASE("https:// to a plain-HTTP server is a configuration error, asked once", "[http]") {
+  std::atomic<int> calls{0};
+  TestServer server([&](httplib::Server& s) {
+    s.Get("/ping", [&](const httplib::Request&, httplib::Response& res) {
+      ++calls;
+      res.set_content("pong", "text/plain");
+    });
+  });
+  const std::string plain = server.url("/ping");  // http://127.0.0.1:PORT/ping
+  const std::string tls = "https://" + plain.substr(7);
+  test_support::LogCapture log;
+  HttpClient client(fast_options());
+  try {
+    client.send(get(tls));
+    FAIL("no error");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == ExitCode::config);
+    const std::string origin = plain.substr(0, plain.find('/', 7));
+    const std::string what = e.what();
+    CHECK(what.find("the server does not speak TLS") != std::string::npos);
+    CHECK(what.find("did you mean " + origin + "?") != std::string::npos);
+  }
+  CHECK(log.text().find("retrying") == std::string::npos);  // a retry cannot help
+  CHECK(calls == 0);
+}

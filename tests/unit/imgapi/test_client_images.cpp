@@ -127,6 +127,21 @@ TEST_CASE("a 503 that persists is a remote error with the server's words", "[img
   CHECK_THAT(e.what(), Catch::Contains(": 503: <html><body><h1>503 Service Unavailable"));
 }
 
+TEST_CASE("a web server's HTML page says the URL is not an IMGAPI, without the page", "[imgapi][get]") {
+  FakeServer server([&](httplib::Server& s) {
+    s.Get("/channels", [&](const auto&, auto& res) {
+      res.status = 404;
+      res.set_content("<html><body><h1>Not Found</h1><p>nothing here</p></body></html>", "text/html; charset=utf-8");
+    });
+  });
+  imgapi::Client client(server.url(), imgapi_test::fast_options());
+  const auto e = error_of([&] { client.list_channels(); });
+  CHECK(e.code() == ExitCode::config);
+  CHECK_THAT(e.what(), Catch::Contains("does not look like an updates server or IMGAPI: it answered GET /channels "
+                                       "with 404 and text/html, not JSON; check the URL"));
+  CHECK_THAT(e.what(), !Catch::Contains("<html>"));
+}
+
 TEST_CASE("import strips what IMGAPI refuses and returns the unactivated image", "[imgapi][import]") {
   Json received;
   FakeServer server([&](httplib::Server& s) {

@@ -176,7 +176,7 @@ TEST_CASE("4: unsigned (30), unknown key (31), below threshold (32), changed ind
 
   c.signed_by({0});
   CHECK(c.code() == ExitCode::trust_threshold);
-  CHECK(c.message().find("2 of 3 required, got 1: alice") != std::string::npos);
+  CHECK(c.message().find("not enough signatures: 2 of 3 signers required by trust root v1, 1 valid: alice") != std::string::npos);
   c.signed_by({0, 5});
   CHECK(c.code() == ExitCode::trust_threshold);
 
