@@ -1,8 +1,10 @@
 #include <builder/cli/cli.hpp>
 
+#include <common/cli_flags.hpp>
 #include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
+#include <common/log.hpp>
 
 #include <algorithm>
 #include <exception>
@@ -15,7 +17,12 @@ int run(int argc, char** argv) {
                "sdcadm-bundle"};
   app.set_version_flag("--version", std::string("sdcadm-bundle ") + SDCB_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-bundle COMMAND --help' for details.");
+  app.fallthrough();  // -q and -v may also follow the command
+  common::use_plain_help(app);
+  common::add_output_flags(app, [] {
+    // The library's debug lines (what was resolved, downloaded, trimmed) on stderr.
+    common::log::configure({"sdcadm-bundle", "", common::log::Level::debug, common::log::Level::debug});
+  });
 
   register_build(app);
   register_inspect(app);
@@ -26,6 +33,9 @@ int run(int argc, char** argv) {
   register_trust(app);
   register_serve(app);
   register_receipt(app);
+  // After the commands: a command inherits the footer its parent has when it is added, and
+  // this line is about choosing a command.
+  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-bundle COMMAND --help' for details.");
 
   try {
     // A mistyped command is a usage error naming the nearest one (common/command_tree.hpp);

@@ -65,7 +65,7 @@ void run_sign(const SignArgs& args) {
   const auto reader = bundles::SeekableReader::open(path, bundles::PartCheck::sizes_only);
   const bool split = ends_with(path, ".parts.json");
   const bool detached = args.detached || split;
-  if (split && !args.detached && !args.json) {
+  if (split && !args.detached && !args.json && !common::quiet()) {
     std::cerr << "a split bundle is signed with a detached signature file (rewriting the slot "
                  "would change part 001 and its hash in the part list)\n";
   }
@@ -121,10 +121,15 @@ void register_sign(CLI::App& app) {
   cmd->add_flag("--detached", args->detached, "Write NAME.sdc.sig beside the bundle instead of "
                                               "the slot (adds to an existing one)");
   cmd->add_flag("-j,--json", args->json, "JSON on stdout: where, key ids, carried roots");
-  cmd->footer("Exit codes: 9 bad key or signature file, 10 no such file, 20-25 a damaged "
-              "bundle, 24 signatures larger than the slot (use --detached or fewer roots), 35 "
-              "a --root not signed by its own threshold, 36 NAME.sdc.sig belongs to another "
-              "bundle (docs/trust.md).");
+  using common::ExitCode;
+  cmd->footer(common::exit_code_footer(
+                  {{ExitCode::bad_data, "bad key or signature file"},
+                   {ExitCode::not_found, "no such file"},
+                   {ExitCode::bundle_too_large, "too large, or signatures larger than the slot (use --detached or fewer roots)"},
+                   {ExitCode::trust_root, "a --root not signed by its own threshold"},
+                   {ExitCode::trust_mismatch, "NAME.sdc.sig belongs to another bundle"}},
+                  {common::CodeFamily::bundle}) +
+              " See docs/trust.md.");
   cmd->callback([args] { run_sign(*args); });
 }
 

@@ -5,6 +5,7 @@
 #include <installer/self_update.hpp>
 
 #include <bundles/byte_source.hpp>
+#include <common/cli_flags.hpp>
 #include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
@@ -63,7 +64,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sdcadm-install ") + running_version());
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
-  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details.");
+  common::use_plain_help(app);
+  common::add_output_flags(app);  // read by start_run (log lines) and the progress flags
   auto globals = std::make_shared<GlobalOptions>();
   add_global_options(app, *globals);
 
@@ -79,6 +81,9 @@ int run(int argc, char** argv) {
   register_trust(app, globals);
   register_seed_agents(app, globals);
   register_receipt(app, globals);
+  // After the commands: a command inherits the footer its parent has when it is added, and
+  // this line is about choosing a command.
+  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details.");
 
   std::vector<std::string> commands;
   for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());

@@ -26,7 +26,10 @@ Paths start_run(const GlobalOptions& globals, bool json) {
   config.name = "sdcadm-install";
   const std::string log_dir = paths.log_file.substr(0, paths.log_file.find_last_of('/'));
   if (::stat(log_dir.c_str(), &st) == 0) config.file = paths.log_file;
-  config.stderr_level = json ? common::log::Level::warn : common::log::Level::info;
+  // -q and -j: only warnings and errors; -v: the debug lines too (docs/cli.md).
+  config.stderr_level = json || common::quiet() ? common::log::Level::warn
+                        : common::output_level() == common::OutputLevel::verbose ? common::log::Level::debug
+                                                                                 : common::log::Level::info;
   common::log::configure(config);
   return paths;
 }
@@ -67,6 +70,7 @@ FileLock take_lock(const GlobalOptions& globals, const std::string& path, const 
   LockOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
   options.on_wait = [&](long pid) {
+    if (common::quiet()) return;
     std::cerr << "Waiting for " << what << (pid > 0 ? " (held by process " + std::to_string(pid) + ")" : "")
               << "\n";
   };
@@ -131,10 +135,12 @@ VerifiedStream check_stream_or_throw(const Paths& paths, const TrustOverrides& o
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json) {
   if (!json) {
     std::ostream& out = std::cerr;
-    out << "bundle " << index.bundle_id << " (" << index.channel << ", sequence "
-        << index.sequence << ") signed by " << signers_text(verdict) << "; trust root v"
-        << verdict.root.version() << (verdict.root_is_newer ? " (newer, carried by the bundle)" : "")
-        << "\n";
+    if (!common::quiet()) {  // overrides and warnings are shown even then
+      out << "bundle " << index.bundle_id << " (" << index.channel << ", sequence "
+          << index.sequence << ") signed by " << signers_text(verdict) << "; trust root v"
+          << verdict.root.version() << (verdict.root_is_newer ? " (newer, carried by the bundle)" : "")
+          << "\n";
+    }
     for (const auto& o : verdict.overrides) {
       std::string flag = o.flag;
       std::replace(flag.begin(), flag.end(), '_', '-');

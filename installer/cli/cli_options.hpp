@@ -3,6 +3,7 @@
 // global options, logging, the two locks, progress flags and JSON output.
 
 #include <common/cli_flags.hpp>
+#include <common/exit_code_text.hpp>
 #include <installer/cli/cli.hpp>
 #include <installer/lock.hpp>
 #include <installer/paths.hpp>
