@@ -91,7 +91,7 @@ rss_mib() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
 
 note "sample catalog --scale $SCALE and build --all (signed: the installer trusts nothing else)"
 "$BIN" key generate -o "$WORK/release.pem" >/dev/null 2>&1
-"$BIN" trust init --key "$WORK/release.pub" --threshold 1 --sign-key "$WORK/release.pem" -o "$WORK/root.json" >/dev/null 2>&1
+"$BIN" trust init --signer "$WORK/release.pub" --threshold 1 --key "$WORK/release.pem" -o "$WORK/root.json" >/dev/null 2>&1
 "$BIN_DIR/sample-catalog" -o "$WORK/catalog" --scale "$SCALE" -q
 serve up "$WORK/catalog"
 SOURCE_DATE_EPOCH=1764072000 "$BIN" build -S "$up_URL" --all --cache-dir "$WORK/cache" --key "$WORK/release.pem" \

@@ -95,12 +95,12 @@ ResolveRequest make_request(const BuildOptions& options, const manifest::Invento
   return request;
 }
 
-// The output (or its parts list) must not exist unless it may be replaced (-y).
+// The output (or its parts list) must not exist unless it may be replaced (--force).
 void check_output(const BuildOptions& options, const std::string& output) {
   for (const std::string& path : {output, output + ".parts.json"}) {
     if (exists(path) && !options.replace_output) {
       throw Error(ExitCode::conflict, path + " already exists; choose another name with -o, "
-                                             "or pass -y to replace it");
+                                             "or pass --force to replace it");
     }
   }
 }

@@ -14,8 +14,9 @@ std::string default_log_file() {
   return "";
 }
 
-void open_log(const std::string& file) {
+void open_log(const std::string& file, bool verbose) {
   common::log::Config config;
+  if (verbose) config.stderr_level = common::log::Level::debug;
   config.name = "sdcadm-bundle";
   config.file = file.empty() ? default_log_file() : file;
   config.make_dirs = true;

@@ -16,6 +16,7 @@ std::string default_log_file();
 
 // Opens `file` (default_log_file() when "") as the process log, creating its directory.
 // Never throws: a log that cannot be written is one warning on stderr, and the run goes on.
-void open_log(const std::string& file);
+// `verbose` (-v) also shows the debug lines on stderr; otherwise warnings and errors only.
+void open_log(const std::string& file, bool verbose = false);
 
 }  // namespace builder

@@ -52,7 +52,7 @@ void require_complete(const RootEditOptions& options, const signing::TrustRoot& 
     throw Error(ExitCode::trust_root,
                 "root v1 needs " + std::to_string(root.threshold()) + " signatures by its keys, got " +
                     std::to_string(root.self_tally().valid.size()) +
-                    "; give more --sign-key, or pass --partial and add them later with trust sign");
+                    "; give more --key, or pass --partial and add them later with trust sign");
   }
 }
 

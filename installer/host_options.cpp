@@ -5,6 +5,7 @@
 #include <common/error.hpp>
 #include <common/log.hpp>
 
+#include <algorithm>
 #include <sys/stat.h>
 
 namespace installer {
@@ -19,11 +20,11 @@ Paths start_run(const HostOptions& host, bool quiet) {
     throw Error(ExitCode::config, "--root " + host.root + " is not a directory");
   }
   require_no_linked_dirs(paths);  // before anything is written (issue 12 item 10)
-  open_run_log(paths, quiet);
+  open_run_log(paths, quiet ? std::max(host.stderr_level, common::log::Level::warn) : host.stderr_level);
   return paths;
 }
 
-void open_run_log(const Paths& paths, bool quiet) {
+void open_run_log(const Paths& paths, common::log::Level stderr_level) {
   common::log::Config config;
   config.name = "sdcadm-install";
   // A --root without /var/log is no headnode (a directory to verify a bundle in): no file.
@@ -32,7 +33,7 @@ void open_run_log(const Paths& paths, bool quiet) {
     config.file = paths.log_file;
     config.make_dirs = true;  // /var/log/sdcadm: sdcadm's setup makes it, a fresh headnode may lack it
   }
-  config.stderr_level = quiet ? common::log::Level::warn : common::log::Level::info;
+  config.stderr_level = stderr_level;
   common::log::configure(config);
 }
 

@@ -7,6 +7,8 @@
 #include <installer/lock.hpp>
 #include <installer/paths.hpp>
 
+#include <common/log.hpp>
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -24,16 +26,18 @@ struct HostOptions {
   // Called once a lock has been waited for a second: what is waited for ("sdcadm lock")
   // and the holder's pid (0 unknown), so that the operator knows why nothing happens.
   std::function<void(const std::string& what, long holder_pid)> on_lock_wait;
+  // The lowest level of log lines shown on stderr: info, warn (-q, or JSON output), debug (-v).
+  common::log::Level stderr_level = common::log::Level::info;
 };
 
 // Paths under root, and the bunyan log (ROOT/var/log/sdcadm/sdcadm-install.log) configured
-// for this run: info lines on stderr, or only warnings when `quiet` (the front end prints
-// JSON). Error(config) when root is not a directory.
+// for this run: host.stderr_level's lines on stderr, or only warnings when `quiet` (the front
+// end prints JSON). Error(config) when root is not a directory.
 Paths start_run(const HostOptions& host, bool quiet);
 // The log part of start_run: ROOT/var/log/sdcadm/sdcadm-install.log (its directory made when
 // missing) when ROOT/var/log exists; one warning on stderr when it cannot be written, and
 // the run goes on (docs/logs.md).
-void open_run_log(const Paths& paths, bool quiet);
+void open_run_log(const Paths& paths, common::log::Level stderr_level);
 
 // host.imgapi, else http://<imgapi_domain> from ROOT/usbkey/config (Error(config) when
 // neither says).

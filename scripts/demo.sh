@@ -49,8 +49,8 @@ echo "updates server: $updates"
 
 step "2. the release team's keys and trust root: 2 of 3 signatures required"
 for k in alice bob carol; do "$bin/sdcadm-bundle" key generate -o "$work/$k.pem"; done
-"$bin/sdcadm-bundle" trust init --key "$work/alice.pub" --key "$work/bob.pub" \
-  --key "$work/carol.pub" --threshold 2 --sign-key "$work/alice.pem" --sign-key "$work/bob.pem" \
+"$bin/sdcadm-bundle" trust init --signer "$work/alice.pub" --signer "$work/bob.pub" \
+  --signer "$work/carol.pub" --threshold 2 --key "$work/alice.pem" --key "$work/bob.pem" \
   -o "$work/root.json"
 "$bin/sdcadm-bundle" trust show "$work/root.json"
 

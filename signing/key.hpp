@@ -68,7 +68,7 @@ class PrivateKey {
 PrivateKey load_private_key(const std::string& path);
 
 // Loads a public key file, or the public half of a private key file (so `key id` and
-// `trust init --key` take either). Errors as load_private_key.
+// `trust init --signer` take either). Errors as load_private_key.
 PublicKey load_public_key(const std::string& path);
 
 }  // namespace signing

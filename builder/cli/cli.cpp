@@ -1,6 +1,7 @@
 #include <builder/cli/cli.hpp>
 #include <builder/log_file.hpp>
 
+#include <common/cli_flags.hpp>
 #include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
@@ -18,17 +19,16 @@ int run(int argc, char** argv) {
                "sdcadm-bundle"};
   app.set_version_flag("--version", std::string("sdcadm-bundle ") + SDCB_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-bundle COMMAND --help' for details. "
-             "Log: every run appends bunyan JSON lines (what it resolved, fetched and wrote, and any "
-             "error with its exit code) to $XDG_STATE_HOME/sdcadm-bundle/sdcadm-bundle.log "
-             "(default ~/.local/state/sdcadm-bundle/sdcadm-bundle.log) or --log FILE; see docs/logs.md.");
-  app.fallthrough();  // --log may also follow the command
+  app.fallthrough();  // -q, -v and --log may also follow the command
+  common::use_plain_help(app);
+  common::add_output_flags(app);  // -v: the log's debug lines on stderr (open_log below)
   auto log = std::make_shared<std::string>();
   app.add_option("--log", *log, "Append this run's log (bunyan JSON lines) to FILE instead of the default "
                                 "named below")
       ->option_text("FILE");
   // Before the command runs, so everything it does is recorded.
-  app.parse_complete_callback([log] { open_log(*log); });
+  const auto verbose = [] { return common::output_level() == common::OutputLevel::verbose; };
+  app.parse_complete_callback([log, verbose] { open_log(*log, verbose()); });
 
   register_build(app);
   register_inspect(app);
@@ -39,6 +39,12 @@ int run(int argc, char** argv) {
   register_trust(app);
   register_serve(app);
   register_receipt(app);
+  // After the commands: a command inherits the footer its parent has when it is added, and
+  // this line is about choosing a command.
+  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-bundle COMMAND --help' for details. "
+             "Log: every run appends bunyan JSON lines (what it resolved, fetched and wrote, and any "
+             "error with its exit code) to $XDG_STATE_HOME/sdcadm-bundle/sdcadm-bundle.log "
+             "(default ~/.local/state/sdcadm-bundle/sdcadm-bundle.log) or --log FILE; see docs/logs.md.");
 
   common::MainHooks hooks;
   // A mistyped command is a usage error naming the nearest one (common/command_tree.hpp);
@@ -51,7 +57,7 @@ int run(int argc, char** argv) {
     common::check_command_words(app, args, at, "sdcadm-bundle");
     return args;
   };
-  hooks.open_log = [log] { open_log(*log); };
+  hooks.open_log = [log, verbose] { open_log(*log, verbose()); };
   return common::run_main(app, "sdcadm-bundle", argc, argv, hooks);
 }
 

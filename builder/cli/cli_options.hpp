@@ -4,6 +4,7 @@
 
 #include <bundles/part_source.hpp>
 #include <common/cli_flags.hpp>
+#include <common/exit_code_text.hpp>
 #include <common/json.hpp>
 #include <common/progress.hpp>
 

@@ -36,7 +36,7 @@ struct BuildArgs {
   std::string installer;  // --installer PATH
   std::string dc_key;     // --dc-key DC.pub: --inventory is a receipt of that DC
   std::vector<std::string> services, keys, roots;
-  bool all = false, dry_run = false, json = false, yes = false, verify_cache = false;
+  bool all = false, dry_run = false, json = false, force = false, verify_cache = false;
   bool no_agentsshar = false, no_agent_images = false;
   bool unsigned_ = false;        // --unsigned: no --key on purpose, no warning
   bool change_channel = false;   // --change-channel: another channel than the inventory's DC
@@ -93,7 +93,7 @@ BuildOptions build_options(const BuildArgs& args) {
   options.dc_key = args.dc_key;
   options.since = args.since;
   options.output = args.output;
-  options.replace_output = args.yes;
+  options.replace_output = args.force;
   options.cache_dir = args.cache_dir;
   options.cache_check = args.verify_cache ? CacheCheck::rehash : CacheCheck::cheap;
   options.concurrency = args.concurrency;
@@ -137,7 +137,7 @@ class BuildOutput : public BuildObserver {
   explicit BuildOutput(const BuildArgs& args) : m_json(args.json), m_mode(args.progress.mode(args.json)) {}
 
   void status(const std::string& line) override {
-    if (!m_json) std::cerr << line << std::endl;
+    if (!m_json && !common::quiet()) std::cerr << line << std::endl;
   }
   // On stderr ("sdcadm-bundle: warning: ...") and in the log (docs/logs.md).
   void warning(const std::string& message) override { common::log::warn(message); }
@@ -231,20 +231,20 @@ void register_build(CLI::App& app) {
   cmd->add_flag("-n,--dry-run", args->dry_run, "Show what would be fetched, from where, what is "
                                                "cached, and the bundle size; write nothing");
   cmd->add_flag("-j,--json", args->json, "Machine-readable output (JSON) on stdout");
-  cmd->add_flag("-y,--yes", args->yes, "Replace an existing output file");
+  cmd->add_flag("--force", args->force, "Replace an existing output file");
   cmd->add_option("--concurrency", args->concurrency,
                   "Parallel downloads (-j is --json, as in sdcadm)")
-      ->type_name("N")
+      ->option_text("N")
       ->check(CLI::Range(1, 64))->capture_default_str();
   cmd->add_option("--level", args->level, "zstd compression level")
-      ->type_name("L")
+      ->option_text("L")
       ->check(CLI::Range(1, 19))->capture_default_str();
   cmd->add_option("--expires-in", args->expires_in, "Days until the bundle expires")
-      ->type_name("DAYS")
+      ->option_text("DAYS")
       ->check(CLI::Range(1, 3650))->capture_default_str();
   cmd->add_option("--sequence", args->sequence,
                   "Anti-rollback sequence number (default: the build time in seconds)")
-      ->type_name("N")
+      ->option_text("N")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--min-installer-version", args->min_installer_version,
                   "The oldest sdcadm-install that may install this bundle (older ones refuse it "
@@ -271,9 +271,17 @@ void register_build(CLI::App& app) {
                 "With --all: leave out the individual agent images");
   add_progress_flags(*cmd, args->progress);
   cmd->footer("The build time is SOURCE_DATE_EPOCH when set: the same inputs then give a "
-              "byte-identical bundle. Exit codes: 2 usage, 6 network, 7 server error, 8 bad "
-              "download, 10 not found, 11 output exists, 12 interrupted, 50 unknown channel; "
-              "see docs/exit-codes.md and docs/release-engineer-guide.md.");
+              "byte-identical bundle (docs/release-engineer-guide.md). " +
+              common::exit_code_footer({{ExitCode::no_space},
+                                        {ExitCode::network},
+                                        {ExitCode::remote_error},
+                                        {ExitCode::integrity, "bad download"},
+                                        {ExitCode::not_found},
+                                        {ExitCode::conflict, "output exists (--force replaces it)"},
+                                        {ExitCode::interrupted},
+                                        {ExitCode::trust_channel, "--inventory's DC is on another channel than -C (--change-channel)"},
+                                        {ExitCode::unknown_channel},
+                                        {ExitCode::origin_loop}}));
   cmd->callback([args] { run_build(*args); });
 }
 

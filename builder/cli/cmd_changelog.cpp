@@ -113,8 +113,8 @@ void register_changelog(CLI::App& app) {
       ->required();
   cmd->add_option("SERVICE", args->names, "Only these artifacts: image names (imgapi, sdc-postgres) or SAPI service names (manatee)");
   cmd->add_flag("-j,--json", args->json, "The changelog as JSON (changelog.json's schema)");
-  cmd->footer("Exit codes: 10 no such bundle or none of the names found, 20-26 a damaged "
-              "bundle (docs/exit-codes.md).");
+  cmd->footer(common::exit_code_footer({{ExitCode::not_found, "no such bundle or none of the names found"}},
+                                       {common::CodeFamily::bundle}));
   cmd->callback([args] { run_changelog(*args); });
 }
 

@@ -182,8 +182,9 @@ void register_inspect(CLI::App& app) {
                                           "trust root (inspect still exits 0: verify --trust is "
                                           "the check)")
       ->type_name("ROOT.json");
-  cmd->footer("inspect does not check the payload; use 'sdcadm-bundle verify'. Exit codes: "
-              "10 no such file, 20-26 a damaged or unsupported bundle (docs/exit-codes.md).");
+  cmd->footer("inspect does not check the payload; use 'sdcadm-bundle verify'. " +
+              common::exit_code_footer({{common::ExitCode::not_found, "no such file"}},
+                                       {common::CodeFamily::bundle}));
   cmd->callback([args] { run_inspect(*args); });
 }
 

@@ -37,7 +37,7 @@ void run_generate(const KeyArgs& args) {
     return;
   }
   std::cout << key.id() << "\n" << std::flush;
-  std::cerr << "wrote " << args.output << " (private, mode 0600: keep it offline) and " << pub_path
+  if (!common::quiet()) std::cerr << "wrote " << args.output << " (private, mode 0600: keep it offline) and " << pub_path
             << " (public: goes into the trust root)\n";
 }
 
@@ -52,6 +52,7 @@ void run_id(const KeyArgs& args) {
 void register_key(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("key", "Make Ed25519 signing keys and print key ids");
   cmd->require_subcommand(1);
+  cmd->footer("Run 'sdcadm-bundle key COMMAND --help' for details. See docs/trust.md.");
   auto args = std::make_shared<KeyArgs>();
 
   CLI::App* gen = cmd->add_subcommand(
@@ -62,8 +63,10 @@ void register_key(CLI::App& app) {
       ->required();
   gen->add_flag("--force", args->force, "Replace existing key files (the old key is lost)");
   gen->add_flag("-j,--json", args->json, "JSON on stdout: keyid, private and public file");
-  gen->footer("Keys from 'openssl genpkey -algorithm ed25519' work as well. Exit codes: 11 a "
-              "file exists (--force replaces it), 4 cannot write (docs/exit-codes.md).");
+  using common::ExitCode;
+  gen->footer("Keys from 'openssl genpkey -algorithm ed25519' work as well. " +
+              common::exit_code_footer({{ExitCode::io, "cannot write"},
+                                        {ExitCode::conflict, "a file exists (--force replaces it)"}}));
   gen->callback([args] { run_generate(*args); });
 
   CLI::App* id = cmd->add_subcommand(
@@ -71,8 +74,8 @@ void register_key(CLI::App& app) {
             "key (openssl pkey -pubin -in KEY.pub -outform DER | sha256sum)");
   id->add_option("KEY", args->key, "KEY.pub or KEY.pem")->required();
   id->add_flag("-j,--json", args->json, "JSON on stdout: keyid and file");
-  id->footer("Exit codes: 9 not an Ed25519 PEM key (RSA, EC, encrypted, malformed), 10 no such "
-             "file (docs/exit-codes.md).");
+  id->footer(common::exit_code_footer({{ExitCode::bad_data, "not an Ed25519 PEM key (RSA, EC, encrypted, malformed)"},
+                                       {ExitCode::not_found, "no such file"}}));
   id->callback([args] { run_id(*args); });
 }
 

@@ -133,6 +133,7 @@ void run_verify(const ReceiptArgs& args) {
 void register_receipt(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("receipt", "Check and print an install receipt a DC wrote (docs/receipt.md)");
   cmd->require_subcommand(1);
+  cmd->footer("Run 'sdcadm-bundle receipt COMMAND --help' for details.");
   auto args = std::make_shared<ReceiptArgs>();
   CLI::App* verify = cmd->add_subcommand(
       "verify", "Check RECEIPT against the DC's public key (every byte, signed by exactly that key), then print it");
@@ -142,9 +143,15 @@ void register_receipt(CLI::App& app) {
       ->required()
       ->option_text("DC.pub");
   verify->add_flag("-j,--json", args->json, "JSON output: the whole receipt (steps with their evidence) and an inventory summary");
-  verify->footer("Exit codes: 0 intact and signed by the DC key, 30 unsigned, 31 signed by another key than DC.pub, "
-                 "36 not an intact receipt (a byte changed anywhere, damaged, or not a receipt), 9 a bad key file or "
-                 "receipt content, 10 a missing file (docs/receipt.md).");
+  using common::ExitCode;
+  verify->footer(common::exit_code_footer(
+                     {{ExitCode::ok, "intact and signed by the DC key"},
+                      {ExitCode::bad_data, "a bad key file or receipt content"},
+                      {ExitCode::not_found, "a missing file"},
+                      {ExitCode::trust_unsigned},
+                      {ExitCode::trust_unknown_key, "signed by another key than DC.pub"},
+                      {ExitCode::trust_mismatch, "not an intact receipt (a byte changed anywhere, damaged, or not a receipt)"}}) +
+                 " See docs/receipt.md.");
   verify->callback([args] { run_verify(*args); });
 }
 

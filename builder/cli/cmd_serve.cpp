@@ -7,6 +7,8 @@
 #include <builder/cli/cli.hpp>
 
 #include <common/atomic_file.hpp>
+#include <common/cli_flags.hpp>
+#include <common/exit_code_text.hpp>
 #include <common/error.hpp>
 #include <common/log.hpp>
 #include <imgapi/server/fault.hpp>
@@ -139,8 +141,10 @@ void run_serve(const ServeArgs& args) {
     common::write_file_atomic(args.port_file, std::to_string(bound) + "\n");
   }
   std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::cerr << "listening on http://" << shown_host << ":" << bound << " ("
-            << server.summary() << ")" << std::endl;
+  if (!common::quiet()) {
+    std::cerr << "listening on http://" << shown_host << ":" << bound << " (" << server.summary() << ")"
+              << std::endl;
+  }
   server.run();
 }
 
@@ -164,6 +168,7 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--mode", args->mode,
                   "private: read-only mirror of DIR with channels; dc: writable DC IMGAPI "
                   "without channels, stored in --data")
+      ->option_text("MODE")
       ->check(CLI::IsMember({"private", "dc"}))
       ->capture_default_str();
   cmd->add_option("--data", args->data_dir,
@@ -187,12 +192,13 @@ void register_serve(CLI::App& app) {
   cmd->add_option("--log-file", args->log_file,
                   "Append one bunyan JSON line per request (and server events) to FILE")
       ->type_name("FILE");
-  cmd->footer(
-      "Stops cleanly (exit 0) on SIGINT or SIGTERM. Exit codes: 2 bad usage, 3 bad "
-      "configuration (missing directory, address in use), 9 invalid catalog or data "
-      "directory content, 20-26 a damaged bundle. Files served from a bundle are checked "
-      "frame by frame while they are sent; a damaged one cuts the download. See "
-      "docs/imgapi-server.md.");
+  using common::ExitCode;
+  cmd->footer("Stops cleanly (exit 0) on SIGINT or SIGTERM. Files served from a bundle are checked "
+              "frame by frame while they are sent; a damaged one cuts the download. See "
+              "docs/imgapi-server.md. " +
+              common::exit_code_footer({{ExitCode::config, "bad configuration (missing directory, address in use)"},
+                                        {ExitCode::bad_data, "invalid catalog or data directory content"}},
+                                       {common::CodeFamily::bundle}));
   cmd->callback([args] { run_serve(*args); });
 }
 

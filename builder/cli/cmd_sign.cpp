@@ -29,7 +29,7 @@ void run_sign(const SignArgs& args) {
   options.keys = args.keys;
   options.roots = args.roots;
   options.detached = args.detached;
-  if (!args.json) options.notice = [](const std::string& text) { std::cerr << text << "\n"; };
+  if (!args.json && !common::quiet()) options.notice = [](const std::string& text) { std::cerr << text << "\n"; };
   const SignResult signed_bundle = sign_bundle(options);
   const signing::SignatureDocument& doc = signed_bundle.document;
   const bool detached = signed_bundle.detached;
@@ -75,10 +75,15 @@ void register_sign(CLI::App& app) {
   cmd->add_flag("--detached", args->detached, "Write NAME.sdc.sig beside the bundle instead of "
                                               "the slot (adds to an existing one)");
   cmd->add_flag("-j,--json", args->json, "JSON on stdout: where, key ids, carried roots");
-  cmd->footer("Exit codes: 9 bad key or signature file, 10 no such file, 20-25 a damaged "
-              "bundle, 24 signatures larger than the slot (use --detached or fewer roots), 35 "
-              "a --root not signed by its own threshold, 36 NAME.sdc.sig belongs to another "
-              "bundle (docs/trust.md).");
+  using common::ExitCode;
+  cmd->footer(common::exit_code_footer(
+                  {{ExitCode::bad_data, "bad key or signature file"},
+                   {ExitCode::not_found, "no such file"},
+                   {ExitCode::bundle_too_large, "too large, or signatures larger than the slot (use --detached or fewer roots)"},
+                   {ExitCode::trust_root, "a --root not signed by its own threshold"},
+                   {ExitCode::trust_mismatch, "NAME.sdc.sig belongs to another bundle"}},
+                  {common::CodeFamily::bundle}) +
+              " See docs/trust.md.");
   cmd->callback([args] { run_sign(*args); });
 }
 

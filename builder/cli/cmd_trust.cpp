@@ -79,7 +79,7 @@ void report(const TrustArgs& args, const signing::TrustRoot& root, const signing
     return;
   }
   std::cout << status_text(root, prev) << std::flush;
-  if (!written.empty()) std::cerr << "wrote " << written << "\n";
+  if (!written.empty() && !common::quiet()) std::cerr << "wrote " << written << "\n";
 }
 
 RootEditOptions edit_options(const TrustArgs& args) {
@@ -120,8 +120,8 @@ CLI::App* add_root_output(CLI::App* cmd, TrustArgs& args) {
                 "Write the root even though it lacks signatures (more key holders add theirs "
                 "with trust sign)");
   cmd->add_option("--expires-in", args.expires_in, "Days until the root expires")
-      ->type_name("DAYS")->check(CLI::Range(1, 3650))->capture_default_str();
-  cmd->add_option("--sign-key", args.sign_keys, "Private key that signs the root (repeatable)")
+      ->option_text("DAYS")->check(CLI::Range(1, 3650))->capture_default_str();
+  cmd->add_option("--key", args.sign_keys, "Private key that signs the root (repeatable)")
       ->type_name("PRIV.pem");
   cmd->add_flag("-j,--json", args.json, "The root's status as JSON on stdout");
   return cmd;
@@ -133,17 +133,20 @@ void register_trust(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("trust", "Create, rotate, co-sign and show the trust root "
                                               "(root.json) that bundles are checked against");
   cmd->require_subcommand(1);
+  cmd->footer("Run 'sdcadm-bundle trust COMMAND --help' for details. See docs/trust.md.");
   auto args = std::make_shared<TrustArgs>();
 
   CLI::App* init = add_root_output(cmd->add_subcommand(
       "init", "Write root version 1: the keys that may sign bundles and how many must"), *args);
-  init->add_option("--key", args->keys, "Public key of a signer: PUB or NAME=PUB (the name "
-                                        "defaults to the file name; repeatable)")
+  init->add_option("--signer", args->keys, "Public key of a key holder who may sign bundles: PUB or "
+                                           "NAME=PUB (the name defaults to the file name; repeatable)")
       ->type_name("[NAME=]KEY.pub")->required();
   init->add_option("--threshold", args->threshold, "Signatures required (k of n)")
-      ->type_name("K")->required()->check(CLI::PositiveNumber);
-  init->footer("Exit codes: 2 usage, 9 bad key file, 11 output exists, 35 not enough "
-               "signatures (use --partial) (docs/trust.md).");
+      ->option_text("K")->required()->check(CLI::PositiveNumber);
+  init->footer(common::exit_code_footer({{ExitCode::bad_data, "bad key file"},
+                                         {ExitCode::conflict, "output exists (--force replaces it)"},
+                                         {ExitCode::trust_root, "not enough signatures (use --partial)"}}) +
+               " See docs/trust.md.");
   init->callback([args] { run_init(*args); });
 
   CLI::App* rotate = add_root_output(cmd->add_subcommand(
@@ -156,9 +159,12 @@ void register_trust(CLI::App& app) {
                                                         "file (repeatable)")
       ->type_name("KEYID|KEY.pub");
   rotate->add_option("--threshold", args->threshold, "New threshold (default: the current one)")
-      ->type_name("K")->check(CLI::PositiveNumber);
-  rotate->footer("Exit codes: 2 usage, 9 bad key or root file, 11 output exists, 35 the new "
-                 "root lacks signatures of the old or the new threshold (docs/trust.md).");
+      ->option_text("K")->check(CLI::PositiveNumber);
+  rotate->footer(common::exit_code_footer(
+                     {{ExitCode::bad_data, "bad key or root file"},
+                      {ExitCode::conflict, "output exists (--force replaces it)"},
+                      {ExitCode::trust_root, "the new root lacks signatures of the old or the new threshold"}}) +
+                 " See docs/trust.md.");
   rotate->callback([args] { run_rotate(*args); });
 
   CLI::App* sign = cmd->add_subcommand(
@@ -173,6 +179,10 @@ void register_trust(CLI::App& app) {
       ->type_name("OUT.json");
   sign->add_flag("--force", args->force, "Replace an existing -o file");
   sign->add_flag("-j,--json", args->json, "The root's status as JSON on stdout");
+  sign->footer(common::exit_code_footer({{ExitCode::bad_data, "bad key or root file"},
+                                         {ExitCode::not_found, "no such file"},
+                                         {ExitCode::conflict, "the -o file exists (--force replaces it)"}}) +
+               " See docs/trust.md.");
   sign->callback([args] { run_sign(*args); });
 
   CLI::App* show = cmd->add_subcommand("show", "Print a root: version, expiry, keys, and whether "
@@ -181,6 +191,8 @@ void register_trust(CLI::App& app) {
   show->add_option("--prev", args->prev, "Also check it as a rotation from this root")
       ->type_name("PREV.json");
   show->add_flag("-j,--json", args->json, "JSON on stdout");
+  show->footer(common::exit_code_footer({{ExitCode::bad_data, "not a trust root"}, {ExitCode::not_found, "no such file"}}) +
+               " See docs/trust.md.");
   show->callback([args] { run_show(*args); });
 }
 

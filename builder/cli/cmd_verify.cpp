@@ -18,11 +18,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <unistd.h>
 
 namespace builder {
 namespace {
 
 using common::Error;
+using common::ExitCode;
 
 struct VerifyArgs {
   std::string bundle, trust, sig;
@@ -133,14 +136,34 @@ void register_verify(CLI::App& app) {
   cmd->add_flag("--allow-expired", args->allow_expired,
                 "With --trust: accept an expired bundle (with a warning)");
   cmd->add_option("--threads", args->threads, "Verify threads (default: one per core)")
+      ->option_text("N")
       ->check(CLI::Range(0, 256));
   add_progress_flags(*cmd, args->progress);
-  cmd->footer("Exit codes: 0 good, 10 no such file, 20 corrupt, 21 truncated, 22 unsafe "
-              "entry, 23 unlisted/missing member, 24 too large, 25 unsupported format, 26 "
-              "hash mismatch; with --trust: 30 unsigned, 31 unknown key, 32 too few signers, 33 "
-              "expired, 35 bad root chain, 36 signatures of another bundle or a changed index, "
-              "37 no trust root (docs/trust.md).");
-  cmd->callback([args] { run_verify(*args); });
+  cmd->footer(common::exit_code_footer(
+      {{ExitCode::ok, "good"},
+       {ExitCode::not_found, "no such file"},
+       {ExitCode::trust_unsigned},
+       {ExitCode::trust_unknown_key},
+       {ExitCode::trust_threshold},
+       {ExitCode::trust_expired},
+       {ExitCode::trust_root},
+       {ExitCode::trust_mismatch, "signatures of another bundle or a changed index"},
+       {ExitCode::trust_no_root}},
+      {common::CodeFamily::bundle}) +
+              " The trust codes come only with --trust (docs/trust.md).");
+  cmd->callback([args] {
+    // Without --trust no signature is checked, so these would be silently ignored.
+    for (const auto& [given, flag] : {std::pair{args->allow_expired, "--allow-expired"},
+                                      std::pair{!args->sig.empty(), "--sig"}}) {
+      if (given && args->trust.empty()) {
+        throw Error(ExitCode::usage, std::string(flag) +
+                                         " only applies when signatures are checked: add --trust "
+                                         "ROOT.json (the release team's root), or leave " +
+                                         flag + " out");
+      }
+    }
+    run_verify(*args);
+  });
 }
 
 }  // namespace builder

@@ -6,6 +6,7 @@
 #include <installer/self_update.hpp>
 
 #include <bundles/byte_source.hpp>
+#include <common/cli_flags.hpp>
 #include <common/command_tree.hpp>
 #include <common/error.hpp>
 #include <common/exit_code.hpp>
@@ -63,9 +64,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sdcadm-install ") + running_version());
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
-  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details. "
-             "Log: bunyan JSON lines of every run, warning and error (with its exit code) in "
-             "/var/log/sdcadm/sdcadm-install.log (under --root), beside sdcadm's logs; see docs/logs.md.");
+  common::use_plain_help(app);
+  common::add_output_flags(app);  // read by start_run (log lines) and the progress flags
   auto globals = std::make_shared<GlobalOptions>();
   add_global_options(app, *globals);
 
@@ -81,6 +81,11 @@ int run(int argc, char** argv) {
   register_trust(app, globals);
   register_seed_agents(app, globals);
   register_receipt(app, globals);
+  // After the commands: a command inherits the footer its parent has when it is added, and
+  // this line is about choosing a command.
+  app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details. "
+             "Log: bunyan JSON lines of every run, warning and error (with its exit code) in "
+             "/var/log/sdcadm/sdcadm-install.log (under --root), beside sdcadm's logs; see docs/logs.md.");
 
   common::MainHooks hooks;
   // A mistyped command is a usage error naming the nearest one, never a bundle path
@@ -96,7 +101,7 @@ int run(int argc, char** argv) {
   hooks.open_log = [globals] {
     struct stat st {};
     const Paths paths = Paths::under(globals->root);
-    if (::stat(paths.root.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) open_run_log(paths, false);
+    if (::stat(paths.root.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) open_run_log(paths, common::log::Level::info);
   };
   return common::run_main(app, "sdcadm-install", argc, argv, hooks);
 }

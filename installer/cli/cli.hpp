@@ -1,7 +1,7 @@
 #pragma once
 // Command-line front end of sdcadm-install: `sdcadm-install [GLOBAL OPTIONS] COMMAND ...`.
-// Global options (--root, --imgapi, --sdcadm, --sdc-server, --sdc-amonadm, --lock-wait, --stdin-timeout) may come before or after the
-// command; each command registers its own options and handler (one cmd_*.cpp each) and
+// Global options (--root, --imgapi, --sdcadm, --sdc-server, --sdc-amonadm, --lock-wait, --stdin-timeout,
+// -q/--quiet, -v/--verbose: docs/cli.md) may come before or after the command; each command registers its own options and handler (one cmd_*.cpp each) and
 // throws common::Error on failure, which run() turns into "sdcadm-install: error: ..."
 // and the exit code.
 

@@ -19,7 +19,12 @@ HostOptions host_options(const GlobalOptions& globals) {
   host.sdc_server = globals.sdc_server;
   host.sdc_amonadm = globals.sdc_amonadm;
   host.lock_wait = std::chrono::milliseconds(static_cast<long long>(globals.lock_wait_s * 1000));
+  // -q: only warnings and errors on stderr; -v: the log's debug lines too (docs/cli.md).
+  host.stderr_level = common::quiet() ? common::log::Level::warn
+                      : common::output_level() == common::OutputLevel::verbose ? common::log::Level::debug
+                                                                               : common::log::Level::info;
   host.on_lock_wait = [](const std::string& what, long pid) {
+    if (common::quiet()) return;
     std::cerr << "Waiting for " << what << (pid > 0 ? " (held by process " + std::to_string(pid) + ")" : "")
               << "\n";
   };
@@ -75,10 +80,12 @@ void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdic
   for (const auto& w : verdict.warnings) common::log::to_file(common::log::Level::warn, w, {{"bundle_id", index.bundle_id}});
   if (!json) {
     std::ostream& out = std::cerr;
-    out << "bundle " << index.bundle_id << " (" << index.channel << ", sequence "
-        << index.sequence << ") signed by " << signers_text(verdict) << "; trust root v"
-        << verdict.root.version() << (verdict.root_is_newer ? " (newer, carried by the bundle)" : "")
-        << "\n";
+    if (!common::quiet()) {  // overrides and warnings are shown even then
+      out << "bundle " << index.bundle_id << " (" << index.channel << ", sequence "
+          << index.sequence << ") signed by " << signers_text(verdict) << "; trust root v"
+          << verdict.root.version() << (verdict.root_is_newer ? " (newer, carried by the bundle)" : "")
+          << "\n";
+    }
     for (const auto& o : verdict.overrides) {
       std::string flag = o.flag;
       std::replace(flag.begin(), flag.end(), '_', '-');

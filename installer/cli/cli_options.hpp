@@ -3,6 +3,7 @@
 // HostOptions, the trust flags and report, progress flags and JSON output.
 
 #include <common/cli_flags.hpp>
+#include <common/exit_code_text.hpp>
 #include <installer/cli/cli.hpp>
 #include <installer/host_options.hpp>
 #include <installer/paths.hpp>

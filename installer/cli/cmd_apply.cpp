@@ -205,19 +205,28 @@ void add_plan_options(CLI::App* cmd, ApplyArgs& a, OverridesRecorded recorded) {
                       "(which moves the DC to it). Without it such a bundle is refused (38)");
 }
 
-const char* const k_exit_codes =
-    "Exit codes: 0 done (or nothing to do), 2 usage (bad SPEC.json, -y needed without a terminal), "
-    "12 stopped by SIGINT, SIGTERM or SIGHUP (nothing half-written kept; run again to resume), "
-    "3 no IMGAPI configured or sdcadm not found, 40 a lock is held (or an sdcadm command an earlier run left "
-    "running still runs), 41 reprovFailLock.json present, "
-    "42 an sdcadm step failed, 43 check-health found unhealthy instances, 44 the bundle needs a newer "
-    "sdcadm-install, 45 the bundle's sdcadm-install does not run here (--no-self-update), 46 a step "
-    "exited 0 but its post-step check does not find its outcome in the DC (named, with what it saw; "
-    "`sdcadm-install check`), 30-37 the bundle is not "
-    "trusted (unsigned 30, unknown key 31, too few signers 32, expired 33, rollback 34, bad root "
-    "chain 35, changed after signing 36, no trust root 37, another channel 38: docs/trust.md), plus the verify, stage and "
-    "import codes (docs/exit-codes.md). After a failure, fix the cause and run the same command "
-    "again: the journal resumes where it stopped.";
+// apply's exit codes (the footer of its --help).
+std::string apply_exit_codes() {
+  return "After a failure, fix the cause and run the same command again: the journal resumes where it "
+         "stopped. " +
+         common::exit_code_footer(
+             {{ExitCode::ok, "done (or nothing to do)"},
+              {ExitCode::usage, "usage error (bad SPEC.json, -y needed without a terminal)"},
+              {ExitCode::config, "no IMGAPI configured or sdcadm not found"},
+              {ExitCode::no_space},
+              {ExitCode::interrupted, "stopped by SIGINT, SIGTERM or SIGHUP (nothing half-written kept; run again to resume)"},
+              {ExitCode::locked, "a lock is held (or an sdcadm command an earlier run left running still runs)"},
+              {ExitCode::reprov_lock},
+              {ExitCode::step_failed},
+              {ExitCode::health_failed},
+              {ExitCode::installer_too_old},
+              {ExitCode::installer_unusable, "the bundle's sdcadm-install does not run here (--no-self-update)"},
+              {ExitCode::step_unverified, "a step exited 0 but its post-step check does not find its outcome "
+                                          "(`sdcadm-install check`)"},
+              {ExitCode::unsafe_path}},
+             {common::CodeFamily::bundle, common::CodeFamily::trust}) +
+         " Also the stage and import codes.";
+}
 
 }  // namespace
 
@@ -233,9 +242,10 @@ void register_apply(CLI::App& app, const Globals& globals) {
                 "Do not install the newer sdcadm-install the bundle carries; go on with this one (refused "
                 "when the bundle needs a newer installer than this)");
   cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 4, as sdcadm's own image downloads)")
+      ->option_text("N")
       ->check(CLI::Range(1, 16));
   add_progress_flags(*cmd, args->progress);
-  cmd->footer(k_exit_codes);
+  cmd->footer(apply_exit_codes());
   cmd->callback([globals, args] {
     run_reporting(args->json, [&] { args->dry_run ? run_plan(*globals, *args) : run_apply(*globals, *args); });
   });
@@ -246,8 +256,12 @@ void register_plan(CLI::App& app, const Globals& globals) {
   CLI::App* cmd = app.add_subcommand(
       "plan", "What applying BUNDLE would change in this DC, per service (same as apply -n)");
   add_plan_options(cmd, *args, OverridesRecorded::no);
-  cmd->footer("Exit codes: 0 the plan was printed, 2 bad SPEC.json, 3 no IMGAPI configured, plus "
-              "the bundle reader's codes (docs/exit-codes.md). Nothing is changed.");
+  cmd->footer("Nothing is changed. " +
+              common::exit_code_footer({{ExitCode::ok, "the plan was printed"},
+                                        {ExitCode::usage, "usage error (bad SPEC.json)"},
+                                        {ExitCode::config, "no IMGAPI configured or sdcadm not found"},
+                                        {ExitCode::installer_too_old}},
+                                       {common::CodeFamily::bundle, common::CodeFamily::trust}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_plan(*globals, *args); }); });
 }
 

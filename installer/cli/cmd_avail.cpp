@@ -77,9 +77,10 @@ void register_avail(CLI::App& app, const Globals& globals) {
   cmd->add_flag("-c,--changes", args->changes, "Show the changelog entries of each offered image");
   cmd->add_flag("-j,--json", args->json, "JSON on stdout");
   add_trust_flags(*cmd, args->trust);
-  cmd->footer("OFFER: newer (an update), same (already running it), older (the DC runs newer). "
-              "Exit codes: 0, 2 a SERVICE the bundle has no image for, 3 no IMGAPI configured "
-              "(docs/exit-codes.md).");
+  using common::ExitCode;
+  cmd->footer("OFFER: newer (an update), same (already running it), older (the DC runs newer). " +
+              common::exit_code_footer({{ExitCode::usage, "usage error, or a SERVICE the bundle has no image for"},
+                                        {ExitCode::config, "no IMGAPI configured"}}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_avail(host_options(*globals), *args); }); });
 }
 

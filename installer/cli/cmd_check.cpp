@@ -81,9 +81,12 @@ void register_check(CLI::App& app, const Globals& globals) {
                   "Check this bundle's targets instead (checked like `plan` checks it: signatures and trust)");
   cmd->add_flag("-j,--json", args->json, "The checks as one JSON document on stdout (also on failure)");
   add_trust_flags(*cmd, args->trust);
-  cmd->footer("One line per check: pass or FAIL with what it saw. Changes nothing. Exit codes: 0 every check "
-              "passes, 46 a check fails (named), 10 no bundle was applied here (give BUNDLE), 3 no IMGAPI "
-              "configured or sdcadm not found, 30-38 BUNDLE is not trusted (docs/exit-codes.md).");
+  cmd->footer("One line per check: pass or FAIL with what it saw. Changes nothing. " +
+              common::exit_code_footer({{ExitCode::ok, "every check passes"},
+                                        {ExitCode::config, "no IMGAPI configured or sdcadm not found"},
+                                        {ExitCode::not_found, "no bundle was applied here (give BUNDLE)"},
+                                        {ExitCode::step_unverified, "a check fails (named)"}},
+                                       {common::CodeFamily::trust}));
   cmd->callback([globals, args] { run_check(host_options(*globals), *args); });
 }
 

@@ -29,7 +29,8 @@ void register_history(CLI::App& app, const Globals& globals) {
   auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("history", "What earlier runs of apply did: bundles, steps, results, times");
   cmd->add_flag("-j,--json", *json, "Every record (one per run start, step and run end) as a JSON array");
-  cmd->footer("Kept in /var/sdcadm/install/history.jsonl (rotated by size to .1 ... .5). Exit codes: 0.");
+  cmd->footer("Kept in /var/sdcadm/install/history.jsonl (rotated by size to .1 ... .5). " +
+              common::exit_code_footer({}));
   cmd->callback([globals, json] { run_history(*globals, *json); });
 }
 

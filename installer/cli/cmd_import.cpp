@@ -66,17 +66,26 @@ void register_import(CLI::App& app, const Globals& globals) {
       ->required();
   cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
   cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 4, as sdcadm's own image downloads)")
+      ->option_text("N")
       ->check(CLI::Range(1, 16));
   cmd->add_option("--attempts", args->attempts,
                   "Tries per image on network errors and 5xx replies (default 3)")
+      ->option_text("N")
       ->check(CLI::Range(1, 20));
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
-  cmd->footer("Exit codes: 0 imported, 3 no IMGAPI configured, 5 not enough space, 6 IMGAPI "
-              "unreachable, 7 IMGAPI error reply, 8 IMGAPI stored other bytes or a staged manifest "
-              "or file is not the signed one (run `stage` again), 10 not staged, "
-              "11 a different image with that uuid exists, 40 lock held (docs/exit-codes.md). A "
-              "failed image is removed from IMGAPI; run the command again to finish.");
+  using common::ExitCode;
+  cmd->footer("A failed image is removed from IMGAPI; run the command again to finish. " +
+              common::exit_code_footer(
+                  {{ExitCode::ok, "imported"},
+                   {ExitCode::config, "no IMGAPI configured"},
+                   {ExitCode::no_space},
+                   {ExitCode::network, "IMGAPI unreachable"},
+                   {ExitCode::remote_error, "IMGAPI error reply"},
+                   {ExitCode::integrity, "IMGAPI stored other bytes, or a staged file is not the signed one (run `stage` again)"},
+                   {ExitCode::not_found, "not staged"},
+                   {ExitCode::conflict, "a different image with that uuid exists"},
+                   {ExitCode::locked}}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_import(host_options(*globals), *args); }); });
 }
 

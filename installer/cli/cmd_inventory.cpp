@@ -26,7 +26,7 @@ void run_inventory(const HostOptions& host, const InventoryArgs& args) {
     return;
   }
   common::write_file_atomic(args.output, text);
-  std::cerr << "wrote the inventory of " << inv.datacenter << " to " << args.output << "\n";
+  if (!common::quiet()) std::cerr << "wrote the inventory of " << inv.datacenter << " to " << args.output << "\n";
 }
 
 }  // namespace
@@ -36,8 +36,11 @@ void register_inventory(CLI::App& app, const Globals& globals) {
   CLI::App* cmd = app.add_subcommand(
       "inventory", "Write what this DC runs (docs/inventory.md), the input of `sdcadm-bundle build --inventory`");
   cmd->add_option("-o,--output", args->output, "Write to this file (default: stdout)")->option_text("DC.json");
-  cmd->footer("Exit codes: 0, 3 no IMGAPI or datacenter_name configured, 6 IMGAPI unreachable, "
-              "9 sdcadm printed something unexpected, 42 an sdcadm command failed (docs/exit-codes.md).");
+  using common::ExitCode;
+  cmd->footer(common::exit_code_footer({{ExitCode::config, "no IMGAPI or datacenter_name configured"},
+                                        {ExitCode::network, "IMGAPI unreachable"},
+                                        {ExitCode::bad_data, "sdcadm printed something unexpected"},
+                                        {ExitCode::step_failed, "an sdcadm command failed"}}));
   cmd->callback([globals, args] { run_inventory(host_options(*globals), *args); });
 }
 

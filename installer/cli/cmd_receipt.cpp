@@ -108,10 +108,16 @@ void register_receipt(CLI::App& app, const Globals& globals) {
   cmd->add_flag("-j,--json", args->json, "JSON output");
   cmd->footer("Receipts: /var/sdcadm/install/receipts/ (under --root), one per apply run, signed with the DC key "
               "(/var/sdcadm/install/dc-key.pem). Check one with sdcadm-bundle receipt verify FILE --dc-key DC.pub, "
-              "or with stock tar and openssl (docs/receipt.md). Exit codes: 2 usage, 10 no such receipt (or no DC "
-              "key), 11 FILE exists, 30/31/36 the stored receipt is not intact (docs/exit-codes.md).");
+              "or with stock tar and openssl (docs/receipt.md). " +
+              common::exit_code_footer({{ExitCode::not_found, "no such receipt (or no DC key)"},
+                                        {ExitCode::conflict, "FILE exists (--force replaces it)"},
+                                        {ExitCode::trust_unsigned, "the stored receipt is unsigned"},
+                                        {ExitCode::trust_unknown_key, "signed by another key"},
+                                        {ExitCode::trust_mismatch, "not intact"}}));
   CLI::App* list = cmd->add_subcommand("list", "The runs that have a receipt, oldest first, each checked against the DC key");
   list->add_flag("-j,--json", args->json, "JSON output");
+  list->footer("A receipt that does not verify is listed as NOT INTACT; the listing still succeeds. " +
+               common::exit_code_footer({}));
   list->callback([globals, args] { run_reporting(args->json, [&] { run_list(host_options(*globals), *args); }); });
   cmd->callback([globals, args, cmd] {
     if (!cmd->get_subcommands().empty()) return;

@@ -105,11 +105,18 @@ void register_seed_agents(CLI::App& app, const Globals& globals) {
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
   cmd->footer("Holds the sdcadm-install and sdcadm locks (not with --media, which changes nothing on "
-              "the headnode). Exit codes: 0 done, 3 no IMGAPI / bad imgapi_domain, 4 I/O error, 5 not enough space, "
-              "6 IMGAPI unreachable, 7 IMGAPI error reply, 8 an agent image fails its checks (size, "
-              "SHA-1, <name>/image_uuid), 9 a bad agent manifest or no agents_core, 10 no agent images, "
-              "20-26 bad bundle, 30-37 trust, 40 lock held (docs/exit-codes.md). The bootstrap's own "
-              "exit codes: docs/agents.md.");
+              "the headnode). The bootstrap's own exit codes: docs/agents.md. " +
+              common::exit_code_footer({{ExitCode::ok, "done"},
+                                        {ExitCode::config, "no IMGAPI or a bad imgapi_domain"},
+                                        {ExitCode::io},
+                                        {ExitCode::no_space},
+                                        {ExitCode::network, "IMGAPI unreachable"},
+                                        {ExitCode::remote_error, "IMGAPI error reply"},
+                                        {ExitCode::integrity, "an agent image fails its checks (size, SHA-1, <name>/image_uuid)"},
+                                        {ExitCode::bad_data, "a bad agent manifest or no agents_core"},
+                                        {ExitCode::not_found, "no agent images"},
+                                        {ExitCode::locked}},
+                                       {common::CodeFamily::bundle, common::CodeFamily::trust}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_seed(host_options(*globals), *args); }); });
 }
 

@@ -70,10 +70,25 @@ void register_stage(CLI::App& app, const Globals& globals) {
   cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
-  cmd->footer("Exit codes: 0 staged, 4 I/O error, 5 not enough space (checked before writing), "
-              "8 manifest and file disagree, 10 no such file, 20-26 bad bundle (nothing staged), "
-              "30-37 not trusted, 40 lock held, 47 a directory under /usbkey is a symlink "
-              "(docs/exit-codes.md).");
+  using common::ExitCode;
+  cmd->footer("A damaged bundle stages nothing. " +
+              common::exit_code_footer({{ExitCode::ok, "staged"},
+                                        {ExitCode::io},
+                                        {ExitCode::no_space, "not enough space (checked before writing)"},
+                                        {ExitCode::integrity, "manifest and file disagree"},
+                                        {ExitCode::not_found, "no such file"},
+                                        {ExitCode::input_timeout},
+                                        {ExitCode::trust_unsigned},
+                                        {ExitCode::trust_unknown_key},
+                                        {ExitCode::trust_threshold},
+                                        {ExitCode::trust_expired},
+                                        {ExitCode::trust_rollback},
+                                        {ExitCode::trust_root},
+                                        {ExitCode::trust_mismatch},
+                                        {ExitCode::trust_no_root},
+                                        {ExitCode::locked},
+                                        {ExitCode::unsafe_path, "a directory under /usbkey is a symlink"}},
+                                       {common::CodeFamily::bundle}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_stage(host_options(*globals), *args); }); });
 }
 

@@ -70,7 +70,7 @@ void run_dc_key(const HostOptions& host, const TrustArgs& args) {
       print_json({{"dc_key", dc_key_json(paths, key.public_key(), false)}, {"pem", pem}});
     } else {
       std::cout << pem << std::flush;
-      std::cerr << "DC key id " << key.id() << "\n";
+      if (!common::quiet()) std::cerr << "DC key id " << key.id() << "\n";
     }
     return;
   }
@@ -133,18 +133,31 @@ void register_trust(CLI::App& app, const Globals& globals) {
   init->add_flag("--replace", args->replace,
                  "Replace an existing root (recovery after a lost root key only; see docs/trust.md)");
   init->add_flag("-j,--json", args->json, "JSON output");
-  init->footer("Also creates the DC's own key (receipts), unless it has one: /var/sdcadm/install/dc-key.pem.");
+  using common::ExitCode;
+  init->footer("Also creates the DC's own key (receipts), unless it has one: /var/sdcadm/install/dc-key.pem. " +
+               common::exit_code_footer({{ExitCode::bad_data, "bad root file"},
+                                         {ExitCode::not_found, "no such file"},
+                                         {ExitCode::conflict, "a root exists already (--replace)"},
+                                         {ExitCode::trust_expired, "expired root"},
+                                         {ExitCode::trust_root, "the root does not verify"}}));
   init->callback([globals, args] { run_init(host_options(*globals), *args); });
 
   CLI::App* add = trust->add_subcommand(
       "add", "Move the trust root forward through newer roots (rotations), oldest first or in any order");
   add->add_option("ROOT", args->files, "newer root.json file(s)")->required();
   add->add_flag("-j,--json", args->json, "JSON output");
+  add->footer(common::exit_code_footer({{ExitCode::bad_data, "bad root file"},
+                                        {ExitCode::not_found, "no such file"},
+                                        {ExitCode::trust_expired, "expired root"},
+                                        {ExitCode::trust_root, "a rotation that does not verify or skips a version"},
+                                        {ExitCode::trust_no_root, "no trust root yet (trust init)"}}));
   add->callback([globals, args] { run_add(host_options(*globals), *args); });
 
   CLI::App* show = trust->add_subcommand(
       "show", "Print the trust root and the newest installed bundle sequence per channel");
   show->add_flag("-j,--json", args->json, "JSON output");
+  show->footer(common::exit_code_footer({{ExitCode::bad_data, "a damaged trust file"},
+                                         {ExitCode::trust_no_root, "no trust root yet (trust init)"}}));
   show->callback([globals, args] { run_show(host_options(*globals), *args); });
 
   CLI::App* dc_key = trust->add_subcommand(
@@ -153,13 +166,14 @@ void register_trust(CLI::App& app, const Globals& globals) {
       ->option_text("FILE");
   dc_key->add_flag("--force", args->force, "Replace an existing FILE");
   dc_key->add_flag("-j,--json", args->json, "JSON output");
+  dc_key->footer(common::exit_code_footer({{ExitCode::not_found, "no DC key yet (trust init or the next apply makes it)"},
+                                           {ExitCode::conflict, "FILE exists (--force replaces it)"}}));
   dc_key->callback([globals, args] { run_dc_key(host_options(*globals), *args); });
 
   trust->footer(
       "Files: /var/sdcadm/trust/root.json and channels.json (under --root); the DC's own key "
-      "/var/sdcadm/install/dc-key.pem (0600) and dc-key.pub, made by init. Exit codes: 9 bad "
-      "file, 10 missing file (or no DC key yet), 11 a root exists already (init), 33 expired root, 35 a rotation "
-      "that does not verify or skips a version, 37 no trust root yet. See docs/trust.md.");
+      "/var/sdcadm/install/dc-key.pem (0600) and dc-key.pub, made by init. See docs/trust.md. Run "
+      "'sdcadm-install trust COMMAND --help' for each command's exit codes.");
 }
 
 }  // namespace installer

@@ -19,6 +19,9 @@
 namespace installer {
 namespace {
 
+using common::Error;
+using common::ExitCode;
+
 struct VerifyArgs {
   std::string bundle;
   bool json = false;
@@ -93,13 +96,26 @@ void register_verify(CLI::App& app, const Globals& globals) {
       ->required();
   cmd->add_flag("-j,--json", args->json, "The verdict as JSON on stdout (also on failure)");
   cmd->add_option("--threads", args->threads, "Verify threads (default: one per core)")
+      ->option_text("N")
       ->check(CLI::Range(0, 256));
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
-  cmd->footer("Exit codes: 0 good, 5 not enough space, 10 no such file, 20 corrupt, 21 "
-              "truncated, 22 unsafe, 23 unlisted/missing member, 24 too large, 25 unsupported "
-              "format, 26 hash mismatch (docs/exit-codes.md). Test-only: SDCB_TEST_FREE_BYTES=N "
-              "makes every file system report N free bytes.");
+  // Tests set SDCB_TEST_FREE_BYTES=N to make every file system report N free bytes; the help
+  // does not mention it: it is no operator's setting.
+  cmd->footer(common::exit_code_footer({{ExitCode::ok, "good"},
+                                        {ExitCode::no_space},
+                                        {ExitCode::not_found, "no such file"},
+                                        {ExitCode::input_timeout},
+                                        {ExitCode::trust_unsigned},
+                                        {ExitCode::trust_unknown_key},
+                                        {ExitCode::trust_threshold},
+                                        {ExitCode::trust_expired},
+                                        {ExitCode::trust_rollback},
+                                        {ExitCode::trust_root},
+                                        {ExitCode::trust_mismatch},
+                                        {ExitCode::trust_no_root},
+                                        {ExitCode::installer_too_old}},
+                                       {common::CodeFamily::bundle}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_verify(host_options(*globals), *args); }); });
 }
 

@@ -119,9 +119,9 @@ pass "byte-identical bundles from fresh and warm caches at concurrency 1, 4, 7"
 # --- the output is never silently replaced ------------------------------------------------
 expect_exit 11 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache1" -o a.sdc
 expect_in last.err "a.sdc already exists" "conflict message"
-expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache1" -o a.sdc -y
-cmp a.sdc b.sdc || fail "-y rebuild differs"
-pass "existing output refused (exit 11) unless -y"
+expect_exit 0 "$BIN" build -S "$up_URL" --all --cache-dir "$TEST_DIR/cache1" -o a.sdc --force
+cmp a.sdc b.sdc || fail "--force rebuild differs"
+pass "existing output refused (exit 11) unless --force"
 
 # --- usage errors -------------------------------------------------------------------------
 expect_exit 2 "$BIN" build -S "$up_URL" --cache-dir "$TEST_DIR/cache1"

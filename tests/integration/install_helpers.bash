@@ -12,7 +12,7 @@ make_release_keys() {
   [[ -e "$KEYS/root.json" ]] && return 0
   mkdir -p "$KEYS"
   "$BIN" key generate -o "$KEYS/alice.pem" >/dev/null 2>&1 || fail "key generate"
-  "$BIN" trust init --key "$KEYS/alice.pub" --threshold 1 --sign-key "$KEYS/alice.pem" \
+  "$BIN" trust init --signer "$KEYS/alice.pub" --threshold 1 --key "$KEYS/alice.pem" \
     -o "$KEYS/root.json" >/dev/null 2>&1 || fail "trust init"
 }
 

@@ -69,7 +69,7 @@ pass "an older bundle is refused (34) unless --allow-rollback, which the history
 # --- rotation carried by a bundle: alice -> bob ------------------------------------------------------
 "$BIN" key generate -o bob.pem >/dev/null 2>&1 || fail "key generate bob"
 "$BIN" trust rotate "$KEYS/root.json" --add-key bob=bob.pub --remove-key "$KEYS/alice.pub" \
-  --sign-key "$KEYS/alice.pem" --sign-key bob.pem -o root2.json >/dev/null 2>&1 || fail "trust rotate"
+  --key "$KEYS/alice.pem" --key bob.pem -o root2.json >/dev/null 2>&1 || fail "trust rotate"
 build -o new.sdc --expires-in 3650 --key bob.pem --root root2.json --no-agent-images --sequence 1764072001
 expect_exit 0 inst verify new.sdc
 expect_in last.err "newer, carried by the bundle" "verify sees the carried root"

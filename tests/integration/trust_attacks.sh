@@ -13,8 +13,8 @@ cd "$TEST_DIR"
 
 for k in alice bob carol dave erin; do "$BIN" key generate -o $k.pem >/dev/null 2>&1 || fail "key $k"; done
 id() { "$BIN" key id "$1.pub"; }
-"$BIN" trust init --key alice.pub --key bob.pub --key carol.pub --threshold 2 \
-  --sign-key alice.pem --sign-key bob.pem -o root1.json >/dev/null 2>&1 || fail "trust init"
+"$BIN" trust init --signer alice.pub --signer bob.pub --signer carol.pub --threshold 2 \
+  --key alice.pem --key bob.pem -o root1.json >/dev/null 2>&1 || fail "trust init"
 head -c 3000000 /dev/urandom >payload
 now=$(date +%s)
 bundle() {  # bundle NAME [MTIME]: a fresh unsigned bundle, its own (the name is a member)
@@ -78,10 +78,10 @@ pass "mix-and-match slot and detached 36, signature not matching the index 36, m
 
 # --- rotation: v2 drops alice, adds dave, 2 of {bob, carol, dave} --------------------------------
 expect_exit 35 "$BIN" trust rotate root1.json --remove-key alice.pub --add-key dave.pub \
-  --sign-key dave.pem --sign-key carol.pem -o root2.json
+  --key dave.pem --key carol.pem -o root2.json
 expect_in last.err "previous root v1 needs 2" "rotate names the missing side"
 expect_exit 0 "$BIN" trust rotate root1.json --remove-key "$(id alice)" --add-key dave.pub \
-  --sign-key bob.pem --sign-key carol.pem --sign-key dave.pem -o root2.json
+  --key bob.pem --key carol.pem --key dave.pem -o root2.json
 expect_exit 0 "$BIN" trust show root2.json --prev root1.json -j
 check_eq "$(jsonf last.out 'b.rotation.accepted + " " + b.version')" "true 2" "rotation accepted"
 bundle r.sdc
@@ -98,8 +98,8 @@ expect_exit 32 "$BIN" verify s.sdc --trust root1.json
 pass "rotation accepted (old and new thresholds), bundle carries root v2; removed key 31/32"
 
 # --- bad root chains ---------------------------------------------------------------------------
-"$BIN" trust rotate root2.json --threshold 3 --sign-key bob.pem --sign-key carol.pem \
-  --sign-key dave.pem -o root3.json >/dev/null 2>&1 || fail "rotate to v3"
+"$BIN" trust rotate root2.json --threshold 3 --key bob.pem --key carol.pem \
+  --key dave.pem -o root3.json >/dev/null 2>&1 || fail "rotate to v3"
 bundle t.sdc
 "$BIN" sign t.sdc --key bob.pem --key carol.pem --key dave.pem --root root3.json >/dev/null
 expect_exit 35 "$BIN" verify t.sdc --trust root1.json             # v2 missing: a gap
@@ -111,7 +111,7 @@ cp r.sdc u.sdc && "$MTB" sign u.sdc "$forged"
 expect_exit 35 "$BIN" verify u.sdc --trust root1.json
 expect_in last.err "not signed well enough" "bad root signature message"
 # sign refuses to carry a root that is not signed by its own threshold.
-"$BIN" trust rotate root2.json --add-key erin.pub --sign-key bob.pem \
+"$BIN" trust rotate root2.json --add-key erin.pub --key bob.pem \
   --partial -o half.json >/dev/null 2>&1 || fail "partial rotate"
 expect_exit 35 "$BIN" sign t.sdc --key bob.pem --root half.json
 pass "root chain gap 35, forged carried root 35, sign refuses an incomplete root 35"

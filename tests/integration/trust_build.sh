@@ -11,10 +11,10 @@ cd "$TEST_DIR"
 # SOURCE_DATE_EPOCH (build_helpers) is in the past: keep the bundles unexpired.
 export SOURCE_DATE_EPOCH=$(date +%s)
 for k in alice bob carol; do "$BIN" key generate -o $k.pem >/dev/null 2>&1 || fail "key $k"; done
-"$BIN" trust init --key alice.pub --key bob.pub --key carol.pub --threshold 2 \
-  --sign-key alice.pem --sign-key bob.pem -o root1.json >/dev/null 2>&1 || fail "trust init"
-"$BIN" trust rotate root1.json --remove-key alice.pub --sign-key alice.pem --sign-key bob.pem \
-  --sign-key carol.pem -o root2.json >/dev/null 2>&1 || fail "trust rotate"
+"$BIN" trust init --signer alice.pub --signer bob.pub --signer carol.pub --threshold 2 \
+  --key alice.pem --key bob.pem -o root1.json >/dev/null 2>&1 || fail "trust init"
+"$BIN" trust rotate root1.json --remove-key alice.pub --key alice.pem --key bob.pem \
+  --key carol.pem -o root2.json >/dev/null 2>&1 || fail "trust rotate"
 
 # A bad key: refused before the build downloads or writes anything.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.pem 2>/dev/null

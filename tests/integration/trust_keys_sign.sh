@@ -42,11 +42,11 @@ expect_exit 10 "$BIN" key id none.pem
 pass "RSA, EC, encrypted, malformed key files: exit 9 with the reason; missing: 10"
 
 # --- a trust root, 2 of 3 ------------------------------------------------------------------------
-expect_exit 35 "$BIN" trust init --key alice.pub --key bob.pub --key carol.pub --threshold 2 \
-  --sign-key alice.pem -o root.json
+expect_exit 35 "$BIN" trust init --signer alice.pub --signer bob.pub --signer carol.pub --threshold 2 \
+  --key alice.pem -o root.json
 [[ -e root.json ]] && fail "an unaccepted root was written"
-expect_exit 0 "$BIN" trust init --key alice.pub --key bob.pub --key carol.pub --threshold 2 \
-  --sign-key alice.pem --partial -o root.json
+expect_exit 0 "$BIN" trust init --signer alice.pub --signer bob.pub --signer carol.pub --threshold 2 \
+  --key alice.pem --partial -o root.json
 expect_exit 0 "$BIN" trust sign root.json --key bob.pem
 expect_in last.out "complete" "root complete after a second session"
 expect_exit 0 "$BIN" trust show -j root.json
