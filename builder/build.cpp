@@ -150,6 +150,8 @@ class BuildRun {
     const ResolveRequest request = make_request(m_options, m_inventory ? &*m_inventory : nullptr);
     check_output_path(m_options.output);
     if (!m_options.output.empty() && !m_options.dry_run) check_output(m_options, m_options.output);
+    // The arguments hold: say now, not in the datacenter, that no DC will take this bundle.
+    if (m_options.keys.empty() && !m_options.unsigned_on_purpose) m_observer.warning(unsigned_bundle_warning());
     imgapi::ClientOptions client_options;
     client_options.http.user_agent = m_options.user_agent;
     imgapi::Client updates(m_options.source, client_options);
@@ -183,7 +185,6 @@ class BuildRun {
     if (m_options.unsigned_on_purpose && !m_options.keys.empty()) {
       throw Error(ExitCode::usage, "--unsigned and --key contradict each other: give one of them");
     }
-    if (m_options.keys.empty() && !m_options.unsigned_on_purpose) m_observer.warning(unsigned_bundle_warning());
     if (!m_options.installer.empty()) {
       m_pack.installer = describe_installer(m_options.installer, m_pack.chunk_size);
     }
