@@ -1,6 +1,7 @@
 #include <builder/output_path.hpp>
 
 #include <common/error.hpp>
+#include <common/path.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -19,8 +20,7 @@ void check_output_path(const std::string& output) {
     throw Error(ExitCode::usage, "-o " + output + " is a directory; give the bundle's file name, e.g. -o " + dir +
                                      "NAME.sdc");
   }
-  const std::size_t slash = output.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : output.substr(0, slash);
+  const std::string dir = common::dir_of(output);
   const std::string what = output.empty() ? std::string("the bundle") : "-o " + output;
   if (::stat(dir.c_str(), &st) != 0) {
     const int err = errno;

@@ -2,6 +2,7 @@
 
 #include <common/atomic_file.hpp>
 #include <common/error.hpp>
+#include <common/path.hpp>
 #include <signing/key.hpp>
 #include <signing/root_chain.hpp>
 #include <signing/utc_time.hpp>
@@ -20,8 +21,7 @@ signing::NamedKey named_key(const std::string& arg) {
   std::string path = eq == std::string::npos ? arg : arg.substr(eq + 1);
   std::string name = eq == std::string::npos ? "" : arg.substr(0, eq);
   if (name.empty()) {
-    const auto slash = path.find_last_of('/');
-    name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    name = common::base_name(path);
     name = name.substr(0, name.find('.'));
   }
   return {name, signing::load_public_key(path)};

@@ -1,6 +1,7 @@
 #include <installer/free_space.hpp>
 
 #include <common/error.hpp>
+#include <common/path.hpp>
 #include <common/progress.hpp>
 
 #include <cerrno>
@@ -15,12 +16,6 @@ using common::Error;
 using common::ExitCode;
 
 namespace {
-
-std::string parent_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 // The test knob, if set.
 bool test_free_bytes(std::uint64_t& out) {
@@ -44,7 +39,7 @@ FileSystemSpace available_space(const std::string& path) {
   struct stat st {};
   while (::stat(p.c_str(), &st) != 0) {
     if (p == "/" || p == ".") throw Error(ExitCode::io, "no existing directory above " + path);
-    p = parent_of(p);
+    p = common::dir_of(p);
   }
   FileSystemSpace fs;
   fs.path = path;

@@ -6,12 +6,10 @@
 #include <installer/usbkey_config.hpp>
 
 #include <common/error.hpp>
-#include <common/log.hpp>
 #include <signing/encoding.hpp>
 #include <signing/receipt.hpp>
 
 #include <ctime>
-#include <iostream>
 #include <map>
 
 namespace installer {
@@ -130,23 +128,6 @@ std::string write_apply_receipt(const Paths& paths, const ApplyReceiptInputs& in
   const std::string ended = receipt["ended"].get<std::string>();
   const std::string file = signing::pack_receipt(text, inventory, key.key, epoch_of(ended));
   return ReceiptStore(paths).write(run, ended, file);
-}
-
-std::string write_apply_receipt_or_warn(const Paths& paths, const ApplyReceiptInputs& in, std::ostream& talk) {
-  try {
-    const std::string path = write_apply_receipt(paths, in);
-    if (!path.empty()) {
-      talk << "Receipt " << path << " (signed by this DC's key; export it with sdcadm-install receipt --last -o FILE)\n"
-           << std::flush;
-    }
-    return path;
-  } catch (const Error& e) {
-    // The install itself is what it is; a missing receipt must not turn it into a failure.
-    std::cerr << "warning: no install receipt was written: " << e.what() << "\n" << std::flush;
-    common::log::to_file(common::log::Level::warn, std::string("no install receipt was written: ") + e.what(),
-                         {{"exit_code", common::to_int(e.code())}});
-    return "";
-  }
 }
 
 }  // namespace installer

@@ -17,7 +17,6 @@
 
 #include <common/json.hpp>
 
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -57,9 +56,5 @@ struct ApplyReceiptInputs {
 // After apply_bundle returned or threw: writes the receipt of the run it made, if it made one
 // that ended (see above). Returns the receipt's path, "" when there is none to write.
 std::string write_apply_receipt(const Paths& paths, const ApplyReceiptInputs& in);
-
-// The same, saying the path on `talk`; a failure is a warning on stderr (the install's outcome
-// and exit code stay what they are) and "".
-std::string write_apply_receipt_or_warn(const Paths& paths, const ApplyReceiptInputs& in, std::ostream& talk);
 
 }  // namespace installer

@@ -1,6 +1,7 @@
 #include <installer/stage_plan.hpp>
 
 #include <common/error.hpp>
+#include <common/path.hpp>
 #include <common/hash.hpp>
 
 #include <algorithm>
@@ -159,10 +160,8 @@ ExistingFile check_existing(const std::string& path, const manifest::BundleMembe
 }
 
 std::string temp_path_for(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  return dir + "/." + name + k_temp_suffix;
+  const std::string dir = common::dir_of(path);
+  return (dir == "/" ? std::string() : dir) + "/." + common::base_name(path) + k_temp_suffix;
 }
 
 bool is_temp_name(const std::string& file_name) {

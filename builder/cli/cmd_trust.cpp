@@ -7,6 +7,8 @@
 #include <builder/cli/cli_options.hpp>
 #include <builder/trust_root_edit.hpp>
 
+#include <common/exit_code.hpp>
+#include <common/exit_code_text.hpp>
 #include <signing/root.hpp>
 #include <signing/root_chain.hpp>
 #include <signing/utc_time.hpp>
@@ -19,6 +21,8 @@
 
 namespace builder {
 namespace {
+
+using common::ExitCode;
 
 struct TrustArgs {
   std::string root, prev, output;

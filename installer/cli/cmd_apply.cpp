@@ -14,6 +14,7 @@
 #include <installer/step_checks.hpp>
 
 #include <common/error.hpp>
+#include <common/log.hpp>
 #include <common/progress.hpp>
 
 #include <algorithm>
@@ -92,7 +93,11 @@ class ApplyPrinter final : public ApplyObserver {
     report_trust(index, verdict, m_args.json);
   }
   void say(const std::string& line) override { m_talk << line << "\n" << std::flush; }
-  void warn(const std::string& text) override { std::cerr << "warning: " << text << "\n" << std::flush; }
+  // On stderr, and in the log (docs/logs.md): a frozen bundle accepted, a receipt not written...
+  void warn(const std::string& text) override {
+    std::cerr << "warning: " << text << "\n" << std::flush;
+    common::log::to_file(common::log::Level::warn, text);
+  }
   std::unique_ptr<PhaseProgress> phase(const std::string& label, std::uint64_t total) override {
     return progress_bar(label, total, m_args.progress.mode(m_args.json));
   }

@@ -104,6 +104,7 @@ void register_seed_agents(CLI::App& app, const Globals& globals) {
   cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
+  using common::ExitCode;
   cmd->footer("Holds the sdcadm-install and sdcadm locks (not with --media, which changes nothing on "
               "the headnode). The bootstrap's own exit codes: docs/agents.md. " +
               common::exit_code_footer({{ExitCode::ok, "done"},

@@ -19,7 +19,6 @@
 namespace installer {
 namespace {
 
-using common::Error;
 using common::ExitCode;
 
 struct VerifyArgs {
