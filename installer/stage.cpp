@@ -175,12 +175,17 @@ class Stager : public bundles::MemberHandler {
 #endif
         ;
   }
+  // How far the temp file got: what is on disk (a write may stop part-way), else what was given.
+  std::uint64_t written_to(const common::AtomicFile& f) const {
+    struct stat st {};
+    return ::stat(f.temp_path().c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : m_written;
+  }
   void write_or_explain(common::AtomicFile& f, const char* data, std::size_t size) {
     try {
       f.write(data, size);
     } catch (const Error& e) {
       if (!out_of_room_errno(e.details().system_error)) throw;
-      throw out_of_room(e.details().system_error, f.temp_path(), m_written, m_size);
+      throw out_of_room(e.details().system_error, f.temp_path(), written_to(f), m_size);
     }
   }
   void seal_or_explain(common::AtomicFile& f) {
@@ -188,7 +193,7 @@ class Stager : public bundles::MemberHandler {
       f.seal();
     } catch (const Error& e) {
       if (!out_of_room_errno(e.details().system_error)) throw;
-      throw out_of_room(e.details().system_error, f.temp_path(), m_written, m_size);
+      throw out_of_room(e.details().system_error, f.temp_path(), written_to(f), m_size);
     }
   }
 
