@@ -69,6 +69,16 @@ void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded
                "Accept a bundle older than the newest installed on its channel" + note);
 }
 
+std::vector<common::FooterCode> with_bundle_trust_codes(std::vector<common::FooterCode> codes) {
+  using common::ExitCode;
+  for (ExitCode c : {ExitCode::trust_unsigned, ExitCode::trust_unknown_key, ExitCode::trust_threshold,
+                     ExitCode::trust_expired, ExitCode::trust_rollback, ExitCode::trust_root,
+                     ExitCode::trust_mismatch, ExitCode::trust_no_root}) {
+    codes.emplace_back(c);
+  }
+  return codes;
+}
+
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json) {
   // The log keeps who was trusted and every override and warning, whatever stderr shows.
   common::log::to_file(common::log::Level::info, "bundle " + index.bundle_id + " trusted: signed by " + signers_text(verdict),

@@ -47,6 +47,10 @@ enum class OverridesRecorded { no, yes };
 void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded recorded = OverridesRecorded::no);
 
 // Unless json, says on stderr who signed the bundle, and any override or warning.
+// `codes` plus 30-37, the refusals of a bundle checked against the DC's trust root (not 38:
+// only plan and apply compare channels), for the footers of the commands that check one.
+std::vector<common::FooterCode> with_bundle_trust_codes(std::vector<common::FooterCode> codes);
+
 void report_trust(const manifest::BundleIndex& index, const signing::TrustVerdict& verdict, bool json);
 
 // What most commands show of a library run (run_observer.hpp): who signed the bundle

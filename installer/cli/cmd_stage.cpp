@@ -72,22 +72,14 @@ void register_stage(CLI::App& app, const Globals& globals) {
   add_trust_flags(*cmd, args->trust);
   using common::ExitCode;
   cmd->footer("A damaged bundle stages nothing. " +
-              common::exit_code_footer({{ExitCode::ok, "staged"},
+              common::exit_code_footer(with_bundle_trust_codes({{ExitCode::ok, "staged"},
                                         {ExitCode::io},
                                         {ExitCode::no_space, "not enough space (checked before writing)"},
                                         {ExitCode::integrity, "manifest and file disagree"},
                                         {ExitCode::not_found, "no such file"},
                                         {ExitCode::input_timeout},
-                                        {ExitCode::trust_unsigned},
-                                        {ExitCode::trust_unknown_key},
-                                        {ExitCode::trust_threshold},
-                                        {ExitCode::trust_expired},
-                                        {ExitCode::trust_rollback},
-                                        {ExitCode::trust_root},
-                                        {ExitCode::trust_mismatch},
-                                        {ExitCode::trust_no_root},
                                         {ExitCode::locked},
-                                        {ExitCode::unsafe_path, "a directory under /usbkey is a symlink"}},
+                                        {ExitCode::unsafe_path, "a directory under /usbkey is a symlink"}}),
                                        {common::CodeFamily::bundle}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_stage(host_options(*globals), *args); }); });
 }

@@ -101,19 +101,11 @@ void register_verify(CLI::App& app, const Globals& globals) {
   add_trust_flags(*cmd, args->trust);
   // Tests set SDCB_TEST_FREE_BYTES=N to make every file system report N free bytes; the help
   // does not mention it: it is no operator's setting.
-  cmd->footer(common::exit_code_footer({{ExitCode::ok, "good"},
+  cmd->footer(common::exit_code_footer(with_bundle_trust_codes({{ExitCode::ok, "good"},
                                         {ExitCode::no_space},
                                         {ExitCode::not_found, "no such file"},
                                         {ExitCode::input_timeout},
-                                        {ExitCode::trust_unsigned},
-                                        {ExitCode::trust_unknown_key},
-                                        {ExitCode::trust_threshold},
-                                        {ExitCode::trust_expired},
-                                        {ExitCode::trust_rollback},
-                                        {ExitCode::trust_root},
-                                        {ExitCode::trust_mismatch},
-                                        {ExitCode::trust_no_root},
-                                        {ExitCode::installer_too_old}},
+                                        {ExitCode::installer_too_old}}),
                                        {common::CodeFamily::bundle}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_verify(host_options(*globals), *args); }); });
 }
