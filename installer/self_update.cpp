@@ -109,6 +109,7 @@ const manifest::BundleArtifact* installer_to_install(const manifest::BundleIndex
 }
 
 std::string running_binary_path() {
+  // portable: Linux's link, then illumos' /proc/self/path/a.out, then argv[0] (no /proc at all)
   std::string path = link_target("/proc/self/exe");
   if (path.empty()) path = link_target("/proc/self/path/a.out");
   if (path.empty()) path = from_argv0();

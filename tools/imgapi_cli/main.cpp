@@ -27,7 +27,7 @@ using imgapi_cli::Globals;
 // Peak resident set size in KiB: VmHWM where /proc exists (Linux), else getrusage
 // (ru_maxrss is KiB on Linux and the BSDs; 0 where the system does not track it).
 long peak_rss_kib() {
-  std::ifstream status("/proc/self/status");
+  std::ifstream status("/proc/self/status");  // portable: getrusage below where it is absent
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
