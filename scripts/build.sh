@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=()
 [[ "${CI:-}" == "true" ]] && extra+=(-DSDCB_WARNINGS_AS_ERRORS=ON)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "${extra[@]}" "$@" >/dev/null
+# The portable installer too (build/portable/sdcadm-install, docs/porting.md).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDCB_PORTABLE_INSTALLER=ON "${extra[@]}" "$@" >/dev/null
 cmake --build build -j"$(nproc)"

@@ -10,6 +10,9 @@ packages=(
   libcli11-dev catch2 libcpp-httplib-dev
   zstd libarchive-tools openssl curl ca-certificates
   clang libclang-rt-dev   # the fuzz stage (scripts/fuzz.sh): clang, libFuzzer, ASan/UBSan runtimes
+  # The portable installer's static archives (cmake/PortableInstaller.cmake, docs/porting.md).
+  libnghttp2-dev libidn2-dev libunistring-dev libpsl-dev libssh2-1-dev libbrotli-dev
+  heimdal-multidev comerr-dev libcrypt-dev libsqlite3-dev libbz2-dev zlib1g-dev
 )
 missing=()
 for p in "${packages[@]}"; do
