@@ -3,8 +3,9 @@
 # build/portable/sdcadm-install needs exactly the shared libraries docs/porting.md names
 # (readelf -d, no run path), and runs in a chroot that holds only that binary, the loader,
 # those libraries and its data (no /proc, no /dev, no shell): --version, trust init of a DC
-# root, verify of a signed bundle (exit 0), of a bundle with a flipped index byte (20, the
-# same code as the normal build), and of one signed by a key the DC does not trust (31).
+# root, verify of a signed bundle (exit 0; then again asking a DC IMGAPI over HTTP), of a
+# bundle with a flipped index byte (20, the same code as the normal build), and of one signed
+# by a key the DC does not trust (31).
 # Needs root (chroot); anywhere else it is skipped with exit 77, saying why.
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
@@ -92,6 +93,16 @@ check_eq "$(jsonf last.out 'b.root.version + " " + b.root.threshold + " " + b.ro
 in_chroot 0 --root /dc verify /data/good.sdc
 expect_in last.out "$(jsonf inspect.json 'b.index.bundle_id')" "verify names the bundle"
 pass "in the chroot: trust init of the DC root, verify of a signed bundle (exit 0)"
+
+# Over HTTP (the static libcurl): with a DC IMGAPI named in /dc/usbkey/config (a server on the
+# host's 127.0.0.1, which the chroot shares), verify asks it which images the DC has.
+mkdir -p "$ROOT/dc/usbkey/images" "$ROOT/dc/usbkey/extra/agents" "$ROOT/dc/usbkey/os" "$ROOT/dc/var/run" "$ROOT/dc/var/log"
+start_dc "$ROOT/dc"
+in_chroot 0 --root /dc verify /data/good.sdc -j
+check_eq "$(jsonf last.out 'b.ok + " " + b.signatures_checked + " " + b.space.imgapi_consulted')" "true true true" \
+  "verify -j in the chroot: checked, signed, and the DC IMGAPI consulted over HTTP"
+stop_dc
+pass "in the chroot: verify consults the DC IMGAPI over HTTP (static libcurl)"
 
 # The same refusals as the normal, dynamically linked build on the host.
 expect_exit 20 "$SDCB_BIN/sdcadm-install" --root "$ROOT/dc" verify index-flipped.sdc
