@@ -117,32 +117,52 @@ add_custom_command(OUTPUT ${sdcb_hcrypto_renamed}
 add_custom_target(sdcb_portable_hcrypto DEPENDS ${sdcb_hcrypto_renamed})
 list(TRANSFORM sdcb_portable_libs REPLACE "^${SDCB_STATIC_heimdal_hcrypto}$" "${sdcb_hcrypto_renamed}")
 
-# The objects of build/bin/sdcadm-install (main, version, the CLI front end), not compiled
-# again, and the two link-only files the static link needs (installer/portable/).
-add_executable(sdcadm-install-portable
-  $<TARGET_OBJECTS:sdcadm-install>
-  $<TARGET_OBJECTS:sdcb_installer_front>
+# The two link-only files the static link needs (installer/portable/), compiled once for the
+# portable installer and its test probe.
+add_library(sdcb_portable_link_shims OBJECT
   ${PROJECT_SOURCE_DIR}/installer/portable/curl_unused_protocols.cpp
   ${PROJECT_SOURCE_DIR}/installer/portable/gss_mit_names.cpp)
-set_target_properties(sdcadm-install-portable PROPERTIES
-  OUTPUT_NAME sdcadm-install
-  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/portable
-  # No run path: the binary must not look for libraries anywhere but the system's.
-  SKIP_BUILD_RPATH ON
-  INSTALL_RPATH "")
-target_include_directories(sdcadm-install-portable SYSTEM PRIVATE ${SDCB_HEIMDAL_INCLUDE})
-target_link_libraries(sdcadm-install-portable PRIVATE sdcb_settings)
+target_include_directories(sdcb_portable_link_shims SYSTEM PRIVATE ${SDCB_HEIMDAL_INCLUDE})
+target_link_libraries(sdcb_portable_link_shims PRIVATE sdcb_settings)
 
 # The project's libraries by file, not by target, so that their usage requirements (the
 # shared OpenSSL, curl, libarchive and zstd the normal build links) do not come along; and
 # every archive in one group, so the linker resolves the libraries' references to each other
 # whatever their order.
 set(sdcb_portable_project_libs sdcb_installer sdcb_signing sdcb_bundles sdcb_imgapi sdcb_manifest sdcb_common)
-add_dependencies(sdcadm-install-portable ${sdcb_portable_project_libs} sdcb_portable_hcrypto)
-set(project_files "")
+set(sdcb_portable_project_files "")
 foreach(lib IN LISTS sdcb_portable_project_libs)
-  list(APPEND project_files "$<TARGET_FILE:${lib}>")
+  list(APPEND sdcb_portable_project_files "$<TARGET_FILE:${lib}>")
 endforeach()
-target_link_libraries(sdcadm-install-portable PRIVATE
-  -Wl,--start-group ${project_files} ${sdcb_portable_libs} -Wl,--end-group
-  -static-libstdc++ -static-libgcc -pthread)
+
+# sdcb_portable_link(TARGET): links TARGET as the portable installer is linked.
+function(sdcb_portable_link target)
+  set_target_properties(${target} PROPERTIES
+    # No run path: the binary must not look for libraries anywhere but the system's.
+    SKIP_BUILD_RPATH ON
+    INSTALL_RPATH "")
+  add_dependencies(${target} ${sdcb_portable_project_libs} sdcb_portable_hcrypto)
+  target_link_libraries(${target} PRIVATE sdcb_settings
+    -Wl,--start-group ${sdcb_portable_project_files} ${sdcb_portable_libs} -Wl,--end-group
+    -static-libstdc++ -static-libgcc -pthread)
+endfunction()
+
+# The objects of build/bin/sdcadm-install (main, version, the CLI front end), not compiled
+# again.
+add_executable(sdcadm-install-portable
+  $<TARGET_OBJECTS:sdcadm-install>
+  $<TARGET_OBJECTS:sdcb_installer_front>
+  $<TARGET_OBJECTS:sdcb_portable_link_shims>)
+set_target_properties(sdcadm-install-portable PROPERTIES
+  OUTPUT_NAME sdcadm-install
+  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/portable)
+sdcb_portable_link(sdcadm-install-portable)
+
+# Test only: running_binary_path() linked the same way, for the chroot test (no /proc there).
+# Beside the link helpers, not in build/portable/, which holds only what ships.
+if(SDCB_BUILD_TESTS)
+  add_executable(running-path-probe ${PROJECT_SOURCE_DIR}/tests/portability/running_path_probe.cpp
+                 $<TARGET_OBJECTS:sdcb_portable_link_shims>)
+  set_target_properties(running-path-probe PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/portable-link)
+  sdcb_portable_link(running-path-probe)
+endif()

@@ -2,7 +2,8 @@
 # The portable installer (issue 15 item 1; docs/porting.md, cmake/PortableInstaller.cmake):
 # build/portable/sdcadm-install needs exactly the shared libraries docs/porting.md names
 # (readelf -d, no run path), and runs in a chroot that holds only that binary, the loader,
-# those libraries and its data (no /proc, no /dev, no shell): --version, trust init of a DC
+# those libraries and its data (no /proc, no /dev, no shell): running_binary_path() (the file
+# the self-update replaces, through tests/portability/running_path_probe.cpp), --version, trust init of a DC
 # root, verify of a signed bundle (exit 0; then again asking a DC IMGAPI over HTTP), of a
 # bundle with a flipped index byte (20, the same code as the normal build), and of one signed
 # by a key the DC does not trust (31).
@@ -12,6 +13,9 @@ source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 source "$SDCB_SOURCE/tests/integration/install_helpers.bash"   # make_release_keys, make_bundle
 PORTABLE=${SDCB_PORTABLE:-$SDCB_BIN/../portable/sdcadm-install}
 [[ -x "$PORTABLE" ]] || fail "$PORTABLE missing: configure with -DSDCB_PORTABLE_INSTALLER=ON (scripts/build.sh does)"
+# running_binary_path() of the installer library, linked the same way (tests/portability/).
+PROBE=$SDCB_BIN/../portable-link/running-path-probe
+[[ -x "$PROBE" ]] || fail "$PROBE missing: build the running-path-probe target (cmake/PortableInstaller.cmake)"
 cd "$TEST_DIR"
 
 # --- readelf: NEEDED is exactly docs/porting.md's list, no run path -------------------------------
@@ -53,6 +57,7 @@ printf "\\x$(printf %02x $((255 - byte)))" | dd of=index-flipped.sdc bs=1 seek=6
 ROOT="$TEST_DIR/chroot"
 mkdir -p "$ROOT/opt/smartdc/sdcadm-install" "$ROOT/data" "$ROOT/dc"
 cp "$PORTABLE" "$ROOT/opt/smartdc/sdcadm-install/sdcadm-install"
+cp "$PROBE" "$ROOT/opt/smartdc/sdcadm-install/running-path-probe"
 # Resolved by the loader itself (ldd): each library the binary loads, at the path it loads it
 # from, and the loader named in PT_INTERP.
 interp=$(readelf -l "$PORTABLE" | sed -n 's/.*Requesting program interpreter: \(.*\)]$/\1/p')
@@ -65,9 +70,17 @@ for lib in $libs; do
 done
 cp "$KEYS/root.json" good.sdc index-flipped.sdc mallory.sdc "$ROOT/data/"
 find "$ROOT" -type f | sed "s|^$ROOT||" | sort >chroot-files.txt
-check_eq "$(grep -c . chroot-files.txt)" "$(( $(echo "$libs" | grep -c .) + 5 ))" \
-  "the chroot holds the binary, the loader, $(echo "$got" | grep -c .) libraries and 4 data files, nothing else"
+check_eq "$(grep -c . chroot-files.txt)" "$(( $(echo "$libs" | grep -c .) + 6 ))" \
+  "the chroot holds the binary, the probe, the loader, the libraries and 4 data files, nothing else"
 [[ ! -e "$ROOT/proc/self" && ! -e "$ROOT/bin/sh" && ! -e "$ROOT/dev/null" ]] || fail "the chroot has /proc, /bin/sh or /dev"
+
+# The self-update's own path without /proc (docs/porting.md §6): argv[0] when run by its full
+# path, the $PATH entry when run by name.
+rc=0; env -i PATH=/nonexistent "$CHROOT" "$ROOT" /opt/smartdc/sdcadm-install/running-path-probe >probe.out 2>&1 || rc=$?
+check_eq "$rc $(cat probe.out)" "0 /opt/smartdc/sdcadm-install/running-path-probe" "running_binary_path() by full path, no /proc"
+rc=0; env -i PATH=/opt/smartdc/sdcadm-install "$CHROOT" "$ROOT" running-path-probe >probe.out 2>&1 || rc=$?
+check_eq "$rc $(cat probe.out)" "0 /opt/smartdc/sdcadm-install/running-path-probe" "running_binary_path() by name in \$PATH, no /proc"
+pass "without /proc, the installer finds its own file from argv[0] or \$PATH (what the self-update replaces)"
 
 # in_chroot CODE ARGS...: the portable installer in the chroot (PATH empty, nothing else in
 # there), expecting exit CODE.
