@@ -31,18 +31,19 @@ if grep -E '\((RPATH|RUNPATH)\)' readelf.txt; then fail "$PORTABLE has a run pat
 pass "readelf -d: NEEDED is docs/porting.md's list ($(echo $got)), no RPATH/RUNPATH"
 
 # --- may we chroot? -------------------------------------------------------------------------------
-if [[ $(id -u) -ne 0 ]]; then
-  echo "SKIP: the chroot part needs root (chroot(2)); run as root, as CI does" >&2
+# skip WHY: exit 77 (ctest's SKIP_RETURN_CODE) saying why; nothing was started, nothing to keep.
+skip() {
+  echo "SKIP: $*" >&2
+  trap - EXIT
+  cd / && rm -rf "$TEST_DIR"
   exit 77
-fi
+}
+[[ $(id -u) -eq 0 ]] || skip "the chroot part needs root (chroot(2)); run as root, as CI does"
+CHROOT=$(command -v chroot) || skip "no chroot command (coreutils)"
 # Into an empty directory: 127 (nothing to run in there) means the chroot itself worked.
-CHROOT=$(command -v chroot) || { echo "SKIP: no chroot command (coreutils)" >&2; exit 77; }
 mkdir -p probe
 rc=0; "$CHROOT" probe /nonexistent 2>probe.err || rc=$?
-if [[ $rc -ne 127 ]]; then
-  echo "SKIP: chroot is not permitted here (exit $rc): $(cat probe.err)" >&2
-  exit 77
-fi
+[[ $rc -eq 127 ]] || skip "chroot is not permitted here (exit $rc): $(cat probe.err)"
 
 # --- the host side: keys, trust root, signed bundles (made with the normal build/bin) --------------
 make_bundle "$TEST_DIR/good.sdc" 1M     # signed by KEYS/alice.pem, KEYS/root.json trusts it
