@@ -92,7 +92,7 @@ if(NOT SDCB_HEIMDAL_INCLUDE)
 endif()
 if(sdcb_portable_missing)
   list(JOIN sdcb_portable_missing "\n  " missing_text)
-  message(FATAL_ERROR "SDCB_PORTABLE_INSTALLER=ON needs static archives that are not installed:\n  "
+  message(FATAL_ERROR "SDCB_PORTABLE_INSTALLER=ON needs static archives and headers that are not installed:\n  "
                       "${missing_text}\nInstall the Debian packages named (scripts/setup.sh does), "
                       "or configure with -DSDCB_PORTABLE_INSTALLER=OFF.")
 endif()
