@@ -5,6 +5,11 @@
 #include <common/error.hpp>
 #include <common/path.hpp>
 
+#include <signing/signature_set.hpp>
+
+#include <algorithm>
+#include <dirent.h>
+#include <memory>
 #include <sys/stat.h>
 
 namespace builder {
@@ -24,6 +29,23 @@ const manifest::BundleMember* carried_member(const manifest::BundleIndex& index)
     if (a.role == "installer" && !a.file_member.empty()) return index.find_member(a.file_member);
   }
   return nullptr;
+}
+
+// The names in `dir` of the form "<installer>.<12 hex>.sig", sorted.
+std::vector<std::string> signature_files(const std::string& installer_path) {
+  const std::string dir = common::dir_of(installer_path), prefix = common::base_name(installer_path) + ".";
+  std::vector<std::string> out;
+  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+  if (!d) throw Error(ExitCode::io, "listing " + dir + ": cannot open the directory");
+  while (const dirent* e = ::readdir(d.get())) {
+    const std::string name = e->d_name;
+    if (name.size() == prefix.size() + 12 + 4 && name.compare(0, prefix.size(), prefix) == 0 &&
+        name.compare(name.size() - 4, 4, ".sig") == 0) {
+      out.push_back((dir == "/" ? std::string() : dir) + "/" + name);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace
@@ -118,6 +140,51 @@ std::vector<std::string> sign_beside(const BesideInstaller& beside, const std::v
     written.push_back(sig);
   }
   return written;
+}
+
+std::optional<BesideVerdict> check_beside(const std::string& bundle_path, const manifest::BundleIndex& index,
+                                          const signing::TrustRoot& root) {
+  const manifest::BundleMember* member = carried_member(index);
+  const std::string path = beside_installer_path(bundle_path);
+  if (member == nullptr || !exists(path)) return std::nullopt;
+  BesideVerdict out;
+  out.installer = path;
+  out.threshold = root.threshold();
+  std::string bytes;
+  try {
+    bytes = read_carried_installer(path, member->size, member->sha256, index.chunk_size);
+  } catch (const Error& e) {
+    if (e.code() == ExitCode::not_found || e.code() == ExitCode::io) throw;
+    throw Error(ExitCode::trust_mismatch, path + " is not the installer this bundle carries (its size or SHA-256 "
+                                                 "differs from the bundle's member " + member->name +
+                                                 "); put the one build --installer wrote beside the bundle");
+  }
+  for (const std::string& sig_path : signature_files(path)) {
+    const std::string id12 = sig_path.substr(sig_path.size() - 4 - 12, 12);
+    const signing::NamedKey* key = nullptr;
+    for (const auto& k : root.keys()) {
+      if (k.key.id().compare(0, 12, id12) == 0) key = &k;
+    }
+    if (key == nullptr) {
+      out.ignored.push_back(sig_path);
+      continue;
+    }
+    const std::string sig = common::read_small_file(sig_path, 4096);
+    const std::string who = (key->name.empty() ? std::string() : key->name + " ") + "(" + id12 + ")";
+    if (!key->key.verify(bytes, sig)) {
+      throw Error(ExitCode::trust_mismatch, sig_path + " is not " + who + "'s signature of " + path +
+                                                " (openssl pkeyutl -verify fails on it too); sign the installer "
+                                                "again (sdcadm-bundle sign) or remove the file");
+    }
+    out.signers.push_back(who);
+  }
+  if (static_cast<std::int64_t>(out.signers.size()) < out.threshold) {
+    throw Error(ExitCode::trust_threshold,
+                path + ": " + std::to_string(out.signers.size()) + " good signature file(s) of the " +
+                    std::to_string(out.threshold) + " the trust root requires; more key holders must sign "
+                    "(sdcadm-bundle sign " + bundle_path + " --key K.pem writes theirs beside it)");
+  }
+  return out;
 }
 
 }  // namespace builder

@@ -18,10 +18,12 @@
 // the bundle vouches for newer ones: its signed index holds the carried installer's hashes.
 
 #include <signing/key.hpp>
+#include <signing/root.hpp>
 
 #include <manifest/bundle_index.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,5 +69,21 @@ BesideInstaller beside_installer_to_sign(const std::string& bundle_path, const m
 
 // Writes each key's signature of `beside.bytes` (atomically); returns the paths.
 std::vector<std::string> sign_beside(const BesideInstaller& beside, const std::vector<signing::PrivateKey>& keys);
+
+// `sdcadm-bundle verify --trust ROOT.json`: the operator's check of the installer beside the
+// bundle, done before the stick leaves. When the bundle carries an installer and
+// DIR/sdcadm-install exists: it must be the carried one (Error(trust_mismatch) otherwise), each
+// sdcadm-install.KEYID12.sig of a key of `root` must be that key's signature of it
+// (Error(trust_mismatch) naming the file otherwise), and at least root.threshold() keys must
+// have signed (Error(trust_threshold)). Signature files of keys the root does not hold are
+// listed, not counted. nullopt when there is nothing beside the bundle to check.
+struct BesideVerdict {
+  std::string installer;                // the file checked
+  std::vector<std::string> signers;     // "alice (1a2b3c4d5e6f)" per good signature
+  std::vector<std::string> ignored;     // signature files of keys the root does not hold
+  std::int64_t threshold = 0;
+};
+std::optional<BesideVerdict> check_beside(const std::string& bundle_path, const manifest::BundleIndex& index,
+                                          const signing::TrustRoot& root);
 
 }  // namespace builder

@@ -20,6 +20,8 @@ cd "$TEST_DIR"
 export SOURCE_DATE_EPOCH=$(date +%s)
 for k in alice bob carol; do "$BIN" key generate -o $k.pem >/dev/null 2>&1 || fail "key $k"; done
 id12() { "$BIN" key id "$1" | cut -c1-12; }
+"$BIN" trust init --signer alice.pub --signer bob.pub --signer carol.pub --threshold 2 \
+  --key alice.pem --key bob.pem -o root.json >/dev/null 2>&1 || fail "trust init"
 
 # openssl_ok SIG PUB FILE: stock openssl says the signature is good.
 openssl_ok() { openssl pkeyutl -verify -pubin -inkey "$2" -rawin -in "$3" -sigfile "$1" >/dev/null 2>&1; }
@@ -85,3 +87,25 @@ expect_in last.err "is not the installer this bundle carries" "says why"
 [[ -z "$(ls swap/*.sig 2>/dev/null)" ]] || fail "a signature was written for a foreign installer"
 sha256sum -c --quiet swap.sum || fail "the bundle's slot changed although signing was refused"
 pass "sign adds one signature file per key beside the carried installer; a foreign one is refused (36)"
+
+# --- verify --trust checks what lies beside the bundle -------------------------------------
+expect_exit 0 "$BIN" verify usb/r.sdc --trust root.json
+grep "installer beside it:" last.out >beside.line || fail "verify says nothing of the installer beside the bundle"
+expect_in beside.line "usb/sdcadm-install is the carried one, signed by" "verify checks the installer beside it"
+for k in alice bob carol; do expect_in beside.line "$k ($(id12 $k.pub))" "verify names $k as a signer of the installer"; done
+expect_in beside.line "(2 required)" "and the threshold"
+# One signature file beside: the threshold is not met (32), as the operator's count would say.
+mkdir one && cp usb/r.sdc usb/sdcadm-install "usb/sdcadm-install.$(id12 alice.pub).sig" one/
+expect_exit 32 "$BIN" verify one/r.sdc --trust root.json
+expect_in last.err "1 good signature file(s) of the 2 the trust root requires" "says how many"
+# A signature file that is not its key's signature of the installer: 36, naming it.
+cp "usb/sdcadm-install.$(id12 alice.pub).sig" "one/sdcadm-install.$(id12 bob.pub).sig"
+expect_exit 36 "$BIN" verify one/r.sdc --trust root.json
+expect_in last.err "one/sdcadm-install.$(id12 bob.pub).sig is not bob ($(id12 bob.pub))'s signature" "names the bad file"
+# A changed installer: 36.
+cp flipped swap/sdcadm-install && cp usb/r.sdc swap/r.sdc
+expect_exit 36 "$BIN" verify swap/r.sdc --trust root.json
+expect_in last.err "is not the installer this bundle carries" "a changed installer"
+# Without --trust nothing beside is looked at (no root to count against).
+expect_exit 0 "$BIN" verify swap/r.sdc
+pass "verify --trust checks the installer beside the bundle: carried bytes (36), each signature (36), threshold (32)"
