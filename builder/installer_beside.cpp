@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <memory>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace builder {
 namespace {
@@ -101,6 +102,11 @@ std::vector<std::string> write_beside(const std::string& bundle_path, const std:
     const std::string sig = beside_signature_path(path, key.id());
     common::write_file_atomic(sig, key.sign(installer), 0644);
     written.push_back(sig);
+  }
+  // A replaced installer (--force) keeps no signature file of an earlier build: each would be
+  // a signature of other bytes, which the operator's check reports as bad.
+  for (const std::string& old : signature_files(path)) {
+    if (std::find(written.begin(), written.end(), old) == written.end()) ::unlink(old.c_str());
   }
   return written;
 }

@@ -52,7 +52,8 @@ std::string read_carried_installer(const std::string& source, std::uint64_t size
                                    const std::vector<std::string>& sha256, std::uint64_t chunk_size);
 
 // Writes `installer` (mode 0755) and each key's signature of it beside `bundle_path`, each
-// atomically (common::AtomicFile). Returns the paths written, installer first.
+// atomically (common::AtomicFile), and removes any other INSTALLER.*.sig there (left by an
+// earlier build this one replaces). Returns the paths written, installer first.
 std::vector<std::string> write_beside(const std::string& bundle_path, const std::string& installer,
                                       const std::vector<signing::PrivateKey>& keys);
 

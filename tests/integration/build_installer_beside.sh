@@ -62,9 +62,11 @@ cp usb/sdcadm-install other/sdcadm-install
 expect_exit 11 "$BIN" build -S "$up_URL" imgapi --cache-dir cache -o other/r.sdc --installer "$INSTALLER" --key alice.pem
 expect_in last.err "other/sdcadm-install already exists" "names the file beside"
 [[ -e other/r.sdc ]] && fail "a refused build wrote a bundle"
+touch "other/sdcadm-install.$(id12 carol.pub).sig"   # an earlier build's signature file
 expect_exit 0 "$BIN" build -S "$up_URL" imgapi --cache-dir cache -o other/r.sdc --installer "$INSTALLER" --key alice.pem --force
 openssl_ok "other/sdcadm-install.$(id12 alice.pub).sig" alice.pub other/sdcadm-install || fail "after --force"
-pass "an existing installer beside the output is refused (exit 11) unless --force"
+[[ -e "other/sdcadm-install.$(id12 carol.pub).sig" ]] && fail "--force kept an earlier build's signature file"
+pass "an existing installer beside the output is refused (exit 11) unless --force, which drops older .sig files"
 
 # --- dry run names the files, writes none ---------------------------------------------------
 mkdir dry
