@@ -3,6 +3,7 @@
 #include <builder/build_warnings.hpp>
 #include <builder/bundle_signatures.hpp>
 #include <builder/disk_space.hpp>
+#include <builder/installer_beside.hpp>
 #include <builder/installer_binary.hpp>
 #include <builder/output_path.hpp>
 #include <builder/receipt_file.hpp>
@@ -149,7 +150,10 @@ class BuildRun {
     // Every argument is checked before the first request to the server.
     const ResolveRequest request = make_request(m_options, m_inventory ? &*m_inventory : nullptr);
     check_output_path(m_options.output);
-    if (!m_options.output.empty() && !m_options.dry_run) check_output(m_options, m_options.output);
+    if (!m_options.output.empty() && !m_options.dry_run) {
+      check_output(m_options, m_options.output);
+      check_beside_files(beside(m_options.output), m_options.replace_output);
+    }
     // The arguments hold: say now, not in the datacenter, that no DC will take this bundle.
     if (m_options.keys.empty() && !m_options.unsigned_on_purpose) m_observer.warning(unsigned_bundle_warning());
     imgapi::ClientOptions client_options;
@@ -169,11 +173,13 @@ class BuildRun {
     plan.estimated_size = estimated_bundle_size(plan_pack_estimate(m_resolution, m_pack));
     plan.space_problem = space_problem(cache.root(), bytes_to_download(plan.files), output,
                                        plan.estimated_size, m_write.split_size > 0);
+    plan.beside = beside(output);
     if (m_options.dry_run) {
       m_observer.planned(plan);
       return;
     }
     check_output(m_options, output);
+    check_beside_files(plan.beside, m_options.replace_output);
     if (!plan.space_problem.empty()) throw Error(ExitCode::no_space, "not enough space: " + plan.space_problem);
     fetch_and_write(cache, items, plan, output);
   }
@@ -251,6 +257,13 @@ class BuildRun {
       m_write.signature_json = slot_json(doc);
       for (const auto& s : doc.signatures()) signers.push_back(s.keyid);
     }
+    // The installer written beside the bundle is read (and checked against the hashes the
+    // index holds) before the bundle is written, so a changed file leaves nothing behind.
+    std::string installer_bytes;
+    if (m_pack.installer) {
+      installer_bytes = read_carried_installer(m_options.installer, m_pack.installer->size,
+                                               m_pack.installer->sha256, m_pack.chunk_size);
+    }
     m_observer.step_started("write " + output, pack.index.payload_size());
     m_write.progress = [this](std::uint64_t done, std::uint64_t) {
       check_stop(m_observer);
@@ -258,17 +271,30 @@ class BuildRun {
     };
     const PackResult result = write_pack(pack, output, m_pack.created, m_write);
     m_observer.step_finished();
+    std::vector<std::string> beside_written;
+    if (m_pack.installer) beside_written = write_beside(output, installer_bytes, m_signing.keys);
     common::log::info("wrote " + result.path, {{"bundle_id", pack.index.bundle_id}, {"channel", m_resolution.channel},
                                               {"artifacts", m_resolution.artifacts.size()}, {"signers", signers},
                                               {"downloaded_bytes", fetched.downloaded_bytes},
-                                              {"cached_bytes", fetched.cached_bytes}});
+                                              {"cached_bytes", fetched.cached_bytes},
+                                              {"beside", beside_written}});
     const auto end = Clock::now();
     BuildSummary summary{&m_resolution, &pack, &result, &fetched, seconds(m_start, end)};
     summary.resolve_seconds = seconds(m_start, m_resolved);
     summary.fetch_seconds = seconds(m_resolved, fetched_at);
     summary.write_seconds = seconds(fetched_at, end);
     summary.signers = std::move(signers);
+    summary.beside = std::move(beside_written);
     m_observer.built(summary);
+  }
+
+  // What is written beside the bundle: with --installer, the installer and one signature per
+  // --key (builder/installer_beside.hpp); nothing without.
+  std::vector<std::string> beside(const std::string& output) const {
+    if (m_options.installer.empty()) return {};
+    std::vector<std::string> ids;
+    for (const auto& key : m_signing.keys) ids.push_back(key.id());
+    return beside_files(output, ids);
   }
 
   // The log's record of what was resolved (docs/logs.md), then what the release engineer

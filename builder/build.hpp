@@ -31,6 +31,7 @@ struct BuildPlanReport {
   std::uint64_t estimated_size = 0;
   std::uint64_t split_size = 0;       // 0 = no split
   std::string space_problem;          // "" or why the build would fail for lack of space
+  std::vector<std::string> beside{};  // files written beside the bundle (--installer)
 };
 
 // What a build did.
@@ -44,6 +45,7 @@ struct BuildSummary {
   double fetch_seconds = 0;     // downloads (and cache checks)
   double write_seconds = 0;     // writing (and splitting) the bundle
   std::vector<std::string> signers{};  // key ids that signed the bundle (--key)
+  std::vector<std::string> beside{};   // the installer and its signatures beside the bundle
 };
 
 struct BuildOptions {

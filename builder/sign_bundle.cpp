@@ -1,6 +1,7 @@
 #include <builder/sign_bundle.hpp>
 
 #include <builder/bundle_signatures.hpp>
+#include <builder/installer_beside.hpp>
 
 #include <bundles/part_source.hpp>
 #include <bundles/seekable_reader.hpp>
@@ -55,6 +56,10 @@ SignResult sign_bundle(const SignOptions& options) {
                    "would change part 001 and its hash in the part list)");
   }
   const SigningInputs inputs = load_signing_inputs(options.keys, options.roots);
+  // The installer beside the bundle is checked before anything is written: a file that is
+  // not the carried installer stops the signing whole (builder/installer_beside.hpp).
+  const BesideInstaller beside = beside_installer_to_sign(path, reader.index());
+  if (!beside.why_not.empty() && options.notice) options.notice(beside.why_not);
   const std::string sig_path = signing::detached_signature_path(path);
   SignatureDocument doc = starting_document(reader.signature_slot(), sig_path, detached);
   try {
@@ -64,7 +69,9 @@ SignResult sign_bundle(const SignOptions& options) {
   }
   if (detached) common::write_file_atomic(sig_path, doc.serialize() + "\n", 0644);
   else bundles::rewrite_signature_slot(path, slot_json(doc));
-  return SignResult{path, reader.index().bundle_id, detached, sig_path, std::move(doc)};
+  SignResult result{path, reader.index().bundle_id, detached, sig_path, std::move(doc)};
+  result.beside = sign_beside(beside, inputs.keys);
+  return result;
 }
 
 }  // namespace builder

@@ -5,7 +5,8 @@
 // signing costs the same on a 10 GiB bundle as on a small one. Detached, NAME.sdc.sig
 // beside the bundle is written (or extended) instead; a split bundle is always signed that
 // way, because the slot lives in part 001 and rewriting it would break that part's hash in
-// the part list.
+// the part list. An installer beside the bundle that is the one it carries (build --installer)
+// gets each key's detached signature too.
 
 #include <signing/signature_document.hpp>
 
@@ -30,6 +31,9 @@ struct SignResult {
   bool detached = false;  // the signatures went to sig_path
   std::string sig_path;   // NAME.sdc.sig
   signing::SignatureDocument document;  // what was written
+  // The signatures of the installer beside the bundle (DIR/sdcadm-install.KEYID12.sig),
+  // one per key, when the bundle carries that installer (builder/installer_beside.hpp).
+  std::vector<std::string> beside{};
 };
 
 // Throws common::Error: the reader's for a damaged bundle, the key and root loaders',

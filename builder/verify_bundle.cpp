@@ -82,6 +82,9 @@ BundleVerification verify_seekable(const VerifyBundleOptions& options) {
   out.bundle_id = reader.index().bundle_id;
   out.members = reader.index().members.size();
   out.payload = reader.index().payload_size();
+  // The installer beside the bundle is checked after the payload (its hashes come from the
+  // now verified index) and only with a trust root (its signatures are counted against it).
+  if (out.verdict) out.beside = check_beside(path, reader.index(), out.verdict->root);
   return out;
 }
 

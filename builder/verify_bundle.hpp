@@ -6,6 +6,7 @@
 // (signing::check_bundle_trust: signers, root rotation, expiry), then the payload, so a
 // signed index vouches for every byte; without one, only the payload is checked.
 
+#include <builder/installer_beside.hpp>
 #include <bundles/verify.hpp>
 #include <signing/policy.hpp>
 
@@ -37,6 +38,9 @@ struct BundleVerification {
   bundles::VerifyReport report;
   bool streamed = false;                         // read from standard input
   std::optional<signing::TrustVerdict> verdict;  // set when the signatures were checked
+  // With the signatures checked: the installer beside the bundle and its signature files,
+  // when both the bundle carries one and the file is there (builder/installer_beside.hpp).
+  std::optional<BesideVerdict> beside;
 };
 
 // Throws the readers' Error(bundle_*) for a damaged bundle, the trust errors (30-38), and

@@ -78,6 +78,16 @@ std::string table_text(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+// The installer and its signatures beside the bundle (builder/installer_beside.hpp), and how
+// the operator checks them: the first delivery to a headnode rests on these files.
+std::string beside_text(const std::vector<std::string>& files, const std::string& lead) {
+  std::string out = lead;
+  for (std::size_t i = 0; i < files.size(); ++i) out += (i ? ", " : "") + files[i];
+  out += "\n    (the installer for a headnode's first install; each .sig checks with openssl pkeyutl -verify "
+         "-rawin, docs/trust.md section 4a)\n";
+  return out;
+}
+
 }  // namespace
 
 std::string count_by_role(const std::vector<manifest::BundleArtifact>& artifacts) {
@@ -124,6 +134,7 @@ common::Json plan_json(const BuildPlanReport& plan) {
                       {"estimated_size", plan.estimated_size}};
   if (plan.split_size > 0) out["split_size"] = plan.split_size;
   if (!plan.space_problem.empty()) out["space_problem"] = plan.space_problem;
+  if (!plan.beside.empty()) out["beside"] = plan.beside;
   return out;
 }
 
@@ -157,6 +168,7 @@ std::string plan_text(const BuildPlanReport& plan) {
     out << ", in about " << parts << " part(s) of " << common::format_bytes(plan.split_size);
   }
   out << "\n";
+  if (!plan.beside.empty()) out << beside_text(plan.beside, "would write beside it: ");
   if (!plan.space_problem.empty()) out << "warning: " << plan.space_problem << "\n";
   return out.str();
 }
@@ -186,6 +198,7 @@ common::Json summary_json(const BuildSummary& s) {
     for (const auto& p : s.result->split->part_paths) parts.push_back(p);
     out["parts"] = std::move(parts);
   }
+  if (!s.beside.empty()) out["beside"] = s.beside;
   return out;
 }
 
@@ -215,6 +228,7 @@ std::string summary_text(const BuildSummary& s) {
   for (const auto& note : s.resolution->skipped) {
     out << "  skipped " << note.what << ": " << note.reason << "\n";
   }
+  if (!s.beside.empty()) out << beside_text(s.beside, "  beside it: ");
   char elapsed[128];
   std::snprintf(elapsed, sizeof elapsed, "%.1fs (resolve %.1fs, download %.1fs, write %.1fs)",
                 s.elapsed_seconds, s.resolve_seconds, s.fetch_seconds, s.write_seconds);

@@ -252,7 +252,9 @@ void register_build(CLI::App& app) {
       ->type_name("X.Y.Z")->capture_default_str();
   cmd->add_option("--installer", args->installer,
                   "Carry this sdcadm-install binary (member installer/sdcadm-install; its version "
-                  "from `PATH --version`): an older installer on the headnode updates itself first")
+                  "from `PATH --version`): an older installer on the headnode updates itself first. "
+                  "Also written beside the bundle as sdcadm-install with one sdcadm-install.KEYID.sig per --key, "
+                  "for a headnode's first install")
       ->type_name("PATH");
   cmd->add_option("--chunk-size", args->chunk_size,
                   "Bytes per hashed chunk and zstd frame (1M..1G; default 64M)")

@@ -42,7 +42,8 @@ void run_sign(const SignArgs& args) {
   if (args.json) {
     print_json({{"bundle", args.bundle}, {"bundle_id", signed_bundle.bundle_id},
                 {"written", detached ? signed_bundle.sig_path : signed_bundle.path},
-                {"detached", detached}, {"signatures", keyids}, {"roots", roots}});
+                {"detached", detached}, {"signatures", keyids}, {"roots", roots},
+                {"beside", signed_bundle.beside}});
     return;
   }
   std::cout << "signed " << args.bundle << " (bundle " << signed_bundle.bundle_id << "): "
@@ -51,6 +52,7 @@ void run_sign(const SignArgs& args) {
   if (!roots.empty()) std::cout << " and carries root versions " << common::dump_json(roots, -1);
   std::cout << "\n";
   for (const auto& s : doc.signatures()) std::cout << "  " << s.keyid << "\n";
+  for (const auto& sig : signed_bundle.beside) std::cout << "signed the installer beside it: " << sig << "\n";
   std::cout << std::flush;
 }
 
@@ -60,7 +62,7 @@ void register_sign(CLI::App& app) {
   auto args = std::make_shared<SignArgs>();
   CLI::App* cmd = app.add_subcommand(
       "sign", "Add signatures to a built bundle (rewrites only its 64 KiB signature slot, or "
-              "writes NAME.sdc.sig with --detached); cheap on a bundle of any size");
+              "writes NAME.sdc.sig with --detached) and to the installer beside it; cheap on a bundle of any size");
   cmd->add_option("BUNDLE", args->bundle,
                   "NAME.sdc, or NAME.sdc.parts.json / NAME.sdc.001 of a split bundle (signed "
                   "with a detached NAME.sdc.sig)")
@@ -81,7 +83,7 @@ void register_sign(CLI::App& app) {
                    {ExitCode::not_found, "no such file"},
                    {ExitCode::bundle_too_large, "too large, or signatures larger than the slot (use --detached or fewer roots)"},
                    {ExitCode::trust_root, "a --root not signed by its own threshold"},
-                   {ExitCode::trust_mismatch, "NAME.sdc.sig belongs to another bundle"}},
+                   {ExitCode::trust_mismatch, "NAME.sdc.sig belongs to another bundle, or the sdcadm-install beside it is not the one it carries"}},
                   {common::CodeFamily::bundle}) +
               " See docs/trust.md.");
   cmd->callback([args] { run_sign(*args); });

@@ -76,6 +76,10 @@ void print_outcome(const VerifyArgs& args, const BundleVerification& v, double s
       j["trust"] = verdict_json(*v.verdict);
       j["signers"] = j["trust"]["signers"];
     }
+    if (v.beside) {
+      j["beside_installer"] = {{"installer", v.beside->installer}, {"signers", v.beside->signers},
+                               {"ignored", v.beside->ignored}, {"threshold", v.beside->threshold}};
+    }
     print_json(j);
     return;
   }
@@ -95,7 +99,14 @@ void print_outcome(const VerifyArgs& args, const BundleVerification& v, double s
   std::cout << "signed by " << signer_names(*v.verdict) << ": "
             << signing::threshold_text(root.threshold(), root.keys().size(), root.version(), v.verdict->signers.size())
             << (v.verdict->root_is_newer ? " (carried by the bundle)" : "")
-            << ", from the " << v.verdict->document << "\n" << std::flush;
+            << ", from the " << v.verdict->document << "\n";
+  if (v.beside) {
+    std::cout << "installer beside it: " << v.beside->installer << " is the carried one, signed by";
+    for (std::size_t i = 0; i < v.beside->signers.size(); ++i) std::cout << (i ? ", " : " ") << v.beside->signers[i];
+    std::cout << " (" << v.beside->threshold << " required)\n";
+    for (const auto& f : v.beside->ignored) std::cout << "  not counted: " << f << " (a key the trust root does not hold)\n";
+  }
+  std::cout << std::flush;
 }
 
 void run_verify(const VerifyArgs& args) {
@@ -127,7 +138,8 @@ void register_verify(CLI::App& app) {
       ->required();
   cmd->add_flag("-j,--json", args->json, "The verdict as JSON on stdout (also on failure)");
   cmd->add_option("--trust", args->trust, "Check the signatures against this trust root first "
-                                          "(the release team's root.json)")
+                                          "(the release team's root.json), and the installer beside the "
+                                          "bundle with its .sig files when there is one")
       ->type_name("ROOT.json");
   cmd->add_option("--sig", args->sig, "Detached signature file to check instead of the slot "
                                       "(default: the slot, or NAME.sdc.sig beside the bundle "

@@ -107,10 +107,12 @@ EOF
 chmod +x wrong-system.sh mislabelled.sh
 # Each later than the bundles installed above (anti-rollback: a sequence is used once per channel).
 SEQ=$(( $(date +%s) + 1000 ))
-SDCB_TEST_BUILDING=1 build -o wrong-system.sdc --installer "$TEST_DIR/wrong-system.sh" --sequence $((SEQ + 1))
-SDCB_TEST_BUILDING=1 build -o mislabelled.sdc --installer "$TEST_DIR/mislabelled.sh" --sequence $((SEQ + 2))
+# (--force: each build with --installer also writes ./sdcadm-install beside its bundle, and
+# these bundles share the directory; docs/trust.md §4a.)
+SDCB_TEST_BUILDING=1 build -o wrong-system.sdc --installer "$TEST_DIR/wrong-system.sh" --sequence $((SEQ + 1)) --force
+SDCB_TEST_BUILDING=1 build -o mislabelled.sdc --installer "$TEST_DIR/mislabelled.sh" --sequence $((SEQ + 2)) --force
 SDCB_TEST_BUILDING=1 build -o needs-mislabelled.sdc --installer "$TEST_DIR/mislabelled.sh" \
-  --min-installer-version 9.9.9 --sequence $((SEQ + 3))
+  --min-installer-version 9.9.9 --sequence $((SEQ + 3)) --force
 cp "$SDCB_BIN/sdcadm-install" opt/sdcadm-install   # back to the running version
 rm -f opt/sdcadm-install.prev
 RUN_SHA=$(sha1_of opt/sdcadm-install)
