@@ -54,13 +54,10 @@ set(sdcb_portable_archives
   "crypto|libssl-dev|signatures (Ed25519), SHA-1/256, MD5, curl's and libssh2's crypto"
   "archive|libarchive-dev|tar members of bundles and agent tarballs"
   # libarchive's ustar writer needs archive_write_set_format.o, whose format table names
-  # every writer (7-Zip, XAR, ...), and those call these:
-  "nettle|nettle-dev|libarchive's digests and encryption (XAR, ZIP writers)"
-  "lzma|liblzma-dev|libarchive's xz/LZMA (7-Zip, XAR writers)"
-  "xml2|libxml2-dev|libarchive's XAR writer"
-  "icui18n|libicu-dev|libxml2's character encodings"
-  "icuuc|libicu-dev|libxml2's character encodings"
-  "icudata|libicu-dev|ICU's data (most of the binary's size)"
+  # every writer (7-Zip, ZIP, ...), and those call these. The XAR writer, which would bring
+  # libxml2 and ICU's 31 MB of data, is left out (installer/portable/libarchive_without_xar.cpp).
+  "nettle|nettle-dev|libarchive's digests and encryption (ZIP writer)"
+  "lzma|liblzma-dev|libarchive's xz/LZMA (7-Zip writer)"
   "bz2|libbz2-dev|libarchive's bzip2 filter (agent tarballs)"
   "zstd|libzstd-dev|bundle frames, curl's Content-Encoding: zstd"
   "z|zlib1g-dev|gzip for libarchive and curl"
@@ -117,11 +114,12 @@ add_custom_command(OUTPUT ${sdcb_hcrypto_renamed}
 add_custom_target(sdcb_portable_hcrypto DEPENDS ${sdcb_hcrypto_renamed})
 list(TRANSFORM sdcb_portable_libs REPLACE "^${SDCB_STATIC_heimdal_hcrypto}$" "${sdcb_hcrypto_renamed}")
 
-# The two link-only files the static link needs (installer/portable/), compiled once for the
+# The link-only files the static link needs (installer/portable/), compiled once for the
 # portable installer and its test probe.
 add_library(sdcb_portable_link_shims OBJECT
   ${PROJECT_SOURCE_DIR}/installer/portable/curl_unused_protocols.cpp
-  ${PROJECT_SOURCE_DIR}/installer/portable/gss_mit_names.cpp)
+  ${PROJECT_SOURCE_DIR}/installer/portable/gss_mit_names.cpp
+  ${PROJECT_SOURCE_DIR}/installer/portable/libarchive_without_xar.cpp)
 target_include_directories(sdcb_portable_link_shims SYSTEM PRIVATE ${SDCB_HEIMDAL_INCLUDE})
 target_link_libraries(sdcb_portable_link_shims PRIVATE sdcb_settings)
 
@@ -157,6 +155,16 @@ set_target_properties(sdcadm-install-portable PROPERTIES
   OUTPUT_NAME sdcadm-install
   RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/portable)
 sdcb_portable_link(sdcadm-install-portable)
+# What ships is stripped of its debug information (17 MB instead of about 140 MB with -g); the
+# debug information is kept beside the link helpers, named in the binary's .gnu_debuglink, for
+# gdb and for reading a core from a headnode.
+set(sdcb_portable_debug ${CMAKE_BINARY_DIR}/portable-link/sdcadm-install.debug)
+add_custom_command(TARGET sdcadm-install-portable POST_BUILD
+  COMMAND ${CMAKE_OBJCOPY} --only-keep-debug $<TARGET_FILE:sdcadm-install-portable> ${sdcb_portable_debug}
+  COMMAND ${CMAKE_OBJCOPY} --strip-debug --add-gnu-debuglink=${sdcb_portable_debug}
+          $<TARGET_FILE:sdcadm-install-portable>
+  COMMENT "Stripping build/portable/sdcadm-install (debug information in portable-link/)"
+  VERBATIM)
 
 # Test only: running_binary_path() linked the same way, for the chroot test (no /proc there).
 # Beside the link helpers, not in build/portable/, which holds only what ships.
