@@ -10,6 +10,7 @@ packages=(
   libcli11-dev catch2 libcpp-httplib-dev
   zstd libarchive-tools openssl curl ca-certificates
   clang libclang-rt-dev   # the fuzz stage (scripts/fuzz.sh): clang, libFuzzer, ASan/UBSan runtimes
+  groff-base file dpkg-dev   # tests/ship: groff checks the man pages; cpack's .deb Depends (dpkg-shlibdeps, file)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,7 @@
 # The generated bash completion (issue 15 item 5): sources each script as bash-completion
 # would, sets COMP_WORDS/COMP_CWORD/COMP_LINE/COMP_POINT for a command line with the cursor at
 # its end, calls the function `complete -p` names, and checks what it offers.
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:?set SDCB_SOURCE to the source tree}/tests/lib/harness.sh" || exit 1
 
 COMPLETIONS=${SDCB_COMPLETION_DIR:-$SDCB_BIN/../share/bash-completion/completions}
 for program in sdcadm-bundle sdcadm-install; do
@@ -73,7 +73,7 @@ expect_has "sdcadm-bundle build -" -o --output --log -q -h
 expect_lacks "sdcadm-bundle build -" --lock-wait --imgapi  # sdcadm-install's global options
 
 # Values: files, directories, allowed words; nothing for a number.
-cd "$TEST_DIR"
+cd "$TEST_DIR" || fail "no scratch directory"
 mkdir -p headnode
 touch bundle-1.sdc
 expect_exactly "sdcadm-install --root h" headnode

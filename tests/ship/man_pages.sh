@@ -5,7 +5,7 @@
 # own); every exit code of common/exit_code.hpp, number and name, must be in EXIT STATUS; and
 # groff must render each page without a warning.
 # SDCB_MAN_DIR points the test at other pages (to see it fail on a page with a flag removed).
-source "$SDCB_SOURCE/tests/lib/harness.sh"
+source "${SDCB_SOURCE:?set SDCB_SOURCE to the source tree}/tests/lib/harness.sh" || exit 1
 
 MAN_DIR=${SDCB_MAN_DIR:-$SDCB_BIN/../share/man/man1}
 command -v groff >/dev/null || fail "groff is not installed (scripts/setup.sh installs groff-base)"
