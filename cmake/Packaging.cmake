@@ -71,16 +71,22 @@ if(TARGET sdcadm-install-portable)
       list(APPEND sdcb_portable_docs ${PROJECT_SOURCE_DIR}/${doc})
     endif()
   endforeach()
+  # Without its debug information (as cpack strips the packages' binaries), when there is a strip.
+  set(sdcb_strip_portable ${CMAKE_COMMAND} -E true)
+  if(CMAKE_STRIP)
+    set(sdcb_strip_portable ${CMAKE_STRIP} ${sdcb_portable_dir}/sdcadm-install)
+  endif()
   add_custom_target(portable-tarball
     COMMAND ${CMAKE_COMMAND} -E rm -rf ${sdcb_portable_dir}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${sdcb_portable_dir}/man/man1 ${sdcb_portable_dir}/doc
     COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE:sdcadm-install-portable> ${sdcb_portable_dir}/sdcadm-install
+    COMMAND ${sdcb_strip_portable}
     COMMAND ${CMAKE_COMMAND} -E copy ${sdcb_man_dir}/sdcadm-install.1 ${sdcb_portable_dir}/man/man1/
     COMMAND ${CMAKE_COMMAND} -E copy ${sdcb_portable_docs} ${sdcb_portable_dir}/doc/
     COMMAND ${CMAKE_COMMAND} -E chdir ${sdcb_portable_stage}
             ${CMAKE_COMMAND} -E tar czf ${PROJECT_BINARY_DIR}/packages/${sdcb_portable_name}.tar.gz
             ${sdcb_portable_name}
-    DEPENDS sdcadm-install-portable cli-docs-output
     COMMENT "Packing ${sdcb_portable_name}.tar.gz"
     VERBATIM)
+  add_dependencies(portable-tarball sdcadm-install-portable cli-docs-output)
 endif()

@@ -11,7 +11,9 @@ if [[ ! -f build/CPackConfig.cmake ]]; then
 fi
 cmake --build build -j"$(nproc)"
 (cd build && cpack -G "TGZ;DEB")
-if grep -q '^SDCB_PORTABLE_INSTALLER:BOOL=ON' build/CMakeCache.txt; then
+# The target exists only when the build makes the portable installer (cmake/Packaging.cmake).
+targets=$(cmake --build build --target help)
+if [[ $targets == *portable-tarball* ]]; then
   cmake --build build --target portable-tarball
 fi
 ls -l build/packages/*.deb build/packages/*.tar.gz

@@ -5,7 +5,9 @@
 #   (b) the .deb (cpack): Depends names the libraries the binaries need (dpkg-shlibdeps);
 #       unpacked with dpkg -x into a scratch root, its sdcadm-bundle runs with the host's
 #       libraries, and its man pages and completion are where man and bash-completion look;
-#   (c) the .tgz holds the same files as the .deb.
+#   (c) the .tgz holds the same files as the .deb;
+#   (d) when the build has the portable installer (target portable-tarball, with
+#       -DSDCB_PORTABLE_INSTALLER=ON), its tarball: the installer runs, its page and the docs.
 source "${SDCB_SOURCE:?set SDCB_SOURCE to the source tree}/tests/lib/harness.sh" || exit 1
 
 BUILD=${SDCB_BUILD:-$SDCB_BIN/..}
@@ -65,3 +67,23 @@ dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./usr/||' | sort >
 diff "$TEST_DIR/deb.list" "$TEST_DIR/tgz.list" >&2 || fail "the .tgz and the .deb hold different files"
 grep -qx bin/sdcadm-bundle "$TEST_DIR/tgz.list" || fail "the .tgz has no bin/sdcadm-bundle"
 pass "the .tgz holds the same $(wc -l <"$TEST_DIR/tgz.list") files as the .deb"
+
+# (d) the portable installer's tarball, when this build makes one.
+targets=$(cmake --build "$BUILD" --target help 2>/dev/null || true)
+if [[ $targets == *portable-tarball* ]]; then
+  cmake --build "$BUILD" --target portable-tarball >"$TEST_DIR/portable.log" 2>&1 ||
+    { cat "$TEST_DIR/portable.log" >&2; fail "cmake --build --target portable-tarball failed"; }
+  system=$(uname -s | tr '[:upper:]' '[:lower:]')
+  name="sdcadm-install-$version-portable-$system-$(uname -m)"
+  [[ -f "$BUILD/packages/$name.tar.gz" ]] || fail "no $BUILD/packages/$name.tar.gz"
+  mkdir "$TEST_DIR/portable"
+  tar -xzf "$BUILD/packages/$name.tar.gz" -C "$TEST_DIR/portable"
+  top="$TEST_DIR/portable/$name"
+  [[ $("$top/sdcadm-install" --version) == "sdcadm-install $version" ]] || fail "the portable tarball's sdcadm-install --version"
+  for f in man/man1/sdcadm-install.1 doc/README.md doc/trust.md doc/exit-codes.md; do
+    [[ -f "$top/$f" ]] || fail "the portable tarball has no $f"
+  done
+  pass "$name.tar.gz: the installer runs; its man page and the operator's docs are in it"
+else
+  echo "skip: (d) this build has no portable installer (-DSDCB_PORTABLE_INSTALLER=ON makes one)"
+fi
