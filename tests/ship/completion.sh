@@ -36,7 +36,7 @@ expect_exactly() {
   got=$(offers "$line")
   want=""
   if (($#)); then want=$(printf '%s\n' "$@" | sort); fi
-  [[ $got == "$want" ]] || fail "'$line<TAB>' offers [$(echo $got)], want [$*]"
+  [[ $got == "$want" ]] || fail "'$line<TAB>' offers [${got//$'\n'/ }], want [$*]"
   pass "'$line<TAB>' -> [$*]"
 }
 # expect_has LINE WORDS...: the offers include WORDS.
@@ -44,7 +44,7 @@ expect_has() {
   local line=$1; shift
   local got w
   got=$(offers "$line")
-  for w in "$@"; do grep -qx -- "$w" <<<"$got" || fail "'$line<TAB>' offers [$(echo $got)], missing $w"; done
+  for w in "$@"; do grep -qx -- "$w" <<<"$got" || fail "'$line<TAB>' offers [${got//$'\n'/ }], missing $w"; done
   pass "'$line<TAB>' includes $*"
 }
 # expect_lacks LINE WORDS...: none of WORDS is offered.

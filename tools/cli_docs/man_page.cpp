@@ -147,6 +147,7 @@ std::string man_page(const CommandDoc& program, const ManPage& page) {
   out << ".SH DESCRIPTION\n" << page.prose.at("DESCRIPTION");
   out << ".SH GLOBAL OPTIONS\n";
   if (program.falls_through) out << "They may come before or after the command.\n";
+  out << "\\fB\\-h\\fR, \\fB\\-\\-help\\fR after a command prints that command's help.\n";
   write_options(out, program.options);
   if (!program.footer.empty()) out << ".PP\n" << roff_text(program.footer) << "\n";
   out << ".SH COMMANDS\n";
