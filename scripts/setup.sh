@@ -13,6 +13,7 @@ packages=(
   # The portable installer's static archives (cmake/PortableInstaller.cmake, docs/porting.md).
   libnghttp2-dev libidn2-dev libunistring-dev libpsl-dev libssh2-1-dev libbrotli-dev
   heimdal-multidev comerr-dev libcrypt-dev libsqlite3-dev libbz2-dev zlib1g-dev
+  groff-base file dpkg-dev   # tests/ship: groff checks the man pages; cpack's .deb Depends (dpkg-shlibdeps, file)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,15 +14,16 @@
 
 namespace builder {
 
-int run(int argc, char** argv) {
-  CLI::App app{"sdcadm-bundle: build, sign, inspect and serve offline update bundles for Triton DataCenter",
-               "sdcadm-bundle"};
+std::unique_ptr<CLI::App> make_app(const std::shared_ptr<std::string>& log) {
+  auto owned = std::make_unique<CLI::App>(
+      "sdcadm-bundle: build, sign, inspect and serve offline update bundles for Triton DataCenter",
+      "sdcadm-bundle");
+  CLI::App& app = *owned;
   app.set_version_flag("--version", std::string("sdcadm-bundle ") + SDCB_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // -q, -v and --log may also follow the command
   common::use_plain_help(app);
   common::add_output_flags(app);  // -v: the log's debug lines on stderr (open_log below)
-  auto log = std::make_shared<std::string>();
   app.add_option("--log", *log, "Append this run's log (bunyan JSON lines) to FILE instead of the default "
                                 "named below")
       ->option_text("FILE");
@@ -45,6 +46,14 @@ int run(int argc, char** argv) {
              "Log: every run appends bunyan JSON lines (what it resolved, fetched and wrote, and any "
              "error with its exit code) to $XDG_STATE_HOME/sdcadm-bundle/sdcadm-bundle.log "
              "(default ~/.local/state/sdcadm-bundle/sdcadm-bundle.log) or --log FILE; see docs/logs.md.");
+  return owned;
+}
+
+int run(int argc, char** argv) {
+  auto log = std::make_shared<std::string>();
+  const std::unique_ptr<CLI::App> owned = make_app(log);
+  CLI::App& app = *owned;
+  const auto verbose = [] { return common::output_level() == common::OutputLevel::verbose; };
 
   common::MainHooks hooks;
   // A mistyped command is a usage error naming the nearest one (common/command_tree.hpp);

@@ -3,7 +3,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
+#include <string>
+
 namespace builder {
+
+// The whole command line of sdcadm-bundle (global options, every command and its options,
+// the footers), configured but not parsed. run() parses with it; tools/cli_docs reads it to
+// write the man page and the bash completion, so they cannot drift from --help. `log` is
+// where --log's value lands (run() opens the log with it once the command line is parsed).
+std::unique_ptr<CLI::App> make_app(const std::shared_ptr<std::string>& log);
 
 // Parses argv, runs the chosen subcommand and returns the process exit code
 // (see common/exit_code.hpp). Never throws.

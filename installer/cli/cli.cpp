@@ -12,6 +12,7 @@
 #include <common/exit_code.hpp>
 #include <common/run_main.hpp>
 
+#include <memory>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -56,17 +57,17 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
 
 }  // namespace
 
-int run(int argc, char** argv) {
-  remember_invocation(argc, argv);  // for a self-update's re-exec
-  CLI::App app{"sdcadm-install: verify, stage, import and apply an offline update bundle "
-               "(.sdc) in the headnode global zone of a Triton DataCenter",
-               "sdcadm-install"};
+std::unique_ptr<CLI::App> make_app(const Globals& globals) {
+  auto owned = std::make_unique<CLI::App>(
+      "sdcadm-install: verify, stage, import and apply an offline update bundle "
+      "(.sdc) in the headnode global zone of a Triton DataCenter",
+      "sdcadm-install");
+  CLI::App& app = *owned;
   app.set_version_flag("--version", std::string("sdcadm-install ") + running_version());
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the command
   common::use_plain_help(app);
   common::add_output_flags(app);  // read by start_run (log lines) and the progress flags
-  auto globals = std::make_shared<GlobalOptions>();
   add_global_options(app, *globals);
 
   register_verify(app, globals);
@@ -86,12 +87,20 @@ int run(int argc, char** argv) {
   app.footer("Exit codes: see docs/exit-codes.md. Run 'sdcadm-install COMMAND --help' for details. "
              "Log: bunyan JSON lines of every run, warning and error (with its exit code) in "
              "/var/log/sdcadm/sdcadm-install.log (under --root), beside sdcadm's logs; see docs/logs.md.");
+  return owned;
+}
+
+int run(int argc, char** argv) {
+  remember_invocation(argc, argv);  // for a self-update's re-exec
+  auto globals = std::make_shared<GlobalOptions>();
+  const std::unique_ptr<CLI::App> owned = make_app(globals);
+  CLI::App& app = *owned;
 
   common::MainHooks hooks;
   // A mistyped command is a usage error naming the nearest one, never a bundle path
   // (common/command_tree.hpp); `help [COMMAND]` is `[COMMAND] --help`.
   hooks.prepare = [&app](const std::vector<std::string>& given) {
-    std::vector<std::string> args = with_default_command(given, common::command_names(app), "apply");
+    std::vector<std::string> args = with_default_command(given, common::command_names(app), k_default_command);
     const std::size_t at = command_word_index(args);
     args = common::help_as_flag(args, at);
     common::check_command_words(app, args, at, "sdcadm-install");

@@ -24,6 +24,16 @@ struct GlobalOptions {
 };
 using Globals = std::shared_ptr<GlobalOptions>;
 
+// The command a bundle path alone runs: `sdcadm-install B.sdc` is `sdcadm-install apply B.sdc`
+// (cli_args.hpp). Named here so the bash completion (tools/cli_docs) knows it too.
+inline constexpr const char* k_default_command = "apply";
+
+// The whole command line of sdcadm-install (global options, every command and its options,
+// the footers), configured but not parsed. run() parses with it; tools/cli_docs reads it to
+// write the man page and the bash completion, so they cannot drift from --help. The global
+// options land in `globals`, which every command's handler shares.
+std::unique_ptr<CLI::App> make_app(const Globals& globals);
+
 // Parses argv, runs the chosen command and returns the process exit code
 // (common/exit_code.hpp). Never throws.
 int run(int argc, char** argv);
