@@ -1,5 +1,5 @@
 // libarchive's XAR writer, not built into the portable sdcadm-install (cmake/PortableInstaller.cmake,
-// docs/porting.md "Why two libraries are not linked").
+// docs/porting.md §3 "Measurements").
 //
 // Why: the installer writes ustar (bundles/tar_header.cpp, for receipts), and libarchive.a's
 // ustar writer needs archive_write_set_format.o, whose table of every writer names
@@ -14,7 +14,8 @@
 #include <archive.h>
 
 extern "C" int archive_write_set_format_xar(struct archive* a) {
-  archive_set_error(a, ARCHIVE_ERRNO_MISC,
+  const int misc_error = -1;  // libarchive's ARCHIVE_ERRNO_MISC, which archive.h does not export
+  archive_set_error(a, misc_error,
                     "XAR is not built into the portable sdcadm-install (docs/porting.md)");
   return ARCHIVE_FATAL;
 }
