@@ -62,14 +62,11 @@ if(TARGET sdcadm-install-portable)
       sdcadm-install-${PROJECT_VERSION}-portable-${sdcb_system}-${CMAKE_SYSTEM_PROCESSOR})
   set(sdcb_portable_stage ${PROJECT_BINARY_DIR}/packages/portable-stage)
   set(sdcb_portable_dir ${sdcb_portable_stage}/${sdcb_portable_name})
-  # What an operator reads on the headnode; operator-guide.md and porting.md come with the
-  # portable installer's own work and are taken when they are in the tree.
+  # What an operator reads on the headnode.
   set(sdcb_portable_docs)
   foreach(doc README.md docs/operator-guide.md docs/porting.md docs/trust.md docs/exit-codes.md
               docs/logs.md docs/receipt.md)
-    if(EXISTS ${PROJECT_SOURCE_DIR}/${doc})
-      list(APPEND sdcb_portable_docs ${PROJECT_SOURCE_DIR}/${doc})
-    endif()
+    list(APPEND sdcb_portable_docs ${PROJECT_SOURCE_DIR}/${doc})
   endforeach()
   # Without its debug information (as cpack strips the packages' binaries), when there is a strip.
   set(sdcb_strip_portable ${CMAKE_COMMAND} -E true)

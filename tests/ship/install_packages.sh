@@ -80,7 +80,7 @@ if [[ $targets == *portable-tarball* ]]; then
   tar -xzf "$BUILD/packages/$name.tar.gz" -C "$TEST_DIR/portable"
   top="$TEST_DIR/portable/$name"
   [[ $("$top/sdcadm-install" --version) == "sdcadm-install $version" ]] || fail "the portable tarball's sdcadm-install --version"
-  for f in man/man1/sdcadm-install.1 doc/README.md doc/trust.md doc/exit-codes.md; do
+  for f in man/man1/sdcadm-install.1 doc/README.md doc/operator-guide.md doc/porting.md doc/trust.md doc/exit-codes.md doc/receipt.md; do
     [[ -f "$top/$f" ]] || fail "the portable tarball has no $f"
   done
   pass "$name.tar.gz: the installer runs; its man page and the operator's docs are in it"
