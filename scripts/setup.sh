@@ -9,6 +9,7 @@ packages=(
   libarchive-dev libzstd-dev libssl-dev nlohmann-json3-dev libcurl4-openssl-dev
   libcli11-dev catch2 libcpp-httplib-dev
   zstd libarchive-tools openssl curl ca-certificates
+  pigz bzip2 gzip   # the delta tests compare recompression with the real compressors (delta/)
   clang libclang-rt-dev   # the fuzz stage (scripts/fuzz.sh): clang, libFuzzer, ASan/UBSan runtimes
   # The portable installer's static archives (cmake/PortableInstaller.cmake, docs/porting.md).
   libnghttp2-dev libidn2-dev libunistring-dev libpsl-dev libssh2-1-dev libbrotli-dev
