@@ -285,3 +285,22 @@ TEST_CASE("content beyond the uncompressed limit is refused as it streams", "[re
   const common::Error e = error_of([&] { delta::find_recipe(path, Compression::gzip, 1 << 20); });
   CHECK(e.code() == common::ExitCode::bundle_too_large);
 }
+
+TEST_CASE("compress_with refuses a recipe the parser would refuse", "[recompress][hostile]") {
+  Recipe r;
+  r.kind = RecipeKind::pigz;
+  r.level = 42;
+  r.header = std::string("\x1f\x8b\x08\0\0\0\0\0\0\x03", 10);
+  const auto never_read = [](char*, std::size_t) -> std::size_t {
+    FAIL("read before the recipe was checked");
+    return 0;
+  };
+  const auto never_write = [](const char*, std::size_t) { return true; };
+  common::Error e = error_of([&] { delta::compress_with(r, never_read, never_write); });
+  CHECK(e.code() == common::ExitCode::bad_data);
+  CHECK(contains(e.what(), "\"level\" is 42"));
+  r.level = 6;
+  r.header = "not a gzip header";
+  CHECK(error_of([&] { delta::compress_with(r, never_read, never_write); }).code() ==
+        common::ExitCode::bad_data);
+}
