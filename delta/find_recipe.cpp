@@ -30,7 +30,8 @@ class Comparer {
     m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_fd < 0) {
       const int err = errno;
-      throw Error(ExitCode::io, "cannot open " + path + ": " + std::strerror(err), {0, "", path, err});
+      throw Error(ExitCode::io, "cannot open " + path + ": " + std::strerror(err),
+                  {0, "", path, err});
     }
   }
   ~Comparer() { ::close(m_fd); }
@@ -71,7 +72,8 @@ class Comparer {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         const int err = errno;
-        throw Error(ExitCode::io, "reading " + m_path + ": " + std::strerror(err), {0, "", m_path, err});
+        throw Error(ExitCode::io, "reading " + m_path + ": " + std::strerror(err),
+                    {0, "", m_path, err});
       }
       m_pos = 0;
       m_len = static_cast<std::size_t>(n);
@@ -159,7 +161,8 @@ RecipeSearch find_recipe(const std::string& path, Compression compression,
     // Nothing to reproduce; read it once for its hash like the others.
     search.uncompressed_sha256 = common::file_hex_digest(common::HashAlgorithm::sha256, path);
     struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) search.compressed_size = static_cast<std::uint64_t>(st.st_size);
+    if (::stat(path.c_str(), &st) == 0)
+      search.compressed_size = static_cast<std::uint64_t>(st.st_size);
     search.uncompressed_size = search.compressed_size;
     search.recipe = Recipe{};
     return search;

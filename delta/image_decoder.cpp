@@ -74,7 +74,8 @@ struct ImageDecoder::Impl {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         const int err = errno;
-        throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(err), {0, "", path, err});
+        throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(err),
+                    {0, "", path, err});
       }
       in_pos = 0;
       in_len = static_cast<std::size_t>(n);
@@ -96,7 +97,8 @@ struct ImageDecoder::Impl {
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         const int err = errno;
-        throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(err), {0, "", path, err});
+        throw Error(ExitCode::io, "reading " + path + ": " + std::strerror(err),
+                    {0, "", path, err});
       }
       if (n == 0) file_end = true;
       in_len += static_cast<std::size_t>(n);
@@ -109,7 +111,8 @@ struct ImageDecoder::Impl {
     const std::string_view start = prefix(k_max_gzip_header);
     const auto length = gzip_header_length(start.substr(0, k_max_gzip_header), path.c_str());
     if (!length) {
-      if (start.empty()) throw Error(ExitCode::bad_data, path + ": empty file, not gzip", {0, "", path, 0});
+      if (start.empty())
+        throw Error(ExitCode::bad_data, path + ": empty file, not gzip", {0, "", path, 0});
       corrupt("the file ends inside its gzip header");
     }
     header.assign(start.data(), *length);
@@ -194,7 +197,8 @@ struct ImageDecoder::Impl {
       return v;
     };
     if (le32(0) != static_cast<std::uint32_t>(crc)) corrupt("CRC-32 mismatch in the gzip trailer");
-    if (le32(4) != static_cast<std::uint32_t>(out_total)) corrupt("length mismatch in the gzip trailer");
+    if (le32(4) != static_cast<std::uint32_t>(out_total))
+      corrupt("length mismatch in the gzip trailer");
     in_pos += 8;
     finish();
   }
@@ -208,7 +212,8 @@ struct ImageDecoder::Impl {
       bz.avail_in = static_cast<unsigned>(in_len - in_pos);
       const int rc = BZ2_bzDecompress(&bz);
       in_pos = in_len - bz.avail_in;
-      if (rc == BZ_DATA_ERROR || rc == BZ_DATA_ERROR_MAGIC) corrupt("corrupt bzip2 data (bad block or CRC)");
+      if (rc == BZ_DATA_ERROR || rc == BZ_DATA_ERROR_MAGIC)
+        corrupt("corrupt bzip2 data (bad block or CRC)");
       if (rc == BZ_MEM_ERROR) throw Error(ExitCode::internal, "libbz2: out of memory");
       if (rc != BZ_OK && rc != BZ_STREAM_END) corrupt("libbz2 error " + std::to_string(rc));
       const std::size_t produced = size - bz.avail_out;
@@ -231,8 +236,9 @@ ImageDecoder::ImageDecoder(const std::string& path, Compression compression,
   d.compression = compression;
   d.max_uncompressed = max_uncompressed;
   if (compression != Compression::gzip && compression != Compression::bzip2) {
-    throw Error(ExitCode::bundle_unsupported,
-                path + ": " + name_of(compression) + " files are not decoded here (gzip and bzip2 only)");
+    throw Error(
+        ExitCode::bundle_unsupported,
+        path + ": " + name_of(compression) + " files are not decoded here (gzip and bzip2 only)");
   }
   d.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (d.fd < 0) {

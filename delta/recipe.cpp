@@ -94,8 +94,9 @@ int int_field(const Json& json, const char* field, const std::string& what) {
   // Integers only: 6.0, "6" and true are refused, and so is anything that does not fit
   // an int (checked before the conversion, which would otherwise wrap).
   if (!v.is_number_integer()) refuse(what, std::string("\"") + field + "\" is not an integer");
-  if (v.is_number_unsigned() ? v.get<std::uint64_t>() > 1000000u
-                             : (v.get<std::int64_t>() > 1000000 || v.get<std::int64_t>() < -1000000)) {
+  if (v.is_number_unsigned()
+          ? v.get<std::uint64_t>() > 1000000u
+          : (v.get<std::int64_t>() > 1000000 || v.get<std::int64_t>() < -1000000)) {
     refuse(what, std::string("\"") + field + "\" is out of range");
   }
   return static_cast<int>(v.get<std::int64_t>());
@@ -122,8 +123,7 @@ std::string describe(const Recipe& recipe) {
       if (recipe.window_bits != 15 || recipe.mem_level != 8 ||
           recipe.strategy != DeflateStrategy::default_strategy) {
         s += " (window " + std::to_string(recipe.window_bits) + ", mem " +
-             std::to_string(recipe.mem_level) + ", " + name_in(k_strategies, recipe.strategy) +
-             ")";
+             std::to_string(recipe.mem_level) + ", " + name_in(k_strategies, recipe.strategy) + ")";
       }
       return s;
     }
@@ -174,7 +174,7 @@ void validate(const Recipe& r, const std::string& what) {
     refuse(what, "\"header\" is longer than " + std::to_string(k_max_gzip_header) + " bytes");
   }
   // The header must be exactly one complete gzip header: nothing missing, nothing after.
-  const auto length = gzip_header_length(r.header, (what + " \"header\"").c_str());
+  const auto length = gzip_header_length(r.header, (what + ": \"header\"").c_str());
   if (!length || *length != r.header.size()) {
     refuse(what, "\"header\" is not exactly one gzip member header");
   }

@@ -166,9 +166,8 @@ void compress_pigz(const Recipe& r, Input& in, Output& out) {
   std::string dict;  // the last k_dict bytes of the previous block's input
   for (bool first = true;; first = false) {
     if (deflateReset(&d.z()) != Z_OK) throw Error(ExitCode::internal, "zlib deflateReset failed");
-    if (!first &&
-        deflateSetDictionary(&d.z(), reinterpret_cast<const Bytef*>(dict.data()),
-                             static_cast<uInt>(dict.size())) != Z_OK) {
+    if (!first && deflateSetDictionary(&d.z(), reinterpret_cast<const Bytef*>(dict.data()),
+                                       static_cast<uInt>(dict.size())) != Z_OK) {
       throw Error(ExitCode::internal, "zlib deflateSetDictionary failed");
     }
     dict.clear();
@@ -225,7 +224,8 @@ void compress_bzip2(const Recipe& r, Input& in, Output& out) {
       s.next_out = buf.data();
       s.avail_out = static_cast<unsigned>(buf.size());
       const int rc = BZ2_bzCompress(&s, action);
-      if (rc < 0) throw Error(ExitCode::internal, "libbz2 BZ2_bzCompress failed: " + std::to_string(rc));
+      if (rc < 0)
+        throw Error(ExitCode::internal, "libbz2 BZ2_bzCompress failed: " + std::to_string(rc));
       if (!out.put(buf.data(), buf.size() - s.avail_out)) return false;
       if (action == BZ_RUN ? s.avail_in == 0 : rc == BZ_STREAM_END) return true;
     }

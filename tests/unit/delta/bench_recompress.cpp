@@ -60,7 +60,8 @@ TEST_CASE("recompression speed and memory", "[.][bench]") {
     write_file(plain, all);
   }
   const double mib = static_cast<double>(read_file(plain).size()) / (1 << 20);
-  std::printf("content: %.1f MiB; RSS of this process at fork time counts in the child's peak\n", mib);
+  std::printf("content: %.1f MiB; RSS of this process at fork time counts in the child's peak\n",
+              mib);
   measure("(baseline: a child that does nothing)", mib, [] {});
   struct Case {
     std::vector<std::string> argv;

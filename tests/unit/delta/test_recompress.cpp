@@ -121,7 +121,8 @@ TEST_CASE("pigz reading a pipe, as buildimage's `zfs send | pigz -cfq`, is repro
 }
 
 TEST_CASE("pigz -6 -b 256 is reproduced with the block size read from the file", "[recompress]") {
-  const Recipe r = reproduces({"pigz", "-6", "-cfq", "-b", "256"}, "pigz-b256.gz", Compression::gzip);
+  const Recipe r =
+      reproduces({"pigz", "-6", "-cfq", "-b", "256"}, "pigz-b256.gz", Compression::gzip);
   if (r.kind == RecipeKind::none) return;
   CHECK(r.kind == RecipeKind::pigz);
   CHECK(r.level == 6);
@@ -136,8 +137,10 @@ TEST_CASE("pigz -9 with one thread is reproduced as pigz-9", "[recompress]") {
   CHECK(r.block_kib == 128);
 }
 
-TEST_CASE("one deflate stream (pigz with a block larger than the input) is zlib-6", "[recompress]") {
-  const Recipe r = reproduces({"pigz", "-cfq", "-b", "8192"}, "pigz-one-block.gz", Compression::gzip);
+TEST_CASE("one deflate stream (pigz with a block larger than the input) is zlib-6",
+          "[recompress]") {
+  const Recipe r =
+      reproduces({"pigz", "-cfq", "-b", "8192"}, "pigz-one-block.gz", Compression::gzip);
   if (r.kind == RecipeKind::none) return;
   CHECK(r.kind == RecipeKind::gzip);
   CHECK(r.level == 6);
@@ -162,7 +165,8 @@ TEST_CASE("GNU gzip is not reproduced by zlib: no recipe, with the reason per ca
     const delta::RecipeSearch s = delta::find_recipe(path, Compression::gzip);
     CHECK_FALSE(s.recipe);
     CHECK(s.rejected.size() == delta::gzip_candidates("", 0).size());
-    CHECK(contains(s.why_not(), "no recipe reproduces it: pigz-6 (128 KiB blocks): differs at byte "));
+    CHECK(contains(s.why_not(),
+                   "no recipe reproduces it: pigz-6 (128 KiB blocks): differs at byte "));
     CHECK(contains(s.why_not(), "zlib-6: differs at byte "));
     CHECK(contains(s.why_not(), "zlib-9: differs at byte "));
     // The file itself is fine: checked and hashed.
@@ -289,7 +293,8 @@ TEST_CASE("trailing bytes and a second member give no recipe, with the reason",
   CHECK(contains(s.why_not(), "bytes after its first gzip member"));
 }
 
-TEST_CASE("content beyond the uncompressed limit is refused as it streams", "[recompress][hostile]") {
+TEST_CASE("content beyond the uncompressed limit is refused as it streams",
+          "[recompress][hostile]") {
   const std::string path = compress_real({"pigz", "-cfq"}, "good.gz");
   if (path.empty()) return;
   const common::Error e = error_of([&] { delta::find_recipe(path, Compression::gzip, 1 << 20); });
@@ -345,7 +350,8 @@ TEST_CASE("mutated files never crash find_recipe nor fake a recipe", "[recompres
         }
       } catch (const common::Error& e) {
         ++errors;
-        CHECK((e.code() == common::ExitCode::bad_data || e.code() == common::ExitCode::bundle_too_large));
+        CHECK((e.code() == common::ExitCode::bad_data ||
+               e.code() == common::ExitCode::bundle_too_large));
       }
     }
     INFO(program << ": " << errors << " errors, " << found << " recipes");
