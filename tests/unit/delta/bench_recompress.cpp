@@ -98,3 +98,28 @@ TEST_CASE("recompression speed and memory", "[.][bench]") {
     });
   }
 }
+
+TEST_CASE("every pigz level and several block sizes are reproduced", "[.][matrix]") {
+  // Too slow for every CI run (18 real compressions of 3 MiB, ~5 s); run it after touching
+  // compress_with's pigz path: `unit_delta "[matrix]"`.
+  sdcb_test::ScratchDir dir;
+  const std::string content = image_like_content();
+  write_file(dir.file("c"), content);
+  for (const std::string block : {"32", "64", "128", "1024"}) {
+    for (int level = 1; level <= 9; ++level) {
+      if (block != "128" && level != 1 && level != 6 && level != 9) continue;
+      const std::vector<std::string> argv{"pigz", "-" + std::to_string(level), "-b", block, "-p",
+                                          "3", "-cfq"};
+      const auto status = run(argv, dir.file("c"), dir.file("c.gz"));
+      if (!status) return;
+      REQUIRE(*status == 0);
+      const delta::RecipeSearch s = delta::find_recipe(dir.file("c.gz"), delta::Compression::gzip);
+      INFO("pigz -" << level << " -b " << block << ": " << s.why_not());
+      REQUIRE(s.recipe);
+      std::printf("pigz -%d -b %s: %s, %zu candidates rejected first\n", level, block.c_str(),
+                  delta::describe(*s.recipe).c_str(), s.rejected.size());
+      CHECK(s.recipe->level == level);
+      CHECK(s.recipe->block_kib == std::stoi(block));
+    }
+  }
+}
