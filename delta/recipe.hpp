@@ -14,7 +14,9 @@
 //
 // "header" is the original gzip member header, hex, copied verbatim into the rebuilt file
 // (MTIME, XFL, OS and any name differ between compressors and runs; none of them can be
-// derived from the content).
+// derived from the content). Measured with Debian's pigz 2.6 and gzip 1.12 reading a pipe,
+// as buildimage runs them: pigz writes the current time as MTIME (a new value every run),
+// gzip writes 0; both write no name, OS 3, XFL 0 at -6 (pigz: 2 at -9, 4 at -1).
 
 #include <common/json.hpp>
 
