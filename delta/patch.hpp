@@ -1,0 +1,78 @@
+#pragma once
+// Binary patches between two uncompressed image streams, in zstd's --patch-from style:
+// the new stream is compressed with the old one as a raw-content prefix (ZSTD_CCtx_refPrefix /
+// ZSTD_DCtx_refPrefix), long-distance matching on, and a window that reaches back into the
+// reference. The DC already has the old image, so the patch carries only what changed.
+//
+// Memory. The installer's budget is flat (<= 64 MiB RSS for a 100 MiB..2 GiB image), and
+// zstd's one-shot --patch-from does not fit it: a zstd stream decoder keeps a window
+// buffer of min(window, frame content size) bytes for the new data's history
+// (ZSTD_decodingBufferSize_min), so a one-frame patch of a 2 GiB image needs 2 GiB of RAM,
+// and its reference is the whole old file. So the new stream is cut into segments of
+// `segment_size` bytes, each its own zstd frame whose prefix is a region of the old file
+// around the same place: [centre - margin, centre + segment + margin), where the centre is
+// the segment's offset scaled by old size / new size when the caller knows the new size
+// (PatchOptions::new_size_hint), else the same offset. The region is mmap'ed read-only
+// (delta/mapped_region.hpp: clean file-backed pages, unmapped after the segment). Per
+// segment both sides then hold at most:
+//   decoder: segment_size (zstd's window buffer, frame content size is checked first)
+//          + segment_size + 2 * margin of mapped base pages + ~0.3 MiB of zstd context
+//   encoder: segment_size (the segment read whole) + mapped reference + zstd's match
+//            tables for the window (the builder's side; ~tens of MiB at level 19)
+// Defaults 16 MiB segments, 8 MiB margin: decoder <= 16 + 32 MiB, whatever the image size.
+// A patch is refused before anything is mapped or allocated when its header asks for more
+// than the hard limits in delta/patch_format.hpp (segments <= 64 MiB, margin <= 64 MiB,
+// window log <= 28), and each frame's window is capped with ZSTD_d_windowLogMax.
+//
+// The segment's reference is chosen by the encoder and recorded per segment, so a better
+// alignment (e.g. content anchors to follow a large insertion) needs no decoder change.
+// Cost of segmenting, measured against the zstd CLI's one-shot --patch-from: see the
+// numbers in tests/unit/delta/test_patch.cpp's report and the lead's report (issue 16).
+//
+// Integrity. The header records the old file's size and sha256; apply_patch checks both
+// before producing a byte ("the base image ... differs ...: use a full bundle"). Each frame
+// carries zstd's checksum, and the trailer the new stream's size and sha256, checked at the
+// end: a corrupt or truncated patch always ends in common::Error, and the caller discards
+// what the sink received (it is never silently wrong, but may be partially written).
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace delta {
+
+// Fills up to `capacity` bytes of `buffer`, returns how many; 0 means the end. Throws on
+// failure.
+using ByteSource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
+// Receives bytes in order.
+using ByteSink = std::function<void(const char* data, std::size_t size)>;
+
+struct PatchOptions {
+  int level = 19;                               // zstd level, 1..19
+  std::uint64_t segment_size = 16 * 1024 * 1024;  // new bytes per frame, 1..64 MiB
+  std::uint64_t margin = 8 * 1024 * 1024;         // old bytes each side of the segment's place
+  std::uint64_t new_size_hint = 0;  // the new stream's size if known (better alignment); 0 = no
+};
+
+struct PatchStats {
+  std::uint64_t old_size = 0;
+  std::uint64_t new_size = 0;
+  std::uint64_t patch_size = 0;  // bytes given to the sink, header and trailer included
+  std::uint64_t segments = 0;
+  std::string new_sha256;        // lower-case hex
+};
+
+// Encodes `new_data` against the file `old_file`, writing the patch to `patch`.
+// Throws common::Error: io (the old file), usage (options out of range), internal (zstd).
+PatchStats encode_patch(const std::string& old_file, const ByteSource& new_data,
+                        const ByteSink& patch, const PatchOptions& options = {});
+
+// Rebuilds the new stream from `old_file` and `patch`, giving it to `new_data`; returns its
+// size. Throws common::Error: integrity (wrong base, before any output), bad_data (not a
+// patch), bundle_unsupported, bundle_too_large (limits), bundle_truncated, bundle_corrupt,
+// bundle_hash (the rebuilt stream's sha256 or size differs from the trailer), io.
+std::uint64_t apply_patch(const std::string& old_file, const ByteSource& patch,
+                          const ByteSink& new_data);
+
+}  // namespace delta
