@@ -325,7 +325,7 @@ void decode_segment(ZSTD_DCtx* dctx, PatchReader& reader, const MappedRegion& re
 }  // namespace
 
 std::uint64_t apply_patch(const std::string& old_file, const ByteSource& patch,
-                          const ByteSink& new_data) {
+                          const ByteSink& new_data, std::uint64_t max_new_size) {
   PatchReader reader(patch);
   const pf::Header header = pf::decode_header(reader.take(pf::k_header_size, "its header"));
 
@@ -388,6 +388,11 @@ std::uint64_t apply_patch(const std::string& old_file, const ByteSource& patch,
     }
     const pf::Segment segment =
         pf::decode_segment(reader.take(pf::k_segment_body_size, "a segment record"), header);
+    if (segment.new_size > max_new_size - total) {
+      throw Error(ExitCode::bundle_too_large,
+                  "the patch rebuilds more than the expected " + std::to_string(max_new_size) +
+                      " bytes: corrupt patch; use a full bundle");
+    }
     MappedRegion reference(old.fd(), old.path(), segment.ref_offset, segment.ref_size);
     decode_segment(dctx.get(), reader, reference, segment, index, hash, new_data, out.get(),
                    out_size);

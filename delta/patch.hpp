@@ -84,10 +84,14 @@ PatchStats encode_patch(const std::string& old_file, const ByteSource& new_data,
                         const ByteSink& patch, const PatchOptions& options = {});
 
 // Rebuilds the new stream from `old_file` and `patch`, giving it to `new_data`; returns its
-// size. Throws common::Error: integrity (wrong base, before any output), bad_data (not a
-// patch), bundle_unsupported, bundle_too_large (limits), bundle_truncated, bundle_corrupt,
-// bundle_hash (the rebuilt stream's sha256 or size differs from the trailer), io.
+// size. `max_new_size` bounds the output (the size the signed index declares): a patch that
+// would produce more is refused before the segment that passes it is decoded.
+// Throws common::Error: integrity (wrong base, before any output), bad_data (not a patch),
+// bundle_unsupported, bundle_too_large (limits, max_new_size), bundle_truncated,
+// bundle_corrupt, bundle_hash (the rebuilt stream's sha256 or size differs from the
+// trailer), io.
 std::uint64_t apply_patch(const std::string& old_file, const ByteSource& patch,
-                          const ByteSink& new_data);
+                          const ByteSink& new_data,
+                          std::uint64_t max_new_size = UINT64_MAX);
 
 }  // namespace delta

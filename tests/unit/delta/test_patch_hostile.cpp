@@ -166,3 +166,18 @@ TEST_CASE("a segment record pointing outside the base or its bound is refused") 
   // One byte fewer than the frame holds: the frame's own content size disagrees.
   CHECK(try_apply(f.old_path, poke64(record + 16, 1 * k_mib - 1)) == ExitCode::bundle_corrupt);
 }
+
+TEST_CASE("the output is bounded by the size the caller expects") {
+  Fixture f;
+  std::string rebuilt;
+  CHECK(delta::apply_patch(f.old_path, source_of(f.patch), sink_into(rebuilt),
+                           f.new_data.size()) == f.new_data.size());
+  rebuilt.clear();
+  try {
+    delta::apply_patch(f.old_path, source_of(f.patch), sink_into(rebuilt), f.new_data.size() - 1);
+    FAIL("a patch rebuilding more than the bound was accepted");
+  } catch (const common::Error& e) {
+    CHECK(e.code() == ExitCode::bundle_too_large);
+  }
+  CHECK(rebuilt.size() < f.new_data.size());
+}
