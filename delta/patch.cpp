@@ -2,6 +2,7 @@
 
 #include <common/error.hpp>
 #include <common/hash.hpp>
+#include <delta/anchor_index.hpp>
 #include <delta/mapped_region.hpp>
 #include <delta/patch_format.hpp>
 
@@ -101,17 +102,15 @@ unsigned window_log_for(std::uint64_t segment_size, std::uint64_t margin) {
 }
 
 // Where segment [offset, offset + size) of the new stream finds its reference in the old
-// file: the same place (scaled when the new size is known) widened by the margin, clipped
-// to the file. A segment past the old file's end gets the old file's tail.
-pf::Segment reference_for(std::uint64_t offset, std::uint64_t size, std::uint64_t old_size,
-                          const PatchOptions& options) {
-  std::uint64_t centre = offset;
-  if (options.new_size_hint > 0) {
-    centre = static_cast<std::uint64_t>(static_cast<long double>(offset) * old_size /
-                                        options.new_size_hint);
-  }
-  const std::uint64_t span = size + 2 * options.margin;
-  std::uint64_t lo = centre > options.margin ? centre - options.margin : 0;
+// file: where its anchors say its content moved to (`shift`, delta/anchor_index.hpp),
+// widened by the margin, clipped to the file. A segment past the old file's end gets the
+// old file's tail.
+pf::Segment reference_for(std::uint64_t offset, std::uint64_t size, std::int64_t shift,
+                          std::uint64_t old_size, std::uint64_t margin) {
+  const std::int64_t moved = static_cast<std::int64_t>(offset) + shift;
+  const std::uint64_t centre = moved < 0 ? 0 : static_cast<std::uint64_t>(moved);
+  const std::uint64_t span = size + 2 * margin;
+  std::uint64_t lo = centre > margin ? centre - margin : 0;
   if (lo >= old_size) lo = old_size > span ? old_size - span : 0;
   const std::uint64_t hi = std::min(old_size, lo + span);
   return pf::Segment{lo, hi - lo, size};
@@ -137,6 +136,7 @@ PatchStats encode_patch(const std::string& old_file, const ByteSource& new_data,
     throw Error(ExitCode::usage, "patch segment size must be 1..64 MiB and margin <= 64 MiB");
   }
   header.old_sha256 = old.sha256();
+  const AnchorIndex anchors(old.fd(), old.path(), old.size());
 
   PatchStats stats;
   stats.old_size = old.size();
@@ -166,12 +166,16 @@ PatchStats encode_patch(const std::string& old_file, const ByteSource& new_data,
   const std::size_t out_size = ZSTD_CStreamOutSize();
   std::unique_ptr<char[]> out(new char[out_size]);
   common::Hasher new_hash(common::HashAlgorithm::sha256);
+  std::int64_t shift = 0;
 
   for (;;) {
     const std::size_t size = read_full(new_data, segment.get(), segment_size);
     if (size == 0) break;
     new_hash.update(segment.get(), size);
-    const pf::Segment record = reference_for(stats.new_size, size, old.size(), options);
+    // A segment of all-new content has no anchors: it keeps the previous segment's shift.
+    if (const auto found = anchors.shift_for(segment.get(), size, stats.new_size)) shift = *found;
+    const pf::Segment record =
+        reference_for(stats.new_size, size, shift, old.size(), options.margin);
     const std::string rec = pf::encode_segment(record);
     emit(rec.data(), rec.size());
 

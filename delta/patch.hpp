@@ -10,9 +10,9 @@
 // (ZSTD_decodingBufferSize_min), so a one-frame patch of a 2 GiB image needs 2 GiB of RAM,
 // and its reference is the whole old file. So the new stream is cut into segments of
 // `segment_size` bytes, each its own zstd frame whose prefix is a region of the old file
-// around the same place: [centre - margin, centre + segment + margin), where the centre is
-// the segment's offset scaled by old size / new size when the caller knows the new size
-// (PatchOptions::new_size_hint), else the same offset. The region is mmap'ed read-only
+// where its content sits: [centre - margin, centre + segment + margin), the centre being
+// the segment's offset plus the shift its content-defined anchors vote for
+// (delta/anchor_index.hpp), so insertions and deletions before it do not lose it. The region is mmap'ed read-only
 // (delta/mapped_region.hpp: clean file-backed pages, unmapped after the segment). Per
 // segment both sides then hold at most:
 //   decoder: segment_size (zstd's window buffer, frame content size is checked first)
@@ -67,7 +67,6 @@ struct PatchOptions {
   int level = 9;                                 // zstd level, 1..19 (see above for speed)
   std::uint64_t segment_size = 8 * 1024 * 1024;  // new bytes per frame, 1..64 MiB
   std::uint64_t margin = 8 * 1024 * 1024;        // old bytes each side of the segment's place
-  std::uint64_t new_size_hint = 0;  // the new stream's size if known (better alignment); 0 = no
 };
 
 struct PatchStats {
