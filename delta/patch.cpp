@@ -124,6 +124,10 @@ PatchStats encode_patch(const std::string& old_file, const ByteSource& new_data,
     throw Error(ExitCode::usage, "patch level " + std::to_string(options.level) +
                                      " is outside 1.." + std::to_string(ZSTD_maxCLevel()));
   }
+  if (options.segment_size < pf::k_min_segment || options.segment_size > pf::k_max_segment ||
+      options.margin > pf::k_max_margin) {
+    throw Error(ExitCode::usage, "patch segment size must be 1..64 MiB and margin <= 64 MiB");
+  }
   OldFile old(old_file);
   pf::Header header;
   header.level = options.level;
@@ -131,10 +135,6 @@ PatchStats encode_patch(const std::string& old_file, const ByteSource& new_data,
   header.margin = options.margin;
   header.window_log = window_log_for(options.segment_size, options.margin);
   header.old_size = old.size();
-  if (options.segment_size < pf::k_min_segment || options.segment_size > pf::k_max_segment ||
-      options.margin > pf::k_max_margin) {
-    throw Error(ExitCode::usage, "patch segment size must be 1..64 MiB and margin <= 64 MiB");
-  }
   header.old_sha256 = old.sha256();
   const AnchorIndex anchors(old.fd(), old.path(), old.size());
 

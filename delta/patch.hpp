@@ -18,31 +18,37 @@
 //   decoder: segment_size (zstd's window buffer, frame content size is checked first)
 //          + segment_size + 2 * margin of mapped base pages + ~0.3 MiB of zstd context
 //   encoder: segment_size (the segment read whole) + mapped reference + zstd's match
-//            tables for the window (the builder's side; 54-98 MiB peak at levels 9-12)
+//            tables for the window + the anchor index (16 MiB, capped at 32)
+//            (the builder's side; 62-98 MiB peak measured at levels 9-12)
 // A patch is refused before anything is mapped or allocated when its header asks for more
 // than the hard limits in delta/patch_format.hpp (segments <= 64 MiB, margin <= 64 MiB,
 // window log <= 28), and each frame's window is capped with ZSTD_d_windowLogMax.
 //
 // The choice, measured (bench/patch_bench.cpp, 256 MiB generated tar-like release, 8% of
-// files touched, 2% inserted, 2% deleted; zstd 1.5.4; a shared 2-core VM):
+// files touched, 2% inserted, 2% deleted; zstd 1.5.4; a shared 2-core VM; the segment rows
+// before anchors were added, which changed the default row by 578 bytes):
 //   one-shot, zstd CLI --patch-from -9:  4,739,894 bytes; 817 MiB RSS to encode, 517 to decode
 //   segments 64 MiB / margin 32, -9:     4,737,512 bytes; decode peak RSS 153 MiB
 //   segments 32 / 16, -9:                4,718,776 bytes;                    89 MiB
 //   segments 16 / 8, -9:                 4,704,673 bytes;                    51 MiB
-//   segments  8 / 8, -9 (the default):   4,696,676 bytes (1.75% of new);     33 MiB
+//   segments  8 / 8, -9 (the default):   4,697,254 bytes (1.75% of new);     32 MiB
 //   segments 16 / 0 (no margin):        16,131,376 bytes (offsets drift out of reach)
 //   plain zstd -9 of the new stream:   131,791,920 bytes (49%)
+//   19 MiB random inserted at the front: 52% of new without anchors, 8.6% with them
+//                                        (the insertion itself is 7.3%)
+// At 1 GiB: CLI one-shot 21,074,283 bytes, 3.1 GiB RSS to encode; the default 20,875,994:
+// 1.95% of new, 36 s, encode peak RSS 70 MiB, decode 36 MiB at 279 MiB/s (output checked).
 // Segmenting costs nothing here (a nearby reference is as good as the whole file), while
-// memory falls with the segment size. Level 9 encodes at ~30-50 MiB/s; level 12 gains 0.6%
+// memory falls with the segment size. Level 9 encodes at ~25-50 MiB/s; level 12 gains 0.6%
 // at a third of the speed; levels 15 and 19 did not finish 256 MiB in 150 s and 400 s (not
-// profiled: their binary-tree match finders index every 24 MiB prefix), so the default is 9. Apply runs at
-// ~260-400 MiB/s, including hashing the base first.
+// profiled: their binary-tree match finders index every 24 MiB prefix), so the default
+// is 9. Apply runs at ~210-410 MiB/s, including hashing the base first.
 // Defaults: 8 MiB segments, 8 MiB margin, window 2^25: decoder <= 8 MiB window buffer +
 // 24 MiB of clean mapped base pages + zstd's context, whatever the image size.
 //
-// The segment's reference is chosen by the encoder and recorded per segment, so a better
-// alignment (e.g. content anchors to follow an insertion larger than the margin) needs no
-// decoder change. Until then, drift beyond the margin costs patch size, never correctness.
+// The segment's reference is chosen by the encoder and recorded per segment, so how it is
+// chosen can improve with no decoder change. Content the anchors cannot place costs patch
+// size, never correctness.
 //
 // Integrity. The header records the old file's size and sha256; apply_patch checks both
 // before producing a byte ("the base image ... differs ...: use a full bundle"). Each frame

@@ -138,6 +138,10 @@ TEST_CASE("encode options out of range are refused") {
   CHECK_THROWS_AS(delta::encode_patch(old_path, source_of("x"), sink_into(patch), o),
                   common::Error);
   o = test_options();
+  o.margin = std::uint64_t{1} << 62;
+  CHECK_THROWS_AS(delta::encode_patch(old_path, source_of("x"), sink_into(patch), o),
+                  common::Error);
+  o = test_options();
   o.level = 0;
   CHECK_THROWS_AS(delta::encode_patch(old_path, source_of("x"), sink_into(patch), o),
                   common::Error);
