@@ -9,11 +9,12 @@ packages=(
   libarchive-dev libzstd-dev libssl-dev nlohmann-json3-dev libcurl4-openssl-dev
   libcli11-dev catch2 libcpp-httplib-dev
   zstd libarchive-tools openssl curl ca-certificates
-  pigz bzip2 gzip   # the delta tests compare recompression with the real compressors (delta/)
+  zlib1g-dev libbz2-dev   # delta/: recompressing image files as pigz, zlib and bzip2 made them
+  pigz bzip2 gzip         # the delta tests compare that with the real compressors
   clang libclang-rt-dev   # the fuzz stage (scripts/fuzz.sh): clang, libFuzzer, ASan/UBSan runtimes
   # The portable installer's static archives (cmake/PortableInstaller.cmake, docs/porting.md).
   libnghttp2-dev libidn2-dev libunistring-dev libpsl-dev libssh2-1-dev libbrotli-dev
-  heimdal-multidev comerr-dev libcrypt-dev libsqlite3-dev libbz2-dev zlib1g-dev
+  heimdal-multidev comerr-dev libcrypt-dev libsqlite3-dev
   groff-base file dpkg-dev   # tests/ship: groff checks the man pages; cpack's .deb Depends (dpkg-shlibdeps, file)
 )
 missing=()
