@@ -9,6 +9,7 @@
 #include "recompress_support.hpp"
 
 #include <common/error.hpp>
+#include <tests/unit/support/error_capture.hpp>
 #include <tests/unit/support/scratch_dir.hpp>
 
 #include <catch2/catch.hpp>
@@ -20,6 +21,7 @@ using namespace recompress_test;
 using delta::Compression;
 using delta::Recipe;
 using delta::RecipeKind;
+using sdcb_test::error_of;
 
 namespace {
 
@@ -82,17 +84,6 @@ Recipe reproduces(const std::vector<std::string>& argv, const std::string& name,
   CHECK(s.uncompressed_sha256 == sha256(fixture().content));
   CHECK(sha256(rebuild(*s.recipe, fixture().content)) == sha256(original));
   return *s.recipe;
-}
-
-template <typename F>
-common::Error error_of(F&& f) {
-  try {
-    f();
-  } catch (const common::Error& e) {
-    return e;
-  }
-  FAIL("no common::Error thrown");
-  return common::Error(common::ExitCode::ok, "");
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
