@@ -1,6 +1,7 @@
 // fcntl locks: taken, held by another process (wait notice, timeout naming the holder),
 // released when the holder goes.
 #include "installer_support.hpp"
+#include "lock_holder.hpp"
 
 #include <installer/lock.hpp>
 
@@ -17,47 +18,6 @@
 using namespace installer;
 using namespace installer_test;
 using namespace std::chrono_literals;
-
-namespace {
-
-// What the child does once it holds the lock: wait to be killed, or first keep the lock
-// across an exec (keep_across_exec into `env`) and become `sleep 3`.
-enum class Then { pause, exec_sleep };
-
-// A child process that takes the lock, reports through a pipe, and holds it until killed.
-pid_t hold_in_child(const std::string& path, Then then = Then::pause, const char* env = nullptr) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    try {
-      FileLock lock = FileLock::acquire(path, "test lock");
-      if (then == Then::exec_sleep) lock.keep_across_exec(env);
-      (void)!::write(fds[1], "L", 1);
-      ::close(fds[1]);
-      // The program the process becomes holds the lock without ever opening the file.
-      if (then == Then::exec_sleep) ::execl("/bin/sleep", "sleep", "3", static_cast<char*>(nullptr));
-      for (;;) ::pause();
-    } catch (...) {
-    }
-    ::_exit(3);
-  }
-  ::close(fds[1]);
-  char c = 0;
-  REQUIRE(::read(fds[0], &c, 1) == 1);
-  ::close(fds[0]);
-  return pid;
-}
-
-void stop_child(pid_t pid) {
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-}
-
-}  // namespace
 
 TEST_CASE("a free lock is taken at once and released", "[lock]") {
   TempDir dir;

@@ -3,6 +3,7 @@
 // (stage_run.hpp), check and receipts without anything to work on, all reporting through an
 // observer and printing nothing.
 #include "installer_support.hpp"
+#include "lock_holder.hpp"
 
 #include <installer/apply_run.hpp>
 #include <installer/apply_steps.hpp>
@@ -67,36 +68,6 @@ std::uint64_t size_of(const std::string& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return static_cast<std::uint64_t>(st.st_size);
-}
-
-// A child process holding the lock at `path` until stop_child.
-pid_t hold_in_child(const std::string& path) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    try {
-      FileLock lock = FileLock::acquire(path, "test lock");
-      (void)!::write(fds[1], "L", 1);
-      ::close(fds[1]);
-      for (;;) ::pause();
-    } catch (...) {
-    }
-    ::_exit(3);
-  }
-  ::close(fds[1]);
-  char c = 0;
-  REQUIRE(::read(fds[0], &c, 1) == 1);
-  ::close(fds[0]);
-  return pid;
-}
-
-void stop_child(pid_t pid) {
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
 }
 
 }  // namespace
