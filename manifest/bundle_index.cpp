@@ -6,6 +6,7 @@
 
 #include <common/error.hpp>
 #include <common/hash.hpp>
+#include <delta/recipe.hpp>
 #include <manifest/image_manifest.hpp>
 #include <manifest/json_fields.hpp>
 #include <manifest/version_order.hpp>
@@ -90,6 +91,41 @@ int read_format_version(const Reader& r, const Json& j) {
   return static_cast<int>(version);
 }
 
+// The "sha256" list of chunk hashes of an object describing `size` bytes.
+std::vector<std::string> read_chunk_hashes(const Reader& r, const Json& m, const std::string& path,
+                                           std::uint64_t size, std::uint64_t chunk_size) {
+  const std::size_t expected = chunk_count(size, chunk_size);
+  // No limit beyond the 16 MiB text: the count must equal `expected` exactly, and a wrong
+  // count is a corrupt index, whichever way it is wrong.
+  const Json* hashes = r.array(m, "sha256", path, SIZE_MAX);
+  if (hashes->size() != expected) {
+    r.fail(path + ".sha256", std::to_string(hashes->size()) + " chunk hashes, expected " +
+                                 std::to_string(expected) + " for " + std::to_string(size) +
+                                 " bytes in chunks of " + std::to_string(chunk_size));
+  }
+  std::vector<std::string> out;
+  out.reserve(expected);
+  for (std::size_t i = 0; i < hashes->size(); ++i) {
+    const std::string p = fields::index(path + ".sha256", i);
+    std::string h = r.expect_string((*hashes)[i], p);
+    if (!fields::is_lower_hex(h, 64)) {
+      r.fail(p, fields::quote(h) + " is not 64 lower-case hex digits");
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::uint64_t member_size(const Reader& r, const Json& m, const std::string& path) {
+  const std::uint64_t size = r.uint(m, "size", path);
+  if (size > k_max_member_size) {
+    r.fail(ExitCode::bundle_too_large, path + ".size",
+           std::to_string(size) + " bytes is more than the 64 GiB limit on a member "
+                                  "(IMGAPI's largest image file is 20 GiB)");
+  }
+  return size;
+}
+
 BundleMember read_member(const Reader& r, const Json& m, const std::string& path,
                          std::uint64_t chunk_size) {
   r.expect_object(m, path);
@@ -105,30 +141,8 @@ BundleMember read_member(const Reader& r, const Json& m, const std::string& path
     r.fail(ExitCode::bundle_closed_world, path + ".name",
            fields::quote(out.name) + " is a reserved name and must not be listed");
   }
-  out.size = r.uint(m, "size", path);
-  if (out.size > k_max_member_size) {
-    r.fail(ExitCode::bundle_too_large, path + ".size",
-           std::to_string(out.size) + " bytes is more than the 64 GiB limit on a member "
-                                      "(IMGAPI's largest image file is 20 GiB)");
-  }
-  const std::size_t expected = chunk_count(out.size, chunk_size);
-  // No limit beyond the 16 MiB text: the count must equal `expected` exactly, and a wrong
-  // count is a corrupt index, whichever way it is wrong.
-  const Json* hashes = r.array(m, "sha256", path, SIZE_MAX);
-  if (hashes->size() != expected) {
-    r.fail(path + ".sha256", std::to_string(hashes->size()) + " chunk hashes, expected " +
-                                 std::to_string(expected) + " for " + std::to_string(out.size) +
-                                 " bytes in chunks of " + std::to_string(chunk_size));
-  }
-  out.sha256.reserve(expected);
-  for (std::size_t i = 0; i < hashes->size(); ++i) {
-    const std::string p = fields::index(path + ".sha256", i);
-    std::string h = r.expect_string((*hashes)[i], p);
-    if (!fields::is_lower_hex(h, 64)) {
-      r.fail(p, fields::quote(h) + " is not 64 lower-case hex digits");
-    }
-    out.sha256.push_back(std::move(h));
-  }
+  out.size = member_size(r, m, path);
+  out.sha256 = read_chunk_hashes(r, m, path, out.size, chunk_size);
   return out;
 }
 
@@ -178,8 +192,59 @@ std::vector<std::string> read_services(const Reader& r, const Json& a, const std
   return out;
 }
 
+// A delta object is closed (spec §3a): a key this version does not know could change how the
+// file is rebuilt, so it is refused rather than ignored; new keys need a new format_version.
+void refuse_unknown_keys(const Reader& r, const Json& obj, const std::string& path,
+                         std::initializer_list<const char*> known) {
+  const Json unknown = fields::unknown_keys(obj, known);
+  if (!unknown.is_null()) {
+    r.fail(fields::join(path, unknown.begin().key()), "is not a key of format_version " +
+                                                          std::to_string(k_bundle_format_version));
+  }
+}
+
+// "delta" of an artifact (spec §3a).
+BundleDelta read_delta(const Reader& r, const Json& d, const std::string& path,
+                       const std::unordered_set<std::string>& listed, std::uint64_t chunk_size) {
+  r.expect_object(d, path);
+  BundleDelta out;
+  out.patch_member = member_ref(r, d, "patch", path, Presence::required, listed);
+  const std::string base_path = path + ".base";
+  const Json* base = r.object(d, "base", path);
+  out.base_uuid = r.string(*base, "uuid", base_path);
+  if (!is_uuid(out.base_uuid)) {
+    r.fail(base_path + ".uuid", fields::quote(out.base_uuid) + " is not a lower-case UUID");
+  }
+  out.base_sha1 = r.string(*base, "sha1", base_path);
+  if (!fields::is_lower_hex(out.base_sha1, 40)) {
+    r.fail(base_path + ".sha1", fields::quote(out.base_sha1) + " is not 40 lower-case hex digits");
+  }
+  out.base_size = member_size(r, *base, base_path);
+  const std::string compression = r.string(*base, "compression", base_path);
+  if (compression != "none" && compression != "gzip" && compression != "bzip2") {
+    r.fail(base_path + ".compression",
+           fields::quote(compression) + " is not one of \"none\", \"gzip\", \"bzip2\"");
+  }
+  out.base_compression = delta::compression_from_name(compression);
+  refuse_unknown_keys(r, *base, base_path, {"uuid", "sha1", "size", "compression"});
+  const Json* recipe = r.object(d, "recipe", path);
+  try {
+    out.recipe = delta::recipe_from_json(*recipe, "bundle index: " + path + ".recipe");
+  } catch (const Error& e) {
+    throw Error(ExitCode::bundle_corrupt, e.what());
+  }
+  const std::string file_path = path + ".file";
+  const Json* file = r.object(d, "file", path);
+  out.file_size = member_size(r, *file, file_path);
+  out.file_sha256 = read_chunk_hashes(r, *file, file_path, out.file_size, chunk_size);
+  refuse_unknown_keys(r, *file, file_path, {"size", "sha256"});
+  refuse_unknown_keys(r, d, path, {"patch", "base", "recipe", "file"});
+  return out;
+}
+
 BundleArtifact read_artifact(const Reader& r, const Json& a, const std::string& path,
-                             const std::unordered_set<std::string>& listed) {
+                             const std::unordered_set<std::string>& listed, int format_version,
+                             std::uint64_t chunk_size) {
   r.expect_object(a, path);
   BundleArtifact out;
   out.role = nonempty(r, a, "role", path);
@@ -199,7 +264,21 @@ BundleArtifact read_artifact(const Reader& r, const Json& a, const std::string& 
            fields::quote(out.published_at) + " is not an IMGAPI time stamp");
   }
   out.manifest_member = member_ref(r, a, "manifest", path, image_field, listed);
-  out.file_member = member_ref(r, a, "file", path, Presence::required, listed);
+  if (const Json* d = r.object(a, "delta", path, Presence::optional)) {
+    if (format_version < k_first_delta_format_version) {
+      r.fail(path + ".delta", "a delta artifact needs format_version " +
+                                  std::to_string(k_first_delta_format_version) + " or newer");
+    }
+    if (a.contains("file")) {
+      r.fail(path, "has both \"file\" and \"delta\"; an image file is either carried or rebuilt");
+    }
+    out.delta = read_delta(r, *d, path + ".delta", listed, chunk_size);
+    if (out.delta->base_uuid == out.uuid) {
+      r.fail(path + ".delta.base.uuid", "is the artifact's own uuid");
+    }
+  } else {
+    out.file_member = member_ref(r, a, "file", path, Presence::required, listed);
+  }
   out.stage_as = r.string(a, "stage_as", path, Presence::optional);
   if (!out.stage_as.empty() && !is_safe_absolute_path(out.stage_as)) {
     r.fail(ExitCode::bundle_unsafe, path + ".stage_as",
@@ -209,7 +288,7 @@ BundleArtifact read_artifact(const Reader& r, const Json& a, const std::string& 
   out.pinned = r.boolean(a, "pinned", path, Presence::optional);
   out.unknown = fields::unknown_keys(a, {"role", "services", "uuid", "name", "version",
                                          "published_at", "manifest", "file", "stage_as",
-                                         "pinned"});
+                                         "pinned", "delta"});
   return out;
 }
 
@@ -281,7 +360,8 @@ BundleIndex BundleIndex::parse(std::string_view bytes) {
   out.artifacts.reserve(artifacts->size());
   for (std::size_t i = 0; i < artifacts->size(); ++i) {
     out.artifacts.push_back(
-        read_artifact(r, (*artifacts)[i], fields::index("artifacts", i), listed));
+        read_artifact(r, (*artifacts)[i], fields::index("artifacts", i), listed,
+                      out.format_version, out.chunk_size));
   }
   out.unknown = fields::unknown_keys(
       j, {"format", "format_version", "bundle_id", "content_id", "created", "builder", "source", "channel",
@@ -301,7 +381,19 @@ Json artifact_json(const BundleArtifact& a) {
   j["version"] = a.version;
   if (!a.published_at.empty()) j["published_at"] = a.published_at;
   if (!a.manifest_member.empty()) j["manifest"] = a.manifest_member;
-  j["file"] = a.file_member;
+  if (a.delta) {
+    const BundleDelta& d = *a.delta;
+    j["delta"] = Json::object(
+        {{"patch", d.patch_member},
+         {"base", Json::object({{"uuid", d.base_uuid},
+                                {"sha1", d.base_sha1},
+                                {"size", d.base_size},
+                                {"compression", delta::name_of(d.base_compression)}})},
+         {"recipe", delta::to_json(d.recipe)},
+         {"file", Json::object({{"size", d.file_size}, {"sha256", d.file_sha256}})}});
+  } else {
+    j["file"] = a.file_member;
+  }
   if (!a.stage_as.empty()) j["stage_as"] = a.stage_as;
   j["pinned"] = a.pinned;
   fields::append_unknown(j, a.unknown);
@@ -356,6 +448,19 @@ std::uint64_t BundleIndex::payload_size() const {
   std::uint64_t total = 0;
   for (const auto& m : members) total += m.size;
   return total;
+}
+
+bool BundleDelta::operator==(const BundleDelta& o) const {
+  return patch_member == o.patch_member && base_uuid == o.base_uuid &&
+         base_sha1 == o.base_sha1 && base_size == o.base_size &&
+         base_compression == o.base_compression && recipe == o.recipe &&
+         file_size == o.file_size && file_sha256 == o.file_sha256;
+}
+
+int required_format_version(const std::vector<BundleArtifact>& artifacts) {
+  const bool any_delta = std::any_of(artifacts.begin(), artifacts.end(),
+                                     [](const BundleArtifact& a) { return a.delta.has_value(); });
+  return any_delta ? k_first_delta_format_version : 1;
 }
 
 bool is_safe_member_name(std::string_view name) {

@@ -7,6 +7,8 @@
 // is deterministic so equal inputs give equal bytes.
 
 #include <common/json.hpp>
+#include <delta/compression.hpp>
+#include <delta/recipe.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -17,9 +19,12 @@
 
 namespace manifest {
 
-// The value of "format" and the one format_version this program reads and writes.
+// The value of "format" and the newest format_version this program reads and writes.
+// Version 2 adds delta artifacts (spec §3a, §8); a bundle without one is written as
+// version 1, which every installer reads.
 inline constexpr const char* k_bundle_format = "sdcadm-bundle";
-inline constexpr int k_bundle_format_version = 1;
+inline constexpr int k_bundle_format_version = 2;
+inline constexpr int k_first_delta_format_version = 2;
 // Limits on the index itself (spec §3).
 inline constexpr std::size_t k_bundle_index_max_bytes = 16u << 20;
 inline constexpr int k_bundle_index_max_depth = 32;
@@ -41,17 +46,38 @@ struct BundleMember {
   std::vector<std::string> sha256;  // chunk hashes (hex)
 };
 
+// How a delta artifact's image file is rebuilt on the headnode (spec §3a): the file of the
+// image the DC already has (`base`) is decompressed, `patch_member` (a delta/patch.hpp
+// stream) is applied to that uncompressed stream, and the result is compressed again with
+// `recipe`. The rebuilt file must then have exactly `file_size` bytes and the chunk hashes
+// `file_sha256` (and the manifest's files[0].sha1/size) before it is staged.
+struct BundleDelta {
+  std::string patch_member;                  // JSON "patch": a listed member
+  std::string base_uuid;                     // "base.uuid"
+  std::string base_sha1;                     // "base.sha1": files[0].sha1 of the base
+  std::uint64_t base_size = 0;               // "base.size": files[0].size of the base
+  delta::Compression base_compression = delta::Compression::none;  // "base.compression"
+  delta::Recipe recipe;                      // "recipe": delta/recipe.hpp's JSON
+  std::uint64_t file_size = 0;               // "file.size": the rebuilt image file
+  std::vector<std::string> file_sha256;      // "file.sha256": its chunk_size chunk hashes
+
+  bool operator==(const BundleDelta& other) const;
+};
+
 // One thing the bundle delivers (spec §3 "artifacts"). `manifest_member` and `file_member`
 // are the JSON keys "manifest" and "file" and name members of the index. For the image
 // roles (every known role but "installer") uuid, published_at and manifest are required;
 // for "installer" and for roles this version does not know they are optional ("" = absent).
 // `stage_as` ("" = absent) is an absolute path on the headnode. `services` is used by
-// service-image artifacts only.
+// service-image artifacts only. An artifact has either a `file_member` (the image file is
+// in the bundle) or a `delta` (format_version 2: it is rebuilt from an image the DC has);
+// never both.
 struct BundleArtifact {
   std::string role;
   std::vector<std::string> services;
   std::string uuid, name, version, published_at, manifest_member, file_member, stage_as;
   bool pinned = false;
+  std::optional<BundleDelta> delta;
   common::Json unknown;  // keys of this artifact this version does not know (object or null)
 };
 
@@ -78,14 +104,16 @@ struct BundleIndex {
   // common::Error with
   //   bundle_too_large    the text exceeds 16 MiB, a member declares more than 64 GiB, or
   //                       more than 100000 members or artifacts;
-  //   bundle_unsupported  format_version > 1 ("... newer than this program understands ...");
+  //   bundle_unsupported  format_version > 2 ("... newer than this program understands ...");
   //   bundle_unsafe       a member name fails is_safe_member_name, or a stage_as is not a
   //                       normalized absolute path;
   //   bundle_closed_world a duplicate member, a listed bundle.json/bundle.sig, or an
   //                       artifact naming a member the index does not list;
   //   bundle_corrupt      anything else: bad JSON, too deep, a key twice in one object, wrong
   //                       type, bad hash hex, chunk count mismatch, bad uuid/timestamp,
-  //                       chunk_size out of range, empty members.
+  //                       chunk_size out of range, empty members; an artifact with both
+  //                       or neither of "file" and "delta", a "delta" in a version 1 index,
+  //                       a bad delta base, compression or recipe.
   // Messages name the field ("bundle index: members[3].sha256[1]: ...").
   // Roles outside the known set are kept (spec §8); see known_role().
   static BundleIndex parse(std::string_view bytes);
@@ -99,6 +127,10 @@ struct BundleIndex {
   // Sum of the sizes of all members.
   std::uint64_t payload_size() const;
 };
+
+// The format_version an index must declare: 2 when an artifact has a delta, else 1 (so a
+// bundle built without deltas stays readable by every installer). The builder writes this.
+int required_format_version(const std::vector<BundleArtifact>& artifacts);
 
 // True if `name` can be a member name: relative, '/'-separated components none of which is
 // empty, "." or ".."; no NUL, backslash or other control byte; at most 100 bytes.

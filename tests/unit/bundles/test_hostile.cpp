@@ -194,15 +194,15 @@ TEST_CASE("a deeply nested index is refused", "[bundles][hostile]") {
   }
 }
 
-TEST_CASE("an index of format_version 2 is unsupported", "[bundles][hostile]") {
+TEST_CASE("an index of format_version 3 is unsupported", "[bundles][hostile]") {
   TempDir dir;
   Forged f = sample_forge(dir);
   std::string index = f.fixture.index_bytes;
   const auto at = index.find("\"format_version\": 1");
   REQUIRE(at != std::string::npos);
-  index.replace(at, 19, "\"format_version\": 2");
+  index.replace(at, 19, "\"format_version\": 3");
   f.frames[0].content = index_frame_content(index);
-  CHECK(expect_refused(forge(f.frames), ExitCode::bundle_unsupported).find("2") !=
+  CHECK(expect_refused(forge(f.frames), ExitCode::bundle_unsupported).find("3") !=
         std::string::npos);
 }
 

@@ -194,15 +194,15 @@ TEST_CASE("size and nesting bounds") {
 }
 
 TEST_CASE("format and version refusals") {
-  const auto v2 = [](Json& j) { j["format_version"] = 2; };
-  CHECK(code_after(v2) == ExitCode::bundle_unsupported);
+  const auto v3 = [](Json& j) { j["format_version"] = 3; };
+  CHECK(code_after(v3) == ExitCode::bundle_unsupported);
   Json j = valid_index();
-  j["format_version"] = 2;
-  j["members"] = "a format 2 index may change anything";
+  j["format_version"] = 3;
+  j["members"] = "a format 3 index may change anything";
   const auto [code, message] = refusal(text(j));
   CHECK(code == ExitCode::bundle_unsupported);
-  CHECK(message == "bundle index: bundle format version 2 is newer than this program "
-                   "understands (1); use a newer sdcadm-install/sdcadm-bundle");
+  CHECK(message == "bundle index: bundle format version 3 is newer than this program "
+                   "understands (2); use a newer sdcadm-install/sdcadm-bundle");
   CHECK(code_after([](Json& x) { x["format_version"] = 0; }) == ExitCode::bundle_corrupt);
   CHECK(code_after([](Json& x) { x["format_version"] = "1"; }) == ExitCode::bundle_corrupt);
   CHECK(code_after([](Json& x) { x["format_version"] = 1.5; }) == ExitCode::bundle_corrupt);
@@ -447,4 +447,99 @@ TEST_CASE("build_id_for names the build: every index field counts, the same inde
   BundleIndex expiry = ix;
   expiry.expires = "2027-03-23T12:00:00Z";
   CHECK(manifest::build_id_for(expiry) != id);
+}
+
+// --- delta artifacts (format_version 2, spec §3a) ---------------------------------------
+
+namespace {
+
+const std::string k_base_uuid = "7d3e1f00-1111-4222-8333-444455556666";
+
+// valid_index() with its image file turned into a delta against k_base_uuid: the patch is
+// member images/<uuid>.imgpatch and the rebuilt file keeps the 150 MB in 3 chunk hashes.
+Json delta_index() {
+  Json j = valid_index();
+  j["format_version"] = 2;
+  const std::string patch = "images/" + k_uuid + ".imgpatch";
+  Json& a = j["artifacts"][0];
+  a.erase("file");
+  a["delta"] = Json::parse(R"({"patch": ")" + patch + R"(",
+      "base": {"uuid": ")" + k_base_uuid + R"(", "sha1": ")" + std::string(40, 'c') +
+                           R"(", "size": 140000000, "compression": "gzip"},
+      "recipe": {"kind": "pigz", "level": 6, "block_kib": 128, "header": "1f8b08000000000000ff"},
+      "file": {"size": 150000000, "sha256": [")" + k_hash_a + R"(", ")" + k_hash_b + R"(", ")" +
+                           k_hash_a + R"("]}})");
+  j["members"][2] = Json::parse(R"({"name": ")" + patch + R"(", "size": 3000000, "sha256": [")" +
+                                k_hash_b + R"("]})");
+  return j;
+}
+
+ExitCode delta_code_after(const std::function<void(Json&)>& mutate) {
+  Json j = delta_index();
+  mutate(j);
+  return refusal(text(j)).first;
+}
+
+}  // namespace
+
+TEST_CASE("a delta artifact parses, round-trips and needs format_version 2") {
+  const BundleIndex index = BundleIndex::parse(text(delta_index()));
+  REQUIRE(index.artifacts.size() == 1);
+  const auto& a = index.artifacts[0];
+  CHECK(a.file_member.empty());
+  REQUIRE(a.delta.has_value());
+  CHECK(a.delta->patch_member == "images/" + k_uuid + ".imgpatch");
+  CHECK(a.delta->base_uuid == k_base_uuid);
+  CHECK(a.delta->base_sha1 == std::string(40, 'c'));
+  CHECK(a.delta->base_size == 140000000);
+  CHECK(a.delta->base_compression == delta::Compression::gzip);
+  CHECK(a.delta->recipe.kind == delta::RecipeKind::pigz);
+  CHECK(a.delta->file_size == 150000000);
+  CHECK(a.delta->file_sha256.size() == 3);
+  CHECK(manifest::required_format_version(index.artifacts) == 2);
+  const std::string again = index.serialize();
+  CHECK(BundleIndex::parse(again).serialize() == again);
+  CHECK(BundleIndex::parse(again).artifacts[0].delta == a.delta);
+  // Without deltas the builder writes version 1, which every installer reads.
+  CHECK(manifest::required_format_version(BundleIndex::parse(text(valid_index())).artifacts) == 1);
+}
+
+TEST_CASE("delta artifacts are refused when malformed") {
+  CHECK(delta_code_after([](Json&) {}) == ExitCode::ok);
+  // A version 1 reader would ignore the key and stage nothing: version 1 may not carry one.
+  CHECK(delta_code_after([](Json& j) { j["format_version"] = 1; }) == ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["file"] = "changelog.json"; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["patch"] = "images/x"; }) ==
+        ExitCode::bundle_closed_world);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["base"]["uuid"] = k_uuid; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["base"]["uuid"] = "X"; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["base"]["sha1"] = "ABC"; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) {
+          j["artifacts"][0]["delta"]["base"]["compression"] = "xz";
+        }) == ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) {
+          j["artifacts"][0]["delta"]["base"]["size"] = 65ull << 30;
+        }) == ExitCode::bundle_too_large);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["recipe"]["kind"] = "lz4"; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["recipe"]["level"] = 12; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) {
+          j["artifacts"][0]["delta"]["file"]["sha256"].erase(0);
+        }) == ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["file"]["size"] = "1"; }) ==
+        ExitCode::bundle_corrupt);
+  // Closed objects: an unknown key could change how the file is rebuilt.
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["xform"] = 1; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["base"]["path"] = "/x"; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"]["file"]["sha1"] = "x"; }) ==
+        ExitCode::bundle_corrupt);
+  CHECK(delta_code_after([](Json& j) { j["artifacts"][0]["delta"] = "x"; }) ==
+        ExitCode::bundle_corrupt);
 }
