@@ -72,7 +72,9 @@ class ScratchFile {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw Error(ExitCode::io, "cannot create " + dir + ": " + ec.message());
-    m_path = dir + "/base." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".raw";
+    // Named like a temp file of common::AtomicFile, so Cache::remove_stale_temps removes
+    // what a killed build left.
+    m_path = dir + "/base.raw.tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
     ::unlink(m_path.c_str());  // a leftover of a killed build with a recycled pid
   }
   ~ScratchFile() { ::unlink(m_path.c_str()); }
