@@ -33,7 +33,7 @@ check_eq "$(jsonf plan.json "b.deltas.artifacts.find(a => a.role === 'origin').r
 gen() {
   node -e '
     let x = Number(process.argv[1]) >>> 0; const n = Number(process.argv[2]);
-    const rnd = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0);
+    const rnd = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 8;  // high bits: the low ones repeat
     const words = ["usr", "lib", "node_modules", "sdc", "imgapi", "config", "json", "etc", "bin",
                    "smartos", "triton", "zone", "manifest", "service", "restify", "bunyan"];
     const parts = []; let size = 0;
