@@ -17,6 +17,8 @@
 #include <manifest/inventory.hpp>
 
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <chrono>
 #include <ctime>
 #include <optional>
@@ -167,12 +169,23 @@ class BuildRun {
                                    ? default_output(m_resolution.channel, m_pack.created)
                                    : m_options.output;
     const Cache cache(m_options.cache_dir.empty() ? Cache::default_root() : m_options.cache_dir);
-    const auto items = fetch_items(m_resolution);
+    auto items = fetch_items(m_resolution);
+    std::vector<DeltaOutcome> deltas;
+    const bool make_delta = m_inventory && !m_options.no_delta;
+    if (make_delta) {
+      deltas = plan_deltas(m_resolution);
+      for (FetchItem& base : base_fetch_items(m_resolution, deltas)) items.push_back(std::move(base));
+    }
     BuildPlanReport plan{&m_resolution, plan_fetch(cache, items, m_pack.chunk_size), output,
                          cache.root(), 0, m_write.split_size, ""};
+    plan.deltas_considered = make_delta;
+    plan.deltas = deltas;
+    // Without patch sizes (known once encoded) the estimate is the full bundle's: an upper bound.
     plan.estimated_size = estimated_bundle_size(plan_pack_estimate(m_resolution, m_pack));
-    plan.space_problem = space_problem(cache.root(), bytes_to_download(plan.files), output,
-                                       plan.estimated_size, m_write.split_size > 0);
+    plan.space_problem = space_problem(cache.root(),
+                                       bytes_to_download(plan.files) +
+                                           delta_disk_reserve(deltas, m_options.delta_workers),
+                                       output, plan.estimated_size, m_write.split_size > 0);
     plan.beside = beside(output);
     if (m_options.dry_run) {
       m_observer.planned(plan);
@@ -181,7 +194,7 @@ class BuildRun {
     check_output(m_options, output);
     check_beside_files(plan.beside, m_options.replace_output);
     if (!plan.space_problem.empty()) throw Error(ExitCode::no_space, "not enough space: " + plan.space_problem);
-    fetch_and_write(cache, items, plan, output);
+    fetch_and_write(cache, items, plan, output, std::move(deltas));
   }
 
  private:
@@ -218,8 +231,48 @@ class BuildRun {
     m_signing = load_signing_inputs(m_options.keys, m_options.roots);
   }
 
+  // The candidates' patches (builder/delta_members.hpp), one progress step over the files'
+  // sizes.
+  void make_delta_members(const Cache& cache, std::vector<DeltaOutcome>& deltas,
+                          const std::map<std::string, CachedFile>& files) {
+    std::uint64_t total = 0;
+    std::size_t candidates = 0;
+    for (const auto& d : deltas) {
+      if (!d.candidate) continue;
+      total += d.full_size;
+      candidates += 1;
+    }
+    if (candidates == 0) return;
+    m_observer.step_started("make " + std::to_string(candidates) + (candidates == 1 ? " delta" : " deltas"), total);
+    std::mutex mutex;
+    std::uint64_t done = 0;
+    DeltaOptions options;
+    options.chunk_size = m_pack.chunk_size;
+    options.workers = m_options.delta_workers;
+    options.cancelled = [this] { return m_observer.stop_requested(); };
+    options.done = [&](const DeltaOutcome& outcome) {
+      std::lock_guard<std::mutex> lock(mutex);
+      done += outcome.full_size;
+      m_observer.step_progress(done);
+      common::log::info(outcome.is_delta() ? "delta for " + outcome.name + "@" + outcome.version
+                                           : "full file for " + outcome.name + "@" + outcome.version,
+                        {{"uuid", outcome.uuid}, {"base", outcome.base_uuid}, {"full_size", outcome.full_size},
+                         {"patch_size", outcome.patch_size()}, {"reason", outcome.reason},
+                         {"patch_from_cache", outcome.patch_from_cache},
+                         {"encode_seconds", outcome.encode_seconds}, {"verify_seconds", outcome.verify_seconds}});
+    };
+    try {
+      make_deltas(cache, m_resolution, deltas, files, options);
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::interrupted) check_stop(m_observer);
+      throw;
+    }
+    m_observer.step_finished();
+  }
+
   void fetch_and_write(const Cache& cache, const std::vector<FetchItem>& items,
-                       const BuildPlanReport& plan, const std::string& output) {
+                       const BuildPlanReport& plan, const std::string& output,
+                       std::vector<DeltaOutcome> deltas) {
     m_observer.work_started();
     FetchOptions fetch_options;
     fetch_options.source_url = m_options.source;
@@ -248,8 +301,12 @@ class BuildRun {
     if (download > 0) m_observer.step_finished();
     check_stop(m_observer);
     const auto fetched_at = Clock::now();
+    make_delta_members(cache, deltas, fetched.by_sha1);
+    check_stop(m_observer);
+    const auto deltas_at = Clock::now();
 
-    const PackPlan pack = plan_pack(m_resolution, fetched.by_sha1, m_pack);
+    const PackPlan pack = plan_pack(m_resolution, fetched.by_sha1, m_pack,
+                                    plan.deltas_considered ? pack_deltas(deltas) : std::map<std::string, PackDelta>{});
     std::vector<std::string> signers;
     if (!m_signing.empty()) {
       auto doc = signing::SignatureDocument::for_bundle(pack.index.bundle_id, pack.index_bytes);
@@ -282,7 +339,10 @@ class BuildRun {
     BuildSummary summary{&m_resolution, &pack, &result, &fetched, seconds(m_start, end)};
     summary.resolve_seconds = seconds(m_start, m_resolved);
     summary.fetch_seconds = seconds(m_resolved, fetched_at);
-    summary.write_seconds = seconds(fetched_at, end);
+    summary.write_seconds = seconds(deltas_at, end);
+    summary.delta_seconds = seconds(fetched_at, deltas_at);
+    summary.deltas_considered = plan.deltas_considered;
+    summary.deltas = std::move(deltas);
     summary.signers = std::move(signers);
     summary.beside = std::move(beside_written);
     m_observer.built(summary);

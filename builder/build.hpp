@@ -12,6 +12,7 @@
 // the plan, the summary) goes through a BuildObserver, and a front end's stop request
 // (Ctrl-C) comes back through it.
 
+#include <builder/delta_members.hpp>
 #include <builder/fetch.hpp>
 #include <builder/pack.hpp>
 #include <builder/resolve.hpp>
@@ -32,6 +33,10 @@ struct BuildPlanReport {
   std::uint64_t split_size = 0;       // 0 = no split
   std::string space_problem;          // "" or why the build would fail for lack of space
   std::vector<std::string> beside{};  // files written beside the bundle (--installer)
+  // A trimmed build without --no-delta: per artifact, a delta candidate or full and why
+  // (patch sizes are known only once encoded). Empty otherwise.
+  bool deltas_considered = false;
+  std::vector<DeltaOutcome> deltas{};
 };
 
 // What a build did.
@@ -46,6 +51,9 @@ struct BuildSummary {
   double write_seconds = 0;     // writing (and splitting) the bundle
   std::vector<std::string> signers{};  // key ids that signed the bundle (--key)
   std::vector<std::string> beside{};   // the installer and its signatures beside the bundle
+  bool deltas_considered = false;       // a trimmed build without --no-delta
+  std::vector<DeltaOutcome> deltas{};   // per artifact: delta or full and why
+  double delta_seconds = 0;             // making and verifying the deltas
 };
 
 struct BuildOptions {
@@ -64,6 +72,10 @@ struct BuildOptions {
   CacheCheck cache_check = CacheCheck::cheap;
   unsigned concurrency = 4;           // parallel downloads
   bool dry_run = false;               // plan only
+  // With an inventory, images the DC runs an older version of ship as patches against it
+  // (builder/delta_members.hpp) unless no_delta (--no-delta).
+  bool no_delta = false;
+  unsigned delta_workers = k_max_delta_workers;
   std::string installer;              // "" or an sdcadm-install binary the bundle carries
   std::vector<std::string> keys;      // private keys that sign the bundle as it is written
   bool unsigned_on_purpose = false;   // --unsigned: no keys, and no warning about it

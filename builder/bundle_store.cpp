@@ -91,6 +91,10 @@ void BundleStore::load_artifact(const manifest::BundleArtifact& artifact) {
       manifest::validation_form(m), {manifest::Profile::private_, /*channels_enabled=*/true});
   if (!errors.empty()) throw bad_data(what + ": " + manifest::describe(errors));
   imgapi::server::ImageRecord record = imgapi::server::record_from_api_manifest(m, what);
+  if (record.file && artifact.delta) {
+    throw bad_data(what + ": a delta artifact (its file is rebuilt on the headnode from the image the DC "
+                          "runs); serve needs a bundle with whole files: build it with --no-delta");
+  }
   if (record.file) {
     const manifest::BundleMember* member = m_reader.index().find_member(artifact.file_member);
     if (member == nullptr) {

@@ -272,23 +272,37 @@ bool remove_cached_file(const std::string& path) {
   return true;
 }
 
-std::size_t Cache::remove_stale_temps() const {
+namespace {
+
+// Removes the temp files in `dir` whose process is gone; returns how many.
+std::size_t remove_stale_in(const fs::path& dir) {
   std::size_t removed = 0;
   std::error_code ec;
-  const std::string files = m_root + "/files";
-  for (fs::directory_iterator dir(files, ec), end; !ec && dir != end; dir.increment(ec)) {
-    std::error_code ec2;
-    if (!dir->is_directory(ec2)) continue;
-    for (fs::directory_iterator it(dir->path(), ec2); !ec2 && it != end; it.increment(ec2)) {
-      const long pid = temp_owner(it->path().filename().string());
-      // kill(pid, 0): ESRCH means the process is gone; EPERM means it runs as someone else.
-      if (pid <= 0 || pid == ::getpid()) continue;
-      if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-      std::error_code ec3;
-      if (fs::remove(it->path(), ec3)) ++removed;
-    }
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const long pid = temp_owner(it->path().filename().string());
+    // kill(pid, 0): ESRCH means the process is gone; EPERM means it runs as someone else.
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    if (fs::remove(it->path(), ignored)) ++removed;
   }
   return removed;
+}
+
+}  // namespace
+
+std::size_t Cache::remove_stale_temps() const {
+  std::size_t removed = 0;
+  // Downloads and patches (builder/delta_members) live two levels down; the unpacked delta
+  // bases one level down in scratch/.
+  for (const char* top : {"/files", "/patches"}) {
+    std::error_code ec;
+    for (fs::directory_iterator dir(m_root + top, ec), end; !ec && dir != end; dir.increment(ec)) {
+      std::error_code ec2;
+      if (dir->is_directory(ec2)) removed += remove_stale_in(dir->path());
+    }
+  }
+  return removed + remove_stale_in(m_root + "/scratch");
 }
 
 // --- CacheWriter ---------------------------------------------------------------------

@@ -79,8 +79,9 @@ class Cache {
   // Removes the file and its sidecars (missing ones are fine).
   void remove(const std::string& sha1) const;
 
-  // Removes temp files that builds killed mid-download left behind (those whose process
-  // is gone); returns how many. Temp files of running builds are left alone.
+  // Removes temp files that builds killed mid-download (or mid-delta: patches/, scratch/)
+  // left behind (those whose process is gone); returns how many. Temp files of running
+  // builds are left alone.
   std::size_t remove_stale_temps() const;
 
  private:

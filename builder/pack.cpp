@@ -113,12 +113,38 @@ MemberDraft manifest_draft(const ResolvedArtifact& resolved, const std::string& 
   return draft;
 }
 
+// The informational "delta_note" of an artifact of a build that made deltas (§3a).
+void add_delta_note(manifest::BundleArtifact& a, const PackDelta& d) {
+  if (d.note.is_null()) return;
+  if (a.unknown.is_null()) a.unknown = common::Json::object();
+  a.unknown["delta_note"] = d.note;
+}
+
+// The member of an image's file: the file itself, or the delta's patch.
+MemberDraft file_draft(manifest::BundleArtifact& a, const manifest::ImageFile& file,
+                       const std::map<std::string, CachedFile>& files, const PackDelta* delta) {
+  if (delta && delta->delta) {
+    a.delta = delta->delta;
+    a.delta->patch_member = "images/" + a.uuid + ".imgpatch";
+    return {a.uuid, 1, {a.delta->patch_member, delta->patch.path, "", 0644}, delta->patch.size,
+            delta->patch.sha256};
+  }
+  const auto cached = files.find(file.sha1);
+  if (cached == files.end() || cached->second.size != file.size) {
+    throw Error(ExitCode::internal, "pack: no cached file for image " + a.uuid);
+  }
+  a.file_member = "images/" + a.uuid + ".imgfile";
+  return {a.uuid, 1, {a.file_member, cached->second.path, "", 0644}, file.size, cached->second.sha256};
+}
+
 std::vector<MemberDraft> draft_members(const Resolution& resolution,
                                        const std::map<std::string, CachedFile>& files,
                                        std::uint64_t chunk_size,
+                                       const std::map<std::string, PackDelta>& deltas,
                                        std::vector<manifest::BundleArtifact>& artifacts) {
   std::vector<MemberDraft> drafts;
-  std::map<std::pair<std::string, std::uint64_t>, std::string> file_member;  // (sha1, size)
+  // (sha1, size) -> the artifact that stored it (its "file" or "delta" is shared).
+  std::map<std::pair<std::string, std::uint64_t>, std::size_t> stored;
   std::set<std::string> seen;
   for (const auto& resolved : resolution.artifacts) {
     manifest::BundleArtifact a = artifact_entry(resolved);
@@ -126,18 +152,16 @@ std::vector<MemberDraft> draft_members(const Resolution& resolution,
     drafts.push_back(manifest_draft(resolved, a.manifest_member, chunk_size));
     const manifest::ImageFile file = file_of(resolved);
     const auto key = std::make_pair(file.sha1, file.size);
-    if (const auto found = file_member.find(key); found != file_member.end()) {
-      a.file_member = found->second;  // identical file: stored once
+    const auto delta = deltas.find(a.uuid);
+    if (const auto found = stored.find(key); found != stored.end()) {
+      // Identical file: stored once. A shared delta names the same patch and base.
+      a.file_member = artifacts[found->second].file_member;
+      a.delta = artifacts[found->second].delta;
     } else {
-      const auto cached = files.find(file.sha1);
-      if (cached == files.end() || cached->second.size != file.size) {
-        throw Error(ExitCode::internal, "pack: no cached file for image " + a.uuid);
-      }
-      a.file_member = "images/" + a.uuid + ".imgfile";
-      file_member.emplace(key, a.file_member);
-      drafts.push_back({a.uuid, 1, {a.file_member, cached->second.path, "", 0644},
-                        file.size, cached->second.sha256});
+      drafts.push_back(file_draft(a, file, files, delta == deltas.end() ? nullptr : &delta->second));
+      stored.emplace(key, artifacts.size());
     }
+    if (delta != deltas.end()) add_delta_note(a, delta->second);
     artifacts.push_back(std::move(a));
   }
   // Bundle order: per uuid, the manifest before its file (a streaming reader knows the
@@ -247,7 +271,7 @@ std::vector<FetchItem> fetch_items(const Resolution& resolution) {
 }
 
 PackPlan plan_pack(const Resolution& resolution, const std::map<std::string, CachedFile>& files,
-                   const PackOptions& options) {
+                   const PackOptions& options, const std::map<std::string, PackDelta>& deltas) {
   if (resolution.artifacts.empty()) {
     throw Error(ExitCode::not_found,
                 "nothing to bundle: no image is left after resolving" +
@@ -266,11 +290,12 @@ PackPlan plan_pack(const Resolution& resolution, const std::map<std::string, Cac
   index.members.push_back(
       {k_changelog_member, changelog.size(), bundles::chunk_hashes_of(changelog, options.chunk_size)});
   plan.inputs.push_back({k_changelog_member, "", changelog, 0644});
-  for (auto& draft : draft_members(resolution, files, options.chunk_size, index.artifacts)) {
+  for (auto& draft : draft_members(resolution, files, options.chunk_size, deltas, index.artifacts)) {
     index.members.push_back({draft.input.name, draft.size, std::move(draft.sha256)});
     plan.inputs.push_back(std::move(draft.input));
   }
   add_installer(plan, options);
+  index.format_version = manifest::required_format_version(index.artifacts);
   // Content first: the build id hashes the whole index, content_id included (format §9).
   index.content_id = manifest::content_id_for(index.members);
   index.bundle_id = manifest::build_id_for(index);

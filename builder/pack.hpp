@@ -5,9 +5,9 @@
 //
 // Members: changelog.json, then per image (sorted by uuid) images/<uuid>.imgmanifest, the
 // manifest exactly as the updates server serves it (IMGAPI key order, 2-space JSON,
-// ImageManifest::dump), and images/<uuid>.imgfile. Identical files (same SHA-1 and size)
-// are stored once, under the uuid of the first artifact that has them; the others point
-// their "file" at that member. Artifacts keep the resolution's import order (origins before
+// ImageManifest::dump), and images/<uuid>.imgfile (or, for a delta, images/<uuid>.imgpatch).
+// Identical files (same SHA-1 and size) are stored once, under the uuid of the first
+// artifact that has them; the others point their "file" (or "delta") at that member. Artifacts keep the resolution's import order (origins before
 // the images built on them). Everything in the index derives from the inputs and
 // `created`, so equal inputs and SOURCE_DATE_EPOCH give equal bytes.
 
@@ -53,6 +53,16 @@ struct PackOptions {
   std::optional<CarriedInstaller> installer;        // build --installer
 };
 
+// What builder/delta_members decided for one artifact of a trimmed build: a delta (the
+// patch in the cache becomes member images/<uuid>.imgpatch, bundle-format.md §3a) or, with
+// no `delta`, the full file. `note` (builder/delta_report.hpp: outcome, reason, base)
+// becomes the artifact's informational "delta_note" key (§3a), which inspect shows.
+struct PackDelta {
+  std::optional<manifest::BundleDelta> delta;  // patch_member is set by the packer
+  CachedFile patch;
+  common::Json note;
+};
+
 // A bundle ready to be written: its index, the exact index bytes, and every member's content.
 struct PackPlan {
   manifest::BundleIndex index;
@@ -69,8 +79,11 @@ std::vector<FetchItem> fetch_items(const Resolution& resolution);
 // file, Error(bad_data) for a version that cannot name a staged file, Error(not_found)
 // when the resolution has no artifact (everything trimmed: nothing to bundle), Error(usage)
 // for a bad expiry, and the index's own errors.
+// `deltas` (by artifact uuid; empty for a build without deltas) makes artifacts delta
+// members; index.format_version is manifest::required_format_version of the artifacts, so
+// without a delta the index is exactly what it was before deltas existed.
 PackPlan plan_pack(const Resolution& resolution, const std::map<std::string, CachedFile>& files,
-                   const PackOptions& options);
+                   const PackOptions& options, const std::map<std::string, PackDelta>& deltas = {});
 
 // plan_pack with placeholder chunk hashes (same lengths), for `build -n`: the index has
 // its real size, so the estimate below is close.

@@ -187,7 +187,9 @@ class Resolver {
         if (target != m_chosen.end()) {
           emit(*target);
         } else {
-          emit(ResolvedArtifact{"origin", {}, origin, false, ""});
+          ResolvedArtifact artifact{"origin", {}, origin, false, ""};
+          if (m_request.inventory != nullptr) artifact.no_delta_base = "an origin the DC does not have";
+          emit(std::move(artifact));
         }
       }
       emit(chosen);
@@ -211,8 +213,36 @@ class Resolver {
   void emit(const Chosen& chosen) {
     std::vector<std::string> services;
     if (chosen.entry->kind == ArtifactKind::service) services.push_back(chosen.entry->name);
-    emit(ResolvedArtifact{std::string(role_of(chosen.entry->kind)), services, chosen.image,
-                          chosen.pinned, ""});
+    ResolvedArtifact artifact{std::string(role_of(chosen.entry->kind)), services, chosen.image,
+                              chosen.pinned, ""};
+    if (m_request.inventory != nullptr) find_delta_base(chosen, artifact);
+    emit(std::move(artifact));
+  }
+
+  // The image a delta of `chosen` would be made against: what the DC runs now (the trim's
+  // baseline), if the updates server has it under the same name.
+  void find_delta_base(const Chosen& chosen, ResolvedArtifact& artifact) {
+    if (!chosen.dc) {
+      artifact.no_delta_base = "the DC runs no image of it";
+      return;
+    }
+    if (!chosen.dc->ref) {
+      artifact.no_delta_base = "the DC's " + chosen.dc->label + " is not on the updates server";
+      return;
+    }
+    const manifest::ImageManifest* base = m_cache.find(chosen.dc->ref->uuid);
+    if (base == nullptr) {
+      artifact.no_delta_base = "the DC's image " + chosen.dc->ref->uuid + " (" +
+                               chosen.dc->ref->version + ") is not on the updates server";
+    } else if (base->name() != chosen.image.name()) {
+      artifact.no_delta_base = "the DC runs " + base->name() + ", not " + chosen.image.name();
+    } else if (!base->file()) {
+      artifact.no_delta_base = "the DC's image " + base->uuid() + " has no file on the updates server";
+    } else if (base->uuid() == chosen.image.uuid()) {
+      artifact.no_delta_base = "the DC runs this image already";
+    } else {
+      artifact.delta_base = *base;
+    }
   }
 
   void emit(ResolvedArtifact artifact) {

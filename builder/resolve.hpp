@@ -88,6 +88,11 @@ struct ResolvedArtifact {
   // whose files[0] has the same sha1 and size, "" when none. The packer may point both
   // artifacts at that one file member (bundle-format.md §3); resolve() only detects it.
   std::string same_file_as;
+  // The delta base (trimmed builds, builder/delta_members.hpp): the image of the same name
+  // the DC runs now (trim.hpp's dc_baseline), as the updates server has it. nullopt without
+  // an inventory, or with `no_delta_base` saying why there is none.
+  std::optional<manifest::ImageManifest> delta_base{};
+  std::string no_delta_base{};
 };
 
 // Something left out, and why: {"service docker", "not run by the DC"}.

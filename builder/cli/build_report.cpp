@@ -1,5 +1,7 @@
 #include <builder/cli/build_report.hpp>
 
+#include <builder/delta_report.hpp>
+
 #include <common/progress.hpp>
 
 #include <cstdio>
@@ -133,6 +135,7 @@ common::Json plan_json(const BuildPlanReport& plan) {
                       {"cached", {{"files", t.cached_files}, {"bytes", t.cached_bytes}}},
                       {"estimated_size", plan.estimated_size}};
   if (plan.split_size > 0) out["split_size"] = plan.split_size;
+  if (plan.deltas_considered) out["deltas"] = delta_report_json(delta_rows(plan.deltas));
   if (!plan.space_problem.empty()) out["space_problem"] = plan.space_problem;
   if (!plan.beside.empty()) out["beside"] = plan.beside;
   return out;
@@ -157,12 +160,13 @@ std::string plan_text(const BuildPlanReport& plan) {
   out << table_text(rows) << "\n";
   notes_text(out, "trimmed", r.trimmed);
   notes_text(out, "skipped", r.skipped);
+  if (plan.deltas_considered) out << "deltas (--no-delta ships whole files):\n" << delta_report_text(delta_rows(plan.deltas));
   const Totals t = totals_of(plan.files);
   out << "download " << t.download_files << " file(s), "
       << common::format_bytes(t.download_bytes) << ", from " << r.source_url << "; "
       << t.cached_files << " cached (" << common::format_bytes(t.cached_bytes) << ")\n"
-      << "bundle:  " << r.artifacts.size() << " artifacts, about "
-      << common::format_bytes(plan.estimated_size);
+      << "bundle:  " << r.artifacts.size() << " artifacts, "
+      << (plan.deltas_considered ? "at most " : "about ") << common::format_bytes(plan.estimated_size);
   if (plan.split_size > 0) {
     const std::uint64_t parts = (plan.estimated_size + plan.split_size - 1) / plan.split_size;
     out << ", in about " << parts << " part(s) of " << common::format_bytes(plan.split_size);
@@ -192,7 +196,8 @@ common::Json summary_json(const BuildSummary& s) {
       {"skipped", notes_json(s.resolution->skipped)},
       {"elapsed_seconds", s.elapsed_seconds},
       {"seconds", {{"resolve", s.resolve_seconds}, {"fetch", s.fetch_seconds},
-                   {"write", s.write_seconds}}}};
+                   {"deltas", s.delta_seconds}, {"write", s.write_seconds}}}};
+  if (s.deltas_considered) out["deltas"] = delta_report_json(delta_rows(s.deltas));
   if (s.result->split) {
     common::Json parts = common::Json::array();
     for (const auto& p : s.result->split->part_paths) parts.push_back(p);
@@ -228,10 +233,14 @@ std::string summary_text(const BuildSummary& s) {
   for (const auto& note : s.resolution->skipped) {
     out << "  skipped " << note.what << ": " << note.reason << "\n";
   }
+  if (s.deltas_considered) {
+    out << "  format v" << index.format_version << "; deltas against the images the DC runs:\n"
+        << delta_report_text(delta_rows(s.deltas), "    ");
+  }
   if (!s.beside.empty()) out << beside_text(s.beside, "  beside it: ");
-  char elapsed[128];
-  std::snprintf(elapsed, sizeof elapsed, "%.1fs (resolve %.1fs, download %.1fs, write %.1fs)",
-                s.elapsed_seconds, s.resolve_seconds, s.fetch_seconds, s.write_seconds);
+  char elapsed[160];
+  std::snprintf(elapsed, sizeof elapsed, "%.1fs (resolve %.1fs, download %.1fs, deltas %.1fs, write %.1fs)",
+                s.elapsed_seconds, s.resolve_seconds, s.fetch_seconds, s.delta_seconds, s.write_seconds);
   out << "  elapsed " << elapsed << "\n";
   return out.str();
 }

@@ -38,6 +38,7 @@ struct BuildArgs {
   std::vector<std::string> services, keys, roots;
   bool all = false, dry_run = false, json = false, force = false, verify_cache = false;
   bool no_agentsshar = false, no_agent_images = false;
+  bool no_delta = false;         // --no-delta: whole files even with --inventory
   bool unsigned_ = false;        // --unsigned: no --key on purpose, no warning
   bool change_channel = false;   // --change-channel: another channel than the inventory's DC
   unsigned concurrency = 4;
@@ -98,6 +99,7 @@ BuildOptions build_options(const BuildArgs& args) {
   options.cache_check = args.verify_cache ? CacheCheck::rehash : CacheCheck::cheap;
   options.concurrency = args.concurrency;
   options.dry_run = args.dry_run;
+  options.no_delta = args.no_delta;
   options.installer = args.installer;
   options.keys = args.keys;
   options.unsigned_on_purpose = args.unsigned_;
@@ -268,6 +270,9 @@ void register_build(CLI::App& app) {
   cmd->add_option("--root", args->roots, "A newer trust root the bundle carries (repeatable; "
                                          "see docs/trust.md, rotation)")
       ->type_name("ROOT.json");
+  cmd->add_flag("--no-delta", args->no_delta,
+                "With --inventory: ship whole image files only (format v1, read by every installer), no patches "
+                "against the images the DC runs (docs/release-engineer-guide.md, deltas)");
   cmd->add_flag("--no-agentsshar", args->no_agentsshar, "With --all: leave out the agentsshar");
   cmd->add_flag("--no-agent-images", args->no_agent_images,
                 "With --all: leave out the individual agent images");

@@ -9,6 +9,7 @@
 #include <builder/cli/cli.hpp>
 #include <builder/cli/build_report.hpp>
 #include <builder/cli/cli_options.hpp>
+#include <builder/delta_report.hpp>
 #include <builder/inspect_signatures.hpp>
 
 #include <bundles/seekable_reader.hpp>
@@ -62,7 +63,9 @@ bool is_expired(const manifest::BundleIndex& index) {
   return expires && *expires < signing::now_utc();
 }
 
+// The image file's size: the member's, or a delta's rebuilt file.
 std::uint64_t file_size_of(const manifest::BundleIndex& index, const manifest::BundleArtifact& a) {
+  if (a.delta) return a.delta->file_size;
   const manifest::BundleMember* m = a.file_member.empty() ? nullptr : index.find_member(a.file_member);
   return m ? m->size : 0;
 }
@@ -88,6 +91,8 @@ common::Json inspect_json(const InspectArgs& args, const bundles::SeekableReader
     }
   }
   out["changelog"] = std::move(summary);
+  const auto deltas = delta_rows(reader.index());
+  if (!deltas.empty()) out["deltas"] = delta_report_json(deltas);
   return out;
 }
 
@@ -110,6 +115,7 @@ void artifacts_text(std::ostringstream& out, const manifest::BundleIndex& index)
       if (!a->file_member.empty() && a->file_member != "images/" + a->uuid + ".imgfile") {
         extra += "  file shared with " + a->file_member;
       }
+      if (a->delta) extra += "  delta against " + a->delta->base_uuid;
       char line[256];
       std::snprintf(line, sizeof line, "  %-22s %-44s %-36s %10s", a->name.c_str(),
                     a->version.c_str(), a->uuid.c_str(),
@@ -147,6 +153,8 @@ std::string inspect_text(const InspectArgs& args, const bundles::SeekableReader&
       << "artifacts:  " << index.artifacts.size() << " (" << count_by_role(index.artifacts)
       << ")\n";
   artifacts_text(out, index);
+  const auto deltas = delta_rows(index);
+  if (!deltas.empty()) out << "\ndeltas (images rebuilt from the ones the DC runs):\n" << delta_report_text(deltas);
   if (changelog && !changelog->artifacts.empty()) {
     out << "\nchangelog (images since the DC's version or --since):\n";
     for (const auto& a : changelog->artifacts) {
