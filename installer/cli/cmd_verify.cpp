@@ -106,7 +106,8 @@ void register_verify(CLI::App& app, const Globals& globals) {
                                         {ExitCode::no_space},
                                         {ExitCode::not_found, "no such file"},
                                         {ExitCode::input_timeout},
-                                        {ExitCode::installer_too_old}}),
+                                        {ExitCode::installer_too_old},
+                                        {ExitCode::delta_base_missing, "a delta's base image is not on this DC"}}),
                                        {common::CodeFamily::bundle}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_verify(host_options(*globals), *args); }); });
 }
