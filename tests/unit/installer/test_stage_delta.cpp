@@ -11,7 +11,10 @@
 #include <imgapi/client.hpp>
 #include <imgapi/server/server.hpp>
 
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 using namespace installer;
@@ -293,4 +296,169 @@ TEST_CASE("a DC IMGAPI image of the base's uuid with another SHA-1 is refused, n
   CHECK(code_of([&] { stage_bundle(checked, s.paths, options); }) == common::ExitCode::delta_base_missing);
   CHECK(message.find("the DC IMGAPI's image " + release().base.uuid + " has a file of") != std::string::npos);
   CHECK(s.written() == before);
+}
+
+// The memory and speed benchmark (not run by default): SDCB_DELTA_BENCH_DIR=DIR
+// SDCB_DELTA_BENCH_MIB=N SDCB_DELTA_BENCH_PHASE=prepare writes a signed bundle with one delta
+// image of N MiB (uncompressed, text-like, pigz -6) and its base under DIR, streaming; then
+// PHASE=stage stages it, so `/usr/bin/time -v unit_installer "[.bench]"` measures the staging
+// process alone (peak RSS, the rebuild's MiB/s in the output).
+namespace {
+
+// N MiB of text-like content in 1 MiB blocks; `edits` changes every 16th block and inserts
+// 4 KiB every 64 MiB (so every later offset shifts), as a new release of an image does.
+void generate(std::uint64_t mib, bool edits, const std::function<void(const std::string&)>& out) {
+  for (std::uint64_t block = 0; block < mib; ++block) {
+    delta_test::Rng rng(block * 7919 + (edits && block % 16 == 5 ? 1 : 0));
+    out(delta_test::text_content(rng, 1u << 20));
+    if (edits && block % 64 == 63) {
+      delta_test::Rng extra(block);
+      out(delta_test::text_content(extra, 4096));
+    }
+  }
+}
+
+// Streams generated content through pigz -6 into `path`; returns the raw bytes' file too.
+void write_image(const std::string& raw_path, const std::string& path, std::uint64_t mib, bool edits) {
+  {
+    std::ofstream raw(raw_path, std::ios::binary);
+    generate(mib, edits, [&](const std::string& s) { raw.write(s.data(), static_cast<std::streamsize>(s.size())); });
+  }
+  std::ifstream in(raw_path, std::ios::binary);
+  std::ofstream out(path, std::ios::binary);
+  delta::compress_with(
+      pigz6_recipe(),
+      [&](char* b, std::size_t n) {
+        in.read(b, static_cast<std::streamsize>(n));
+        return static_cast<std::size_t>(in.gcount());
+      },
+      [&](const char* d, std::size_t n) {
+        out.write(d, static_cast<std::streamsize>(n));
+        return true;
+      });
+}
+
+std::vector<std::string> file_chunks(const std::string& path, std::uint64_t chunk, std::uint64_t& size) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::string> out;
+  std::vector<char> buffer(1u << 20);
+  size = 0;
+  common::Hasher h(common::HashAlgorithm::sha256);
+  std::uint64_t in_chunk = 0;
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    const std::size_t n = static_cast<std::size_t>(in.gcount());
+    h.update(buffer.data(), n);  // chunk is a multiple of 1 MiB
+    size += n;
+    in_chunk += n;
+    if (in_chunk == chunk) {
+      out.push_back(h.finish_hex());
+      h = common::Hasher(common::HashAlgorithm::sha256);
+      in_chunk = 0;
+    }
+  }
+  if (in_chunk > 0) out.push_back(h.finish_hex());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("benchmark: stage a large delta image (SDCB_DELTA_BENCH_*)", "[.bench]") {
+  const char* dir_env = std::getenv("SDCB_DELTA_BENCH_DIR");
+  const char* phase = std::getenv("SDCB_DELTA_BENCH_PHASE");
+  if (dir_env == nullptr || phase == nullptr) {
+    WARN("set SDCB_DELTA_BENCH_DIR and SDCB_DELTA_BENCH_PHASE (prepare, then stage)");
+    return;
+  }
+  const std::string dir = dir_env, root = dir + "/hn";
+  const std::uint64_t mib = std::getenv("SDCB_DELTA_BENCH_MIB") ? std::stoull(std::getenv("SDCB_DELTA_BENCH_MIB")) : 1024;
+  const std::string base_uuid = uuid_n(101), image_uuid = uuid_n(102);
+  const Paths paths = Paths::under(root);
+  if (std::string(phase) == "prepare") {
+    ::mkdir(dir.c_str(), 0755);
+    ::mkdir(root.c_str(), 0755);
+    make_root(root);
+    const std::string base_file = root + "/usbkey/images/" + base_uuid + ".imgfile";
+    write_image(dir + "/base.raw", base_file, mib, false);
+    write_image(dir + "/new.raw", dir + "/new.imgfile", mib, true);
+    {
+      std::ifstream in(dir + "/new.raw", std::ios::binary);
+      std::ofstream out(dir + "/patch", std::ios::binary);
+      delta::encode_patch(dir + "/base.raw",
+                          [&](char* b, std::size_t n) {
+                            in.read(b, static_cast<std::streamsize>(n));
+                            return static_cast<std::size_t>(in.gcount());
+                          },
+                          [&](const char* d, std::size_t n) { out.write(d, static_cast<std::streamsize>(n)); });
+    }
+    std::remove((dir + "/base.raw").c_str());
+    std::remove((dir + "/new.raw").c_str());
+    manifest::BundleIndex ix;
+    ix.created = "2026-11-25T12:00:00Z";
+    ix.expires = "2027-02-23T12:00:00Z";
+    ix.builder = {"sdcadm-bundle", "0.1.0"};
+    ix.source = {"https://updates.example.com", "release"};
+    ix.channel = "release";
+    ix.sequence = 1764072000;
+    ix.min_installer_version = "0.1.0";
+    ix.chunk_size = 64u << 20;
+    std::uint64_t file_size = 0, patch_size = 0, base_size = 0;
+    const auto file_sha256 = file_chunks(dir + "/new.imgfile", ix.chunk_size, file_size);
+    const auto patch_sha256 = file_chunks(dir + "/patch", ix.chunk_size, patch_size);
+    file_chunks(base_file, ix.chunk_size, base_size);
+    const std::string manifest =
+        "{\"v\":2,\"uuid\":\"" + image_uuid + "\",\"owner\":\"00000000-0000-0000-0000-000000000000\","
+        "\"name\":\"cnapi\",\"version\":\"2\",\"state\":\"active\",\"disabled\":false,\"public\":true,"
+        "\"published_at\":\"2025-01-01T00:00:00.000Z\",\"type\":\"other\",\"os\":\"other\",\"files\":[{\"sha1\":\"" +
+        common::file_hex_digest(common::HashAlgorithm::sha1, dir + "/new.imgfile") + "\",\"size\":" +
+        std::to_string(file_size) + ",\"compression\":\"gzip\"}]}";
+    ix.members.push_back({"images/" + image_uuid + ".imgmanifest", manifest.size(),
+                          bundles::chunk_hashes_of(manifest, ix.chunk_size)});
+    ix.members.push_back({"images/" + image_uuid + ".imgpatch", patch_size, patch_sha256});
+    manifest::BundleArtifact a;
+    a.role = "service-image";
+    a.services = {"cnapi"};
+    a.uuid = image_uuid;
+    a.name = "cnapi";
+    a.version = "2";
+    a.published_at = "2025-01-01T00:00:00.000Z";
+    a.manifest_member = ix.members[0].name;
+    manifest::BundleDelta d;
+    d.patch_member = ix.members[1].name;
+    d.base_uuid = base_uuid;
+    d.base_sha1 = common::file_hex_digest(common::HashAlgorithm::sha1, base_file);
+    d.base_size = base_size;
+    d.base_compression = delta::Compression::gzip;
+    d.recipe = pigz6_recipe();
+    d.file_size = file_size;
+    d.file_sha256 = file_sha256;
+    a.delta = d;
+    ix.artifacts.push_back(a);
+    ix.format_version = manifest::required_format_version(ix.artifacts);
+    ix.bundle_id = manifest::bundle_id_for(ix.members);
+    const std::string index_bytes = ix.serialize();
+    auto signatures = signing::SignatureDocument::for_bundle(ix.bundle_id, index_bytes);
+    signatures.sign(release_key(), ix.bundle_id, index_bytes);
+    bundles::WriterOptions options;
+    options.signature_json = signatures.serialize();
+    bundles::write_bundle(dir + "/d.sdc", index_bytes,
+                          {{ix.members[0].name, "", manifest, 0644}, {ix.members[1].name, dir + "/patch", "", 0644}},
+                          options);
+    // The trust root must be the one of this process's key: keep the key's root in place.
+    install_test_root(paths);
+    std::cout << "prepared: image " << file_size << " bytes, patch " << patch_size << " bytes, base " << base_size
+              << " bytes\n";
+    return;
+  }
+  // phase "stage": a fresh process, whose key differs: the bundle is checked against the root
+  // written at prepare time (release_key() is per process), so the root file is reused as is.
+  const VerifiedBundle bundle = installer::check_bundle(paths, dir + "/d.sdc", {});
+  std::remove((root + "/usbkey/images/" + image_uuid + ".imgfile").c_str());
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = stage_bundle(bundle, paths, {});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  CHECK(r.rebuilt == 1);
+  std::cout << "staged: rebuilt " << r.rebuilt_bytes << " bytes (image file) from a " << r.base_bytes
+            << "-byte uncompressed base; rebuild " << r.rebuild_seconds << " s ("
+            << (static_cast<double>(r.base_bytes) / (1 << 20)) / r.rebuild_seconds
+            << " MiB/s of uncompressed stream), whole stage " << seconds << " s\n";
 }
