@@ -51,6 +51,7 @@ enum class ExitCode : int {
   installer_unusable = 45,  // the bundle's sdcadm-install does not run here or says another version
   step_unverified = 46,     // an sdcadm step exited 0 but the DC does not show its outcome
   unsafe_path = 47,         // a directory the installer writes under is a symlink (or not a directory)
+  delta_base_missing = 48,  // a delta artifact's base image is not on this DC (or differs): a full bundle is needed
 
   // 50-59: resolving what to build (builder issue).
   unknown_channel = 50,

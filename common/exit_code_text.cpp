@@ -44,6 +44,7 @@ const std::vector<ExitCodeInfo>& exit_code_table() {
       {ExitCode::installer_unusable, "installer_unusable", "the bundle's sdcadm-install is unusable"},
       {ExitCode::step_unverified, "step_unverified", "a step's outcome is not in the DC"},
       {ExitCode::unsafe_path, "unsafe_path", "a directory is a link"},
+      {ExitCode::delta_base_missing, "delta_base_missing", "a delta's base image is not on this DC"},
       {ExitCode::unknown_channel, "unknown_channel", "unknown channel"},
       {ExitCode::origin_loop, "origin_loop", "image origin loop"},
   };

@@ -1,6 +1,7 @@
 #include <installer/apply_run.hpp>
 
 #include <installer/apply_steps.hpp>
+#include <installer/delta_bases.hpp>
 #include <installer/dc_key.hpp>
 #include <installer/freeze_window.hpp>
 #include <installer/check_env.hpp>
@@ -130,6 +131,10 @@ PlanRunResult run_plan(const PlanRunOptions& options, ApplyObserver& observer) {
   check_freeze_window(bundle.index(), load_accepted(paths), options.trust.allow_rollback);
   r.plan = make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_imgapi_domain(host, paths), host.sdc_server),
                      plan_options);
+  // Deltas whose base this DC lacks refuse the bundle here already (delta_bases.hpp).
+  for (auto& line : check_delta_bases(plan_stage(bundle.index(), paths), paths, {url, {}})) {
+    r.plan.notes.push_back("delta: " + line);
+  }
   // plan writes nothing: the journal is only read when an apply has made one. A journal of
   // another build with this (pre-content_id) id is not this bundle's: apply moves it away.
   const std::string& id = r.bundle_id;
@@ -203,6 +208,11 @@ ApplyRunResult run_apply(const ApplyRunOptions& options, ApplyObserver& observer
   const std::string agents_domain = agents_imgapi_domain(host, paths);
   hooks.make_plan = [&, planned] {
     Plan plan = make_plan(gather_plan_inputs(bundle, runner, url, paths, agents_domain, host.sdc_server), plan_options);
+    // Before the plan is shown and anything is staged: a delta whose base this DC lacks
+    // refuses the bundle (Error(delta_base_missing), delta_bases.hpp).
+    for (auto& line : check_delta_bases(plan_stage(bundle.index(), paths), paths, {url, {}})) {
+      plan.notes.push_back("delta: " + line);
+    }
     planned->emplace();
     for (const auto& i : plan.imports) (*planned)->insert(i.uuid);
     return plan;

@@ -22,6 +22,7 @@ void StageStep::operator()() const {
   const std::unique_ptr<PhaseProgress> bar = m_ctx.observer.phase("stage", bundle_file_size(m_ctx.bundle.path()));
   StageOptions options;
   options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
+  options.bases.imgapi_url = imgapi_url_if_known(m_ctx.host, m_ctx.paths);  // delta bases missing from /usbkey
   stage_bundle(m_ctx.bundle, m_ctx.paths, options);
   bar->finish();
 }

@@ -13,6 +13,9 @@ using common::Error;
 using common::ExitCode;
 
 Target target_of(const manifest::BundleIndex& index, const manifest::BundleArtifact& a) {
+  // A delta's file is rebuilt on the headnode: its size is the rebuilt file's (the plan's
+  // notes name the base and the patch size, delta_bases.hpp).
+  if (a.delta) return Target{a.uuid, a.name, a.version, a.published_at, a.delta->file_size};
   const manifest::BundleMember* m = a.file_member.empty() ? nullptr : index.find_member(a.file_member);
   return Target{a.uuid, a.name, a.version, a.published_at, m ? m->size : 0};
 }

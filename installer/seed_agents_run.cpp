@@ -39,6 +39,7 @@ void stage_and_import(const SeedAgentsOptions& options, RunObserver& observer, c
   const std::unique_ptr<PhaseProgress> bar = observer.phase("stage " + options.bundle, bundle_file_size(trusted.path()));
   StageOptions stage;
   stage.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
+  stage.bases.imgapi_url = url;  // delta bases missing from /usbkey
   stage_bundle(trusted, paths, stage);
   bar->finish();
   std::vector<ImportItem> all = plan_import(trusted, paths), items;

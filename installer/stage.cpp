@@ -1,5 +1,6 @@
 #include <installer/stage.hpp>
 
+#include <installer/delta_rebuild.hpp>
 #include <installer/free_space.hpp>
 
 #include <bundles/part_source.hpp>
@@ -119,8 +120,11 @@ struct MemberFacts {
 class Stager : public bundles::MemberHandler {
  public:
   Stager(const StagePlan& plan, const SafeDirs& dirs, const std::set<std::string>& needed_paths,
-         const std::set<std::string>& manifest_members, std::map<std::string, MemberFacts>& facts)
-      : m_dirs(dirs), m_manifest_members(manifest_members), m_facts(facts) {
+         const std::set<std::string>& manifest_members, std::map<std::string, MemberFacts>& facts,
+         const UnpackedBases& bases, std::uint64_t chunk_size, StageReport& report)
+      : m_dirs(dirs), m_manifest_members(manifest_members), m_facts(facts), m_bases(bases),
+        m_chunk_size(chunk_size), m_report(report) {
+    for (const auto& image : plan.images) m_names[image.file_member] = describe(image);
     for (const auto& t : plan.targets) {
       if (needed_paths.count(t.path)) m_targets[t.member].push_back(&t);
     }
@@ -132,6 +136,7 @@ class Stager : public bundles::MemberHandler {
     m_open.clear();
     m_written = 0;
     m_size = found->second.front()->size;
+    if (found->second.front()->delta) return begin_patch(member, *found->second.front());
     for (const StageTarget* t : found->second) {
       m_open.push_back(staged_temp_file(*t, m_dirs.at(dir_of(t->path))));
     }
@@ -149,7 +154,9 @@ class Stager : public bundles::MemberHandler {
   }
 
   void commit(const manifest::BundleMember& member) override {
-    if (m_targets.find(member.name) == m_targets.end()) return;
+    const auto found = m_targets.find(member.name);
+    if (found == m_targets.end()) return;
+    if (found->second.front()->delta) return commit_patch(member, *found->second.front());
     for (auto& f : m_open) {
       seal_or_explain(*f);  // the member is complete: flushed to disk (the rename comes later)
       m_done.push_back(std::move(f));
@@ -161,12 +168,58 @@ class Stager : public bundles::MemberHandler {
     else facts.sha1 = m_sha1->finish_hex();
   }
 
-  void abort(const manifest::BundleMember&) noexcept override { m_open.clear(); }
+  void abort(const manifest::BundleMember&) noexcept override {
+    m_open.clear();
+    m_patch.reset();
+  }
 
   // The verified temp files, in member order.
   std::vector<std::unique_ptr<common::AtomicFile>>& done() { return m_done; }
 
  private:
+  // A delta's patch member: into its own temp file, rebuilt from when it is complete.
+  bundles::ByteSink begin_patch(const manifest::BundleMember& member, const StageTarget& target) {
+    common::AtomicFile::Options options;
+    options.sync = common::AtomicFile::Sync::none;  // read back at once, never kept
+    options.dir = m_dirs.at(dir_of(target.path));
+    options.temp_path = patch_temp_path(target);
+    m_patch = std::make_unique<common::AtomicFile>(dir_of(target.path) + "/." + target.image_uuid + ".imgpatch",
+                                                   std::move(options));
+    m_size = member.size;
+    return [this](const char* data, std::size_t size) {
+      if (common::stop_count() > 0) common::throw_if_stopped("while staging; nothing was staged");
+      write_or_explain(*m_patch, data, size);
+      m_written += size;
+    };
+  }
+
+  // The patch is complete and its chunks verified: rebuild the image file into the target's
+  // temp file, checked against the signed index (delta_rebuild.hpp), then kept like a member.
+  void commit_patch(const manifest::BundleMember& member, const StageTarget& target) {
+    seal_or_explain(*m_patch);
+    auto file = staged_temp_file(target, m_dirs.at(dir_of(target.path)));
+    m_written = 0;
+    m_size = target.size;
+    const RebuiltFile rebuilt = rebuild_staged_file(
+        target, m_names[member.name], m_bases.path_of(target.delta->base_uuid), m_patch->temp_path(), m_chunk_size,
+        [&](const char* data, std::size_t size) {
+          if (common::stop_count() > 0) common::throw_if_stopped("while staging; nothing was staged");
+          write_or_explain(*file, data, size);
+          m_written += size;
+        });
+    m_patch.reset();  // the patch temp file is removed
+    seal_or_explain(*file);
+    m_done.push_back(std::move(file));
+    MemberFacts& facts = m_facts[member.name];
+    facts.known = true;
+    facts.sha1 = rebuilt.sha1;
+    ++m_report.rebuilt;
+    m_report.rebuilt_bytes += rebuilt.size;
+    m_report.rebuild_seconds += rebuilt.seconds;
+    common::log::info(m_names[member.name] + ": rebuilt from base image " + target.delta->base_uuid + " (" +
+                      common::format_bytes(rebuilt.size) + " in " + std::to_string(rebuilt.seconds) + " s)");
+  }
+
   // A full file system (or a file-size limit) says how far staging got and what to do.
   static bool out_of_room_errno(int err) {
     return err == ENOSPC || err == EFBIG
@@ -200,8 +253,13 @@ class Stager : public bundles::MemberHandler {
   const SafeDirs& m_dirs;
   const std::set<std::string>& m_manifest_members;
   std::map<std::string, MemberFacts>& m_facts;
+  const UnpackedBases& m_bases;
+  const std::uint64_t m_chunk_size;
+  StageReport& m_report;
+  std::map<std::string, std::string> m_names;  // file member -> "image U (name@version)"
   std::map<std::string, std::vector<const StageTarget*>> m_targets;
   std::vector<std::unique_ptr<common::AtomicFile>> m_open, m_done;
+  std::unique_ptr<common::AtomicFile> m_patch;  // the delta patch streaming now
   std::uint64_t m_written = 0, m_size = 0;  // of the member streaming now
   bool m_is_manifest = false;
   std::string m_text;
@@ -231,8 +289,11 @@ void cross_check(const StagePlan& plan, std::map<std::string, MemberFacts>& fact
                             : std::string("absent")) +
                       ", but the bundle's file is " + std::to_string(image.file_size) +
                       " bytes with SHA-1 " + f.sha1 +
-                      "; nothing was staged. The bundle was built from inconsistent data: "
-                      "report it to whoever built it");
+                      "; nothing was staged. " +
+                      (image.delta ? std::string("The file was rebuilt from a base image and a patch: ") +
+                                         k_full_bundle_advice
+                                   : std::string("The bundle was built from inconsistent data: "
+                                                 "report it to whoever built it")));
     }
   }
 }
@@ -280,7 +341,7 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
   std::map<std::string, std::uint64_t> need_by_dir;
   for (const auto& image : plan.images) manifest_members.insert(image.manifest_member);
   for (const auto& t : plan.targets) {
-    const auto existing = check_existing(t.path, *index.find_member(t.member), index.chunk_size);
+    const auto existing = check_existing(t.path, expected_file(t), index.chunk_size);
     if (existing.matches) {
       ++report.already;
       report.bytes_already += t.size;
@@ -288,7 +349,21 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
     } else {
       needed.insert(t.path);
       need_by_dir[dir_of(t.path)] += t.size;
+      // A delta's patch waits in a temp file beside it until its rebuild.
+      if (t.delta) need_by_dir[dir_of(t.path)] += index.find_member(t.member)->size;
     }
+  }
+  // Deltas still to rebuild: their bases are found (or the bundle refused) before anything
+  // is written, then uncompressed beside the targets (delta_bases.hpp, delta_rebuild.hpp).
+  std::vector<const StagedImage*> rebuild;
+  for (const auto& image : plan.images) {
+    if (image.delta && needed.count(image.file_path)) rebuild.push_back(&image);
+  }
+  UnpackedBases bases;
+  if (!rebuild.empty()) {
+    const std::vector<DeltaBase> found = find_delta_bases(rebuild, paths, options.bases);
+    bases = UnpackedBases(found, dir_of(rebuild.front()->file_path), options.bases);
+    report.base_bytes = bases.bytes();
   }
   if (options.space == SpaceCheck::check) {
     std::vector<SpaceNeed> needs;
@@ -297,7 +372,7 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
   }
   std::vector<std::unique_ptr<common::AtomicFile>> temps;
   if (!needed.empty()) {
-    Stager stager(plan, safe_dirs, needed, manifest_members, facts);
+    Stager stager(plan, safe_dirs, needed, manifest_members, facts, bases, index.chunk_size, report);
     if (options.progress) {
       reader.on_progress([&](std::uint64_t done) { options.progress(done, total); });
     }

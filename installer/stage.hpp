@@ -18,12 +18,23 @@
 //      image's manifest is checked against its file (uuid, files[0].size and .sha1);
 //   5. only after the end of the bundle (seek table, end of input) has been verified are
 //      the temp files renamed into place and their directories fsync'ed.
+// Delta artifacts (docs/bundle-format.md §3a, delta_bases.hpp, delta_rebuild.hpp): before
+// step 3, the base of every delta still to rebuild is found (/usbkey/images, else the DC
+// IMGAPI in options.bases) or the bundle is refused, Error(delta_base_missing), with nothing
+// written; the bases are then uncompressed into temp files, and the space check counts the
+// rebuilt files and the patches on top of them (the uncompressed size of a base is known
+// only once it is uncompressed, so that happens first: a disk that fills while it runs is
+// Error(no_space) with the temp files removed). In the pass a patch member streams into a
+// temp file; when it is complete and verified, the image is rebuilt into its target's temp
+// file, and its size and chunk SHA-256s must be the signed delta.file's (else
+// Error(integrity): nothing staged). From there it is a staged file like any other.
 // Any failure (tampered, truncated, no space, I/O) removes every temp file: nothing is
 // staged from a bad bundle. A kill -9 leaves temp files that the next run removes, and
 // files renamed before the kill are kept by the next run's check.
 //
 // The caller holds the locks (the CLI takes the installer lock and the sdcadm lock).
 
+#include <installer/delta_bases.hpp>
 #include <installer/paths.hpp>
 #include <installer/stage_plan.hpp>
 #include <installer/verified_bundle.hpp>
@@ -46,6 +57,9 @@ struct StageOptions {
   // Called with each image once both its files are in place (in index order, after the
   // renames); lets a caller start importing.
   std::function<void(const StagedImage& image)> on_staged;
+  // Where delta bases missing from /usbkey/images are looked for (the DC IMGAPI); unset:
+  // /usbkey/images only.
+  DeltaBaseOptions bases;
 };
 
 struct StageReport {
@@ -57,6 +71,10 @@ struct StageReport {
   std::uint64_t bytes_already = 0;
   bool payload_read = false;      // false when everything was in place already
   std::uint64_t bundle_bytes_read = 0;
+  std::size_t rebuilt = 0;               // delta images rebuilt by this run
+  std::uint64_t rebuilt_bytes = 0;       // their files' bytes
+  std::uint64_t base_bytes = 0;          // uncompressed bases written (temp, removed)
+  double rebuild_seconds = 0;            // spent rebuilding
   StagePlan plan;
 };
 
@@ -64,7 +82,8 @@ struct StageReport {
 // bound to the signed index bytes. Errors: the reader's (not_found, bundle_*),
 // Error(trust_mismatch) when the file now holds another index, plan_stage's,
 // Error(integrity) when an image's manifest does not describe its file,
-// Error(unsafe_path) for a linked directory, Error(no_space), Error(io).
+// Error(unsafe_path) for a linked directory, Error(no_space), Error(io),
+// Error(delta_base_missing) when a delta's base is on neither /usbkey nor the DC IMGAPI.
 StageReport stage_bundle(const VerifiedBundle& bundle, const Paths& paths, const StageOptions& options);
 // The same in the one pass of a checked stream (stage -). The stream is consumed.
 StageReport stage_bundle(VerifiedStream&& bundle, const Paths& paths, const StageOptions& options);

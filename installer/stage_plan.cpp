@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -52,17 +53,23 @@ std::string file_target(const manifest::BundleArtifact& a) {
                   "writes nowhere else. The bundle was not made by sdcadm-bundle or was altered");
 }
 
-void add_target(StagePlan& plan, std::map<std::string, std::string>& by_path,
+StageTarget& add_target(StagePlan& plan, std::map<std::string, std::string>& by_path,
                 const manifest::BundleMember& member, const std::string& headnode_path,
                 const Paths& paths) {
   const auto found = by_path.find(headnode_path);
   if (found != by_path.end()) {
-    if (found->second == member.name) return;
+    if (found->second == member.name) {
+      for (auto& t : plan.targets) {
+        if (t.headnode_path == headnode_path) return t;
+      }
+    }
     throw Error(ExitCode::bundle_corrupt, "bundle index: members " + found->second + " and " +
                                               member.name + " are both staged to " + headnode_path);
   }
   by_path.emplace(headnode_path, member.name);
-  plan.targets.push_back({member.name, headnode_path, paths.local(headnode_path), member.size});
+  plan.targets.push_back({member.name, headnode_path, paths.local(headnode_path), member.size, member.sha256,
+                          std::nullopt, ""});
+  return plan.targets.back();
 }
 
 }  // namespace
@@ -71,18 +78,20 @@ StagePlan plan_stage(const manifest::BundleIndex& index, const Paths& paths) {
   StagePlan plan;
   std::map<std::string, std::string> by_path;               // headnode path -> member
   std::map<std::string, const manifest::BundleArtifact*> by_uuid;
+  std::set<std::string> patch_members;
   for (const auto& a : index.artifacts) {
     if (!is_image_role(a.role)) {
       plan.not_staged.push_back(describe(a));
       continue;
     }
-    if (a.file_member.empty()) {
+    if (a.file_member.empty() && !a.delta) {
       throw Error(ExitCode::bundle_corrupt, "bundle index: " + describe(a) +
                                                 " has no file member; it cannot be staged or imported");
     }
     if (const auto seen = by_uuid.find(a.uuid); seen != by_uuid.end()) {
       if (seen->second->manifest_member == a.manifest_member &&
-          seen->second->file_member == a.file_member && seen->second->stage_as == a.stage_as) {
+          seen->second->file_member == a.file_member && seen->second->delta == a.delta &&
+          seen->second->stage_as == a.stage_as) {
         continue;  // listed twice (e.g. for two roles): staged once
       }
       throw Error(ExitCode::bundle_corrupt, "bundle index: image " + a.uuid +
@@ -90,14 +99,24 @@ StagePlan plan_stage(const manifest::BundleIndex& index, const Paths& paths) {
     }
     by_uuid.emplace(a.uuid, &a);
     const manifest::BundleMember* manifest_member = index.find_member(a.manifest_member);
-    const manifest::BundleMember* file_member = index.find_member(a.file_member);
+    // A delta's file comes from its patch member (rebuilt while it streams, stage.cpp).
+    const std::string& source_member = a.delta ? a.delta->patch_member : a.file_member;
+    const manifest::BundleMember* file_member = index.find_member(source_member);
+    if (a.delta && patch_members.count(source_member)) {
+      throw Error(ExitCode::bundle_corrupt, "bundle index: patch member " + source_member +
+                                                " rebuilds more than one image");
+    }
+    if (a.delta) patch_members.insert(source_member);
     if (manifest_member->size > k_max_manifest_member) {
       throw Error(ExitCode::bundle_too_large, "bundle index: manifest member " + a.manifest_member +
                                                   " declares " + std::to_string(manifest_member->size) +
                                                   " bytes; manifests are at most 1 MiB");
     }
     StagedImage image{a.uuid, a.name, a.version, a.role, a.published_at,
-                      a.manifest_member, a.file_member, "", "", "", file_member->size};
+                      a.manifest_member, source_member, "", "", "",
+                      a.delta ? a.delta->file_size : file_member->size,
+                      a.delta ? a.delta->file_sha256 : file_member->sha256, a.delta,
+                      a.delta ? file_member->size : 0};
     image.file_headnode_path = file_target(a);
     const bool in_images = image.file_headnode_path == "/usbkey/images/" + a.uuid + ".imgfile";
     const std::string manifest_headnode_path =
@@ -106,7 +125,13 @@ StagePlan plan_stage(const manifest::BundleIndex& index, const Paths& paths) {
     image.file_path = paths.local(image.file_headnode_path);
     image.manifest_path = paths.local(manifest_headnode_path);
     add_target(plan, by_path, *manifest_member, manifest_headnode_path, paths);
-    add_target(plan, by_path, *file_member, image.file_headnode_path, paths);
+    StageTarget& file = add_target(plan, by_path, *file_member, image.file_headnode_path, paths);
+    if (a.delta) {
+      file.size = a.delta->file_size;
+      file.sha256 = a.delta->file_sha256;
+      file.delta = a.delta;
+      file.image_uuid = a.uuid;
+    }
     plan.images.push_back(std::move(image));
   }
   // Member order: the stream delivers members in index order.
@@ -157,6 +182,10 @@ ExistingFile check_existing(const std::string& path, const manifest::BundleMembe
   out.matches = true;
   out.sha1 = sha1.finish_hex();
   return out;
+}
+
+manifest::BundleMember expected_file(const StageTarget& target) {
+  return manifest::BundleMember{target.member, target.size, target.sha256};
 }
 
 std::string temp_path_for(const std::string& path) {

@@ -15,12 +15,17 @@
 //     bundle: the installer never writes elsewhere;
 //   * the "installer" role (a newer sdcadm-install, self-update) and roles this version
 //     does not know are not staged; they are listed in not_staged;
-//   * members no artifact names (changelog.json) are verified while streaming and dropped.
+//   * members no artifact names (changelog.json) are verified while streaming and dropped;
+//   * a delta artifact (format version 2, docs/bundle-format.md §3a) stages the file
+//     rebuilt from its base image and its patch member: its file target names the patch
+//     member, with the rebuilt file's size and chunk hashes (delta.file_size/file_sha256),
+//     so a staged file is checked the same way whichever way it reached the headnode.
 
 #include <installer/paths.hpp>
 #include <manifest/bundle_index.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,19 +36,26 @@ inline constexpr std::uint64_t k_max_manifest_member = 1u << 20;
 
 // One file the stage pass writes.
 struct StageTarget {
-  std::string member;         // index member name
+  std::string member;         // index member name (a delta's: its patch member)
   std::string headnode_path;  // "/usbkey/images/<uuid>.imgfile"
   std::string path;           // the same under the root
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;     // of the file written (a delta's: the rebuilt file)
+  std::vector<std::string> sha256;  // its chunk hashes (the member's, or delta.file_sha256)
+  std::optional<manifest::BundleDelta> delta;  // set: the file is rebuilt from a base image
+  std::string image_uuid;     // a delta's image (for messages)
 };
 
 // One image artifact, with where its two halves are staged.
 struct StagedImage {
   std::string uuid, name, version, role, published_at;
-  std::string manifest_member, file_member;
+  std::string manifest_member;
+  std::string file_member;               // the member the file comes from (a delta: its patch)
   std::string manifest_path, file_path;  // under the root
   std::string file_headnode_path;        // as sdcadm will be given it
-  std::uint64_t file_size = 0;
+  std::uint64_t file_size = 0;           // the staged file's (a delta: the rebuilt file's)
+  std::vector<std::string> file_sha256;  // the staged file's chunk hashes
+  std::optional<manifest::BundleDelta> delta;  // set: rebuilt from an image the DC has
+  std::uint64_t patch_size = 0;          // a delta's patch member size
 };
 
 // "image UUID (name@version)": how messages name a staged image.
@@ -72,6 +84,8 @@ struct ExistingFile {
 // hash is "no match"; an unreadable file is Error(io).
 ExistingFile check_existing(const std::string& path, const manifest::BundleMember& member,
                             std::uint64_t chunk_size);
+// What a target's file must be, as a member (name, size, chunk hashes) for check_existing.
+manifest::BundleMember expected_file(const StageTarget& target);
 
 // The temporary name a target is written under until the whole bundle has been verified:
 // "<dir>/.<name>.sdcadm-install-tmp" (hidden, so globs like agents-*.sh never see it).

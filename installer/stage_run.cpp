@@ -17,6 +17,7 @@ StageReport run_stage(const StageRunOptions& options, RunObserver& observer) {
   const RunLocks locks = take_locks(options.host, paths);
   const std::unique_ptr<PhaseProgress> bar = observer.phase(options.label, bundle_file_size(options.bundle));
   StageOptions stage;
+  stage.bases.imgapi_url = imgapi_url_if_known(options.host, paths);  // delta bases missing from /usbkey
   stage.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
   // Read once on a pipe: the trust check runs on the stream's index, before anything is
   // written, and the same reader goes on with the payload.

@@ -76,6 +76,13 @@ std::string verified_staged_manifest(const VerifiedBundle& bundle, const StagedI
 }
 
 SignedFile signed_file_of(const VerifiedBundle& bundle, const StagedImage& image) {
+  if (image.delta) {
+    // Rebuilt from a base and a patch: the signed index gives the rebuilt file's size and
+    // chunk hashes (docs/bundle-format.md §3a), checked exactly as a member's are.
+    member_of(bundle, image.file_member);  // the patch is listed (plan_stage made sure)
+    return SignedFile{manifest::BundleMember{image.file_member, image.file_size, image.file_sha256},
+                      bundle.index().chunk_size};
+  }
   return SignedFile{member_of(bundle, image.file_member), bundle.index().chunk_size};
 }
 

@@ -1,5 +1,6 @@
 #include <installer/verify_bundle.hpp>
 
+#include <installer/delta_bases.hpp>
 #include <bundles/seekable_reader.hpp>
 #include <bundles/stream_reader.hpp>
 #include <common/error.hpp>
@@ -28,6 +29,12 @@ bool in_place(const StageTarget& t) {
   struct stat st {};
   return ::lstat(t.path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
          static_cast<std::uint64_t>(st.st_size) == t.size;
+}
+
+bool in_place_file(const StagedImage& image) {
+  struct stat st {};
+  return ::lstat(image.file_path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         static_cast<std::uint64_t>(st.st_size) == image.file_size;
 }
 
 // uuid -> files[0].sha1 of the images IMGAPI has active (or disabled); throws on failure.
@@ -94,6 +101,11 @@ SpacePlan check_space(const StagePlan& plan, const Paths& paths,
                         "); counting every image of the bundle as new");
     }
   }
+  for (const auto& image : plan.images) {  // a delta's patch waits beside its rebuilt file
+    if (!image.delta || in_place_file(image)) continue;
+    by_dir[image.file_path.substr(0, image.file_path.find_last_of('/'))] += image.patch_size;
+    space.stage_bytes += image.patch_size;
+  }
   std::set<std::string> counted;
   for (const auto& image : plan.images) {
     if (image.role == "platform" || !counted.insert(image.uuid).second) continue;
@@ -117,6 +129,17 @@ VerifyResult verify_bundle(const std::string& bundle, const Paths& paths, const 
   result.members = result.index.members.size();
   result.payload_bytes = result.index.payload_size();
   result.stage = plan_stage(result.index, paths);
+  // Delta bases (delta_bases.hpp): checked when the DC IMGAPI is known; a bundle verified
+  // away from its DC (a laptop before the trip) is not refused for a base it cannot look for.
+  if (options.imgapi_url) {
+    try {
+      result.deltas = check_delta_bases(result.stage, paths, {options.imgapi_url, options.client});
+    } catch (const Error& e) {
+      if (e.code() == common::ExitCode::delta_base_missing) throw;
+      common::log::warn("cannot look for the bases of the bundle's deltas in the DC IMGAPI (" + std::string(e.what()) +
+                        "); stage will");
+    }
+  }
   result.space = check_space(result.stage, paths, options.imgapi_url, options.client);
   return result;
 }

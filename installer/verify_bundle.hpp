@@ -62,6 +62,7 @@ struct VerifyResult {
   std::vector<std::string> signers;    // key ids, when checked
   SpacePlan space;
   StagePlan stage;
+  std::vector<std::string> deltas;     // one line per delta image (delta_bases.hpp), when checked
 };
 
 // Space needs of `plan`: targets whose file is missing or has another size (a cheap
@@ -73,8 +74,9 @@ SpacePlan check_space(const StagePlan& plan, const Paths& paths,
                       const std::optional<std::string>& imgapi_url,
                       const imgapi::ClientOptions& client = {});
 
-// Verifies `bundle` ("-" = stdin, file, parts) and checks the space. Throws the reader's
-// errors (bundle_* codes, not_found), plan_stage's, Error(no_space).
+// Verifies `bundle` ("-" = stdin, file, parts), the bases of its deltas when the DC IMGAPI
+// is known (check_delta_bases), and the space. Throws the reader's errors (bundle_* codes,
+// not_found), plan_stage's, Error(delta_base_missing), Error(no_space).
 VerifyResult verify_bundle(const std::string& bundle, const Paths& paths, const VerifyOptions& options);
 
 }  // namespace installer

@@ -128,6 +128,16 @@ MediaResult write_media(const bundles::SeekableReader& reader, const AgentSet& s
   make_dirs(images_dir);
   make_dirs(scripts_dir);
   MediaResult r;
+  // Install media carry whole agent files; a delta bundle has only patches for some, which
+  // need this DC's images to rebuild (docs/bundle-format.md §3a): refused before writing.
+  for (const AgentImage& a : set.agents) {
+    const manifest::BundleArtifact* artifact = artifact_of(reader.index(), a.uuid);
+    if (artifact != nullptr && artifact->delta) {
+      throw Error(ExitCode::delta_base_missing,
+                  "agent image " + a.uuid + " is a delta in this bundle (against image " + artifact->delta->base_uuid +
+                      "); install media need whole image files: ask for a full bundle (sdcadm-bundle build --no-delta)");
+    }
+  }
   r.stale_removed = remove_stale(set, dir + "/images");
   std::vector<const AgentImage*> missing;
   std::uint64_t need = 0;

@@ -228,7 +228,8 @@ std::string apply_exit_codes() {
               {ExitCode::installer_unusable, "the bundle's sdcadm-install does not run here (--no-self-update)"},
               {ExitCode::step_unverified, "a step exited 0 but its post-step check does not find its outcome "
                                           "(`sdcadm-install check`)"},
-              {ExitCode::unsafe_path}},
+              {ExitCode::unsafe_path},
+              {ExitCode::delta_base_missing, "a delta's base image is not on this DC: ask for a full bundle (--no-delta)"}},
              {common::CodeFamily::bundle, common::CodeFamily::trust}) +
          " Also the stage and import codes.";
 }
@@ -265,7 +266,8 @@ void register_plan(CLI::App& app, const Globals& globals) {
               common::exit_code_footer({{ExitCode::ok, "the plan was printed"},
                                         {ExitCode::usage, "usage error (bad SPEC.json)"},
                                         {ExitCode::config, "no IMGAPI configured or sdcadm not found"},
-                                        {ExitCode::installer_too_old}},
+                                        {ExitCode::installer_too_old},
+                                        {ExitCode::delta_base_missing, "a delta's base image is not on this DC"}},
                                        {common::CodeFamily::bundle, common::CodeFamily::trust}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_plan(*globals, *args); }); });
 }

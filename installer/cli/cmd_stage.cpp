@@ -27,12 +27,15 @@ common::Json report_json(const StageArgs& args, const StageReport& r) {
   for (const auto& i : r.plan.images) {
     images.push_back({{"uuid", i.uuid}, {"name", i.name}, {"version", i.version}, {"role", i.role},
                       {"manifest", i.manifest_path}, {"file", i.file_path},
-                      {"stage_as", i.file_headnode_path}});
+                      {"stage_as", i.file_headnode_path},
+                      {"delta", i.delta ? common::Json(i.delta->base_uuid) : common::Json(nullptr)}});
   }
   return {{"ok", true}, {"bundle", args.bundle}, {"bundle_id", r.bundle_id},
           {"files", r.files}, {"written", r.written}, {"already", r.already},
           {"bytes_written", r.bytes_written}, {"bytes_already", r.bytes_already},
-          {"payload_read", r.payload_read}, {"not_staged", r.plan.not_staged}, {"images", images}};
+          {"payload_read", r.payload_read}, {"rebuilt", r.rebuilt}, {"rebuilt_bytes", r.rebuilt_bytes},
+          {"base_bytes", r.base_bytes}, {"rebuild_seconds", r.rebuild_seconds},
+          {"not_staged", r.plan.not_staged}, {"images", images}};
 }
 
 void run_stage(const HostOptions& host, const StageArgs& args) {
@@ -75,7 +78,8 @@ void register_stage(CLI::App& app, const Globals& globals) {
               common::exit_code_footer(with_bundle_trust_codes({{ExitCode::ok, "staged"},
                                         {ExitCode::io},
                                         {ExitCode::no_space, "not enough space (checked before writing)"},
-                                        {ExitCode::integrity, "manifest and file disagree"},
+                                        {ExitCode::integrity, "manifest and file disagree (or a delta does not rebuild)"},
+                                        {ExitCode::delta_base_missing, "a delta's base image is not on this DC"},
                                         {ExitCode::not_found, "no such file"},
                                         {ExitCode::input_timeout},
                                         {ExitCode::locked},

@@ -45,7 +45,7 @@ void print_result(const VerifyArgs& args, const VerifyResult& r, double seconds)
                 {"members", r.members}, {"payload_size", r.payload_bytes},
                 {"payload_checked", r.payload_checked}, {"signatures_checked", r.signatures_checked},
                 {"signers", r.signers},
-                {"not_staged", r.stage.not_staged}, {"space", space_json(r.space)},
+                {"not_staged", r.stage.not_staged}, {"deltas", r.deltas}, {"space", space_json(r.space)},
                 {"elapsed_seconds", seconds}});
     return;
   }
@@ -64,6 +64,7 @@ void print_result(const VerifyArgs& args, const VerifyResult& r, double seconds)
               << common::format_bytes(fs.available) << " free\n";
   }
   for (const auto& n : r.stage.not_staged) std::cout << "not staged: " << n << "\n";
+  for (const auto& d : r.deltas) std::cout << "delta: " << d << "\n";
   std::cout << "signatures: checked against the DC's trust root (" << r.signers.size() << " signer(s))\n"
             << std::flush;
 }
@@ -105,7 +106,8 @@ void register_verify(CLI::App& app, const Globals& globals) {
                                         {ExitCode::no_space},
                                         {ExitCode::not_found, "no such file"},
                                         {ExitCode::input_timeout},
-                                        {ExitCode::installer_too_old}}),
+                                        {ExitCode::installer_too_old},
+                                        {ExitCode::delta_base_missing, "a delta's base image is not on this DC"}}),
                                        {common::CodeFamily::bundle}));
   cmd->callback([globals, args] { run_reporting(args->json, [&] { run_verify(host_options(*globals), *args); }); });
 }

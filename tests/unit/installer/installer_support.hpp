@@ -109,6 +109,17 @@ inline void install_test_root(const installer::Paths& paths) {
   common::write_file_atomic(paths.trust_root, root.serialize());
 }
 
+// An image of a test bundle shipped as a delta (docs/bundle-format.md §3a): its file
+// member is replaced by `patch`, rebuilt on the headnode from base `base_uuid`'s file.
+struct TestDelta {
+  std::string image_uuid;              // which TestImage
+  std::string base_uuid, base_sha1;
+  std::uint64_t base_size = 0;
+  delta::Compression base_compression = delta::Compression::gzip;
+  delta::Recipe recipe;
+  std::string patch;                   // delta/patch.hpp stream
+};
+
 struct TestBundle {
   std::string path;
   manifest::BundleIndex index;
@@ -119,7 +130,8 @@ struct TestBundle {
 // the index before it is serialized (hashes stay those of the real content).
 inline TestBundle write_test_bundle(const TempDir& dir, const std::vector<TestImage>& images,
                                     const std::string& name = "t.sdc",
-                                    const std::function<void(manifest::BundleIndex&)>& edit = {}) {
+                                    const std::function<void(manifest::BundleIndex&)>& edit = {},
+                                    const std::vector<TestDelta>& deltas = {}) {
   const std::uint64_t chunk = 1u << 20;
   TestBundle b;
   auto& ix = b.index;
@@ -139,7 +151,9 @@ inline TestBundle write_test_bundle(const TempDir& dir, const std::vector<TestIm
   add("changelog.json", "{\"artifacts\":[]}");
   for (const auto& i : images) {
     add("images/" + i.uuid + ".imgmanifest", manifest_json(i));
-    add("images/" + i.uuid + ".imgfile", i.file);
+    const auto d = std::find_if(deltas.begin(), deltas.end(), [&](const TestDelta& t) { return t.image_uuid == i.uuid; });
+    if (d == deltas.end()) add("images/" + i.uuid + ".imgfile", i.file);
+    else add("images/" + i.uuid + ".imgpatch", d->patch);
     manifest::BundleArtifact a;
     a.role = i.role;
     if (i.role == "service-image") a.services = {i.name};
@@ -150,8 +164,22 @@ inline TestBundle write_test_bundle(const TempDir& dir, const std::vector<TestIm
     a.manifest_member = "images/" + i.uuid + ".imgmanifest";
     a.file_member = "images/" + i.uuid + ".imgfile";
     a.stage_as = i.stage_as.empty() ? "/usbkey/images/" + i.uuid + ".imgfile" : i.stage_as;
+    if (d != deltas.end()) {
+      a.file_member.clear();
+      manifest::BundleDelta bd;
+      bd.patch_member = "images/" + i.uuid + ".imgpatch";
+      bd.base_uuid = d->base_uuid;
+      bd.base_sha1 = d->base_sha1;
+      bd.base_size = d->base_size;
+      bd.base_compression = d->base_compression;
+      bd.recipe = d->recipe;
+      bd.file_size = i.file.size();
+      bd.file_sha256 = bundles::chunk_hashes_of(i.file, chunk);
+      a.delta = bd;
+    }
     ix.artifacts.push_back(a);
   }
+  ix.format_version = manifest::required_format_version(ix.artifacts);
   if (edit) edit(ix);
   ix.bundle_id = manifest::bundle_id_for(ix.members);
   b.index_bytes = ix.serialize();
