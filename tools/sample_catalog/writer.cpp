@@ -5,7 +5,9 @@
 
 #include <common/error.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <system_error>
 #include <unistd.h>
 
@@ -47,14 +49,37 @@ void write_json_file(const std::string& path, const common::Json& j) {
   file.commit();
 }
 
-WriteSummary write_contents(const CatalogPlan& plan, const std::string& dir) {
+// Each image's place among the images of its name, by build time (the order in which a
+// realistic payload evolves).
+std::map<std::string, ImageHistory> histories(const CatalogPlan& plan) {
+  std::map<std::string, std::vector<const PlannedImage*>> by_name;
+  for (const PlannedImage& image : plan.images) by_name[image.name].push_back(&image);
+  std::map<std::string, ImageHistory> out;
+  for (auto& [name, images] : by_name) {
+    std::sort(images.begin(), images.end(), [](const PlannedImage* a, const PlannedImage* b) {
+      return a->build_time != b->build_time ? a->build_time < b->build_time
+                                            : a->version < b->version;
+    });
+    ImageHistory history;
+    for (const PlannedImage* image : images) history.build_times.push_back(image->build_time);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      history.version = static_cast<int>(i);
+      out[images[i]->uuid] = history;
+    }
+  }
+  return out;
+}
+
+WriteSummary write_contents(const CatalogPlan& plan, const std::string& dir, PayloadMode mode) {
+  const std::map<std::string, ImageHistory> history = histories(plan);
   std::vector<FileDigest> files;
   files.reserve(plan.images.size());
   WriteSummary summary;
   for (const PlannedImage& image : plan.images) {
     const std::string base = dir + "/" + image.uuid;
     try {
-      files.push_back(write_image_file(image, plan.seed, base + ".imgfile"));
+      files.push_back(write_image_file(image, plan.seed, base + ".imgfile", mode,
+                                       history.at(image.uuid)));
       write_json_file(base + ".imgmanifest", image_manifest(image, files.back()));
     } catch (const common::Error& e) {
       throw e.with_context("writing image " + image.name + "@" + image.version);
@@ -95,7 +120,7 @@ void move_into_place(const std::string& temp, const std::string& dir, Target tar
 }  // namespace
 
 WriteSummary write_catalog(const CatalogPlan& plan, const std::string& dir_arg,
-                           ExistingDir existing) {
+                           ExistingDir existing, PayloadMode mode) {
   const std::string dir = without_trailing_slashes(dir_arg);
   const Target target = inspect_target(dir);
   if (target == Target::full_dir && existing == ExistingDir::refuse) {
@@ -112,7 +137,7 @@ WriteSummary write_catalog(const CatalogPlan& plan, const std::string& dir_arg,
   fs::create_directory(temp, ec);
   if (ec) throw fs_error("creating " + temp, ec);
   try {
-    const WriteSummary summary = write_contents(plan, temp);
+    const WriteSummary summary = write_contents(plan, temp, mode);
     move_into_place(temp, dir, target);
     return summary;
   } catch (...) {
