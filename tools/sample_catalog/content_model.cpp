@@ -122,7 +122,7 @@ std::string word(Dice& d) {
 std::uint64_t text_size(Dice& d) { return (256ull << d.below(7)) + d.below(2048); }
 
 std::uint64_t binary_size(Dice& d, std::uint64_t target) {
-  const std::uint64_t cap = std::max<std::uint64_t>(4096, target / 8);
+  const std::uint64_t cap = std::max<std::uint64_t>(4096, target / 16);
   return std::min<std::uint64_t>(cap, (4096ull << d.below(8)) + d.below(4096));
 }
 
@@ -182,7 +182,7 @@ Lineage first_version(Dice& d, std::uint64_t target, const std::string& prefix) 
 std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/') + 1); }
 
 // Replaces bytes [pos, pos+removed) of `f` by `added` new bytes of the stream `seed`.
-void splice(ModelFile& f, std::uint64_t pos, std::uint64_t removed, std::uint64_t added,
+void replace_span(ModelFile& f, std::uint64_t pos, std::uint64_t removed, std::uint64_t added,
             std::uint64_t seed) {
   std::vector<ContentPiece> out;
   std::uint64_t at = 0;
@@ -223,7 +223,7 @@ void edit_in_place(Dice& d, ModelFile& f) {
     const std::uint64_t added =
         f.text ? std::max<std::uint64_t>(1, removed + d.below(65) - std::min<std::uint64_t>(32, removed - 1))
                : removed;
-    splice(f, pos, removed, added, d.next());
+    replace_span(f, pos, removed, added, d.next());
   }
 }
 
@@ -233,15 +233,25 @@ void replace_whole(Dice& d, ModelFile& f) {
   f.pieces.assign(1, ContentPiece{d.next(), 0, new_size});
 }
 
-// A dependency bump: every file of one node_modules package gets new content.
+// A dependency bump: every file of one node_modules package gets new content. Only a
+// package that holds at most a tenth of the bytes: a small image with one big package
+// does not get rewritten whole.
 void upgrade_one_package(Dice& d, std::vector<ModelFile>& files, int release) {
   if (files.empty()) return;
-  const std::string dir = dir_of(files[d.below(files.size())].path);
-  if (dir.find("node_modules/") == std::string::npos) return;
-  for (ModelFile& f : files) {
-    if (dir_of(f.path) != dir) continue;
-    replace_whole(d, f);
-    f.changed_in = release;
+  std::uint64_t total = 0;
+  for (const ModelFile& f : files) total += f.size();
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const std::string dir = dir_of(files[d.below(files.size())].path);
+    if (dir.find("node_modules/") == std::string::npos) continue;
+    std::uint64_t bytes = 0;
+    for (const ModelFile& f : files) bytes += dir_of(f.path) == dir ? f.size() : 0;
+    if (bytes * 10 > total) continue;
+    for (ModelFile& f : files) {
+      if (dir_of(f.path) != dir) continue;
+      replace_whole(d, f);
+      f.changed_in = release;
+    }
+    return;
   }
 }
 

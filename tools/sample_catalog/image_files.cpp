@@ -212,7 +212,7 @@ const char* file_compression(ArtifactKind kind) {
 FileDigest write_image_file(const PlannedImage& image, std::uint64_t seed,
                             const std::string& path, PayloadMode mode,
                             const ImageHistory& history) {
-  if (mode == PayloadMode::realistic && image.kind != ArtifactKind::platform) {
+  if (mode == PayloadMode::realistic) {
     return write_realistic_image_file(image, seed, path, history);
   }
   Prng prng(stream_seed(seed, image.uuid, "file"));
