@@ -9,7 +9,10 @@
 #       ?action=activate (the three calls `sdc-imgadm import -m -f` makes);
 # target: ours <= 0.5x the hand pipeline's wall time; peak RSS <= 64 MiB and flat.
 #
-# Usage: bench/install_stage_import.sh [--bin DIR] [--work DIR] [--scale 8G] [--concurrency N] [--keep]
+# Usage: bench/install_stage_import.sh [--bin DIR] [--work DIR] [--scale 8G] [--concurrency N]
+#                                      [--payload random|realistic] [--keep]
+# --payload is sample-catalog's; random (the default here) keeps the numbers comparable with
+# earlier runs and the catalog fast to generate.
 # --scale is the sample catalog's; `build --all` keeps about a quarter of it, so 8G gives a
 # bundle of about 2.2 GiB. Needs about 2.5x the scale of free disk (checked with df first),
 # zstd, tar, curl, node, GNU time. Results (a Markdown table) go to stdout, progress to stderr.
@@ -21,14 +24,16 @@ WORK=${TMPDIR:-/tmp}/sdcb-bench-install.$$
 SCALE=8G
 CONCURRENCY=4
 KEEP=0
+PAYLOAD=random
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) BIN_DIR=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --scale) SCALE=$2; shift 2 ;;
     --concurrency) CONCURRENCY=$2; shift 2 ;;
+    --payload) PAYLOAD=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -92,7 +97,7 @@ rss_mib() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
 note "sample catalog --scale $SCALE and build --all (signed: the installer trusts nothing else)"
 "$BIN" key generate -o "$WORK/release.pem" >/dev/null 2>&1
 "$BIN" trust init --signer "$WORK/release.pub" --threshold 1 --key "$WORK/release.pem" -o "$WORK/root.json" >/dev/null 2>&1
-"$BIN_DIR/sample-catalog" -o "$WORK/catalog" --scale "$SCALE" -q
+"$BIN_DIR/sample-catalog" -o "$WORK/catalog" --scale "$SCALE" --payload "$PAYLOAD" -q
 serve up "$WORK/catalog"
 SOURCE_DATE_EPOCH=1764072000 "$BIN" build -S "$up_URL" --all --cache-dir "$WORK/cache" --key "$WORK/release.pem" \
   --expires-in 3650 -o "$WORK/b.sdc" --no-progress >/dev/null 2>&1

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # sample-catalog: deterministic output, a well-formed catalog directory (manifest/file
 # pairs that verify, channels.json, catalog.json), Triton's shapes for every artifact
-# kind, content that exercises sdcadm's selection rules, incompressible payloads, the
+# kind, content that exercises sdcadm's selection rules, both payload modes (realistic:
+# successive versions share most content and are compressed as Triton does, reproducibly;
+# random: incompressible, byte-identical to the catalog before realistic payloads), the
 # --scale budget, manifests valid for a private IMGAPI with channels, and the CLI's
 # refusals. JSON is read with node (no jq/python on the target machines).
 source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.sh"  # runnable by hand too
@@ -48,6 +50,27 @@ node -e '
 cmp -s <(cat "$TEST_DIR"/a/*.imgfile | sha1sum) <(cat "$TEST_DIR"/c/*.imgfile | sha1sum) &&
   fail "another seed gave the same file bytes"
 pass "another seed: new uuids and bytes, same names, versions and dates"
+
+# --- --payload random: the catalog before realistic payloads, byte for byte --------------
+"$gen" -o "$TEST_DIR/r1" --scale 2M --seed 7 --payload random -q
+"$gen" -o "$TEST_DIR/r2" --scale 2M --seed 7 --payload random -q
+diff -r "$TEST_DIR/r1" "$TEST_DIR/r2" >/dev/null || fail "--payload random: same seed and scale gave different catalogs"
+# catalog.json lists every file's sha1 and size; this is its sha1 from sample-catalog at
+# commit c64f5b2 (before --payload existed) with --scale 2M --seed 7.
+[[ "$(sha1sum <"$TEST_DIR/r1/catalog.json" | cut -c1-40)" == 572cd9946b45c87252be7fab44308e89960a2916 ]] ||
+  fail "--payload random no longer writes the bytes it wrote before realistic payloads"
+[[ "$(sha1sum <"$TEST_DIR/r1/5063f6d2-63e6-4e67-8384-4ae3e10de9c2.imgfile" | cut -c1-40)" == \
+   74a8a42526f0adbf8d4bd9e88a85f0a47ea2c1b6 ]] || fail "--payload random: imgapi's first file changed"
+node -e '
+  const a = require(process.argv[1] + "/catalog.json"), b = require(process.argv[2] + "/catalog.json");
+  const strip = (c) => JSON.stringify(Object.entries(c.artifacts).map(([n, l]) =>
+    [n, l.map(({size, sha1, ...rest}) => rest)]));
+  if (strip(a) !== strip(b)) process.exit(1);
+  const [fa, fb] = [a, b].map(c => Object.values(c.artifacts).flat());
+  if (fa.some((x, i) => x.sha1 === fb[i].sha1)) process.exit(2);
+' "$TEST_DIR/a" "$TEST_DIR/r1" || fail "payload modes must differ only in file bytes (exit $?)"
+expect_exit 2 "$gen" -o "$TEST_DIR/x" --payload zeros
+pass "--payload random: deterministic, byte-identical to the catalog before realistic payloads; modes differ only in file bytes"
 
 # --- directory layout and file integrity ----------------------------------------------------
 cat_dir="$TEST_DIR/a"
@@ -257,15 +280,64 @@ node_check "$TEST_DIR/big" '
   const share = zones.reduce((s, m) => s + m.files[0].size, 0) / total;
   if (share < 0.8) die("zone images should hold most bytes, got " + share);
 '
+# Realistic payloads are compressed, so the files themselves are incompressible too.
 for n in imgapi cn-agent platform; do
   u=$(node -e 'console.log(require(process.argv[1] + "/catalog.json").artifacts[process.argv[2]][0].uuid)' "$TEST_DIR/big" "$n")
   f="$TEST_DIR/big/$u.imgfile"
   size=$(wc -c <"$f"); packed=$(zstd -q -19 -c "$f" | wc -c)
   (( packed * 100 >= size * 99 )) || fail "$n file compresses: $size -> $packed bytes"
 done
-u=$(node -e 'console.log(require(process.argv[1] + "/catalog.json").artifacts.imgapi[0].uuid)' "$TEST_DIR/big")
-gzip -t "$TEST_DIR/big/$u.imgfile" || fail "zone image is not a valid gzip stream"
-pass "--scale 64M within 10%, files incompressible (zstd -19 >= 99%), zone images valid gzip"
+pass "--scale 64M within 10%, image files incompressible (zstd -19 >= 99%)"
+
+# --- realistic payloads: valid gzip, Triton's compressors, shared content -------------------
+node -e '
+  const fs = require("fs"), dir = process.argv[1];
+  for (const f of fs.readdirSync(dir).filter(f => f.endsWith(".imgmanifest"))) {
+    const m = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
+    if (m.files[0].compression === "gzip") console.log(m.uuid);
+  }
+' "$TEST_DIR/big" >"$TEST_DIR/gzipped"
+[[ $(wc -l <"$TEST_DIR/gzipped") -gt 200 ]] || fail "expected over 200 gzip image files"
+while read -r u; do gzip -t "$TEST_DIR/big/$u.imgfile" || fail "$u.imgfile is not a valid gzip stream"; done <"$TEST_DIR/gzipped"
+# uuids of NAME's images, oldest first (catalog.json's order)
+uuids_of() { node -e 'for (const a of require(process.argv[1] + "/catalog.json").artifacts[process.argv[2]]) console.log(a.uuid)' "$1" "$2"; }
+# Zone images are pigz -6 with 128 KiB blocks, from a pipe: pigz itself gives the same
+# deflate stream, and the header has no name, XFL 0, OS 3 and the build time as MTIME.
+if command -v pigz >/dev/null; then
+  for n in imgapi minimal-64-lts triton-origin-x86_64-23.4.0 gz-tools; do
+    f="$TEST_DIR/big/$(uuids_of "$TEST_DIR/big" "$n" | head -1).imgfile"
+    cmp -s <(tail -c +11 "$f") <(gzip -dc "$f" | pigz -6 -c | tail -c +11) ||
+      fail "$n: pigz -6 does not reproduce the image file"
+    read -r -a h < <(od -An -tx1 -N10 "$f")
+    [[ "${h[*]:0:4} ${h[*]:8:2}" == "1f 8b 08 00 00 03" && "${h[*]:4:4}" != "00 00 00 00" ]] ||
+      fail "$n: gzip header ${h[*]} is not pigz's from a pipe (no name, XFL 0, OS 3, MTIME set)"
+  done
+  pass "zone images and gz-tools are reproduced by pigz -6 (header: no name, XFL 0, OS 3, MTIME)"
+else
+  echo "note: pigz not installed (scripts/setup.sh): pigz reproduction not checked"
+fi
+# patch_ratio DIR NAME...: sum over successive versions of each NAME of the size of
+# zstd --patch-from (v(k+1) against v(k), uncompressed), per cent of v(k+1)'s file size.
+patch_ratio() {
+  local dir=$1 n u prev patch=0 size=0; shift
+  for n in "$@"; do
+    prev=
+    for u in $(uuids_of "$dir" "$n"); do
+      gzip -dc "$dir/$u.imgfile" >"$TEST_DIR/new.raw"
+      if [[ -n $prev ]]; then
+        patch=$((patch + $(zstd -q -19 --single-thread --patch-from="$TEST_DIR/old.raw" -c "$TEST_DIR/new.raw" 2>/dev/null | wc -c)))
+        size=$((size + $(wc -c <"$dir/$u.imgfile")))
+      fi
+      mv "$TEST_DIR/new.raw" "$TEST_DIR/old.raw"; prev=$u
+    done
+  done
+  echo $((patch * 100 / size))
+}
+ratio=$(patch_ratio "$TEST_DIR/big" imgapi cnapi sdc-postgres)
+(( ratio < 20 )) || fail "successive versions share too little: patches are $ratio% of the files"
+random_ratio=$(patch_ratio "$TEST_DIR/r1" imgapi)
+(( random_ratio > 90 )) || fail "random payloads should share nothing, patches are $random_ratio%"
+pass "successive versions share content: zstd --patch-from is $ratio% of the file (random mode: $random_ratio%)"
 
 # --- manifests valid for a private IMGAPI with channels ----------------------------------
 # IMGAPI validates its stored form, which has "activated" (state active => true) next to

@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const CatalogPlan plan = plan_catalog(options.seed, options.scale);
     const WriteSummary summary = write_catalog(
-        plan, options.out_dir, options.force ? ExistingDir::replace : ExistingDir::refuse);
+        plan, options.out_dir, options.force ? ExistingDir::replace : ExistingDir::refuse,
+        options.payload);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     if (!options.quiet) {
       std::fprintf(stderr, "sample-catalog: %zu images, %llu bytes in %s (%.2f s)\n",

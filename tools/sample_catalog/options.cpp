@@ -67,12 +67,19 @@ bool parse_options(int argc, char** argv, Options& options, int& exit_code) {
       ->capture_default_str();
   app.add_option("--seed", seed_text, "seed for uuids and file contents (0 to 2^64-1)")
       ->capture_default_str();
+  std::string payload_text = "realistic";
+  app.add_option("--payload", payload_text,
+                 "image file bytes: realistic (successive versions share most content, "
+                 "compressed as Triton does) or random (unrelated incompressible bytes)")
+      ->check(CLI::IsMember({"realistic", "random"}))
+      ->capture_default_str();
   app.add_flag("--force", options.force, "replace DIR if it exists and is not empty");
   app.add_flag("-q,--quiet", options.quiet, "no summary line on stderr");
   try {
     app.parse(argc, argv);
     options.scale = parse_size(scale_text);
     options.seed = parse_seed(seed_text);
+    options.payload = payload_text == "random" ? PayloadMode::random : PayloadMode::realistic;
   } catch (const CLI::CallForHelp& e) {
     exit_code = app.exit(e);
     return false;

@@ -1,6 +1,8 @@
 #pragma once
 // Command line of sample-catalog (parsed with CLI11 in options.cpp).
 
+#include <tools/sample_catalog/image_files.hpp>
+
 #include <cstdint>
 #include <string>
 
@@ -12,6 +14,7 @@ struct Options {
   std::uint64_t seed = 1;
   bool force = false;
   bool quiet = false;
+  PayloadMode payload = PayloadMode::realistic;
 };
 
 // "64M" -> 67108864: a decimal number with an optional binary suffix K, M, G or T

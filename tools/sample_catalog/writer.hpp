@@ -17,6 +17,7 @@
 // renamed into place at the end; a failure leaves no partial catalog behind.
 
 #include <tools/sample_catalog/catalog_plan.hpp>
+#include <tools/sample_catalog/image_files.hpp>
 
 #include <cstdint>
 #include <string>
@@ -34,6 +35,7 @@ struct WriteSummary {
 };
 
 // Throws common::Error: conflict (non-empty dir without replace), io / no_space.
-WriteSummary write_catalog(const CatalogPlan& plan, const std::string& dir, ExistingDir existing);
+WriteSummary write_catalog(const CatalogPlan& plan, const std::string& dir, ExistingDir existing,
+                           PayloadMode mode = PayloadMode::realistic);
 
 }  // namespace sample_catalog

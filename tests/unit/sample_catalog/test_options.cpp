@@ -81,6 +81,15 @@ TEST_CASE("parse_options fills Options and reports bad command lines", "[sample_
   CHECK(d.scale == 8u << 20);
   CHECK(d.seed == 1);
   CHECK_FALSE(d.force);
+  CHECK(d.payload == PayloadMode::realistic);
+
+  Options r;
+  Argv random({"sample-catalog", "-o", "dir", "--payload", "random"});
+  REQUIRE(parse_options(random.argc(), random.argv(), r, code));
+  CHECK(r.payload == PayloadMode::random);
+  Argv bad_payload({"sample-catalog", "-o", "d", "--payload", "zeros"});
+  CHECK_FALSE(parse_options(bad_payload.argc(), bad_payload.argv(), o, code));
+  CHECK(code == 2);
 
   Argv missing({"sample-catalog", "--scale", "1M"});
   CHECK_FALSE(parse_options(missing.argc(), missing.argv(), o, code));
