@@ -106,6 +106,7 @@ zstd -q -t delta.sdc || fail "stock zstd -t"
 zstd -q -dc delta.sdc | tar -tf - >members.txt || fail "stock tar reads the bundle"
 expect_in members.txt "images/$IMGAPI.imgpatch" "tar lists the patch"
 grep -q "images/$IMGAPI.imgfile" members.txt && fail "the delta artifact's file is in the bundle too"
+[[ -z "$(ls -A cache/scratch)" ]] || fail "unpacked bases left in cache/scratch: $(ls cache/scratch)"
 pass "delta: imgapi $full -> $patch bytes; format 2; verify, zstd -t, tar; ${pct}% fell back"
 
 # The text summary and the dry run say the same.
