@@ -58,9 +58,9 @@ set(sdcb_portable_archives
   # libxml2 and ICU's 31 MB of data, is left out (installer/portable/libarchive_without_xar.cpp).
   "nettle|nettle-dev|libarchive's digests and encryption (ZIP writer)"
   "lzma|liblzma-dev|libarchive's xz/LZMA (7-Zip writer)"
-  "bz2|libbz2-dev|libarchive's bzip2 filter (agent tarballs)"
+  "bz2|libbz2-dev|libarchive's bzip2 filter (agent tarballs), delta bases compressed with bzip2"
   "zstd|libzstd-dev|bundle frames, curl's Content-Encoding: zstd"
-  "z|zlib1g-dev|gzip for libarchive and curl"
+  "z|zlib1g-dev|gzip for libarchive and curl, rebuilding delta members (delta/recompress.cpp)"
 )
 
 set(sdcb_portable_libs "")
@@ -127,7 +127,7 @@ target_link_libraries(sdcb_portable_link_shims PRIVATE sdcb_settings)
 # shared OpenSSL, curl, libarchive and zstd the normal build links) do not come along; and
 # every archive in one group, so the linker resolves the libraries' references to each other
 # whatever their order.
-set(sdcb_portable_project_libs sdcb_installer sdcb_signing sdcb_bundles sdcb_imgapi sdcb_manifest sdcb_common)
+set(sdcb_portable_project_libs sdcb_installer sdcb_signing sdcb_bundles sdcb_imgapi sdcb_manifest sdcb_delta sdcb_common)
 set(sdcb_portable_project_files "")
 foreach(lib IN LISTS sdcb_portable_project_libs)
   list(APPEND sdcb_portable_project_files "$<TARGET_FILE:${lib}>")
