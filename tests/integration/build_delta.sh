@@ -6,7 +6,8 @@
 # an earlier build is reused; a damaged cached patch is caught by the self-verification and
 # encoded again (the bundle is the same).
 #
-# The sample catalog's successive versions are unrelated random bytes, so the fixture makes
+# The catalog is made with --payload random (successive versions are unrelated random bytes:
+# every reason for a full file shows up deterministically), and the fixture makes
 # two related releases itself: imgapi's image (new) and the one the DC runs (base) become
 # pigz -6 files of a generated text stream and a modification of it; portolan's become
 # GNU gzip files (no recipe can reproduce GNU gzip: full file, reason no_recipe).
@@ -14,7 +15,7 @@ source "${SDCB_SOURCE:=$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/harness.s
 source "$SDCB_SOURCE/tests/integration/build_helpers.bash"
 
 INV="$SDCB_SOURCE/docs/examples/inventory.json"
-make_catalog "$TEST_DIR/catalog"
+"$SDCB_BIN/sample-catalog" -o "$TEST_DIR/catalog" --scale 8M --payload random -q || fail "sample-catalog"
 cd "$TEST_DIR"
 
 # Which images a trimmed build would patch, and against what: the dry run says.

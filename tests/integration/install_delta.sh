@@ -36,12 +36,12 @@ node -e '
   }
   process.exit(1);' >pick.txt || fail "no service image with an older version in the catalog"
 read -r IMG BASE NAME BASE_VERSION <pick.txt
-# --recompress: the sample catalog's gzip (libarchive) is reproduced by no recipe, so the
-# image is recompressed with pigz -6 first, as buildimage compresses service images.
+# --recompress: the image is recompressed with pigz -6 first, as buildimage compresses service
+# images, whatever the catalog's payload mode wrote.
 "$SDCB_BIN/make-delta-bundle" --in full.sdc --out d.sdc --key "$KEYS/alice.pem" --image "$IMG" \
   --base-file "catalog/$BASE.imgfile" --base-uuid "$BASE" --recompress --file-out new.imgfile >delta.json 2>delta.err || { cat delta.err >&2; fail "make-delta-bundle"; }
-# (The sample catalog's versions share no content, so this patch is not smaller than the file:
-# the point here is the installer's handling; sizes are the builder's and the benchmarks' concern.)
+# (The point here is the installer's handling; patch sizes are the builder's concern and
+# bench/delta_bundle.sh's, and tests/integration/delta_apply.sh runs the builder's own deltas.)
 "$BIN" inspect -j d.sdc >d_inspect.json || fail "inspect d.sdc"
 check_eq "$(jsonf d_inspect.json 'b.index.format_version')" 2 "a delta bundle is format version 2"
 FULL_SHA1=$(sha1_of new.imgfile)
