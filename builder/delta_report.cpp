@@ -1,6 +1,7 @@
 #include <builder/delta_report.hpp>
 
 #include <common/progress.hpp>
+#include <common/text_table.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -52,24 +53,6 @@ Totals totals_of(const std::vector<DeltaRow>& rows) {
 double fallback_percent(const Totals& t) {
   const std::size_t decided = t.delta + t.full;
   return decided ? 100.0 * double(t.full) / double(decided) : 0.0;
-}
-
-std::string table_text(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    out += indent;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      out += row[i];
-      if (i + 1 < row.size()) out.append(widths[i] - row[i].size() + 2, ' ');
-    }
-    out += "\n";
-  }
-  return out;
 }
 
 // A reason fits a table row (JSON keeps it whole: find_recipe's lists every candidate).
@@ -175,7 +158,7 @@ std::string delta_report_text(const std::vector<DeltaRow>& rows, const std::stri
                      r.base_uuid.empty() ? "-" : r.base_version + " (" + r.base_uuid + ")",
                      r.reason.empty() ? "-" : short_reason(r.reason)});
   }
-  std::string out = table_text(table, indent);
+  std::string out = common::text_table(table, indent);
   const Totals t = totals_of(rows);
   char line[256];
   if (t.candidates > 0) {

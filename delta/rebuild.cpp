@@ -66,34 +66,6 @@ class NewFile {
   int m_fd = -1;
 };
 
-// Reads a plain file in blocks (compression "none").
-class PlainReader {
- public:
-  explicit PlainReader(const std::string& path) : m_path(path) {
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (m_fd < 0) {
-      const int err = errno;
-      throw Error(err == ENOENT ? ExitCode::not_found : ExitCode::io,
-                  "cannot open " + path + ": " + std::strerror(err));
-    }
-  }
-  ~PlainReader() { ::close(m_fd); }
-  PlainReader(const PlainReader&) = delete;
-  PlainReader& operator=(const PlainReader&) = delete;
-
-  std::size_t read(char* buf, std::size_t size) {
-    for (;;) {
-      const ssize_t n = ::read(m_fd, buf, size);
-      if (n >= 0) return static_cast<std::size_t>(n);
-      if (errno != EINTR) throw Error(ExitCode::io, "cannot read " + m_path + ": " + std::strerror(errno));
-    }
-  }
-
- private:
-  std::string m_path;
-  int m_fd = -1;
-};
-
 // A bounded byte queue between one producer and one consumer thread. Either side can
 // abandon it; the other then gets `Abandoned` thrown at its next push or pull (so the
 // compressor never mistakes a failed patch for the end of the stream and finishes a file),
@@ -171,13 +143,32 @@ class BytePipe {
 
 }  // namespace
 
+FileSource::FileSource(const std::string& path) : m_path(path) {
+  m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (m_fd < 0) {
+    const int err = errno;
+    throw Error(err == ENOENT ? ExitCode::not_found : ExitCode::io,
+                "cannot open " + path + ": " + std::strerror(err));
+  }
+}
+
+FileSource::~FileSource() { ::close(m_fd); }
+
+std::size_t FileSource::read(char* buf, std::size_t size) {
+  for (;;) {
+    const ssize_t n = ::read(m_fd, buf, size);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw Error(ExitCode::io, "cannot read " + m_path + ": " + std::strerror(errno));
+  }
+}
+
 UnpackResult unpack_image(const std::string& path, Compression compression,
                           const std::string& out_path, std::uint64_t max_uncompressed) {
   UnpackResult result;
   std::vector<char> buf(k_io_block);
   NewFile out(out_path);
   if (compression == Compression::none) {
-    PlainReader in(path);
+    FileSource in(path);
     while (const std::size_t n = in.read(buf.data(), buf.size())) {
       result.uncompressed_size += n;
       if (result.uncompressed_size > max_uncompressed) {

@@ -22,6 +22,24 @@ namespace delta {
 // Bytes of uncompressed stream in flight between the patch and the compressor threads.
 inline constexpr std::size_t k_rebuild_queue_bytes = 4u << 20;
 
+// A file read in order, in the caller's pieces: the patch file the installer streamed out of
+// the bundle, an image file compressed "none". Open fails with Error(not_found / io), a read
+// with Error(io).
+class FileSource {
+ public:
+  explicit FileSource(const std::string& path);
+  ~FileSource();
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+
+  // Up to `size` bytes; 0 at the end of the file.
+  std::size_t read(char* buf, std::size_t size);
+
+ private:
+  std::string m_path;
+  int m_fd = -1;
+};
+
 struct UnpackResult {
   std::uint64_t compressed_size = 0;    // bytes of the image file read
   std::uint64_t uncompressed_size = 0;  // bytes written to the output file

@@ -66,29 +66,6 @@ void download_base(const DeltaBase& base, const std::string& path, const DeltaBa
   ::close(fd);
 }
 
-// Reads a file in order (the patch, for rebuild_image).
-class FileReader {
- public:
-  explicit FileReader(const std::string& path) : m_path(path) {
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (m_fd < 0) throw Error(ExitCode::io, "cannot read " + path + ": " + std::strerror(errno));
-  }
-  ~FileReader() { ::close(m_fd); }
-  FileReader(const FileReader&) = delete;
-  FileReader& operator=(const FileReader&) = delete;
-  std::size_t read(char* buffer, std::size_t capacity) {
-    for (;;) {
-      const ssize_t n = ::read(m_fd, buffer, capacity);
-      if (n >= 0) return static_cast<std::size_t>(n);
-      if (errno != EINTR) throw Error(ExitCode::io, "cannot read " + m_path + ": " + std::strerror(errno));
-    }
-  }
-
- private:
-  std::string m_path;
-  int m_fd = -1;
-};
-
 // SHA-1 and chunk SHA-256s of a stream, as it passes.
 class ChunkHasher {
  public:
@@ -200,7 +177,7 @@ RebuiltFile rebuild_staged_file(const StageTarget& target, const std::string& im
                                 const std::string& patch_path, std::uint64_t chunk_size, const delta::ByteSink& out) {
   const manifest::BundleDelta& d = *target.delta;
   const auto started = std::chrono::steady_clock::now();
-  FileReader patch(patch_path);
+  delta::FileSource patch(patch_path);
   ChunkHasher hasher(chunk_size);
   std::uint64_t given = 0;
   try {

@@ -3,6 +3,7 @@
 #include <builder/delta_report.hpp>
 
 #include <common/progress.hpp>
+#include <common/text_table.hpp>
 
 #include <cstdio>
 #include <algorithm>
@@ -58,26 +59,6 @@ Totals totals_of(const std::vector<FetchPlanEntry>& files) {
     }
   }
   return t;
-}
-
-// Rows of cells as text: each column as wide as its widest cell plus two spaces (versions
-// such as release-20250101-20250101T000000Z-g1a2b3c4 vary a lot in length); the last
-// column is not padded, so no line ends in blanks.
-std::string table_text(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      out += row[i];
-      if (i + 1 < row.size()) out.append(widths[i] - row[i].size() + 2, ' ');
-    }
-    out += "\n";
-  }
-  return out;
 }
 
 // The installer and its signatures beside the bundle (builder/installer_beside.hpp), and how
@@ -157,7 +138,7 @@ std::string plan_text(const BuildPlanReport& plan) {
                     std::string(file ? state_word(states.at(file->sha1)) : "-") +
                         (a.pinned ? " (pinned)" : "")});
   }
-  out << table_text(rows) << "\n";
+  out << common::text_table(rows) << "\n";
   notes_text(out, "trimmed", r.trimmed);
   notes_text(out, "skipped", r.skipped);
   if (plan.deltas_considered) out << "deltas (--no-delta ships whole files):\n" << delta_report_text(delta_rows(plan.deltas));

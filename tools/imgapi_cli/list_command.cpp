@@ -3,6 +3,7 @@
 
 #include <common/error.hpp>
 #include <common/json.hpp>
+#include <common/text_table.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -39,18 +40,7 @@ void print_table(const std::vector<manifest::ImageManifest>& images) {
     rows.push_back({image.uuid(), image.name(), image.version(), image.state(),
                     image.published_at().empty() ? "-" : image.published_at()});
   }
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    std::cout << line << "\n";
-  }
+  std::cout << common::text_table(rows);
 }
 
 }  // namespace
