@@ -111,6 +111,21 @@ inline void install_test_root(const installer::Paths& paths) {
 
 // An image of a test bundle shipped as a delta (docs/bundle-format.md §3a): its file
 // member is replaced by `patch`, rebuilt on the headnode from base `base_uuid`'s file.
+// An index with the header fields every test bundle uses (dates, builder, source, channel)
+// and `chunk_size`; members, artifacts and bundle_id are the caller's.
+inline manifest::BundleIndex test_index_header(std::uint64_t chunk_size, std::int64_t sequence = 1764072000) {
+  manifest::BundleIndex ix;
+  ix.created = "2026-11-25T12:00:00Z";
+  ix.expires = "2027-02-23T12:00:00Z";
+  ix.builder = {"sdcadm-bundle", "0.1.0"};
+  ix.source = {"https://updates.example.com", "release"};
+  ix.channel = "release";
+  ix.sequence = sequence;
+  ix.min_installer_version = "0.1.0";
+  ix.chunk_size = chunk_size;
+  return ix;
+}
+
 struct TestDelta {
   std::string image_uuid;              // which TestImage
   std::string base_uuid, base_sha1;
@@ -134,15 +149,8 @@ inline TestBundle write_test_bundle(const TempDir& dir, const std::vector<TestIm
                                     const std::vector<TestDelta>& deltas = {}) {
   const std::uint64_t chunk = 1u << 20;
   TestBundle b;
+  b.index = test_index_header(chunk);
   auto& ix = b.index;
-  ix.created = "2026-11-25T12:00:00Z";
-  ix.expires = "2027-02-23T12:00:00Z";
-  ix.builder = {"sdcadm-bundle", "0.1.0"};
-  ix.source = {"https://updates.example.com", "release"};
-  ix.channel = "release";
-  ix.sequence = 1764072000;
-  ix.min_installer_version = "0.1.0";
-  ix.chunk_size = chunk;
   std::vector<bundles::MemberInput> inputs;
   const auto add = [&](const std::string& member, const std::string& bytes) {
     ix.members.push_back({member, bytes.size(), bundles::chunk_hashes_of(bytes, chunk)});
@@ -226,5 +234,19 @@ inline std::vector<std::string> files_below(const std::string& dir) {
   std::sort(out.begin(), out.end());
   return out;
 }
+
+// A scratch headnode root (make_root) and its Paths, for the stage tests.
+struct StageScene {
+  TempDir dir;
+  std::string root = dir.file("hn");
+  installer::Paths paths;
+  StageScene() {
+    ::mkdir(root.c_str(), 0755);
+    make_root(root);
+    paths = installer::Paths::under(root);
+  }
+  // Files written under the root other than the empty directories make_root made.
+  std::vector<std::string> written() const { return files_below(root); }
+};
 
 }  // namespace installer_test

@@ -31,15 +31,7 @@ manifest::BundleIndex index_carrying(const std::string& version) {
 // A bundle whose only payload is the installer member with `content`.
 std::string write_installer_bundle(const TempDir& dir, const std::string& content) {
   const std::uint64_t chunk = 1u << 20;
-  manifest::BundleIndex ix;
-  ix.created = "2026-11-25T12:00:00Z";
-  ix.expires = "2027-02-23T12:00:00Z";
-  ix.builder = {"sdcadm-bundle", "0.1.0"};
-  ix.source = {"https://updates.example.com", "release"};
-  ix.channel = "release";
-  ix.sequence = 1;
-  ix.min_installer_version = "0.1.0";
-  ix.chunk_size = chunk;
+  manifest::BundleIndex ix = installer_test::test_index_header(chunk, 1);
   ix.members.push_back({"installer/sdcadm-install", content.size(), bundles::chunk_hashes_of(content, chunk)});
   ix.artifacts = index_carrying("9.0.0").artifacts;
   ix.bundle_id = manifest::bundle_id_for(ix.members);

@@ -15,18 +15,7 @@ using namespace installer_test;
 
 namespace {
 
-struct Scene {
-  TempDir dir;
-  std::string root = dir.file("hn");
-  Paths paths;
-  Scene() {
-    ::mkdir(root.c_str(), 0755);
-    make_root(root);
-    paths = Paths::under(root);
-  }
-  // Files written under the root other than the empty directories make_root made.
-  std::vector<std::string> written() const { return files_below(root); }
-};
+using Scene = StageScene;
 
 void flip_byte(const std::string& path, std::uint64_t offset) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);

@@ -22,17 +22,7 @@ using namespace installer_test;
 
 namespace {
 
-struct Scene {
-  TempDir dir;
-  std::string root = dir.file("hn");
-  Paths paths;
-  Scene() {
-    ::mkdir(root.c_str(), 0755);
-    make_root(root);
-    paths = Paths::under(root);
-  }
-  std::vector<std::string> written() const { return files_below(root); }
-};
+using Scene = StageScene;
 
 // One release, generated once for every test (about 1.5 MiB raw).
 const DeltaRelease& release() {
@@ -392,15 +382,7 @@ TEST_CASE("benchmark: stage a large delta image (SDCB_DELTA_BENCH_*)", "[.bench]
     }
     std::remove((dir + "/base.raw").c_str());
     std::remove((dir + "/new.raw").c_str());
-    manifest::BundleIndex ix;
-    ix.created = "2026-11-25T12:00:00Z";
-    ix.expires = "2027-02-23T12:00:00Z";
-    ix.builder = {"sdcadm-bundle", "0.1.0"};
-    ix.source = {"https://updates.example.com", "release"};
-    ix.channel = "release";
-    ix.sequence = 1764072000;
-    ix.min_installer_version = "0.1.0";
-    ix.chunk_size = 64u << 20;
+    manifest::BundleIndex ix = test_index_header(64u << 20);
     std::uint64_t file_size = 0, patch_size = 0, base_size = 0;
     const auto file_sha256 = file_chunks(dir + "/new.imgfile", ix.chunk_size, file_size);
     const auto patch_sha256 = file_chunks(dir + "/patch", ix.chunk_size, patch_size);
