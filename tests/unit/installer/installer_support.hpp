@@ -25,6 +25,7 @@
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <sys/stat.h>
@@ -233,6 +234,23 @@ inline std::vector<std::string> files_below(const std::string& dir) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Flips one byte of the file at `path` (a tampered staged file or bundle).
+inline void flip_byte(const std::string& path, std::uint64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(&c, 1);
+}
+
+inline std::uint64_t file_size(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return static_cast<std::uint64_t>(st.st_size);
 }
 
 // A scratch headnode root (make_root) and its Paths, for the stage tests.

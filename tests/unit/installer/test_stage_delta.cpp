@@ -42,21 +42,6 @@ const StagedImage& staged_image(const StageReport& r, const std::string& uuid) {
   return *std::find_if(r.plan.images.begin(), r.plan.images.end(), [&](const StagedImage& i) { return i.uuid == uuid; });
 }
 
-void flip_byte(const std::string& path, std::uint64_t offset) {
-  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekg(static_cast<std::streamoff>(offset));
-  char c = 0;
-  f.read(&c, 1);
-  c = static_cast<char>(c ^ 0x5a);
-  f.seekp(static_cast<std::streamoff>(offset));
-  f.write(&c, 1);
-}
-
-std::uint64_t file_size(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return static_cast<std::uint64_t>(st.st_size);
-}
 
 bool has_temp_files(const std::vector<std::string>& files) {
   for (const auto& f : files) {
