@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -137,6 +140,19 @@ MemberDraft file_draft(manifest::BundleArtifact& a, const manifest::ImageFile& f
   return {a.uuid, 1, {a.file_member, cached->second.path, "", 0644}, file.size, cached->second.sha256};
 }
 
+// How many of an image's origins (its origin, that one's origin, ...) the bundle carries.
+std::map<std::string, int> origin_depths(const Resolution& resolution) {
+  std::map<std::string, std::optional<std::string>> origin_of;
+  for (const auto& resolved : resolution.artifacts) origin_of[resolved.image.uuid()] = resolved.image.origin();
+  std::map<std::string, int> depth;
+  for (const auto& [uuid, origin] : origin_of) {
+    int d = 0;
+    for (auto o = origin; o && origin_of.count(*o) && d <= static_cast<int>(origin_of.size()); o = origin_of[*o]) ++d;
+    depth[uuid] = d;  // a loop (never in a real catalog) stops at the number of images
+  }
+  return depth;
+}
+
 std::vector<MemberDraft> draft_members(const Resolution& resolution,
                                        const std::map<std::string, CachedFile>& files,
                                        std::uint64_t chunk_size,
@@ -164,10 +180,14 @@ std::vector<MemberDraft> draft_members(const Resolution& resolution,
     if (delta != deltas.end()) add_delta_note(a, delta->second);
     artifacts.push_back(std::move(a));
   }
-  // Bundle order: per uuid, the manifest before its file (a streaming reader knows the
-  // manifest when the file arrives).
-  std::stable_sort(drafts.begin(), drafts.end(), [](const MemberDraft& x, const MemberDraft& y) {
-    return std::tie(x.uuid, x.kind) < std::tie(y.uuid, y.kind);
+  // Bundle order: origins before the images built on them, then by uuid; per uuid, the
+  // manifest before its file. A streaming reader knows the manifest when the file arrives,
+  // and the installer can upload an image as soon as it has verified: its origin is in
+  // IMGAPI already (installer/stream_import.hpp).
+  const std::map<std::string, int> depth = origin_depths(resolution);
+  std::stable_sort(drafts.begin(), drafts.end(), [&](const MemberDraft& x, const MemberDraft& y) {
+    return std::make_tuple(depth.at(x.uuid), std::cref(x.uuid), x.kind) <
+           std::make_tuple(depth.at(y.uuid), std::cref(y.uuid), y.kind);
   });
   return drafts;
 }

@@ -157,6 +157,9 @@ ImageManifest Client::add_image_file(const std::string& uuid, const UploadSource
   if (!options.sha1.empty() && !is_sha1_hex(options.sha1)) {
     throw Error(ExitCode::usage, "\"" + options.sha1 + "\" is not a SHA-1 (40 lower-case hex digits)");
   }
+  if (!options.hash_sent && options.sha1.empty()) {
+    throw Error(ExitCode::usage, "an upload whose bytes are not hashed needs the expected SHA-1");
+  }
   Query query;
   query.add_if("channel", write_channel()).add("compression", options.compression);
   if (!options.sha1.empty()) query.add("sha1", options.sha1);
@@ -170,7 +173,7 @@ ImageManifest Client::add_image_file(const std::string& uuid, const UploadSource
   request.headers.emplace_back("Accept", "application/json");
   request.upload = [&](char* buf, std::size_t max) {
     const std::size_t n = source.read(buf, max);
-    sha1.update(buf, n);
+    if (options.hash_sent) sha1.update(buf, n);
     return n;
   };
   if (source.rewind) {
@@ -183,7 +186,7 @@ ImageManifest Client::add_image_file(const std::string& uuid, const UploadSource
   request.progress = options.progress;
   const ImageManifest image = image_reply(parse_reply(m_http.send(request), "PUT", path), uuid, what);
 
-  const std::string sent_sha1 = sha1.finish_hex();
+  const std::string sent_sha1 = options.hash_sent ? sha1.finish_hex() : options.sha1;
   if (!options.sha1.empty() && sent_sha1 != options.sha1) {
     throw Error(ExitCode::integrity, what + ": the bytes sent have SHA-1 " + sent_sha1 +
                                          ", expected " + options.sha1 +

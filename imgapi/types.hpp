@@ -73,6 +73,10 @@ struct UploadOptions {
   std::string sha1;                         // expected SHA-1 (hex); "" = not checked up front
   std::optional<std::string> dataset_guid;  // stored in files[0].dataset_guid
   common::ProgressFn progress;
+  // Hash the bytes as they are sent and require that SHA-1 (catches a file that changes
+  // while it is read). Off only when the caller hashed these very bytes a moment ago; the
+  // server's files[0] must then equal `sha1` (required) and the size.
+  bool hash_sent = true;
 };
 
 enum class OwnerCheck { perform, skip };

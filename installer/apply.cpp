@@ -255,7 +255,7 @@ void run_with_done_elsewhere(const Journal& journal, const std::vector<ApplyStep
 // (a local file, before sdcadm runs it), then the sdcadm steps.
 std::vector<ApplyStep> all_steps(const Plan& plan, const SdcadmRunner& runner, const ApplyContext& ctx,
                                  const ApplyHooks& hooks) {
-  std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey", false, hooks.stage, {}},
+  std::vector<ApplyStep> all = {{"stage", "stage the bundle under /usbkey, importing its images as they verify", false, hooks.stage, {}},
                                 {"import", "import " + count_of(plan.imports.size(), "image") + " into the DC IMGAPI", false, hooks.import,
                                  hooks.verify_import}};
   if (plan.agent_set && plan.agent_set->run) {

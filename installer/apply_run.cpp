@@ -203,7 +203,7 @@ ApplyRunResult run_apply(const ApplyRunOptions& options, ApplyObserver& observer
   const StepContext steps{host, paths, trusted, observer};
   const PlannedImports planned = std::make_shared<std::optional<std::set<std::string>>>();
   ApplyHooks hooks;
-  hooks.stage = StageStep(steps);
+  hooks.stage = StageStep(steps, url, options.concurrency);
   hooks.import = ImportStep(steps, url, options.concurrency, planned);
   const std::string agents_domain = agents_imgapi_domain(host, paths);
   hooks.make_plan = [&, planned] {

@@ -7,6 +7,7 @@
 #include <installer/installer_version.hpp>
 #include <installer/self_update.hpp>
 #include <installer/stage.hpp>
+#include <installer/stream_import.hpp>
 
 #include <common/error.hpp>
 
@@ -22,8 +23,10 @@ void StageStep::operator()() const {
   const std::unique_ptr<PhaseProgress> bar = m_ctx.observer.phase("stage", bundle_file_size(m_ctx.bundle.path()));
   StageOptions options;
   options.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
-  options.bases.imgapi_url = imgapi_url_if_known(m_ctx.host, m_ctx.paths);  // delta bases missing from /usbkey
-  stage_bundle(m_ctx.bundle, m_ctx.paths, options);
+  options.bases.imgapi_url = m_url;  // delta bases missing from /usbkey
+  ImportOptions import;
+  import.concurrency = m_concurrency;
+  stage_and_import(m_ctx.bundle, m_ctx.paths, options, m_url, import);
   bar->finish();
 }
 

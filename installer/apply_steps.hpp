@@ -25,14 +25,20 @@ struct StepContext {
   ApplyObserver& observer;
 };
 
-// Stages the bundle under /usbkey (stage.hpp), with a "stage" phase of the bundle's bytes.
+// Stages the bundle under /usbkey (stage.hpp), with a "stage" phase of the bundle's bytes,
+// and imports its images into the DC IMGAPI at `imgapi_url` in the same pass: each uploaded
+// as soon as it has verified, activated once the whole bundle has (stream_import.hpp). The
+// import step then finds them active and imports only what the pass left (a re-run).
 class StageStep {
  public:
-  explicit StageStep(const StepContext& ctx) : m_ctx(ctx) {}
+  StageStep(const StepContext& ctx, std::string imgapi_url, unsigned concurrency)
+      : m_ctx(ctx), m_url(std::move(imgapi_url)), m_concurrency(concurrency) {}
   void operator()() const;
 
  private:
   StepContext m_ctx;
+  std::string m_url;
+  unsigned m_concurrency;
 };
 
 // The uuids of the plan's imports, set once the plan is made (nullopt before).

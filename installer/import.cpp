@@ -1,6 +1,6 @@
 #include <installer/import.hpp>
 
-#include <installer/staged_check.hpp>
+#include <installer/import_image.hpp>
 
 #include <common/error.hpp>
 #include <common/fork_join.hpp>
@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 namespace installer {
@@ -23,12 +24,6 @@ using common::Error;
 using common::ExitCode;
 
 namespace {
-
-std::string what_of(const ImportItem& item) {
-  return "image " + item.image.uuid + " (" + item.image.name + "@" + item.image.version + ")";
-}
-
-bool retryable(ExitCode code) { return code == ExitCode::network || code == ExitCode::remote_error; }
 
 // Hands out images whose origin is in, in list order; stops handing out after a failure.
 class Scheduler {
@@ -107,113 +102,6 @@ class ProgressTotal {
   std::vector<const std::atomic<std::uint64_t>*> m_slots;
 };
 
-// What the DC IMGAPI has under this uuid decides what to do.
-std::optional<ImportOutcome> existing_state(imgapi::Client& client, const ImportItem& item) {
-  const auto existing = client.find_image(item.image.uuid);
-  if (!existing) return std::nullopt;
-  const std::string state = existing->state();
-  if (state == "active" || state == "disabled") {
-    const auto file = existing->file();
-    if (file && file->sha1 == item.file.sha1 && file->size == item.file.size) {
-      return ImportOutcome::already_active;
-    }
-    throw Error(ExitCode::conflict,
-                what_of(item) + " is already in the DC IMGAPI (state " + state + ") with " +
-                    (file ? "another file (SHA-1 " + file->sha1 + ")" : std::string("no file")) +
-                    ", while the bundle's file has SHA-1 " + item.file.sha1 +
-                    "; find out where it came from (sdc-imgadm get " + item.image.uuid + ")");
-  }
-  common::log::info("removing " + what_of(item) + ", left " + state + " by an interrupted import");
-  client.delete_image(item.image.uuid);
-  return ImportOutcome::reimported;
-}
-
-void require_external_origin(imgapi::Client& client, const ImportItem& item) {
-  if (!item.external_origin) return;
-  const auto origin = client.find_image(*item.external_origin);
-  if (!origin || origin->state() != "active") {
-    throw Error(ExitCode::not_found,
-                "its origin " + *item.external_origin + " is neither in the bundle nor active in "
-                "the DC IMGAPI; the bundle was trimmed for another state of this DC: build one "
-                "from a fresh `sdcadm-install inventory`");
-  }
-}
-
-// Deletes the half-made image on a fresh connection: after a failed upload the old one
-// may still carry unsent body bytes the server would read as the next request.
-void remove_half_made(const std::string& url, const imgapi::ClientOptions& options,
-                      const ImportItem& item) {
-  try {
-    imgapi::Client fresh(url, options);
-    fresh.delete_image(item.image.uuid);
-  } catch (const std::exception& e) {
-    common::log::warn("could not remove the half-imported " + what_of(item) + " (" + e.what() +
-                      "); the next run removes it");
-  }
-}
-
-// One attempt on a new connection: returns the outcome, or throws with the half-made
-// image removed.
-ImportOutcome import_once(const std::string& url, const imgapi::ClientOptions& options,
-                          const ImportItem& item, const std::function<void(std::uint64_t)>& progress) {
-  imgapi::Client client(url, options);
-  const auto before = existing_state(client, item);
-  if (before == ImportOutcome::already_active) return *before;
-  // The staged file against the signed index, right before its bytes go out (staged_check.hpp);
-  // IMGAPI then checks the upload against the signed SHA-1 we send, which covers a change
-  // after this read.
-  check_staged_file(item.signed_file, item.image, item.file.sha1);
-  require_external_origin(client, item);
-  const auto result = client.import_image(item.manifest, imgapi::OwnerCheck::skip);
-  if (result.outcome == imgapi::ImportResult::Outcome::already_exists) {
-    throw Error(ExitCode::conflict, "appeared in the DC IMGAPI while it was being imported (" +
-                                        result.server_message + "); is another import running?");
-  }
-  try {
-    imgapi::UploadOptions upload;
-    upload.compression = item.file.compression;
-    upload.sha1 = item.file.sha1;
-    upload.progress = [&](std::uint64_t done, std::uint64_t) {
-      // A safe point (interrupt.hpp): the upload is cut and the image removed below.
-      if (common::stop_count() > 0) common::throw_if_stopped("while importing; the half-imported image was removed");
-      progress(done);
-    };
-    client.add_image_file_from_path(item.image.uuid, item.image.file_path, upload);
-    const auto active = client.activate_image(item.image.uuid);
-    if (active.published_at() != item.manifest.published_at()) {
-      common::log::warn(what_of(item) + ": IMGAPI changed published_at from " +
-                        item.manifest.published_at() + " to " + active.published_at());
-    }
-  } catch (...) {
-    remove_half_made(url, options, item);
-    throw;
-  }
-  return before.value_or(ImportOutcome::imported);
-}
-
-ImportedImage import_with_retries(const std::string& url, const ImportItem& item,
-                                  const ImportOptions& options,
-                                  const std::function<void(std::uint64_t)>& progress) {
-  ImportedImage out{item.image.uuid, item.image.name, item.image.version,
-                    ImportOutcome::imported, item.file.size, 0};
-  auto pause = options.backoff;
-  for (int attempt = 1;; ++attempt) {
-    try {
-      out.outcome = import_once(url, options.client, item, progress);
-      out.attempts = out.outcome == ImportOutcome::already_active ? 0 : attempt;
-      return out;
-    } catch (const Error& e) {
-      if (!retryable(e.code()) || attempt >= options.attempts) throw e.with_context("importing " + what_of(item));
-      common::log::warn("importing " + what_of(item) + " failed (" + e.what() + "); attempt " +
-                        std::to_string(attempt + 1) + " of " + std::to_string(options.attempts) +
-                        " in " + std::to_string(pause.count()) + " ms");
-      progress(0);
-      std::this_thread::sleep_for(pause);
-      pause *= 2;
-    }
-  }
-}
-
 }  // namespace
 
 const char* to_string(ImportOutcome outcome) {
@@ -243,6 +131,11 @@ ImportReport import_images(const std::string& imgapi_url, const std::vector<Impo
   report.images.resize(items.size());
   if (items.empty()) return report;
   ping_imgapi(imgapi_url, options.client);
+  // A run killed while it imported (stream_import.hpp imports a chain before activating it)
+  // leaves unactivated images; they go first, children before origins.
+  std::set<std::string> uuids;
+  for (const auto& item : items) uuids.insert(item.image.uuid);
+  remove_unactivated_leftovers(imgapi_url, options.client, uuids);
   Scheduler scheduler(items);
   ProgressTotal progress(options, import_bytes(items));
   const unsigned workers = std::max(1u, std::min<unsigned>(options.concurrency, items.size()));
@@ -255,7 +148,7 @@ ImportReport import_images(const std::string& imgapi_url, const std::vector<Impo
     try {
       common::throw_if_stopped("while importing");  // no new image starts after a stop signal
       auto& slot = *slots[w];
-      report.images[i] = import_with_retries(imgapi_url, items[i], options,
+      report.images[i] = import_with_retries(imgapi_url, items[i], options, ImageImportSteps{},
                                              [&](std::uint64_t done) { progress.upload(slot, done); });
       slot = 0;
       progress.add_done(items[i].file.size);

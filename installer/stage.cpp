@@ -116,15 +116,52 @@ struct MemberFacts {
   bool known = false;
 };
 
+// The manifest of an image must describe its file: same uuid, files[0] size and SHA-1.
+void check_image(const StagedImage& image, const std::string& manifest_text, const std::string& file_sha1) {
+  const auto manifest = manifest::ImageManifest::parse(manifest_text, "bundle member " + image.manifest_member);
+  const std::string what = "image " + image.uuid + " (" + image.name + "@" + image.version + ")";
+  if (manifest.uuid() != image.uuid) {
+    throw Error(ExitCode::bundle_corrupt,
+                what + ": its manifest member is for image " + manifest.uuid() + "; nothing was staged");
+  }
+  const auto file = manifest.file();
+  if (!file || file->size != image.file_size || file->sha1 != file_sha1) {
+    throw Error(ExitCode::integrity,
+                what + ": the manifest says files[0] is " +
+                    (file ? std::to_string(file->size) + " bytes with SHA-1 " + file->sha1 : std::string("absent")) +
+                    ", but the bundle's file is " + std::to_string(image.file_size) + " bytes with SHA-1 " +
+                    file_sha1 + "; nothing was staged. " +
+                    (image.delta ? std::string("The file was rebuilt from a base image and a patch: ") +
+                                       k_full_bundle_advice
+                                 : std::string("The bundle was built from inconsistent data: "
+                                               "report it to whoever built it")));
+  }
+}
+
+// Every image, once the whole bundle is read (manifests found in place are read here).
+void cross_check(const StagePlan& plan, std::map<std::string, MemberFacts>& facts) {
+  for (const auto& image : plan.images) {
+    MemberFacts& m = facts[image.manifest_member];
+    if (!m.known) {
+      m.text = common::read_small_file(image.manifest_path, k_max_manifest_member);
+      m.known = true;
+    }
+    check_image(image, m.text, facts[image.file_member].sha1);
+  }
+}
+
 // Streams the needed members into temp files; keeps what the cross-check needs.
 class Stager : public bundles::MemberHandler {
  public:
   Stager(const StagePlan& plan, const SafeDirs& dirs, const std::set<std::string>& needed_paths,
          const std::set<std::string>& manifest_members, std::map<std::string, MemberFacts>& facts,
-         const UnpackedBases& bases, std::uint64_t chunk_size, StageReport& report)
+         const UnpackedBases& bases, std::uint64_t chunk_size, StageListener* listener, StageReport& report)
       : m_dirs(dirs), m_manifest_members(manifest_members), m_facts(facts), m_bases(bases),
-        m_chunk_size(chunk_size), m_report(report) {
-    for (const auto& image : plan.images) m_names[image.file_member] = describe(image);
+        m_chunk_size(chunk_size), m_listener(listener), m_report(report) {
+    for (const auto& image : plan.images) {
+      m_names[image.file_member] = describe(image);
+      m_image_of[image.file_member] = &image;
+    }
     for (const auto& t : plan.targets) {
       if (needed_paths.count(t.path)) m_targets[t.member].push_back(&t);
     }
@@ -166,6 +203,7 @@ class Stager : public bundles::MemberHandler {
     facts.known = true;
     if (m_is_manifest) facts.text = std::move(m_text);
     else facts.sha1 = m_sha1->finish_hex();
+    if (!m_is_manifest) tell_verified(member.name, facts.sha1);
   }
 
   void abort(const manifest::BundleMember&) noexcept override {
@@ -213,11 +251,25 @@ class Stager : public bundles::MemberHandler {
     MemberFacts& facts = m_facts[member.name];
     facts.known = true;
     facts.sha1 = rebuilt.sha1;
+    tell_verified(member.name, rebuilt.sha1);
     ++m_report.rebuilt;
     m_report.rebuilt_bytes += rebuilt.size;
     m_report.rebuild_seconds += rebuilt.seconds;
     common::log::info(m_names[member.name] + ": rebuilt from base image " + target.delta->base_uuid + " (" +
                       common::format_bytes(rebuilt.size) + " in " + std::to_string(rebuilt.seconds) + " s)");
+  }
+
+  // An image file is complete and verified: when its manifest streamed in this pass too, the
+  // listener may import the image now (stream_import.hpp). A manifest found in place (or a
+  // bundle listing it after its file) leaves the image to the import after the pass.
+  void tell_verified(const std::string& file_member, const std::string& sha1) {
+    if (m_listener == nullptr) return;
+    const auto image = m_image_of.find(file_member);
+    if (image == m_image_of.end()) return;
+    const auto manifest = m_facts.find(image->second->manifest_member);
+    if (manifest == m_facts.end() || !manifest->second.known) return;
+    check_image(*image->second, manifest->second.text, sha1);
+    m_listener->image_verified(*image->second, manifest->second.text, temp_path_for(image->second->file_path));
   }
 
   // A full file system (or a file-size limit) says how far staging got and what to do.
@@ -255,7 +307,9 @@ class Stager : public bundles::MemberHandler {
   std::map<std::string, MemberFacts>& m_facts;
   const UnpackedBases& m_bases;
   const std::uint64_t m_chunk_size;
+  StageListener* const m_listener;
   StageReport& m_report;
+  std::map<std::string, const StagedImage*> m_image_of;  // file member -> its image
   std::map<std::string, std::string> m_names;  // file member -> "image U (name@version)"
   std::map<std::string, std::vector<const StageTarget*>> m_targets;
   std::vector<std::unique_ptr<common::AtomicFile>> m_open, m_done;
@@ -265,38 +319,6 @@ class Stager : public bundles::MemberHandler {
   std::string m_text;
   std::optional<common::Hasher> m_sha1;
 };
-
-// The manifest of each image must describe its file: same uuid, files[0] size and SHA-1.
-void cross_check(const StagePlan& plan, std::map<std::string, MemberFacts>& facts) {
-  for (const auto& image : plan.images) {
-    MemberFacts& m = facts[image.manifest_member];
-    if (!m.known) {
-      m.text = common::read_small_file(image.manifest_path, k_max_manifest_member);
-      m.known = true;
-    }
-    const auto manifest = manifest::ImageManifest::parse(m.text, "bundle member " + image.manifest_member);
-    const std::string what = "image " + image.uuid + " (" + image.name + "@" + image.version + ")";
-    if (manifest.uuid() != image.uuid) {
-      throw Error(ExitCode::bundle_corrupt, what + ": its manifest member is for image " +
-                                                manifest.uuid() + "; nothing was staged");
-    }
-    const auto file = manifest.file();
-    const MemberFacts& f = facts[image.file_member];
-    if (!file || file->size != image.file_size || file->sha1 != f.sha1) {
-      throw Error(ExitCode::integrity,
-                  what + ": the manifest says files[0] is " +
-                      (file ? std::to_string(file->size) + " bytes with SHA-1 " + file->sha1
-                            : std::string("absent")) +
-                      ", but the bundle's file is " + std::to_string(image.file_size) +
-                      " bytes with SHA-1 " + f.sha1 +
-                      "; nothing was staged. " +
-                      (image.delta ? std::string("The file was rebuilt from a base image and a patch: ") +
-                                         k_full_bundle_advice
-                                   : std::string("The bundle was built from inconsistent data: "
-                                                 "report it to whoever built it")));
-    }
-  }
-}
 
 }  // namespace
 
@@ -370,9 +392,17 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
     for (const auto& [dir, bytes] : need_by_dir) needs.push_back({dir, bytes, "staging into " + dir});
     require_space(needs);
   }
+  if (options.listener != nullptr) {
+    std::vector<const StagedImage*> streamed;
+    for (const auto& image : plan.images) {
+      if (needed.count(image.manifest_path) && needed.count(image.file_path)) streamed.push_back(&image);
+    }
+    options.listener->pass_starts(plan, streamed);
+  }
   std::vector<std::unique_ptr<common::AtomicFile>> temps;
   if (!needed.empty()) {
-    Stager stager(plan, safe_dirs, needed, manifest_members, facts, bases, index.chunk_size, report);
+    Stager stager(plan, safe_dirs, needed, manifest_members, facts, bases, index.chunk_size, options.listener,
+                  report);
     if (options.progress) {
       reader.on_progress([&](std::uint64_t done) { options.progress(done, total); });
     }
@@ -382,6 +412,7 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
     report.bundle_bytes_read = reader.bytes_read();
   }
   cross_check(plan, facts);  // throws => `temps` are discarded
+  if (options.listener != nullptr) options.listener->bundle_verified();
   std::set<const common::SafeDir*> dirs;
   for (auto& t : temps) {
     t->commit();

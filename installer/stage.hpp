@@ -50,6 +50,27 @@ namespace installer {
 
 enum class SpaceCheck { check, skip };
 
+// Watches the pass so that images can go to the DC IMGAPI while it still reads the bundle
+// (stream_import.hpp). Called on the staging thread, in this order: pass_starts once,
+// image_verified for each image as it completes, bundle_verified once the whole bundle has
+// verified. A failure of the pass is thrown to stage_bundle's caller, which tells its
+// listener (StreamImport::abandon) -- the listener is not called again.
+class StageListener {
+ public:
+  virtual ~StageListener() = default;
+  // Before the first byte is written (after the space check): the plan, and the images
+  // whose manifest and file this pass writes (empty when everything is in place).
+  virtual void pass_starts(const StagePlan& plan, const std::vector<const StagedImage*>& streamed) = 0;
+  // One of those images: its manifest and its file have streamed into temp files, every
+  // chunk of both matched the signed index, and the manifest describes the file (uuid,
+  // files[0].size and .sha1). `file_temp_path` stays readable until bundle_verified returns.
+  virtual void image_verified(const StagedImage& image, const std::string& manifest_text,
+                              const std::string& file_temp_path) = 0;
+  // The end of the bundle (seek table, end of input) has verified and every manifest
+  // matches its file; the temp files are renamed into place when this returns.
+  virtual void bundle_verified() = 0;
+};
+
 struct StageOptions {
   SpaceCheck space = SpaceCheck::check;
   // Bundle bytes consumed so far and the bundle's size (0 when unknown: a pipe).
@@ -57,6 +78,8 @@ struct StageOptions {
   // Called with each image once both its files are in place (in index order, after the
   // renames); lets a caller start importing.
   std::function<void(const StagedImage& image)> on_staged;
+  // Told about the pass (nullptr: nobody): lets a caller import images as they verify.
+  StageListener* listener = nullptr;
   // Where delta bases missing from /usbkey/images are looked for (the DC IMGAPI); unset:
   // /usbkey/images only.
   DeltaBaseOptions bases;

@@ -114,8 +114,22 @@ ImageRecord record_from_json(const common::Json& j, const std::string& what) {
   return r;
 }
 
+namespace {
+
+// An uploaded file is written and renamed into place without fsync, as IMGAPI's local
+// storage does (sdc-imgapi lib/storage.js:329-420 storeFileFromStream pipes the request into
+// fs.createWriteStream; :461-471 moveImageFile is a plain fs.rename): the stand-in costs
+// what the real server costs, no more.
+common::AtomicFile::Options upload_file_options() {
+  common::AtomicFile::Options options;
+  options.sync = common::AtomicFile::Sync::none;
+  return options;
+}
+
+}  // namespace
+
 DcStore::Upload::Upload(std::string uuid, const std::string& path)
-    : m_uuid(std::move(uuid)), m_file(path) {
+    : m_uuid(std::move(uuid)), m_file(path, upload_file_options()) {
   m_buffer.reserve(k_write_buffer);
 }
 

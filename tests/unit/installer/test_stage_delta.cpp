@@ -2,14 +2,12 @@
 // DC's base (in /usbkey/images, or the DC IMGAPI's) and the bundle's patch, checked against
 // the signed index, and staged like any file; a missing or different base, a tampered patch
 // or a rebuild that is not the signed file stages nothing.
+#include "dc_imgapi.hpp"
 #include "delta_bundle_support.hpp"
 
 #include <installer/delta_bases.hpp>
 #include <installer/stage.hpp>
 #include <installer/staged_check.hpp>
-
-#include <imgapi/client.hpp>
-#include <imgapi/server/server.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -49,41 +47,6 @@ bool has_temp_files(const std::vector<std::string>& files) {
   }
   return false;
 }
-
-// A DC IMGAPI (the simulator's server, dc mode) on a free port, for as long as it lives.
-struct DcImgapi {
-  TempDir data;
-  imgapi::server::Server server;
-  int port = 0;
-  std::thread thread;
-  DcImgapi() : server(options(data)) {
-    port = server.bind("127.0.0.1", 0);
-    thread = std::thread([this] { server.run(); });
-  }
-  ~DcImgapi() {
-    server.stop();
-    thread.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
-  static imgapi::server::Options options(const TempDir& data) {
-    imgapi::server::Options o;
-    o.mode = imgapi::server::Mode::dc;
-    o.data_dir = data.file("imgapi");
-    return o;
-  }
-  // Imports `image` with its file, as the DC got it at setup or from an earlier update.
-  void add(const TestImage& image, const TempDir& scratch) {
-    imgapi::Client client(url());
-    client.import_image(manifest::ImageManifest::parse(manifest_json(image), "test manifest"),
-                        imgapi::OwnerCheck::skip);
-    const std::string file = scratch.file(image.uuid + ".upload");
-    common::write_file_atomic(file, image.file);
-    imgapi::UploadOptions upload;
-    upload.compression = "gzip";
-    client.add_image_file_from_path(image.uuid, file, upload);
-    client.activate_image(image.uuid);
-  }
-};
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // (host_options.hpp), apply's own steps as objects (apply_steps.hpp), stage as a run
 // (stage_run.hpp), check and receipts without anything to work on, all reporting through an
 // observer and printing nothing.
+#include "dc_imgapi.hpp"
 #include "installer_support.hpp"
 #include "lock_holder.hpp"
 
@@ -112,19 +113,26 @@ TEST_CASE("plan options: an unreadable -f SPEC.json is a usage error naming it",
   CHECK(plan_options_of(options).force == Force::yes);
 }
 
-TEST_CASE("the stage step stages the checked bundle under the sdcadm lock, as one phase", "[workflow]") {
+TEST_CASE("the stage step stages the checked bundle under the sdcadm lock, as one phase, importing its images",
+          "[workflow]") {
   Scene s;
+  DcImgapi dc;
   const auto bundle = write_test_bundle(s.dir, default_images());
   const VerifiedBundle checked = verified(s.paths, bundle);
   Recorder observer;
   const StepContext ctx{s.host, s.paths, checked, observer};
-  StageStep{ctx}();
+  StageStep{ctx, dc.url(), 2}();
   REQUIRE(observer.phases.size() == 1);
   CHECK(observer.phases[0].label == "stage");
   CHECK(observer.phases[0].total == size_of(bundle.path));
   CHECK(observer.phases[0].done == size_of(bundle.path));
   CHECK(observer.phases[0].finished);
   CHECK(exists(s.root + "/var/sdcadm/install/manifests/" + uuid_n(4) + ".imgmanifest"));
+  const auto states = dc.states();  // every image but the platform, active
+  for (const auto& image : default_images()) {
+    if (image.role == "platform") CHECK(states.count(image.uuid) == 0);
+    else CHECK((states.count(image.uuid) == 1 && states.at(image.uuid) == "active"));
+  }
 }
 
 TEST_CASE("the stage step waits for a held sdcadm lock, says so, and stages nothing", "[workflow]") {
@@ -137,7 +145,7 @@ TEST_CASE("the stage step waits for a held sdcadm lock, says so, and stages noth
   s.host.on_lock_wait = [&](const std::string& what, long pid) { waits.emplace_back(what, pid); };
   Recorder observer;
   const StepContext ctx{s.host, s.paths, checked, observer};
-  const auto code = code_of([&] { StageStep{ctx}(); });
+  const auto code = code_of([&] { StageStep{ctx, "http://127.0.0.1:9", 2}(); });
   stop_child(holder);
   CHECK(code == common::ExitCode::locked);
   REQUIRE(waits.size() == 1);
@@ -157,7 +165,7 @@ TEST_CASE("stage as a run: the trust check is reported, then the bundle is stage
   options.label = "stage t.sdc";
   options.quiet = true;
   Recorder observer;
-  const StageReport r = run_stage(options, observer);
+  const StageReport r = run_stage(options, observer).stage;
   CHECK(r.bundle_id == bundle.index.bundle_id);
   CHECK(observer.trusted_ids == std::vector<std::string>{bundle.index.bundle_id});
   REQUIRE(observer.phases.size() == 1);
