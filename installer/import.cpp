@@ -135,7 +135,7 @@ ImportReport import_images(const std::string& imgapi_url, const std::vector<Impo
   // leaves unactivated images; they go first, children before origins.
   std::set<std::string> uuids;
   for (const auto& item : items) uuids.insert(item.image.uuid);
-  remove_unactivated_leftovers(imgapi_url, options.client, uuids);
+  const std::set<std::string> leftovers = remove_unactivated_leftovers(imgapi_url, options.client, uuids);
   Scheduler scheduler(items);
   ProgressTotal progress(options, import_bytes(items));
   const unsigned workers = std::max(1u, std::min<unsigned>(options.concurrency, items.size()));
@@ -163,8 +163,9 @@ ImportReport import_images(const std::string& imgapi_url, const std::vector<Impo
     }
   };
   common::ForkJoin(workers).run([&] { return scheduler.next(); }, import_one);
-  for (const auto& image : report.images) {
+  for (auto& image : report.images) {
     if (image.outcome != ImportOutcome::already_active) report.bytes_uploaded += image.size;
+    if (image.outcome == ImportOutcome::imported && leftovers.count(image.uuid)) image.outcome = ImportOutcome::reimported;
   }
   return report;
 }

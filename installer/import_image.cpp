@@ -140,7 +140,7 @@ bool remove_image(const std::string& url, const imgapi::ClientOptions& options, 
   return false;
 }
 
-std::size_t remove_unactivated_leftovers(const std::string& url, const imgapi::ClientOptions& options,
+std::set<std::string> remove_unactivated_leftovers(const std::string& url, const imgapi::ClientOptions& options,
                                          const std::set<std::string>& uuids) {
   imgapi::Client client(url, options);
   imgapi::ListFilter filter;
@@ -150,7 +150,7 @@ std::size_t remove_unactivated_leftovers(const std::string& url, const imgapi::C
     if (uuids.count(image.uuid()) && image.state() == "unactivated") left.emplace(image.uuid(), image.origin());
   }
   // Children first: an image goes once no other leftover names it as its origin.
-  std::size_t removed = 0;
+  std::set<std::string> removed;
   while (!left.empty()) {
     const std::size_t before = left.size();
     for (auto it = left.begin(); it != left.end();) {
@@ -163,7 +163,7 @@ std::size_t remove_unactivated_leftovers(const std::string& url, const imgapi::C
       }
       common::log::info("removing image " + it->first + ", left unactivated by an interrupted import");
       client.delete_image(it->first);
-      ++removed;
+      removed.insert(it->first);
       it = left.erase(it);
     }
     if (left.size() == before) {  // an origin loop among leftovers: IMGAPI would refuse each

@@ -53,9 +53,9 @@ bool remove_image(const std::string& url, const imgapi::ClientOptions& options, 
 // Deletes the images among `uuids` that the DC IMGAPI holds unactivated: leftovers of a run
 // killed while it imported (one ListImages?state=unactivated). Children go first (IMGAPI
 // refuses to delete an origin of other images: 422 ImageHasDependentImages), so a run killed
-// with a chain half-imported is cleaned up before anything is imported again. Returns how
-// many were deleted; throws the client's errors.
-std::size_t remove_unactivated_leftovers(const std::string& url, const imgapi::ClientOptions& options,
-                                         const std::set<std::string>& uuids);
+// with a chain half-imported is cleaned up before anything is imported again. Returns the
+// uuids deleted; throws the client's errors.
+std::set<std::string> remove_unactivated_leftovers(const std::string& url, const imgapi::ClientOptions& options,
+                                                   const std::set<std::string>& uuids);
 
 }  // namespace installer

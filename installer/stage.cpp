@@ -1,5 +1,6 @@
 #include <installer/stage.hpp>
 
+#include <installer/background_seal.hpp>
 #include <installer/delta_rebuild.hpp>
 #include <installer/free_space.hpp>
 
@@ -194,10 +195,9 @@ class Stager : public bundles::MemberHandler {
     const auto found = m_targets.find(member.name);
     if (found == m_targets.end()) return;
     if (found->second.front()->delta) return commit_patch(member, *found->second.front());
-    for (auto& f : m_open) {
-      seal_or_explain(*f);  // the member is complete: flushed to disk (the rename comes later)
-      m_done.push_back(std::move(f));
-    }
+    // The member is complete: flushed to disk on the seal thread while the pass reads on
+    // (the rename comes later, after finish()).
+    for (auto& f : m_open) seal_in_background(std::move(f));
     m_open.clear();
     MemberFacts& facts = m_facts[member.name];
     facts.known = true;
@@ -211,8 +211,8 @@ class Stager : public bundles::MemberHandler {
     m_patch.reset();
   }
 
-  // The verified temp files, in member order.
-  std::vector<std::unique_ptr<common::AtomicFile>>& done() { return m_done; }
+  // The verified temp files, in member order, once all are sealed (rethrows a failed seal).
+  std::vector<std::unique_ptr<common::AtomicFile>> finish() { return m_seal.finish(); }
 
  private:
   // A delta's patch member: into its own temp file, rebuilt from when it is complete.
@@ -246,8 +246,7 @@ class Stager : public bundles::MemberHandler {
           m_written += size;
         });
     m_patch.reset();  // the patch temp file is removed
-    seal_or_explain(*file);
-    m_done.push_back(std::move(file));
+    seal_in_background(std::move(file));
     MemberFacts& facts = m_facts[member.name];
     facts.known = true;
     facts.sha1 = rebuilt.sha1;
@@ -293,6 +292,16 @@ class Stager : public bundles::MemberHandler {
       throw out_of_room(e.details().system_error, f.temp_path(), written_to(f), m_size);
     }
   }
+  void seal_in_background(std::unique_ptr<common::AtomicFile> file) {
+    const std::uint64_t size = m_size;
+    const std::string temp = file->temp_path();
+    m_seal.add(std::move(file), [size, temp](const Error& e) {
+      if (!out_of_room_errno(e.details().system_error)) return e;
+      struct stat st {};
+      const std::uint64_t written = ::stat(temp.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+      return out_of_room(e.details().system_error, temp, written, size);
+    });
+  }
   void seal_or_explain(common::AtomicFile& f) {
     try {
       f.seal();
@@ -312,7 +321,8 @@ class Stager : public bundles::MemberHandler {
   std::map<std::string, const StagedImage*> m_image_of;  // file member -> its image
   std::map<std::string, std::string> m_names;  // file member -> "image U (name@version)"
   std::map<std::string, std::vector<const StageTarget*>> m_targets;
-  std::vector<std::unique_ptr<common::AtomicFile>> m_open, m_done;
+  std::vector<std::unique_ptr<common::AtomicFile>> m_open;
+  BackgroundSeal m_seal;  // the completed members; on a failure their temp files go with it
   std::unique_ptr<common::AtomicFile> m_patch;  // the delta patch streaming now
   std::uint64_t m_written = 0, m_size = 0;  // of the member streaming now
   bool m_is_manifest = false;
@@ -407,7 +417,7 @@ StageReport stage_from(bundles::StreamReader& reader, std::uint64_t total, const
       reader.on_progress([&](std::uint64_t done) { options.progress(done, total); });
     }
     reader.read_members(stager);  // on failure the Stager's temp files are removed
-    temps = std::move(stager.done());
+    temps = stager.finish();
     report.payload_read = true;
     report.bundle_bytes_read = reader.bytes_read();
   }

@@ -28,7 +28,7 @@ void StreamImport::pass_starts(const StagePlan& plan, const std::vector<const St
   }
   if (m_streamed.empty()) return;
   // Before the first upload: what a killed run left unactivated goes, children first.
-  m_leftovers_removed = remove_unactivated_leftovers(m_url, m_options.client, m_bundle_images);
+  m_leftovers = remove_unactivated_leftovers(m_url, m_options.client, m_bundle_images);
   start_workers(std::min<std::size_t>(std::max(1u, m_options.concurrency), m_streamed.size()));
 }
 
@@ -78,7 +78,7 @@ StreamImportReport StreamImport::finish() {
   m_finished = true;
   stop_workers();
   StreamImportReport report;
-  report.leftovers_removed = m_leftovers_removed;
+  report.leftovers_removed = m_leftovers.size();
   if (m_error) {
     remove_created();
     std::rethrow_exception(m_error);
@@ -94,6 +94,9 @@ StreamImportReport StreamImport::finish() {
     report.bytes_uploaded += item.file.size;
   }
   report.images = m_done;
+  for (auto& image : report.images) {
+    if (image.outcome == ImportOutcome::imported && m_leftovers.count(image.uuid)) image.outcome = ImportOutcome::reimported;
+  }
   for (const auto& image : report.images) {
     common::log::info(std::string(to_string(image.outcome)) + " image " + image.uuid + " (" + image.name + "@" +
                       image.version + ")");

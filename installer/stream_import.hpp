@@ -100,7 +100,7 @@ class StreamImport : public StageListener {
   std::vector<ImportedImage> m_done;       // in upload order
   std::vector<std::thread> m_workers;
   std::exception_ptr m_error;              // the first upload failure
-  std::size_t m_leftovers_removed = 0;
+  std::set<std::string> m_leftovers;       // unactivated images of a killed run, deleted
   std::size_t m_activated = 0;             // m_created[0, m_activated) are active
   std::atomic<bool> m_cancel{false};       // read by the uploads' progress callbacks
   bool m_pass_over = false, m_finished = false;

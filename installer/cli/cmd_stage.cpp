@@ -125,7 +125,7 @@ void register_stage(CLI::App& app, const Globals& globals) {
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
   using common::ExitCode;
-  cmd->footer("A damaged bundle stages nothing. " +
+  cmd->footer("A damaged bundle stages nothing and imports nothing. " +
               common::exit_code_footer(with_bundle_trust_codes({{ExitCode::ok, "staged"},
                                         {ExitCode::io},
                                         {ExitCode::no_space, "not enough space (checked before writing)"},
