@@ -6,6 +6,7 @@
 #include <common/log.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace installer {
 
@@ -80,32 +81,44 @@ StreamImportReport StreamImport::finish() {
   StreamImportReport report;
   report.leftovers_removed = m_leftovers.size();
   if (m_error) {
-    remove_created();
-    std::rethrow_exception(m_error);
+    try {
+      std::rethrow_exception(m_error);
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::interrupted) {  // a stop signal: the run ends here
+        remove_created();
+        throw;
+      }
+      // The images uploaded before the failure are kept and activated below; the rest is
+      // the import after the pass's, which retries (and names what fails for good).
+      report.upload_error = e.what();
+      common::log::warn(std::string("an upload during staging failed (") + e.what() +
+                        "); the import after staging takes the images not uploaded yet");
+    }
   }
+  std::set<std::string> active;
   for (; m_activated < m_created.size(); ++m_activated) {
     const ImportItem& item = m_jobs.at(m_created[m_activated]).item;
     try {
       activate_imported(m_url, m_options.client, item);
     } catch (const Error& e) {
-      remove_created();
-      throw e.with_context("activating " + what_of(item));
+      report.upload_error = "activating " + what_of(item) + ": " + e.what();
+      common::log::warn(report.upload_error + "; the import after staging takes it and the images after it");
+      remove_created();  // the unactivated rest, children first
+      break;
     }
+    active.insert(item.image.uuid);
     report.bytes_uploaded += item.file.size;
   }
-  report.images = m_done;
-  for (auto& image : report.images) {
+  for (auto image : m_done) {
+    if (image.outcome != ImportOutcome::already_active && !active.count(image.uuid)) continue;
     if (image.outcome == ImportOutcome::imported && m_leftovers.count(image.uuid)) image.outcome = ImportOutcome::reimported;
-  }
-  for (const auto& image : report.images) {
     common::log::info(std::string(to_string(image.outcome)) + " image " + image.uuid + " (" + image.name + "@" +
                       image.version + ")");
-  }
-  for (const auto& [uuid, job] : m_jobs) {
-    if (job.state == State::deferred) report.left_for_after.push_back(uuid);
+    active.insert(image.uuid);
+    report.images.push_back(image);
   }
   for (const auto& uuid : m_streamed) {
-    if (!m_jobs.count(uuid)) report.left_for_after.push_back(uuid);
+    if (!active.count(uuid)) report.left_for_after.push_back(uuid);
   }
   return report;
 }
@@ -222,7 +235,9 @@ void StreamImport::remove_created() noexcept {
 
 StageImportReport stage_and_import(const VerifiedBundle& bundle, const Paths& paths, StageOptions stage,
                                    const std::string& imgapi_url, const ImportOptions& import) {
-  StreamImport importer(imgapi_url, import);
+  ImportOptions once = import;
+  once.attempts = 1;  // the import after the pass retries what fails here
+  StreamImport importer(imgapi_url, once);
   stage.listener = &importer;
   StageImportReport report;
   try {

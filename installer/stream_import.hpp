@@ -7,11 +7,16 @@
 //     IMGAPI checks) only once its own chunks have verified, and left unactivated;
 //   * it is activated only after the whole bundle (seek table and end included) has
 //     verified and the staged files are in place (finish()), origins first;
-//   * on any failure -- of the pass (abandon()) or of an upload (finish()) -- uploads in
-//     flight are cut, and every image this run created is deleted, children first (IMGAPI
-//     refuses to delete an origin of other images), so none stays unactivated. A kill -9
-//     leaves unactivated images; the next run deletes them first (remove_unactivated_
-//     leftovers, import_image.hpp), children first.
+//   * on a failure of the pass (abandon(): tampered, truncated, no space, a stop signal),
+//     uploads in flight are cut, and every image this run created is deleted, children
+//     first (IMGAPI refuses to delete an origin of other images), so none stays unactivated.
+//     A kill -9 leaves unactivated images; the next run deletes them first
+//     (remove_unactivated_leftovers, import_image.hpp), children first;
+//   * an upload that fails (tried once here) is not the pass's failure: the staged files are
+//     good. No new upload starts; once the bundle has verified, the images uploaded so far
+//     are activated and the others are left to the import after the pass (import.hpp over
+//     the staged files, with its retries): `stage --import` runs it at once, apply's import
+//     step is it. So a stage step fails only for staging's reasons.
 // IMGAPI's AdminImportImage only checks that an origin exists, whatever its state
 // (reference/imgapi.md §3.7 step 4; sdc-imgapi 4.13.1 lib/images.js), so a child can be
 // uploaded on an origin that is itself still unactivated.
@@ -46,7 +51,8 @@ namespace installer {
 
 struct StreamImportReport {
   std::vector<ImportedImage> images;      // activated (or found active) by this run, origins first
-  std::vector<std::string> left_for_after;  // uuids left to the import after the pass
+  std::vector<std::string> left_for_after;  // uuids the import after the pass must take
+  std::string upload_error;               // why some were left there ("" when none failed)
   std::uint64_t bytes_uploaded = 0;
   std::size_t leftovers_removed = 0;      // unactivated images of an interrupted run, deleted
 };
@@ -67,9 +73,10 @@ class StreamImport : public StageListener {
   // finish()'s to report, after the staged files are in place.
   void bundle_verified() override;
 
-  // After stage_bundle returned: activates every image the pass uploaded, origins first.
-  // Throws the first upload or activation failure (with the image named) after deleting
-  // every image this run left unactivated, children first.
+  // After stage_bundle returned: activates every image the pass uploaded, origins first, and
+  // lists the others for the import after the pass (with the first upload's failure, if
+  // any). Throws only Error(interrupted), a stop signal during an upload, after deleting
+  // every image this run made.
   StreamImportReport finish();
   // The pass failed: cuts the uploads in flight and deletes every image this run created.
   void abandon() noexcept;
@@ -109,7 +116,8 @@ class StreamImport : public StageListener {
 // stage_bundle with a StreamImport listening: when it returns, the bundle is staged and the
 // images that went in the pass are active in the DC IMGAPI (the others are in
 // `during.left_for_after`, for import_images). Errors: stage_bundle's (nothing imported),
-// then the upload's or activation's (the staged files are kept; nothing left unactivated).
+// finish()'s Error(interrupted). The uploads are tried once each: a failure leaves the
+// image to the import after the pass.
 struct StageImportReport {
   StageReport stage;
   StreamImportReport during;

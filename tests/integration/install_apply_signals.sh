@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SIGINT, SIGTERM and SIGHUP to `sdcadm-install apply` (issue 12 item 1, docs/exit-codes.md
-# code 12), on the simulated headnode: at stage, at import (a DC IMGAPI slowed by its
-# latency fault), and during a (slowed) sdcadm step. Each time: exit 12, no temp file, no
+# code 12), on the simulated headnode: at stage (waiting for the sdcadm lock, and while the
+# pass uploads images to a DC IMGAPI slowed by its latency fault), and during a (slowed)
+# sdcadm step. Each time: exit 12, no temp file, no
 # image left unactivated, the run recorded as interrupted in the history. During an sdcadm
 # step the first signal waits for the command (and says so), a second leaves it running,
 # journaled, and the re-run waits for it. The last re-run ends on the bundle's targets.
@@ -46,14 +47,22 @@ kill "$holder" || true; wait "$holder" 2>/dev/null || true
 check_eq "$(step_results stage)" "interrupted" "SIGINT at stage: the stage step is recorded interrupted"
 check_eq "$(find "$HN/usbkey" -type f | sort | sha1sum)" "$before" "SIGINT at stage: nothing was staged"
 
-# 2. At import, each upload slowed by 400 ms: SIGTERM while images go in.
+# 2. At stage while its images go into IMGAPI (the pass uploads each image as soon as it has
+#    verified: installer/stream_import.hpp), each upload slowed by 400 ms: SIGTERM while images
+#    go in. The uploads are cut and every image the run made is deleted.
 restart_dc_imgapi "latency=400,method=PUT,path=/images/*/file"
 start_inst b.sdc -y
-wait_for_step import || fail "import never started"
-sleep 0.6
+wait_for_step stage || fail "stage never started"
+for _ in $(seq 1 300); do
+  curl -sf "$HN_IMGAPI_URL/images?state=unactivated" >"$TEST_DIR/unact.json" || true
+  [[ -s "$TEST_DIR/unact.json" && "$(jsonf "$TEST_DIR/unact.json" 'b.length')" -gt 0 ]] && break
+  sleep 0.05
+done
+[[ "$(jsonf "$TEST_DIR/unact.json" 'b.length')" -gt 0 ]] || fail "no upload started during the stage pass"
 kill -TERM "$INST_PID"
-interrupted SIGTERM import "SIGTERM at import"
-check_eq "$(step_results import)" "interrupted" "SIGTERM at import: the import step is recorded interrupted"
+interrupted SIGTERM stage "SIGTERM at stage's uploads"
+check_eq "$(step_results stage)" "interrupted interrupted" "SIGTERM at stage's uploads: the stage step is recorded interrupted"
+check_eq "$(step_results import)" "" "SIGTERM at stage's uploads: the import step never ran"
 restart_dc_imgapi
 
 # 3. During a slowed sdcadm step: the first SIGINT waits for the command, which finishes;
@@ -103,4 +112,4 @@ check_eq "$n" 1 "update-gz-tools ran once (the re-run found its outcome in the D
 check_eq "$(step_results update-gz-tools)" "interrupted done" "update-gz-tools: interrupted, then done (checked on resume)"
 check_final_state
 check_nothing_half_written "after the re-runs"
-pass "SIGINT/SIGTERM/SIGHUP at stage, import and sdcadm steps: exit 12, nothing half-written, recorded; the re-run finishes"
+pass "SIGINT/SIGTERM/SIGHUP at stage, at its uploads and at sdcadm steps: exit 12, nothing half-written, recorded; the re-run finishes"

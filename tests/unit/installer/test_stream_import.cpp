@@ -1,7 +1,7 @@
 // Import overlapped with staging (stream_import.hpp): images go to the DC IMGAPI as they
 // verify and are activated only once the whole bundle has; a bundle that fails late
-// imports nothing and leaves nothing unactivated; an upload that fails keeps the staged
-// files and deletes what the run made; a killed run's unactivated chain is cleaned up
+// imports nothing and leaves nothing unactivated; an upload that fails is left to the
+// import after the pass; a killed run's unactivated chain is cleaned up
 // children first; an image whose origin was staged before waits for the import after.
 #include "dc_imgapi.hpp"
 #include "installer_support.hpp"
@@ -11,6 +11,7 @@
 #include <installer/stage.hpp>
 #include <installer/stream_import.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -115,7 +116,7 @@ TEST_CASE("a byte flipped in the last chunk: uploaded images are deleted, nothin
   CHECK(s.written().empty());
 }
 
-TEST_CASE("an upload that fails: the staged files are kept, the images the run made are deleted",
+TEST_CASE("an upload that fails is left to the import after the pass; what went up is activated, none unactivated",
           "[stage][stream-import]") {
   Scene s;
   DcImgapi dc;
@@ -124,13 +125,17 @@ TEST_CASE("an upload that fails: the staged files are kept, the images the run m
   other.file = payload(70000, 77);
   dc.add(other, s.dir);
   const auto bundle = write_test_bundle(s.dir, default_images());
-  const auto code = code_of([&] { stage_and_import(verified(s.paths, bundle), s.paths, {}, dc.url(), two_at_a_time()); });
-  CHECK(code == common::ExitCode::conflict);
-  const auto states = dc.states();
-  CHECK(states.size() == 1);  // the DC's own image, untouched
-  CHECK(states.at(other.uuid) == "active");
+  const StageImportReport r = stage_and_import(verified(s.paths, bundle), s.paths, {}, dc.url(), two_at_a_time());
+  CHECK(r.during.upload_error.find("is already in the DC IMGAPI") != std::string::npos);
+  CHECK(std::count(r.during.left_for_after.begin(), r.during.left_for_after.end(), other.uuid) == 1);
+  CHECK(r.during.images.size() + r.during.left_for_after.size() == 3);
+  for (const auto& [uuid, state] : dc.states()) CHECK(state == "active");  // none unactivated
   CHECK(exists(s.root + "/usbkey/images/" + uuid_n(1) + ".imgfile"));  // the bundle verified: staged
   CHECK(exists(s.root + "/usbkey/images/" + uuid_n(2) + ".imgfile"));
+  // The import after the pass names the conflict (and imports the others).
+  const auto code =
+      code_of([&] { import_images(dc.url(), plan_import(verified(s.paths, bundle), s.paths), two_at_a_time()); });
+  CHECK(code == common::ExitCode::conflict);
 }
 
 TEST_CASE("a killed run's unactivated chain is removed children first, then imported again",
