@@ -42,6 +42,7 @@ struct CachedFile {
   std::string path;
   std::uint64_t size = 0;
   std::vector<std::string> sha256;
+  bool fresh = false;  // downloaded by this build: `sha256` computed from the bytes as written
 };
 
 // What a read-only look at the cache found for one file (dry runs).

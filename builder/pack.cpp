@@ -137,7 +137,10 @@ MemberDraft file_draft(manifest::BundleArtifact& a, const manifest::ImageFile& f
     throw Error(ExitCode::internal, "pack: no cached file for image " + a.uuid);
   }
   a.file_member = "images/" + a.uuid + ".imgfile";
-  return {a.uuid, 1, {a.file_member, cached->second.path, "", 0644}, file.size, cached->second.sha256};
+  // A file this build downloaded was hashed as it was written: the writer reads it without
+  // hashing it again. One found in the cache is hashed again (it may have changed).
+  return {a.uuid, 1, {a.file_member, cached->second.path, "", 0644, cached->second.fresh}, file.size,
+          cached->second.sha256};
 }
 
 // How many of an image's origins (its origin, that one's origin, ...) the bundle carries.

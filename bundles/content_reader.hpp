@@ -28,7 +28,9 @@ struct ContentJob {
   std::string_view bytes;
   std::uint64_t size = 0;
   std::uint64_t chunk_size = 0;
-  const std::vector<std::string>* sha256 = nullptr;  // the index's chunk hashes
+  // The index's chunk hashes, checked as the content is read; nullptr: not hashed again (the
+  // caller computed them from these very bytes a moment ago: MemberInput::hashed).
+  const std::vector<std::string>* sha256 = nullptr;
 };
 
 class ContentReader {

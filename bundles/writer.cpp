@@ -166,8 +166,9 @@ WriteStats write_bundle(const std::string& path, std::string_view index_bytes,
   std::vector<ContentJob> jobs;
   for (std::size_t k = 0; k < index.members.size(); ++k) {
     const auto& m = index.members[k];
+    const bool hashed = matched[k]->hashed && !matched[k]->path.empty();
     jobs.push_back({m.name, matched[k]->path, matched[k]->bytes, m.size, index.chunk_size,
-                    &m.sha256});
+                    hashed ? nullptr : &m.sha256});
   }
   BundleWriter writer(path, index, options);
   ContentReader content(jobs);  // after the writer: stopped before the temp file goes

@@ -25,6 +25,10 @@ struct MemberInput {
   std::string path;    // the content is this file's bytes ...
   std::string bytes;   // ... or, when path is empty, these bytes (small generated members)
   unsigned mode = 0644;  // tar mode: 0644, or 0755 for the installer
+  // The index's chunk hashes of `path` were computed by this process from these very bytes
+  // as it wrote the file (a download of this build): not hashed again while writing. Any
+  // other input is, and a change since its hashes were taken is Error(bundle_hash).
+  bool hashed = false;
 };
 
 struct WriterOptions {

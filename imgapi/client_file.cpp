@@ -43,7 +43,7 @@ std::string retry_hint(ExitCode code) {
 // The checks after one complete transfer, in the order that names the cause best.
 void verify_download(const std::string& what, const ImageFile& expected,
                      const common::HttpResponse& response, std::uint64_t bytes,
-                     const std::string& sha1, const std::string& md5) {
+                     const std::string& sha1, const std::optional<std::string>& md5) {
   const auto length = response.header("content-length");
   if (length && *length != std::to_string(expected.size)) {
     throw Error(ExitCode::integrity, what + ": Content-Length is " + *length +
@@ -58,8 +58,8 @@ void verify_download(const std::string& what, const ImageFile& expected,
                                          expected.sha1);
   }
   const auto content_md5 = response.header("content-md5");
-  if (content_md5 && *content_md5 != md5) {
-    throw Error(ExitCode::integrity, what + ": Content-MD5 mismatch: got " + md5 +
+  if (md5 && content_md5 && *content_md5 != *md5) {
+    throw Error(ExitCode::integrity, what + ": Content-MD5 mismatch: got " + *md5 +
                                          ", server sent " + *content_md5);
   }
 }
@@ -79,7 +79,7 @@ void Client::download_once(const std::string& path, const ImageFile& expected,
                                            std::to_string(expected.size) + " bytes");
     }
     sha1.update(data, size);
-    md5.update(data, size);
+    if (options.check_content_md5) md5.update(data, size);
     bytes += size;
     sink.write(data, size);
   };
@@ -89,7 +89,8 @@ void Client::download_once(const std::string& path, const ImageFile& expected,
   if (!detail::is_success(response.status)) {
     throw api_error_to_exception(ApiError::parse(response.status, response.body), "GET", path);
   }
-  verify_download(what, expected, response, bytes, sha1.finish_hex(), md5.finish_base64());
+  verify_download(what, expected, response, bytes, sha1.finish_hex(),
+                  options.check_content_md5 ? std::optional<std::string>(md5.finish_base64()) : std::nullopt);
 }
 
 void Client::get_image_file(const std::string& uuid, const ImageFile& expected,

@@ -181,6 +181,10 @@ TEST_CASE("fetch: a rerun downloads only what the cache lacks", "[builder][fetch
   for (int i = 1; i <= 6; ++i) CHECK(server.requests(imgapi_test::uuid_n(i)) == 1);
   CHECK(server.requests(imgapi_test::uuid_n(7)) == 0);
   CHECK_FALSE(std::filesystem::exists(partial));
+  // Only what this run downloaded counts as hashed as written (the writer skips hashing it again).
+  std::size_t fresh = 0;
+  for (const auto& [sha1, file] : r.by_sha1) fresh += file.fresh;
+  CHECK(fresh == 4);
 
   // Everything cached: no request at all.
   const int before = server.total_requests();
@@ -188,6 +192,7 @@ TEST_CASE("fetch: a rerun downloads only what the cache lacks", "[builder][fetch
   CHECK(again.cached == 6);
   CHECK(again.downloaded == 0);
   CHECK(server.total_requests() == before);
+  for (const auto& [sha1, file] : again.by_sha1) CHECK_FALSE(file.fresh);
 }
 
 TEST_CASE("fetch: a server that lies about a file leaves nothing in the cache",

@@ -1,3 +1,4 @@
+#include <bundles/seekable_reader.hpp>
 #include <bundles/writer.hpp>
 
 #include "writer_support.hpp"
@@ -66,6 +67,24 @@ TEST_CASE("a cached file that changed after hashing aborts and leaves nothing", 
   CHECK(code_of([&] { bundles::write_bundle(target, fx.index_bytes, fx.inputs, options()); }) ==
         ExitCode::bundle_hash);
   CHECK(outputs(dir).empty());
+}
+
+TEST_CASE("an input marked hashed (a download of this build) is not hashed again; the size still is", "[writer]") {
+  TempDir dir;
+  auto fx = make_fixture(dir, two_members());
+  std::string changed = slurp(fx.inputs[1].path);
+  changed[k_mib + 17] ^= 1;  // would be caught if it were hashed again
+  write_file(fx.inputs[1].path, changed);
+  fx.inputs[1].hashed = true;
+  const std::string target = dir.file("b.sdc");
+  bundles::write_bundle(target, fx.index_bytes, fx.inputs, options());
+  CHECK(slurp(target).find(changed.substr(k_mib, 4096)) != std::string::npos);  // written as it is
+  // Readers check every chunk: the bundle is refused there.
+  CHECK(code_of([&] { bundles::SeekableReader::open(target).verify(1); }) == ExitCode::bundle_hash);
+  // A size that differs is refused while writing, hashed or not.
+  write_file(fx.inputs[1].path, changed + "x");
+  CHECK(code_of([&] { bundles::write_bundle(dir.file("c.sdc"), fx.index_bytes, fx.inputs, options()); }) ==
+        ExitCode::bundle_hash);
 }
 
 TEST_CASE("a changed cached file's error names it as a detail, not only in the text", "[writer]") {
