@@ -62,6 +62,18 @@ void run_reporting(bool json, const std::function<void()>& body) {
 
 namespace installer {
 
+void add_import_flags(CLI::App& cmd, unsigned& concurrency, int& attempts, const std::string& prefix) {
+  cmd.add_option("--concurrency", concurrency,
+                 prefix + (prefix.empty() ? "Images" : "images") +
+                     " imported at the same time (default 4, as sdcadm's own image downloads)")
+      ->option_text("N")
+      ->check(CLI::Range(1, 16));
+  cmd.add_option("--attempts", attempts,
+                 prefix + (prefix.empty() ? "Tries" : "tries") + " per image on network errors and 5xx replies (default 3)")
+      ->option_text("N")
+      ->check(CLI::Range(1, 20));
+}
+
 void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded recorded) {
   const std::string note = recorded == OverridesRecorded::yes ? " (recorded in the history and the receipt)" : "";
   cmd.add_flag("--allow-expired", overrides.allow_expired, "Accept a bundle past its expiry date" + note);

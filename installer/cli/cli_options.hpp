@@ -46,6 +46,11 @@ enum class OverridesRecorded { no, yes };
 // --allow-expired and --allow-rollback: audited overrides of the trust policy.
 void add_trust_flags(CLI::App& cmd, TrustOverrides& overrides, OverridesRecorded recorded = OverridesRecorded::no);
 
+// --concurrency N (images uploaded at the same time, 1-16) and --attempts N (tries per image
+// on network errors and 5xx replies, 1-20) of import and stage --import; `prefix` starts
+// their help ("" or "With --import: ").
+void add_import_flags(CLI::App& cmd, unsigned& concurrency, int& attempts, const std::string& prefix = "");
+
 // Unless json, says on stderr who signed the bundle, and any override or warning.
 // `codes` plus 30-37, the refusals of a bundle checked against the DC's trust root (not 38:
 // only plan and apply compare channels), for the footers of the commands that check one.

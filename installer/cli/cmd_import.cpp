@@ -65,13 +65,7 @@ void register_import(CLI::App& app, const Globals& globals) {
   cmd->add_option("BUNDLE", args->bundle, "NAME.sdc, NAME.sdc.parts.json or NAME.sdc.001 (split)")
       ->required();
   cmd->add_flag("-j,--json", args->json, "The result as JSON on stdout (also on failure)");
-  cmd->add_option("--concurrency", args->concurrency, "Images imported at the same time (default 4, as sdcadm's own image downloads)")
-      ->option_text("N")
-      ->check(CLI::Range(1, 16));
-  cmd->add_option("--attempts", args->attempts,
-                  "Tries per image on network errors and 5xx replies (default 3)")
-      ->option_text("N")
-      ->check(CLI::Range(1, 20));
+  add_import_flags(*cmd, args->concurrency, args->attempts);
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
   using common::ExitCode;

@@ -115,13 +115,7 @@ void register_stage(CLI::App& app, const Globals& globals) {
                 "Also load the images into the DC IMGAPI: each is uploaded as soon as its bytes have "
                 "verified and activated once the whole bundle has (a bundle that fails imports nothing); "
                 "apply's stage and import steps in one pass. Not with -");
-  cmd->add_option("--concurrency", args->concurrency, "With --import: images uploaded at the same time (default 4)")
-      ->option_text("N")
-      ->check(CLI::Range(1, 16));
-  cmd->add_option("--attempts", args->attempts,
-                  "With --import: tries per image on network errors and 5xx replies (default 3)")
-      ->option_text("N")
-      ->check(CLI::Range(1, 20));
+  add_import_flags(*cmd, args->concurrency, args->attempts, "With --import: ");
   add_progress_flags(*cmd, args->progress);
   add_trust_flags(*cmd, args->trust);
   using common::ExitCode;
