@@ -42,7 +42,15 @@ StageRunResult stage_and_import_run(const StageRunOptions& options, const Paths&
   const std::unique_ptr<PhaseProgress> bar =
       observer.phase("import " + std::to_string(items.size()) + " image(s)", import_bytes(items));
   import.progress = [&bar](std::uint64_t done, std::uint64_t) { bar->update(done); };
-  imported.after = import_images(url, items, import);
+  try {
+    imported.after = import_images(url, items, import);
+  } catch (const Error& e) {
+    // The pass may have activated images already: say so, so "nothing was imported" of an
+    // IMGAPI that stopped answering is read as this import's, not the whole run's.
+    throw e.with_context("the bundle is staged and " + std::to_string(imported.during.images.size()) +
+                         " image(s) imported while staging are active; importing the rest (run the same "
+                         "command again to finish)");
+  }
   bar->finish();
   r.import = std::move(imported);
   return r;

@@ -93,6 +93,8 @@ pass "a byte flipped in the last chunk: $(uploads_seen) uploads made during the 
 fresh_dc --fault 'status=503,method=PUT,path=/images/*/file,nth=4,count=1000'
 expect_exit 7 "$INST" --root "$HN" stage b.sdc --import --attempts 2
 expect_in last.err "importing image" "the failing image is named"
+expect_in last.err "image(s) imported while staging are active" "what the pass did import is said"
+expect_in last.err "run the same command again" "what to do"
 check_eq "$(dc_count unactivated)" 0 "upload refused: none unactivated"
 check_eq "$(staged_files "$HN" | wc -l)" "$nstaged" "upload refused: the verified bundle is staged"
 stop_dc
